@@ -1,0 +1,226 @@
+// The runtime config: the contract between the language and any server that executes it.
+//
+// `compiler/emit` writes it, `runtime/` runs from it alone (it never imports grammar/ or
+// compiler/), and `schema.json` beside this file is the published form of the same
+// contract: the two must always agree (a test checks it). Every default is explicit, so a
+// reader of the JSON never needs to know the language's defaults.
+//
+// Conventions:
+// - Durations are milliseconds, sizes bytes.
+// - Addresses are normalised: IPv4-mapped IPv6 becomes IPv4, IPv6 is lower-case and
+//   compressed, masks are prefixes, ranges carry their network address (host bits cleared).
+// - File paths are relative to the directory that holds the config file (for a config
+//   compiled in memory from a .smtppolicy, the entry file's directory), or absolute.
+// - `source` is `file:line:column` (1-based) of the policy text that produced the item,
+//   with the file relative to the same base, so that logs and `explain` point at it.
+// - Arrays keep the order of the policy text; nothing depends on object key order.
+
+export const RUNTIME_CONFIG_VERSION = 1;
+
+export interface RuntimeConfig {
+  /** Format version of this document; a server refuses versions it does not know. */
+  version: typeof RUNTIME_CONFIG_VERSION;
+  /** The policy files this config was compiled from, entry first. */
+  sources: string[];
+  resolver: ResolverConfig;
+  storage: StorageConfig;
+  userStores: UserStoreConfig[];
+  /** The metrics and health listener; null when not configured. */
+  admin: AdminConfig | null;
+  servers: ServerConfig[];
+}
+
+export interface ResolverConfig {
+  /** DNS servers as `ip` or `ip:port` (`[v6]:port`); empty means the system resolver. */
+  servers: string[];
+  /** A reverse lookup (and its forward confirmation) that takes longer fails. */
+  timeoutMs: number;
+  /** Reverse zones (`10.in-addr.arpa`) the resolver is known to answer for. */
+  reverseZones: string[];
+  cache: {
+    /** Positive answers are cached for their TTL, at most this long. */
+    maxTtlMs: number;
+    /** Names that do not exist are remembered this long. */
+    negativeTtlMs: number;
+    /** Most cached addresses; the least recently used is forgotten first. */
+    maxEntries: number;
+  };
+  source: string | null;
+}
+
+export interface StorageConfig {
+  /** Accepted messages wait here, fsynced, until delivered. */
+  spool: string;
+  /** Local deliveries go to `<maildir>/<domain>/<user>/` in Maildir format. */
+  maildir: string;
+}
+
+export interface UserStoreConfig {
+  name: string;
+  /** The password file (`smtppolicy passwd` writes it). */
+  file: string;
+  source: string;
+}
+
+export interface AdminConfig {
+  listen: Endpoint[];
+  source: string;
+}
+
+export interface Endpoint {
+  /** An IPv4 or IPv6 address (normalised) to bind. */
+  address: string;
+  port: number;
+}
+
+export interface ServerConfig {
+  name: string;
+  /** The FQDN the server greets and identifies itself with. */
+  hostname: string;
+  listen: ListenConfig[];
+  /** null when the server has no certificate: STARTTLS is then not offered. */
+  tls: TlsConfig | null;
+  connections: ConnectionControl;
+  auth: AuthConfig;
+  relay: RelayConfig;
+  /** Mail for these domains (exact match, lower-case) is accepted and delivered locally. */
+  localDomains: DomainItem[];
+  relayTo: RelayTarget;
+  limits: LimitsConfig;
+  /** Load balancers whose PROXY protocol header is trusted; empty means PROXY is refused. */
+  proxyProtocol: AddressItem[];
+  /** Refuse bare CR or LF in commands and message data (SMTP smuggling defence). */
+  rejectBareLineEndings: boolean;
+  source: string;
+}
+
+export interface ListenConfig extends Endpoint {
+  /** `implicit`: TLS from the first byte (port 465). `starttls`: plain, STARTTLS offered when `tls` is set. */
+  tlsMode: 'implicit' | 'starttls';
+  source: string;
+}
+
+export interface TlsConfig {
+  /** The first is the default; the others are chosen by SNI for their hostnames. */
+  certificates: CertificateConfig[];
+  /** `required`: nothing sensitive (AUTH, MAIL) before TLS. `optional`: offered only. */
+  mode: 'required' | 'optional';
+  minVersion: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+  /** Smallest accepted symmetric key length of the negotiated cipher; 0 = no minimum. */
+  minCipherBits: number;
+  source: string;
+}
+
+export interface CertificateConfig {
+  certificate: string;
+  key: string;
+  /** SNI names this certificate answers for; empty for the default certificate. */
+  serverNames: string[];
+  source: string;
+}
+
+/**
+ * `allow-list`: only clients matching an entry may connect ("only the list below").
+ * `deny-list`: every client except those matching an entry ("all except the list below").
+ * A deny-list with no entries admits everyone.
+ */
+export interface ConnectionControl {
+  mode: 'allow-list' | 'deny-list';
+  entries: AddressItem[];
+  source: string | null;
+}
+
+/** One entry of a connection list, relay grant or proxy list, already resolved from lists. */
+export type AddressItem = CidrItem | DomainItem;
+
+export interface CidrItem {
+  kind: 'cidr';
+  /** `network/prefix`, normalised: `10.0.0.0/8`, `2001:db8::/32`, `198.51.100.7/32`. */
+  cidr: string;
+  source: string;
+  /** The named list it came from, when it came from one. */
+  list?: string;
+}
+
+/**
+ * A domain matched by reverse DNS: the client's PTR name, forward-confirmed, equals the
+ * domain or ends with `.` + domain.
+ */
+export interface DomainItem {
+  kind: 'domain';
+  domain: string;
+  source: string;
+  list?: string;
+}
+
+export type AuthMechanism = 'PLAIN' | 'LOGIN' | 'CRAM-MD5' | 'XOAUTH2';
+
+export interface AuthConfig {
+  /** Mechanisms offered, each checked against a credential store. Empty: AUTH not offered. */
+  mechanisms: AuthMechanismConfig[];
+  /**
+   * Clients may send mail without authenticating (the article's "anonymous access").
+   * When false, MAIL is refused with 530 5.7.0 until the client has authenticated.
+   */
+  anonymous: boolean;
+  /** The envelope sender must equal the authenticated user name (an address). */
+  senderMustMatch: boolean;
+  source: string | null;
+}
+
+export interface AuthMechanismConfig {
+  mechanism: AuthMechanism;
+  /** The user store's name, or null when the policy named none (lint reports it; no login can succeed). */
+  userStore: string | null;
+  source: string;
+}
+
+export interface RelayConfig {
+  /** Every client may relay: an open relay. */
+  anyone: boolean;
+  /** Authenticated clients may relay. */
+  authenticated: boolean;
+  /** Clients matching an entry may relay without authenticating. */
+  entries: AddressItem[];
+  source: string | null;
+}
+
+export type RelayTarget = SmarthostTarget | HoldTarget;
+
+export interface SmarthostTarget {
+  kind: 'smarthost';
+  host: string;
+  port: number;
+  /** `required`: STARTTLS or fail (temporary). `optional`: when offered. `none`: never. */
+  tls: 'required' | 'optional' | 'none';
+  verifyCertificate: boolean;
+  user: string | null;
+  /** Where the password comes from at run time; never the secret itself. */
+  password: { env: string } | { file: string } | null;
+  source: string;
+}
+
+/** Relayed mail is queued and waits until a smart host is configured. */
+export interface HoldTarget {
+  kind: 'hold';
+  source: string | null;
+}
+
+export interface LimitsConfig {
+  messageSizeBytes: number;
+  recipientsPerMessage: number;
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  /** The whole session, however active, ends after this long. */
+  sessionTimeoutMs: number;
+  /** DATA must complete within this long. */
+  dataTimeoutMs: number;
+  /** A command must arrive within this long of the previous reply. */
+  idleTimeoutMs: number;
+  /** Wait this long before the greeting; clients that talk first are refused. */
+  greetingDelayMs: number;
+  /** Failed logins allowed per client address, and per user name, within the window. */
+  authFailures: number;
+  authFailureWindowMs: number;
+  source: string | null;
+}

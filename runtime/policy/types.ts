@@ -1,0 +1,91 @@
+// The vocabulary of policy decisions: what the server knows about a session (facts), and
+// what the policy answers (a decision with its SMTP reply and a trace).
+//
+// runtime/policy is the single definition of what a RuntimeConfig means. The SMTP server,
+// `explain`, `verify` and the compiler's analysis all ask it; none re-implements a rule.
+// Everything here is pure data: no I/O, no clocks, no randomness.
+
+/** The outcome of a reverse lookup of the client address, as the server's DNS layer saw it. */
+export type ReverseDnsResult =
+  /** A PTR name was found; `confirmed` when a forward lookup of that name gives the client address back. */
+  | { status: 'found'; name: string; confirmed: boolean }
+  /** The address has no PTR record (NXDOMAIN or no data). */
+  | { status: 'none' }
+  /** The lookup failed or timed out: nothing is known, so domain rules must fail closed. */
+  | { status: 'error'; reason: string };
+
+export interface TlsFacts {
+  /** As Node reports it: 'TLSv1.2', 'TLSv1.3', … */
+  version: string;
+  /** The negotiated cipher's name, for traces. */
+  cipher: string;
+  /** Symmetric key length of the negotiated cipher, in bits. */
+  cipherBits: number;
+}
+
+export interface SessionFacts {
+  /** The client's address as the server sees it (after a trusted PROXY header). Normalised or not: the policy normalises. */
+  clientAddress: string;
+  /**
+   * The reverse lookup's result. `undefined` means no lookup was made: a decision that
+   * needs one answers with stage 'connect' and `needsReverseDns: true` instead of guessing.
+   */
+  reverseDns?: ReverseDnsResult;
+  /** null or absent: the session is not (yet) encrypted. */
+  tls?: TlsFacts | null;
+  /** The authenticated user name; null or absent when not authenticated. */
+  user?: string | null;
+  /** The envelope sender (MAIL FROM), `''` for the null sender. */
+  mailFrom?: string;
+  /** The recipient being decided (RCPT TO). */
+  rcptTo?: string;
+}
+
+export type DecisionOutcome = 'accept' | 'refuse' | 'tempfail';
+export type Stage = 'connect' | 'ehlo' | 'auth' | 'mail' | 'rcpt';
+
+export interface SmtpReply {
+  /** 220, 250, 421, 450, 530, 535, 538, 550, 554, … */
+  code: number;
+  /** RFC 3463 enhanced status code, e.g. '5.7.1'. */
+  enhanced: string;
+  text: string;
+}
+
+export interface TraceStep {
+  /** What was checked, in words a mail admin understands ("client address in connection allow-list"). */
+  step: string;
+  /** What it found ("no entry matches 192.0.2.9", "matched 10.0.0.0/8"). */
+  result: string;
+  /** The policy location (`file:line:col`) of the setting or entry that decided, when there is one. */
+  source: string | null;
+}
+
+export interface Decision {
+  decision: DecisionOutcome;
+  stage: Stage;
+  reply: SmtpReply;
+  trace: TraceStep[];
+}
+
+/** How a recipient is handled once accepted. */
+export type RecipientRoute = 'local' | 'relay';
+
+export interface RcptDecision extends Decision {
+  /** Set when the decision is 'accept'. */
+  route?: RecipientRoute;
+}
+
+/** What to advertise in the EHLO reply at this point of the session. */
+export interface EhloAdvertisement {
+  starttls: boolean;
+  /** SASL mechanisms to list after AUTH; empty means no AUTH line. */
+  authMechanisms: string[];
+  sizeLimit: number;
+  trace: TraceStep[];
+}
+
+/** Formats a reply as it goes on the wire and in `explain`: `554 5.7.1 Relay access denied`. */
+export function formatReply(reply: SmtpReply): string {
+  return `${reply.code} ${reply.enhanced} ${reply.text}`;
+}
