@@ -28,7 +28,7 @@ export interface SessionFacts {
   clientAddress: string;
   /**
    * The reverse lookup's result. `undefined` means no lookup was made: a decision that
-   * needs one answers with stage 'connect' and `needsReverseDns: true` instead of guessing.
+   * needs one answers tempfail with `needsReverseDns: true` instead of guessing.
    */
   reverseDns?: ReverseDnsResult;
   /** null or absent: the session is not (yet) encrypted. */
@@ -66,6 +66,11 @@ export interface Decision {
   stage: Stage;
   reply: SmtpReply;
   trace: TraceStep[];
+  /**
+   * Set when the answer is a tempfail only because `facts.reverseDns` was undefined and the
+   * decision depends on it: the caller should look the client up and ask again.
+   */
+  needsReverseDns?: boolean;
 }
 
 /** How a recipient is handled once accepted. */

@@ -1,0 +1,50 @@
+// `smtppolicy compile <entry.smtppolicy> [-o out.json]`
+// Writes the runtime config (every default explicit, byte-identical for the same input).
+// Refuses to write anything when the policy has errors: exit 1, diagnostics on stderr.
+
+import { writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { emitConfig, hasErrors } from '../compiler/index.js';
+import { formatPretty } from '../compiler/report/pretty.js';
+import { parseCommandArgs } from './args.js';
+import { checkEntries } from './check-entries.js';
+import type { Command } from './command.js';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
+
+export const HELP = `Usage: smtppolicy compile <entry.smtppolicy> [-o out.json]
+
+Compiles a policy and its includes to the runtime config that 'smtppolicy serve' runs.
+Paths in the config are relative to the output file's directory (with -o) or to the
+working directory (on standard output).`;
+
+export const run: Command = async (argv, io) => {
+  const { values, positionals } = parseCommandArgs(argv, {
+    output: { type: 'string', short: 'o' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout.write(`${HELP}\n`);
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) throw new UsageError('expected exactly one entry file: smtppolicy compile <entry.smtppolicy> [-o out.json]');
+  const output = values.output === undefined ? undefined : resolve(io.cwd, values.output);
+  const baseDir = output === undefined ? io.cwd : dirname(output);
+
+  const { report, results } = await checkEntries(positionals, { cwd: io.cwd, baseDir });
+  const warnings = formatPretty(report, { color: Boolean(io.stderr.isTTY) && !io.env.NO_COLOR });
+  if (warnings) io.stderr.write(warnings);
+  if (hasErrors(report.diagnostics)) {
+    io.stderr.write('smtppolicy compile: not written, the policy has errors\n');
+    return EXIT_FINDINGS;
+  }
+  const json = emitConfig(results[0]!.model.config);
+  if (output === undefined) io.stdout.write(json);
+  else {
+    try {
+      await writeFile(output, json);
+    } catch (error) {
+      throw new UsageError(`cannot write ${values.output}: ${(error as Error).message}`);
+    }
+  }
+  return EXIT_OK;
+};

@@ -1,0 +1,110 @@
+// `smtppolicy explain <entry> --server NAME --client IP [--ptr NAME [--unconfirmed]] [--dns-fail]
+//   [--tls [--tls-version V] [--cipher-bits N]] [--user NAME] [--mail-from ADDR] --rcpt ADDR
+//   [--format json]`
+//
+// Answers "what would the server do with this client?" without a server: it compiles the
+// policy and asks runtime/policy — the same functions the server calls — for the decision,
+// the SMTP reply it implies and the trace of what decided it.
+
+import { isIP } from 'node:net';
+import { formatPretty } from '../compiler/report/pretty.js';
+import { compilePolicy, decideSession } from '../runtime/policy/index.js';
+import type { RcptDecision, SessionFacts } from '../runtime/policy/types.js';
+import { formatReply } from '../runtime/policy/types.js';
+import { parseCommandArgs } from './args.js';
+import type { CliIo, Command } from './command.js';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
+import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
+
+export const HELP = `Usage: smtppolicy explain <entry.smtppolicy | config.json> --server NAME --client IP --rcpt ADDR
+         [--ptr NAME [--unconfirmed]] [--dns-fail] [--tls [--tls-version V] [--cipher-bits N]]
+         [--user NAME] [--mail-from ADDR] [--format pretty|json]
+
+Prints the decision (accept, refuse, tempfail), the stage that decided (connect, auth, mail,
+rcpt), the SMTP reply and the trace of policy lines that decided it.
+  --ptr NAME       the client's reverse DNS name (forward-confirmed unless --unconfirmed)
+  --dns-fail       the reverse lookup fails (timeout, SERVFAIL)
+  --tls            the session is encrypted (default TLSv1.3 with a 256-bit cipher)
+  --user NAME      the client has authenticated as NAME`;
+
+const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+export const run: Command = async (argv, io) => {
+  const { values, positionals } = parseCommandArgs(argv, {
+    server: { type: 'string' },
+    client: { type: 'string' },
+    ptr: { type: 'string' },
+    unconfirmed: { type: 'boolean' },
+    'dns-fail': { type: 'boolean' },
+    tls: { type: 'boolean' },
+    'tls-version': { type: 'string' },
+    'cipher-bits': { type: 'string' },
+    user: { type: 'string' },
+    'mail-from': { type: 'string' },
+    rcpt: { type: 'string' },
+    format: { type: 'string', default: 'pretty' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout.write(`${HELP}\n`);
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) throw new UsageError('expected one policy or config file');
+  if (values.format !== 'pretty' && values.format !== 'json') throw new UsageError(`unknown format '${values.format}' (expected pretty, json)`);
+  if (!values.client || isIP(values.client.replace(/^\[|\]$/g, '')) === 0) throw new UsageError(`--client needs an IP address${values.client ? `, found '${values.client}'` : ''}`);
+  if (!values.rcpt) throw new UsageError('--rcpt ADDR is required: the recipient to decide');
+  if (values.ptr && values['dns-fail']) throw new UsageError('--ptr and --dns-fail contradict each other');
+  if (values.unconfirmed && !values.ptr) throw new UsageError('--unconfirmed describes a --ptr name; give --ptr too');
+  if ((values['cipher-bits'] || values['tls-version']) && !values.tls) throw new UsageError('--cipher-bits and --tls-version describe a TLS session; add --tls');
+  const tlsVersion = values['tls-version'] ?? 'TLSv1.3';
+  if (!TLS_VERSIONS.includes(tlsVersion)) throw new UsageError(`--tls-version must be one of ${TLS_VERSIONS.join(', ')}`);
+  const cipherBits = values['cipher-bits'] === undefined ? 256 : Number(values['cipher-bits']);
+  if (!Number.isInteger(cipherBits) || cipherBits < 0) throw new UsageError(`--cipher-bits needs a whole number, found '${values['cipher-bits']}'`);
+
+  let loaded;
+  try {
+    loaded = await loadPolicyOrConfig(positionals[0]!, io.cwd);
+  } catch (error) {
+    if (!(error instanceof PolicyHasErrors)) throw error;
+    io.stderr.write(formatPretty(error.report, { color: Boolean(io.stderr.isTTY) && !io.env.NO_COLOR }));
+    io.stderr.write('smtppolicy explain: the policy has errors\n');
+    return EXIT_FINDINGS;
+  }
+
+  const policy = compilePolicy(loaded.config);
+  const names = policy.servers.map((s) => s.config.name);
+  const serverName = values.server ?? (names.length === 1 ? names[0] : undefined);
+  if (serverName === undefined) throw new UsageError(`--server NAME is required: the policy has servers ${names.join(', ')}`);
+  const server = policy.server(serverName);
+  if (!server) throw new UsageError(`no server named '${serverName}' (servers: ${names.join(', ')})`);
+
+  const facts: SessionFacts = {
+    clientAddress: values.client.replace(/^\[|\]$/g, ''),
+    ...(values.ptr ? { reverseDns: { status: 'found', name: values.ptr, confirmed: !values.unconfirmed } } : {}),
+    ...(values['dns-fail'] ? { reverseDns: { status: 'error', reason: 'lookup failed (--dns-fail)' } } : {}),
+    // Without --ptr or --dns-fail the client simply has no PTR record.
+    ...(!values.ptr && !values['dns-fail'] ? { reverseDns: { status: 'none' } } : {}),
+    tls: values.tls ? { version: tlsVersion, cipher: `${cipherBits}-bit cipher`, cipherBits } : null,
+    user: values.user ?? null,
+    mailFrom: values['mail-from'] ?? (values.user ?? 'sender@example.invalid'),
+    rcptTo: values.rcpt,
+  };
+  const decision = decideSession(server, facts);
+  writeDecision(io, decision, values.format);
+  return EXIT_OK;
+};
+
+function writeDecision(io: CliIo, decision: RcptDecision, format: string): void {
+  if (format === 'json') {
+    const { decision: outcome, stage, reply, trace } = decision;
+    io.stdout.write(`${JSON.stringify({ decision: outcome, stage, reply: formatReply(reply), ...(decision.route ? { route: decision.route } : {}), trace }, null, 2)}\n`);
+    return;
+  }
+  const lines = [
+    `decision: ${decision.decision} at ${decision.stage}${decision.route ? ` (${decision.route} delivery)` : ''}`,
+    `reply:    ${formatReply(decision.reply)}`,
+    'trace:',
+    ...decision.trace.map((step, i) => `  ${String(i + 1).padStart(2)}. ${step.step}: ${step.result}${step.source ? `  [${step.source}]` : ''}`),
+  ];
+  io.stdout.write(`${lines.join('\n')}\n`);
+}

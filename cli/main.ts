@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// The `smtppolicy` command: dispatches to one module per command (cli/<command>.ts).
+// Modules are imported lazily so that `lint` never pays for loading the SMTP server.
+
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CliIo, Command } from './command.js';
+import { EXIT_USAGE, UsageError } from './command.js';
+import { packageVersion } from './package-root.js';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
+  lint: { summary: 'check policies for errors and insecure settings', load: () => import('./lint.js') },
+  compile: { summary: 'compile a policy to its runtime config (JSON)', load: () => import('./compile.js') },
+  fmt: { summary: 'format policies in the canonical style (--check, --write)', load: () => import('./fmt.js') },
+  rules: { summary: 'list the lint rules, or show one rule’s documentation', load: () => import('./rules.js') },
+  lsp: { summary: 'run the language server for editors (--stdio)', load: () => import('./lsp.js') },
+  serve: { summary: 'run the SMTP server for a policy or runtime config', load: () => import('./serve.js') },
+  passwd: { summary: 'add or change a user in a password file', load: () => import('./passwd.js') },
+  queue: { summary: 'list, show, retry or delete queued mail', load: () => import('./queue.js') },
+  explain: { summary: 'show what the policy decides for a given client, and why', load: () => import('./explain.js') },
+  verify: { summary: 'probe a running server over SMTP and check it behaves as its policy says', load: () => import('./verify.js') },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ['Usage: smtppolicy <command> [options]', '', 'Commands:', ...lines, '', "Run 'smtppolicy <command> --help' for a command's options."].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout).write(`${usage()}\n`);
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`smtppolicy: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await (await command.load()).run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`smtppolicy ${name}: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+const isEntryPoint = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isEntryPoint) {
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`smtppolicy: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 70; // EX_SOFTWARE: a bug in smtppolicy, not in the policy
+    },
+  );
+}

@@ -1,0 +1,36 @@
+// `smtppolicy rules [<rule-id>]`: every lint rule with its default severity and one line,
+// or one rule's documentation page (docs/rules/<id>.md).
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RULES, ruleById } from '../compiler/rules/index.js';
+import { didYouMean } from '../compiler/suggest.js';
+import { parseCommandArgs } from './args.js';
+import type { Command } from './command.js';
+import { EXIT_OK, UsageError } from './command.js';
+import { packageRoot } from './package-root.js';
+
+export const HELP = `Usage: smtppolicy rules [<rule-id>]
+
+Without an id: lists every lint rule (id, default severity, what it catches).
+With an id: prints that rule's documentation.`;
+
+export const run: Command = async (argv, io) => {
+  const { values, positionals } = parseCommandArgs(argv, { help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    io.stdout.write(`${HELP}\n`);
+    return EXIT_OK;
+  }
+  if (positionals.length > 1) throw new UsageError('expected at most one rule id');
+  const id = positionals[0];
+  if (id === undefined) {
+    const width = Math.max(...RULES.map((r) => r.meta.id.length));
+    for (const { meta } of RULES) {
+      io.stdout.write(`${meta.id.padEnd(width)}  ${meta.defaultSeverity.padEnd(7)}  ${meta.description}${meta.fixable ? ' (fixable)' : ''}\n`);
+    }
+    return EXIT_OK;
+  }
+  if (!ruleById(id)) throw new UsageError(`unknown rule '${id}'${didYouMean(id, RULES.map((r) => r.meta.id))}`);
+  io.stdout.write(await readFile(join(packageRoot(), 'docs', 'rules', `${id}.md`), 'utf8'));
+  return EXIT_OK;
+};

@@ -1,0 +1,113 @@
+// `smtppolicy verify <entry.smtppolicy | config.json> [options]`
+// Probes a live server over SMTP and checks each answer against what runtime/policy says
+// for the same facts. Exit 0 when every probe that ran passed, 1 when one failed (or the
+// policy has errors), 2 on a usage error.
+
+import { isIP } from 'node:net';
+import { formatPretty as formatDiagnostics } from '../compiler/report/pretty.js';
+import { parseDuration } from '../grammar/values.js';
+import { formatJson, formatPretty, UnknownServerError, verifyServers, type VerifyCredentials } from '../runtime/verify/index.js';
+import { parseCommandArgs } from './args.js';
+import type { Command } from './command.js';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
+import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
+
+export const HELP = `Usage: smtppolicy verify <entry.smtppolicy | config.json> [options]
+
+Connects to a running server and checks that it behaves as the policy says: connection
+control, authentication before and after TLS, TLS versions, ciphers and certificate, and
+relaying. Nothing is ever sent: relay probes reset before DATA.
+
+Options:
+  --server NAME         verify only this server of the policy
+  --target HOST         connect here instead of the policy's listen addresses
+                        (0.0.0.0 and :: in the policy mean loopback)
+  --port-map FROM:TO    connect to port TO for the policy's port FROM (repeatable)
+  --source ADDR         connect from this source address (repeatable); by default, on a
+                        loopback target, addresses in 127.0.0.0/8 inside and outside the
+                        policy's lists are chosen
+  --user NAME           log in as this user for the login and relay probes
+  --password-env VAR    the environment variable holding the password of --user
+                        (never given on the command line)
+  --format pretty|json  output format (default pretty)
+  --timeout DURATION    bound on each connect, handshake and reply (default 10s)
+
+verify's own TLS accepts self-signed certificates; the certificate probe checks the
+hostname and validity dates itself.`;
+
+function parsePortMap(entries: string[]): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const entry of entries) {
+    const match = /^(\d{1,5}):(\d{1,5})$/.exec(entry);
+    const from = Number(match?.[1]);
+    const to = Number(match?.[2]);
+    if (!match || from < 1 || from > 65535 || to < 1 || to > 65535) {
+      throw new UsageError(`--port-map expects FROM:TO with ports between 1 and 65535, found '${entry}'`);
+    }
+    map.set(from, to);
+  }
+  return map;
+}
+
+function credentialsFrom(user: string | undefined, passwordEnv: string | undefined, env: NodeJS.ProcessEnv): VerifyCredentials | undefined {
+  if (user === undefined && passwordEnv === undefined) return undefined;
+  if (user === undefined) throw new UsageError('--password-env needs --user');
+  if (passwordEnv === undefined) throw new UsageError('--user needs --password-env VAR (the password is read from that environment variable, never from the command line)');
+  const password = env[passwordEnv];
+  if (password === undefined || password === '') throw new UsageError(`the environment variable ${passwordEnv} (from --password-env) is not set`);
+  return { user, password };
+}
+
+export const run: Command = async (argv, io) => {
+  const { values, positionals } = parseCommandArgs(argv, {
+    server: { type: 'string' },
+    target: { type: 'string' },
+    'port-map': { type: 'string', multiple: true },
+    source: { type: 'string', multiple: true },
+    user: { type: 'string' },
+    'password-env': { type: 'string' },
+    format: { type: 'string', default: 'pretty' },
+    timeout: { type: 'string', default: '10s' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout.write(`${HELP}\n`);
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) throw new UsageError('expected exactly one policy or config file: smtppolicy verify <entry.smtppolicy | config.json>');
+  if (values.format !== 'pretty' && values.format !== 'json') throw new UsageError(`unknown format '${values.format}' (expected pretty, json)`);
+  const timeout = parseDuration(values.timeout);
+  if (!timeout.ok) throw new UsageError(`--timeout: ${timeout.message}`);
+  if (timeout.value <= 0) throw new UsageError('--timeout must be longer than 0');
+  const portMap = parsePortMap(values['port-map'] ?? []);
+  const sources = values.source ?? [];
+  for (const source of sources) if (isIP(source) === 0) throw new UsageError(`--source expects an IP address, found '${source}'`);
+  const credentials = credentialsFrom(values.user, values['password-env'], io.env);
+
+  let loaded;
+  try {
+    loaded = await loadPolicyOrConfig(positionals[0]!, io.cwd);
+  } catch (error) {
+    if (!(error instanceof PolicyHasErrors)) throw error;
+    io.stderr.write(formatDiagnostics(error.report, { color: Boolean(io.stderr.isTTY) && !io.env.NO_COLOR }));
+    io.stderr.write('smtppolicy verify: the policy has errors\n');
+    return EXIT_FINDINGS;
+  }
+
+  let report;
+  try {
+    report = await verifyServers(loaded.config, {
+      ...(values.target === undefined ? {} : { target: values.target }),
+      ...(values.server === undefined ? {} : { serverName: values.server }),
+      ...(credentials ? { credentials } : {}),
+      portMap,
+      sources,
+      timeoutMs: timeout.value,
+    });
+  } catch (error) {
+    if (error instanceof UnknownServerError) throw new UsageError(`--server: ${error.message}`);
+    throw error;
+  }
+  io.stdout.write(values.format === 'json' ? formatJson(report) : formatPretty(report, { color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR }));
+  return report.summary.fail > 0 ? EXIT_FINDINGS : EXIT_OK;
+};

@@ -1,0 +1,80 @@
+// The compiler's front door: load a policy with its includes, parse, resolve, and collect
+// every diagnostic in a stable order. The CLI, the language server and `serve` all come
+// through here, so they always agree on what a policy means and what is wrong with it.
+
+import { dirname, resolve } from 'node:path';
+import type { Diagnostic } from '../grammar/diagnostic.js';
+import { SEMANTIC, SYNTAX } from '../grammar/diagnostic.js';
+import { lintPolicy, type LintOptions } from './lint/engine.js';
+import type { RuntimeConfig } from '../runtime/config/types.js';
+import type { PolicyModel } from './model.js';
+import { resolvePolicy } from './resolve.js';
+import type { ReadText, SourceFile } from './source-set.js';
+import { loadSourceSet } from './source-set.js';
+
+export interface CheckOptions {
+  /** Relative paths (the entry, display names) are read against this. Default: process.cwd(). */
+  cwd?: string;
+  /** Where the config's paths are relative to. Default: the entry file's directory. */
+  baseDir?: string;
+  readText?: ReadText;
+  /**
+   * Lint rules (compiler/rules) run on every check, so lint, compile, serve and the editor
+   * all see the same findings; `false` turns them off (for tests of the language itself).
+   * They do not run while the policy has syntax or semantic errors: a half-resolved policy
+   * would give misleading findings.
+   */
+  lint?: LintOptions | false;
+}
+
+export interface CheckResult {
+  files: SourceFile[];
+  model: PolicyModel;
+  diagnostics: Diagnostic[];
+}
+
+/** Throws EntryNotReadableError when the entry cannot be read; everything else is a diagnostic. */
+export async function checkPolicy(entry: string, options: CheckOptions = {}): Promise<CheckResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const entryPath = resolve(cwd, entry);
+  const baseDir = resolve(cwd, options.baseDir ?? dirname(entryPath));
+  const sources = await loadSourceSet(entry, { cwd, ...(options.readText ? { readText: options.readText } : {}) });
+  const { model, diagnostics } = resolvePolicy(sources.files, baseDir);
+  const found = [...sources.diagnostics, ...diagnostics];
+  // Rules reason over the resolved policy; where the text or its values are wrong, that
+  // policy is incomplete (an invalid entry is missing from its list, say) and its findings
+  // would be misleading, so the errors of the language come first, alone.
+  if (options.lint !== false && !found.some((d) => d.ruleId === SYNTAX || d.ruleId === SEMANTIC)) found.push(...lintPolicy(model, options.lint ?? {}));
+  return { files: sources.files, model, diagnostics: sortDiagnostics(sources.files, found) };
+}
+
+export interface CompileResult {
+  config: RuntimeConfig;
+  /** Absolute directory the config's relative paths are read against. */
+  baseDir: string;
+  diagnostics: Diagnostic[];
+}
+
+/** For `serve` and `explain`: a runtime config straight from a policy file (refuse it when hasErrors). */
+export async function compileToRuntimeConfig(entryPath: string, options: CheckOptions = {}): Promise<CompileResult> {
+  const { model, diagnostics } = await checkPolicy(entryPath, options);
+  return { config: model.config, baseDir: model.baseDir, diagnostics };
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Files in load order, then by position: the order a reader goes through the policy. */
+function sortDiagnostics(files: SourceFile[], diagnostics: Diagnostic[]): Diagnostic[] {
+  const fileOrder = new Map(files.map((f, i) => [f.displayName, i]));
+  return diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort(
+      (a, b) =>
+        (fileOrder.get(a.d.file) ?? files.length) - (fileOrder.get(b.d.file) ?? files.length) ||
+        a.d.range.start.offset - b.d.range.start.offset ||
+        a.i - b.i,
+    )
+    .map(({ d }) => d);
+}

@@ -1,0 +1,61 @@
+// The language's defaults, in one table. The compiler writes every one of them into the
+// runtime config, so the server (and any other reader of the JSON) never needs this file.
+// docs/language.md states the same values for users: change both together.
+
+import type { LimitName } from '../grammar/ast.js';
+import type { LimitsConfig, TlsConfig } from '../runtime/config/types.js';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+export const DEFAULT_LIMITS: Omit<LimitsConfig, 'source'> = {
+  messageSizeBytes: 10 * 1024 * 1024, // Postfix's message_size_limit is about 10 MB too
+  recipientsPerMessage: 100,
+  maxConnections: 100, // Postfix's default_process_limit
+  maxConnectionsPerAddress: 10,
+  sessionTimeoutMs: 30 * MINUTE,
+  dataTimeoutMs: 10 * MINUTE,
+  idleTimeoutMs: 5 * MINUTE, // Postfix's smtpd_timeout (300s)
+  greetingDelayMs: 0,
+  authFailures: 5,
+  authFailureWindowMs: 15 * MINUTE,
+};
+
+/** Which LimitsConfig field each `limits` setting sets, and the kind of value it takes. */
+export const LIMIT_FIELDS: Record<LimitName, { field: keyof Omit<LimitsConfig, 'source'>; value: 'Size' | 'Duration' | 'Integer' }> = {
+  'message-size': { field: 'messageSizeBytes', value: 'Size' },
+  recipients: { field: 'recipientsPerMessage', value: 'Integer' },
+  connections: { field: 'maxConnections', value: 'Integer' },
+  'connections-per-address': { field: 'maxConnectionsPerAddress', value: 'Integer' },
+  'session-timeout': { field: 'sessionTimeoutMs', value: 'Duration' },
+  'data-timeout': { field: 'dataTimeoutMs', value: 'Duration' },
+  'idle-timeout': { field: 'idleTimeoutMs', value: 'Duration' },
+  'greeting-delay': { field: 'greetingDelayMs', value: 'Duration' },
+  'auth-failures': { field: 'authFailures', value: 'Integer' },
+  'auth-failure-window': { field: 'authFailureWindowMs', value: 'Duration' },
+};
+
+export const DEFAULT_TLS: Pick<TlsConfig, 'mode' | 'minVersion' | 'minCipherBits'> = {
+  mode: 'optional',
+  minVersion: 'TLSv1.2', // smtp-server's own default is TLS 1.0: never inherit it
+  minCipherBits: 128, // the article's "Require 128-bit encryption", on by default
+};
+
+export const DEFAULT_RESOLVER = {
+  timeoutMs: 2 * SECOND,
+  maxTtlMs: HOUR,
+  negativeTtlMs: 5 * MINUTE,
+  maxEntries: 10_000,
+  port: 53,
+};
+
+export const DEFAULT_STORAGE = { spool: 'var/spool', maildir: 'var/mail' };
+
+/** TLS versions as written in the language → as Node and the runtime config name them. */
+export const TLS_VERSION_NAMES = {
+  '1.0': 'TLSv1',
+  '1.1': 'TLSv1.1',
+  '1.2': 'TLSv1.2',
+  '1.3': 'TLSv1.3',
+} as const;

@@ -1,0 +1,67 @@
+// The certificate/key pairs of every server, with the syntax that named them and the
+// files as they are on this machine. Paths in the config are relative to model.baseDir.
+// Reading is synchronous: a handful of small files, and rules stay simple functions.
+
+import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { StringLiteral, TlsFile } from '../../grammar/ast.js';
+import type { CertificateConfig } from '../../runtime/config/types.js';
+import type { PolicyModel, ServerModel } from '../model.js';
+import { describeIoError } from '../source-set.js';
+
+export type FileState = { kind: 'missing'; path: string } | { kind: 'unreadable'; path: string; reason: string } | { kind: 'read'; path: string; data: Buffer };
+
+export interface CertificatePair {
+  server: ServerModel;
+  config: CertificateConfig;
+  certificatePath: StringLiteral;
+  keyPath: StringLiteral;
+  /** The names clients will ask for: the server's hostname, or the SNI names. */
+  hostnames: string[];
+}
+
+export function certificatePairs(model: PolicyModel): CertificatePair[] {
+  const pairs: CertificatePair[] = [];
+  for (const server of model.servers) {
+    for (const config of server.config.tls?.certificates ?? []) {
+      const located = model.nodeAt(config.source);
+      if (!located) continue;
+      const node = located.node;
+      const files: TlsFile[] =
+        node.kind === 'TlsSni' ? node.files : node.kind === 'Tls' ? node.settings.filter((s): s is TlsFile => s.kind === 'TlsFile') : [];
+      const certificatePath = files.find((f) => f.name === 'certificate')?.path;
+      const keyPath = files.find((f) => f.name === 'key')?.path;
+      if (!certificatePath || !keyPath) continue;
+      const hostnames = config.serverNames.length > 0 ? config.serverNames : server.config.hostname ? [server.config.hostname] : [];
+      pairs.push({ server, config, certificatePath, keyPath, hostnames });
+    }
+  }
+  return pairs;
+}
+
+export function readPolicyFile(model: PolicyModel, configPath: string): FileState {
+  const path = resolve(model.baseDir, configPath);
+  try {
+    return { kind: 'read', path, data: readFileSync(path) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing', path };
+    return { kind: 'unreadable', path, reason: describeIoError(error) };
+  }
+}
+
+export function parseCertificate(data: Buffer): X509Certificate | string {
+  try {
+    return new X509Certificate(data);
+  } catch (error) {
+    return `not a PEM or DER certificate (${(error as Error).message})`;
+  }
+}
+
+export function parsePrivateKey(data: Buffer): KeyObject | string {
+  try {
+    return createPrivateKey(data);
+  } catch (error) {
+    return `not an unencrypted private key in PEM or DER form (${(error as Error).message})`;
+  }
+}

@@ -1,0 +1,91 @@
+// Runs every enabled rule over a resolved policy, applies severity overrides and inline
+// suppressions, and returns the findings as the project's one Diagnostic type.
+
+import type { Diagnostic, Severity } from '../../grammar/diagnostic.js';
+import { compilePolicy } from '../../runtime/policy/index.js';
+import type { PolicyModel } from '../model.js';
+import { RULES, ruleById } from '../rules/index.js';
+import type { Finding, Rule } from './rule.js';
+import { applySuppressions } from './suppressions.js';
+
+export type RuleSetting = Severity | 'off';
+
+export interface LintOptions {
+  /** Per-rule severity overrides (`--rule id=off|warn|error`); ids must be known (see parseRuleSetting). */
+  rules?: ReadonlyMap<string, RuleSetting>;
+  /** The time certificates are judged at. Default: now. */
+  now?: Date;
+}
+
+export function severityOf(rule: Rule, options: LintOptions): RuleSetting {
+  return options.rules?.get(rule.meta.id) ?? rule.meta.defaultSeverity;
+}
+
+/** Lint findings for a resolved policy (syntax and semantic diagnostics are the caller's). */
+export function lintPolicy(model: PolicyModel, options: LintOptions = {}): Diagnostic[] {
+  const policy = compilePolicy(model.config);
+  const now = options.now ?? new Date();
+  const findings: Diagnostic[] = [];
+  for (const rule of RULES) {
+    const severity = severityOf(rule, options);
+    if (severity === 'off') continue;
+    rule.check({
+      model,
+      policy,
+      now,
+      report: (finding) => findings.push(toDiagnostic(rule, severity, finding)),
+    });
+  }
+
+  const { kept, problems } = applySuppressions(model.files, findings, {
+    isRule: (id) => ruleById(id) !== undefined,
+    knownIds: () => RULES.map((r) => r.meta.id),
+    canReportUnused: (id) => {
+      const rule = ruleById(id);
+      return rule !== undefined && !rule.meta.readsFiles && severityOf(rule, options) !== 'off';
+    },
+  });
+  for (const problem of problems) {
+    const rule = ruleById(problem.ruleId)!;
+    const severity = severityOf(rule, options);
+    if (severity === 'off') continue;
+    kept.push(
+      toDiagnostic(rule, severity, {
+        at: { file: problem.file, range: problem.range },
+        messageId: problem.messageId,
+        data: problem.data,
+        ...(problem.fix ? { fix: problem.fix } : {}),
+      }),
+    );
+  }
+  return kept;
+}
+
+function toDiagnostic(rule: Rule, severity: Severity, finding: Finding): Diagnostic {
+  const template = rule.meta.messages[finding.messageId];
+  if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message '${finding.messageId}'`);
+  const message = template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+    const value = finding.data?.[key];
+    if (value === undefined) throw new Error(`rule ${rule.meta.id}, message '${finding.messageId}': no value for {{${key}}}`);
+    return String(value);
+  });
+  const range = 'range' in finding.at ? finding.at.range : finding.at.node.range;
+  return {
+    ruleId: rule.meta.id,
+    severity,
+    message,
+    file: finding.at.file.displayName,
+    range,
+    ...(finding.fix ? { fix: finding.fix } : {}),
+    ...(finding.related ? { related: finding.related } : {}),
+  };
+}
+
+/** `open-relay=off`, `open-relay=warn` → [id, setting]; a message naming the problem otherwise. */
+export function parseRuleSetting(text: string): [string, RuleSetting] | string {
+  const match = /^([a-z0-9-]+)=(off|warn|warning|error|info)$/.exec(text);
+  if (!match) return `expected --rule <rule-id>=off|warn|error, found '${text}'`;
+  const [, id, level] = match as unknown as [string, string, string];
+  if (!ruleById(id)) return `unknown rule '${id}' in --rule (run 'smtppolicy rules' for the list)`;
+  return [id, level === 'warn' ? 'warning' : (level as RuleSetting)];
+}

@@ -1,0 +1,151 @@
+// Inline suppressions with a mandatory reason:
+//
+//   # smtppolicy-ignore open-relay -- lab network, no route to the Internet
+//   relay { anyone }
+//
+// A suppression on a line of its own applies to the next line that holds policy text
+// (blank and comment-only lines are skipped); written after policy text it applies to its
+// own line. Several rules may be named, separated by commas or spaces. A finding is
+// suppressed when it starts on that line and its rule is named. `syntax` and `semantic`
+// errors, and findings about suppressions themselves, cannot be suppressed.
+
+import type { Comment, Range } from '../../grammar/ast.js';
+import type { Diagnostic } from '../../grammar/diagnostic.js';
+import { SEMANTIC, SYNTAX } from '../../grammar/diagnostic.js';
+import type { SourceFile } from '../source-set.js';
+import { didYouMean } from '../suggest.js';
+import { rangeOf } from './edits.js';
+
+const DIRECTIVE = /^#\s*smtppolicy-ignore(?=\s|$)/;
+
+export interface SuppressionProblem {
+  ruleId: 'invalid-suppression' | 'unused-suppression';
+  messageId: string;
+  data: Record<string, string>;
+  file: SourceFile;
+  range: Range;
+  fix?: Diagnostic['fix'];
+}
+
+interface NamedRule {
+  id: string;
+  range: Range;
+}
+
+export interface Suppression {
+  file: SourceFile;
+  comment: Comment;
+  rules: NamedRule[];
+  reason: string;
+  /** The line it applies to; 0 when no policy text follows it. */
+  line: number;
+}
+
+export interface SuppressionRules {
+  isRule(id: string): boolean;
+  knownIds(): Iterable<string>;
+  /** False when an unmatched suppression of this rule must not be called unused (rule off, or depends on files). */
+  canReportUnused(id: string): boolean;
+}
+
+export function parseSuppressions(file: SourceFile): Suppression[] {
+  const lines = file.text.split('\n');
+  const found: Suppression[] = [];
+  for (const comment of file.ast.comments) {
+    const directive = DIRECTIVE.exec(comment.text);
+    if (!directive) continue;
+    const body = comment.text.slice(directive[0].length);
+    const separator = body.indexOf('--');
+    const idsText = separator < 0 ? body : body.slice(0, separator);
+    const reason = separator < 0 ? '' : body.slice(separator + 2).trim();
+    const rules: NamedRule[] = [];
+    const idPattern = /[^\s,]+/g;
+    for (let match = idPattern.exec(idsText); match; match = idPattern.exec(idsText)) {
+      const start = comment.range.start.offset + directive[0].length + match.index;
+      rules.push({ id: match[0], range: rangeOf(file.text, start, start + match[0].length) });
+    }
+    found.push({ file, comment, rules, reason, line: targetLine(lines, comment) });
+  }
+  return found;
+}
+
+function targetLine(lines: string[], comment: Comment): number {
+  const own = lines[comment.range.start.line - 1] ?? '';
+  if (own.slice(0, comment.range.start.column - 1).trim() !== '') return comment.range.start.line;
+  for (let line = comment.range.start.line + 1; line <= lines.length; line++) {
+    const text = (lines[line - 1] ?? '').trim();
+    if (text !== '' && !text.startsWith('#')) return line;
+  }
+  return 0;
+}
+
+const UNSUPPRESSIBLE = new Set([SYNTAX, SEMANTIC, 'invalid-suppression', 'unused-suppression']);
+
+/** Drops suppressed findings; returns what is left and the problems with the suppressions themselves. */
+export function applySuppressions(
+  files: readonly SourceFile[],
+  diagnostics: readonly Diagnostic[],
+  rules: SuppressionRules,
+): { kept: Diagnostic[]; problems: SuppressionProblem[] } {
+  const problems: SuppressionProblem[] = [];
+  const active: { suppression: Suppression; rule: NamedRule; used: boolean }[] = [];
+  for (const file of files) {
+    for (const suppression of parseSuppressions(file)) {
+      const at = { file, range: suppression.comment.range };
+      if (suppression.rules.length === 0) {
+        problems.push({ ruleId: 'invalid-suppression', messageId: 'noRules', data: {}, ...at });
+        continue;
+      }
+      const valid: NamedRule[] = [];
+      for (const rule of suppression.rules) {
+        if (UNSUPPRESSIBLE.has(rule.id)) {
+          problems.push({ ruleId: 'invalid-suppression', messageId: 'unsuppressible', data: { rule: rule.id }, file, range: rule.range });
+        } else if (!rules.isRule(rule.id)) {
+          problems.push({ ruleId: 'invalid-suppression', messageId: 'unknownRule', data: { rule: rule.id, suggestion: didYouMean(rule.id, rules.knownIds()) }, file, range: rule.range });
+        } else {
+          valid.push(rule);
+        }
+      }
+      if (suppression.reason === '') {
+        problems.push({ ruleId: 'invalid-suppression', messageId: 'noReason', data: { rules: suppression.rules.map((r) => r.id).join(', ') }, ...at });
+        continue; // a suppression without a reason suppresses nothing
+      }
+      for (const rule of valid) active.push({ suppression, rule, used: false });
+    }
+  }
+
+  const kept = diagnostics.filter((d) => {
+    if (UNSUPPRESSIBLE.has(d.ruleId)) return true;
+    const matches = active.filter((a) => a.rule.id === d.ruleId && a.suppression.file.displayName === d.file && a.suppression.line === d.range.start.line);
+    for (const match of matches) match.used = true;
+    return matches.length === 0;
+  });
+
+  for (const { suppression, rule, used } of active) {
+    if (used || !rules.canReportUnused(rule.id)) continue;
+    const fix = suppression.rules.length === 1 ? removeComment(suppression) : undefined;
+    problems.push({
+      ruleId: 'unused-suppression',
+      messageId: 'unused',
+      data: { rule: rule.id, line: suppression.line === 0 ? 'the end of the file' : String(suppression.line) },
+      file: suppression.file,
+      range: rule.range,
+      ...(fix ? { fix } : {}),
+    });
+  }
+  return { kept, problems };
+}
+
+function removeComment(suppression: Suppression): Diagnostic['fix'] {
+  const { text } = suppression.file;
+  const { start, end } = suppression.comment.range;
+  const lineStart = text.lastIndexOf('\n', start.offset - 1) + 1;
+  const description = 'Remove the unused suppression';
+  if (text.slice(lineStart, start.offset).trim() === '') {
+    const newline = text.indexOf('\n', end.offset);
+    const lineEnd = newline < 0 ? text.length : newline + 1;
+    return { description, edits: [{ range: rangeOf(text, lineStart, lineEnd), newText: '' }] };
+  }
+  const spaces = /[ \t]*$/.exec(text.slice(lineStart, start.offset))![0].length;
+  return { description, edits: [{ range: rangeOf(text, start.offset - spaces, end.offset), newText: '' }] };
+}

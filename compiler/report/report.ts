@@ -1,0 +1,33 @@
+// What every reporter receives: the diagnostics of one run and the text of each file they
+// point into (for code frames). Reporters are pure: data in, string out.
+
+import type { Diagnostic } from '../../grammar/diagnostic.js';
+
+export interface Report {
+  diagnostics: Diagnostic[];
+  /** displayName → file text, for every file a diagnostic points into. */
+  sources: Map<string, string>;
+}
+
+export interface Summary {
+  errors: number;
+  warnings: number;
+  infos: number;
+}
+
+export function summarize(diagnostics: readonly Diagnostic[]): Summary {
+  const summary = { errors: 0, warnings: 0, infos: 0 };
+  for (const d of diagnostics) {
+    if (d.severity === 'error') summary.errors++;
+    else if (d.severity === 'warning') summary.warnings++;
+    else summary.infos++;
+  }
+  return summary;
+}
+
+/** Where a rule's documentation lives; syntax and semantic errors have no page. */
+export const DOCS_BASE = 'https://github.com/smtppolicy/smtppolicy/blob/main/docs/rules/';
+
+export function docsUrl(ruleId: string): string | undefined {
+  return ruleId === 'syntax' || ruleId === 'semantic' ? undefined : `${DOCS_BASE}${ruleId}.md`;
+}

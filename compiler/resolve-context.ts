@@ -1,0 +1,68 @@
+// Shared state of one resolution: where diagnostics go, how source locations and file
+// paths are spelt in the config, and the index from `source` strings back to syntax.
+
+import { dirname, resolve } from 'node:path';
+import type { AnyNode, Keyword, Range } from '../grammar/ast.js';
+import type { Diagnostic, RelatedLocation } from '../grammar/diagnostic.js';
+import { SEMANTIC } from '../grammar/diagnostic.js';
+import type { Located } from './model.js';
+import { configPath } from './paths.js';
+import type { SourceFile } from './source-set.js';
+
+export class ResolveContext {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly nodesBySource = new Map<string, Located>();
+
+  constructor(readonly baseDir: string) {}
+
+  error(file: SourceFile, range: Range, message: string, related?: RelatedLocation[]): void {
+    this.diagnostics.push({
+      ruleId: SEMANTIC,
+      severity: 'error',
+      message,
+      file: file.displayName,
+      range,
+      ...(related ? { related } : {}),
+    });
+  }
+
+  /** "first declared here" style pointer for duplicate-name errors. */
+  related(file: SourceFile, range: Range, message: string): RelatedLocation {
+    return { file: file.displayName, range, message };
+  }
+
+  /** The `file:line:col` a config item carries, recorded so it can be mapped back to `node`. */
+  source(file: SourceFile, node: AnyNode): string {
+    const location = `${configPath(file.path, this.baseDir)}:${node.range.start.line}:${node.range.start.column}`;
+    if (!this.nodesBySource.has(location)) this.nodesBySource.set(location, { node, file });
+    return location;
+  }
+
+  /** A path written in `file`, as the config spells it (relative to the base directory). */
+  path(file: SourceFile, written: string): string {
+    return configPath(resolve(dirname(file.path), written), this.baseDir);
+  }
+
+  nodeAt(source: string | null): Located | undefined {
+    return source === null ? undefined : this.nodesBySource.get(source);
+  }
+}
+
+/** Reports every node after the first as a duplicate; returns the first (or undefined). */
+export function single<T extends AnyNode & { keyword: Keyword }>(
+  ctx: ResolveContext,
+  file: SourceFile,
+  nodes: T[],
+  what: string,
+): T | undefined {
+  const [first, ...rest] = nodes;
+  for (const extra of rest) {
+    ctx.error(
+      file,
+      extra.keyword.range,
+      `${what} is already set at line ${first!.range.start.line}; write it once`,
+      [ctx.related(file, first!.range, `first ${what} here`)],
+    );
+  }
+  return first;
+}

@@ -1,0 +1,94 @@
+// Turns entry syntax (addresses, ranges, masks, domains, `@list` references) into the
+// runtime config's flat AddressItem lists, expanding named lists where they are used.
+
+import type { AddressEntry, ListDecl } from '../grammar/ast.js';
+import type { AddressItem } from '../runtime/config/types.js';
+import type { Located } from './model.js';
+import type { ResolveContext } from './resolve-context.js';
+import type { SourceFile } from './source-set.js';
+import { didYouMean } from './suggest.js';
+
+export class EntryResolver {
+  /** Lists currently being expanded: a reference back to one of them is a cycle. */
+  private readonly expanding: string[] = [];
+  private readonly expanded = new Map<string, AddressItem[]>();
+
+  constructor(
+    private readonly ctx: ResolveContext,
+    private readonly lists: Map<string, Located<ListDecl>>,
+  ) {}
+
+  /**
+   * `allowDomains` is false where reverse DNS makes no sense (trusted PROXY load balancers):
+   * a domain entry there is reported, not silently ignored.
+   */
+  resolve(entries: AddressEntry[], file: SourceFile, where: string, allowDomains = true): AddressItem[] {
+    const items: AddressItem[] = [];
+    for (const entry of entries) {
+      switch (entry.kind) {
+        case 'Cidr':
+        case 'Mask':
+          if (entry.value) {
+            items.push({
+              kind: 'cidr',
+              cidr: `${entry.value.network}/${entry.value.prefix}`,
+              source: this.ctx.source(file, entry),
+            });
+          }
+          break;
+        case 'Domain':
+          if (!allowDomains) {
+            this.ctx.error(file, entry.range, `${where} takes addresses and ranges only, not domain entries`);
+          } else if (entry.domain?.value) {
+            items.push({ kind: 'domain', domain: entry.domain.value, source: this.ctx.source(file, entry) });
+          }
+          break;
+        case 'ListRef': {
+          const listed = this.expandList(entry.name, file, entry);
+          for (const item of listed) {
+            if (item.kind === 'domain' && !allowDomains) {
+              this.ctx.error(file, entry.range, `${where} takes addresses and ranges only, but list '${entry.name}' holds domain ${item.domain}`);
+            } else {
+              items.push(item);
+            }
+          }
+          break;
+        }
+      }
+    }
+    return items;
+  }
+
+  /** Every entry of a declared list, nested lists expanded (errors inside it are reported once). */
+  listItems(name: string): AddressItem[] {
+    const list = this.lists.get(name);
+    return list ? this.expandDeclared(name, list, list.file, list.node) : [];
+  }
+
+  private expandList(name: string, file: SourceFile, ref: AddressEntry & { kind: 'ListRef' }): AddressItem[] {
+    const list = this.lists.get(name);
+    if (!list) {
+      this.ctx.error(file, ref.nameRange, `unknown list '@${name}'${didYouMean(name, this.lists.keys())}`);
+      return [];
+    }
+    return this.expandDeclared(name, list, file, ref);
+  }
+
+  private expandDeclared(name: string, list: Located<ListDecl>, file: SourceFile, at: AddressEntry | ListDecl): AddressItem[] {
+    if (this.expanding.includes(name)) {
+      const chain = [...this.expanding.slice(this.expanding.indexOf(name)), name].map((n) => `@${n}`).join(' → ');
+      this.ctx.error(file, at.range, `list reference cycle: ${chain}`);
+      return [];
+    }
+    const cached = this.expanded.get(name);
+    if (cached) return cached;
+    this.expanding.push(name);
+    const items = this.resolve(list.node.entries, list.file, `list '${name}'`).map((item) =>
+      // An entry keeps the name of the innermost list that holds it: that is where to edit it.
+      item.list === undefined ? { ...item, list: name } : item,
+    );
+    this.expanding.pop();
+    this.expanded.set(name, items);
+    return items;
+  }
+}

@@ -1,0 +1,33 @@
+// Relay granted by DNS suffix trusts whatever the DNS says. Forward confirmation stops a
+// stranger from simply writing the partner's name into their own PTR record, but anyone
+// who can create a name under the suffix (a wildcard record, a dynamic-DNS host, a
+// forgotten test machine) or poison the resolver's cache (no DNSSEC here) may relay.
+// The article allows suffix grants; it also warns that they cost a lookup per connection.
+
+import { nodeAt } from '../lint/locate.js';
+import { defineRule } from '../lint/rule.js';
+
+export default defineRule({
+  meta: {
+    id: 'relay-grant-by-domain',
+    category: 'relay',
+    defaultSeverity: 'warning',
+    description: 'relay is granted by reverse-DNS suffix, which anyone able to create a name under that suffix can satisfy',
+    messages: {
+      domain:
+        "server '{{server}}' lets any host whose reverse DNS name ends in {{domain}} relay without logging in: anyone who can add a name under {{domain}} (or poison the resolver's cache) can relay. Grant the partner's addresses instead, or require authentication",
+    },
+    fixable: false,
+  },
+  check(context) {
+    const seen = new Set<string>();
+    for (const server of context.model.servers) {
+      for (const item of server.config.relay.entries) {
+        if (item.kind !== 'domain' || seen.has(item.source)) continue;
+        seen.add(item.source);
+        const at = nodeAt(context.model, item.source);
+        if (at) context.report({ at, messageId: 'domain', data: { server: server.config.name, domain: item.domain } });
+      }
+    }
+  },
+});

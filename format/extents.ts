@@ -1,0 +1,63 @@
+// Makes every node's range cover all of its text, children and closing `}` included.
+//
+// The comment placement depends on knowing which node a comment sits in. A parser may give
+// a node a shorter range than its text (a block whose range stops at its keyword), so the
+// formatter measures each node from its children and, for a block, from its closing brace.
+// On a correct tree this changes nothing.
+
+import type { PolicyFile, Range } from '../grammar/ast.js';
+import { LineIndex } from '../grammar/index.js';
+import { bodyOf, end, openBraceOffset, type Spanned } from './shape.js';
+
+export function repairRanges(file: PolicyFile, text: string): void {
+  const lines = new LineIndex(text);
+  for (const item of file.items) repair(item, text, lines);
+}
+
+function isSpanned(value: unknown): value is Spanned {
+  return value !== null && typeof value === 'object' && 'range' in value;
+}
+
+function childrenOf(node: object): Spanned[] {
+  const children: Spanned[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'range' || key === 'comments') continue;
+    if (Array.isArray(value)) children.push(...value.filter(isSpanned));
+    else if (value !== null && typeof value === 'object') {
+      if (isSpanned(value)) children.push(value);
+      // Parts without a range of their own, such as `mode: { keyword, value }`.
+      else children.push(...Object.values(value).filter(isSpanned));
+    }
+  }
+  return children;
+}
+
+function repair(node: Spanned, text: string, lines: LineIndex): void {
+  const children = childrenOf(node);
+  for (const child of children) repair(child, text, lines);
+  let last = Math.max(end(node), ...children.map(end));
+  const open = openBraceOffset(node, text);
+  if (open !== undefined) {
+    const body = bodyOf(node);
+    const close = closingBrace(text, Math.max(open + 1, ...body.map(end)));
+    if (close !== undefined) last = Math.max(last, close + 1);
+  }
+  if (last > end(node)) {
+    const range: Range = { start: node.range.start, end: lines.position(last) };
+    node.range = range;
+  }
+}
+
+/** The `}` after the body: only blank space, comments and commas may come before it. */
+function closingBrace(text: string, from: number): number | undefined {
+  let i = from;
+  while (i < text.length) {
+    const char = text[i] as string;
+    if (char === '}') return i;
+    if (char === '#') {
+      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+    } else if (char === ',' || /\s/.test(char)) i++;
+    else return undefined;
+  }
+  return undefined;
+}

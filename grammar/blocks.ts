@@ -1,0 +1,91 @@
+// The `{ … }` blocks of the language: what to call each one in a message, which keywords
+// are valid inside it, and what a user may write there. Syntax errors about a missing '}'
+// or an unknown setting are phrased from this table.
+
+import { keywordsIn, type KeywordContext } from './keyword-table.js';
+
+export type BlockKind =
+  | 'resolver'
+  | 'cache'
+  | 'storage'
+  | 'admin'
+  | 'list'
+  | 'server'
+  | 'tls'
+  | 'sni'
+  | 'connections'
+  | 'auth'
+  | 'relay'
+  | 'smarthost'
+  | 'limits'
+  | 'proxy-protocol';
+
+export interface BlockInfo {
+  /** "the server block", as in "expected '}' to close the server block". */
+  noun: string;
+  /** Contexts whose keywords may start an item inside the block. */
+  contexts: readonly KeywordContext[];
+  /** What may be written inside, as in "expected a tls setting (certificate, key, …)". */
+  expectation: string;
+}
+
+function settings(article: string, what: string, context: KeywordContext): string {
+  return `${article} ${what} (${keywordsIn(context).join(', ')})`;
+}
+
+const ENTRY = 'an address, a CIDR range, ADDRESS mask NETMASK, domain NAME or @list';
+
+export const BLOCKS: Record<BlockKind, BlockInfo> = {
+  resolver: { noun: 'resolver block', contexts: ['resolver'], expectation: settings('a', 'resolver setting', 'resolver') },
+  cache: { noun: 'cache block', contexts: ['cache'], expectation: settings('a', 'cache setting', 'cache') },
+  storage: { noun: 'storage block', contexts: ['storage'], expectation: settings('a', 'storage setting', 'storage') },
+  admin: { noun: 'admin block', contexts: ['admin'], expectation: settings('an', 'admin setting', 'admin') },
+  list: { noun: 'list', contexts: ['entries'], expectation: `an entry (${ENTRY})` },
+  server: { noun: 'server block', contexts: ['server'], expectation: settings('a', 'server setting', 'server') },
+  tls: { noun: 'tls block', contexts: ['tls'], expectation: settings('a', 'tls setting', 'tls') },
+  sni: { noun: 'sni block', contexts: ['sni'], expectation: settings('an', 'sni setting', 'sni') },
+  connections: { noun: 'connections list', contexts: ['entries'], expectation: `an entry (${ENTRY})` },
+  auth: { noun: 'auth block', contexts: ['auth'], expectation: settings('an', 'auth setting', 'auth') },
+  relay: {
+    noun: 'relay block',
+    contexts: ['relay', 'entries'],
+    expectation: `a relay grant (authenticated, anyone, ${ENTRY})`,
+  },
+  smarthost: { noun: 'smarthost block', contexts: ['smarthost'], expectation: settings('a', 'smarthost setting', 'smarthost') },
+  limits: { noun: 'limits block', contexts: ['limits'], expectation: settings('a', 'limit', 'limits') },
+  'proxy-protocol': { noun: 'proxy-protocol block', contexts: ['entries'], expectation: `an entry (${ENTRY})` },
+};
+
+/** The block a parser rule opens, for "expected '{' to open the … block". */
+export const BLOCK_OF_RULE: Record<string, BlockKind> = {
+  resolverBlock: 'resolver',
+  resolverCache: 'cache',
+  storageBlock: 'storage',
+  adminBlock: 'admin',
+  listDecl: 'list',
+  serverDecl: 'server',
+  tlsBlock: 'tls',
+  tlsSni: 'sni',
+  connectionsSetting: 'connections',
+  authBlock: 'auth',
+  relayBlock: 'relay',
+  smarthostTarget: 'smarthost',
+  limitsBlock: 'limits',
+  proxyProtocol: 'proxy-protocol',
+};
+
+/** Where a context's keywords live, for hints like "'listen' belongs inside a server block". */
+export const CONTEXT_PLACE: Partial<Record<KeywordContext, string>> = {
+  top: 'the top level',
+  resolver: 'a resolver block',
+  cache: 'a resolver cache block',
+  storage: 'a storage block',
+  admin: 'an admin block',
+  server: 'a server block',
+  tls: 'a tls block',
+  auth: 'an auth block',
+  entries: 'an address list',
+  relay: 'a relay block',
+  smarthost: 'a smarthost block',
+  limits: 'a limits block',
+};

@@ -1,0 +1,9 @@
+// grammar/: text → typed syntax tree + diagnostics. Everything other folders may use.
+
+export type * from './ast.js';
+export * from './diagnostic.js';
+export { parse, type ParseResult } from './parse.js';
+export * from './keywords.js';
+export * from './values.js';
+export { BLOCKS, type BlockKind, type BlockInfo } from './blocks.js';
+export { LineIndex } from './positions.js';

@@ -1,0 +1,516 @@
+// The .smtppolicy grammar as a chevrotain CstParser: one instance per process, created on
+// first use, with error recovery on so that a broken file still yields a partial tree and
+// every independent error.
+//
+// The grammar is deliberately lenient where leniency gives better messages: a missing
+// declaration name or a missing mode keyword is an empty alternative here and is reported
+// by the CST→AST step, instead of throwing and re-synchronising past good text.
+
+import { CstParser, EMPTY_ALT, tokenMatcher, type CstNode, type IToken, type TokenType } from 'chevrotain';
+import type { BlockKind } from './blocks.js';
+import { createMessageProvider, type ParseState } from './messages.js';
+import {
+  Comma,
+  keywordToken as kw,
+  LCurly,
+  PARSER_TOKENS,
+  RCurly,
+  Ref,
+  Reserved,
+  StringLiteral,
+  Word,
+} from './tokens.js';
+
+let activeState: ParseState = { openBlocks: [], listEnds: new Set(), tokens: [], lineOf: () => 1 };
+
+const Include = kw('include');
+const Resolver = kw('resolver');
+const Storage = kw('storage');
+const Admin = kw('admin');
+const Users = kw('users');
+const List = kw('list');
+const Server = kw('server');
+const Servers = kw('servers');
+const Timeout = kw('timeout');
+const ReverseZone = kw('reverse-zone');
+const Cache = kw('cache');
+const File = kw('file');
+const Env = kw('env');
+const Listen = kw('listen');
+const Hostname = kw('hostname');
+const Tls = kw('tls');
+const Connections = kw('connections');
+const Auth = kw('auth');
+const Relay = kw('relay');
+const LocalDomains = kw('local-domains');
+const RelayTo = kw('relay-to');
+const Limits = kw('limits');
+const ProxyProtocol = kw('proxy-protocol');
+const AllowBareNewlines = kw('allow-bare-newlines');
+const ImplicitTls = kw('implicit-tls');
+const MinVersion = kw('min-version');
+const MinCipherBits = kw('min-cipher-bits');
+const Sni = kw('sni');
+const Only = kw('only');
+const Except = kw('except');
+const SenderMustMatch = kw('sender-must-match');
+const Domain = kw('domain');
+const Mask = kw('mask');
+const Authenticated = kw('authenticated');
+const Anyone = kw('anyone');
+const Smarthost = kw('smarthost');
+const Hold = kw('hold');
+const User = kw('user');
+const Password = kw('password');
+const None = kw('none');
+const NoVerify = kw('no-verify');
+
+const CACHE_KEYWORDS = ['max-ttl', 'negative-ttl', 'entries'].map(kw);
+const STORAGE_KEYWORDS = ['spool', 'maildir'].map(kw);
+const TLS_FILE_KEYWORDS = ['certificate', 'key'].map(kw);
+const TLS_MODE_KEYWORDS = ['require', 'optional'].map(kw);
+const AUTH_METHOD_KEYWORDS = ['basic', 'challenge-response', 'token', 'anonymous'].map(kw);
+const SMARTHOST_TLS_MODES = ['require', 'optional', 'none'].map(kw);
+const LIMIT_KEYWORDS = [
+  'message-size',
+  'recipients',
+  'connections',
+  'connections-per-address',
+  'session-timeout',
+  'data-timeout',
+  'idle-timeout',
+  'greeting-delay',
+  'auth-failures',
+  'auth-failure-window',
+].map(kw);
+
+export class PolicyParser extends CstParser {
+  constructor() {
+    super(PARSER_TOKENS, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      // Node extents are computed by the CST→AST step from real tokens only.
+      nodeLocationTracking: 'none',
+      errorMessageProvider: createMessageProvider(() => activeState),
+    });
+    this.performSelfAnalysis();
+  }
+
+  /** Parses a token vector; `state` is shared with the error messages while it runs. */
+  parseTokens(tokens: IToken[], state: ParseState): CstNode {
+    activeState = state;
+    this.input = tokens;
+    return this.file();
+  }
+
+  private get state(): ParseState {
+    return activeState;
+  }
+
+  /** One of several keywords, recorded under the label `keyword`. */
+  private oneOf(tokens: TokenType[], label = 'keyword'): void {
+    this.OR4(tokens.map((token) => ({ ALT: () => this.CONSUME(token, { LABEL: label }) })));
+  }
+
+  /** `{ body }`, keeping track of open blocks so a missing '}' can say where the block began. */
+  private block(kind: BlockKind, body: () => void): void {
+    const open = this.CONSUME(LCurly);
+    const depth = this.state.openBlocks.length;
+    this.ACTION(() => {
+      const offset = Number.isFinite(open.startOffset) ? open.startOffset : this.LA(0).startOffset;
+      this.state.openBlocks.push({ kind, offset });
+    });
+    try {
+      body();
+      this.CONSUME(RCurly);
+    } finally {
+      this.ACTION(() => {
+        this.state.openBlocks.length = depth;
+      });
+    }
+  }
+
+  /**
+   * A declared name. A keyword is taken as the name (and reported by the CST→AST step) only
+   * when the token after it is what follows a name, so `users file "x"` reads as a missing
+   * name, not as a store named `file`. A missing name is left for the CST→AST step too.
+   */
+  private declName(follow: TokenType): void {
+    this.OPTION9({
+      GATE: () => !tokenMatcher(this.LA(1), Reserved) || tokenMatcher(this.LA(2), follow),
+      DEF: () =>
+        this.OR3([
+          { ALT: () => this.CONSUME9(Word, { LABEL: 'name' }) },
+          { ALT: () => this.CONSUME9(Reserved, { LABEL: 'name' }) },
+        ]),
+    });
+  }
+
+  /** Records where an inline list ended, for the "expected ','" message. */
+  private markListEnd(): void {
+    this.ACTION(() => {
+      const last = this.LA(0);
+      if (Number.isFinite(last.startOffset)) this.state.listEnds.add(last.startOffset);
+    });
+  }
+
+  /** Entries of a list, connections or proxy-protocol block; commas are optional separators. */
+  private entries(): void {
+    this.MANY8(() =>
+      this.OR5([{ ALT: () => this.CONSUME8(Comma) }, { ALT: () => this.SUBRULE8(this.addressEntry) }]),
+    );
+  }
+
+  // ───────────────────────────── top level ─────────────────────────────
+
+  readonly file = this.RULE('file', () => {
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.includeDecl) },
+        { ALT: () => this.SUBRULE(this.resolverBlock) },
+        { ALT: () => this.SUBRULE(this.storageBlock) },
+        { ALT: () => this.SUBRULE(this.adminBlock) },
+        { ALT: () => this.SUBRULE(this.userStoreDecl) },
+        { ALT: () => this.SUBRULE(this.listDecl) },
+        { ALT: () => this.SUBRULE(this.serverDecl) },
+      ]),
+    );
+  });
+
+  readonly includeDecl = this.RULE('includeDecl', () => {
+    this.CONSUME(Include);
+    this.CONSUME(StringLiteral);
+  });
+
+  readonly resolverBlock = this.RULE('resolverBlock', () => {
+    this.CONSUME(Resolver);
+    this.block('resolver', () => this.MANY(() => this.SUBRULE(this.resolverSetting)));
+  });
+
+  readonly resolverSetting = this.RULE('resolverSetting', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.resolverServers) },
+      { ALT: () => this.SUBRULE(this.resolverTimeout) },
+      { ALT: () => this.SUBRULE(this.reverseZone) },
+      { ALT: () => this.SUBRULE(this.resolverCache) },
+    ]);
+  });
+
+  readonly resolverServers = this.RULE('resolverServers', () => {
+    this.CONSUME(Servers);
+    this.CONSUME(Word);
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.CONSUME2(Word);
+    });
+    this.markListEnd();
+  });
+
+  readonly resolverTimeout = this.RULE('resolverTimeout', () => {
+    this.CONSUME(Timeout);
+    this.CONSUME(Word);
+  });
+
+  readonly reverseZone = this.RULE('reverseZone', () => {
+    this.CONSUME(ReverseZone);
+    this.CONSUME(Word);
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.CONSUME2(Word);
+    });
+    this.markListEnd();
+  });
+
+  readonly resolverCache = this.RULE('resolverCache', () => {
+    this.CONSUME(Cache);
+    this.block('cache', () => this.MANY(() => this.SUBRULE(this.cacheSetting)));
+  });
+
+  readonly cacheSetting = this.RULE('cacheSetting', () => {
+    this.oneOf(CACHE_KEYWORDS);
+    this.CONSUME(Word);
+  });
+
+  readonly storageBlock = this.RULE('storageBlock', () => {
+    this.CONSUME(Storage);
+    this.block('storage', () => this.MANY(() => this.SUBRULE(this.storageSetting)));
+  });
+
+  readonly storageSetting = this.RULE('storageSetting', () => {
+    this.oneOf(STORAGE_KEYWORDS);
+    this.CONSUME(StringLiteral);
+  });
+
+  readonly adminBlock = this.RULE('adminBlock', () => {
+    this.CONSUME(Admin);
+    this.block('admin', () => this.MANY(() => this.SUBRULE(this.listenSetting)));
+  });
+
+  readonly userStoreDecl = this.RULE('userStoreDecl', () => {
+    this.CONSUME(Users);
+    this.declName(File);
+    this.CONSUME(File);
+    this.CONSUME(StringLiteral);
+  });
+
+  readonly listDecl = this.RULE('listDecl', () => {
+    this.CONSUME(List);
+    this.declName(LCurly);
+    this.block('list', () => this.entries());
+  });
+
+  readonly serverDecl = this.RULE('serverDecl', () => {
+    this.CONSUME(Server);
+    this.declName(LCurly);
+    this.block('server', () => this.MANY(() => this.SUBRULE(this.serverSetting)));
+  });
+
+  // ───────────────────────────── server settings ─────────────────────────────
+
+  readonly serverSetting = this.RULE('serverSetting', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.listenSetting) },
+      { ALT: () => this.SUBRULE(this.hostnameSetting) },
+      { ALT: () => this.SUBRULE(this.tlsBlock) },
+      { ALT: () => this.SUBRULE(this.connectionsSetting) },
+      { ALT: () => this.SUBRULE(this.authBlock) },
+      { ALT: () => this.SUBRULE(this.relayBlock) },
+      { ALT: () => this.SUBRULE(this.localDomains) },
+      { ALT: () => this.SUBRULE(this.relayTo) },
+      { ALT: () => this.SUBRULE(this.limitsBlock) },
+      { ALT: () => this.SUBRULE(this.proxyProtocol) },
+      { ALT: () => this.SUBRULE(this.allowBareNewlines) },
+    ]);
+  });
+
+  readonly listenSetting = this.RULE('listenSetting', () => {
+    this.CONSUME(Listen);
+    this.SUBRULE(this.listenEndpoint);
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.SUBRULE2(this.listenEndpoint);
+    });
+    this.markListEnd();
+  });
+
+  readonly listenEndpoint = this.RULE('listenEndpoint', () => {
+    this.CONSUME(Word);
+    this.OPTION(() => this.CONSUME(ImplicitTls));
+  });
+
+  readonly hostnameSetting = this.RULE('hostnameSetting', () => {
+    this.CONSUME(Hostname);
+    this.CONSUME(Word);
+  });
+
+  readonly tlsBlock = this.RULE('tlsBlock', () => {
+    this.CONSUME(Tls);
+    this.block('tls', () => this.MANY(() => this.SUBRULE(this.tlsSetting)));
+  });
+
+  readonly tlsSetting = this.RULE('tlsSetting', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.tlsFile) },
+      { ALT: () => this.SUBRULE(this.tlsMode) },
+      { ALT: () => this.SUBRULE(this.tlsMinVersion) },
+      { ALT: () => this.SUBRULE(this.tlsMinCipherBits) },
+      { ALT: () => this.SUBRULE(this.tlsSni) },
+    ]);
+  });
+
+  readonly tlsFile = this.RULE('tlsFile', () => {
+    this.oneOf(TLS_FILE_KEYWORDS);
+    this.CONSUME(StringLiteral);
+  });
+
+  readonly tlsMode = this.RULE('tlsMode', () => {
+    this.oneOf(TLS_MODE_KEYWORDS);
+  });
+
+  readonly tlsMinVersion = this.RULE('tlsMinVersion', () => {
+    this.CONSUME(MinVersion);
+    this.CONSUME(Word);
+  });
+
+  readonly tlsMinCipherBits = this.RULE('tlsMinCipherBits', () => {
+    this.CONSUME(MinCipherBits);
+    this.CONSUME(Word);
+  });
+
+  readonly tlsSni = this.RULE('tlsSni', () => {
+    this.CONSUME(Sni);
+    this.CONSUME(Word);
+    this.block('sni', () => this.MANY(() => this.SUBRULE(this.tlsFile)));
+  });
+
+  readonly connectionsSetting = this.RULE('connectionsSetting', () => {
+    this.CONSUME(Connections);
+    this.OR2([
+      { ALT: () => this.CONSUME(Only, { LABEL: 'mode' }) },
+      { ALT: () => this.CONSUME(Except, { LABEL: 'mode' }) },
+      { ALT: EMPTY_ALT() },
+    ]);
+    this.block('connections', () => this.entries());
+  });
+
+  readonly authBlock = this.RULE('authBlock', () => {
+    this.CONSUME(Auth);
+    this.block('auth', () => this.MANY(() => this.SUBRULE(this.authSetting)));
+  });
+
+  readonly authSetting = this.RULE('authSetting', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.authMethod) },
+      { ALT: () => this.SUBRULE(this.senderMustMatch) },
+    ]);
+  });
+
+  readonly authMethod = this.RULE('authMethod', () => {
+    this.oneOf(AUTH_METHOD_KEYWORDS);
+    this.OPTION(() => {
+      this.CONSUME(Users);
+      this.CONSUME(Word);
+    });
+  });
+
+  readonly senderMustMatch = this.RULE('senderMustMatch', () => {
+    this.CONSUME(SenderMustMatch);
+  });
+
+  readonly relayBlock = this.RULE('relayBlock', () => {
+    this.CONSUME(Relay);
+    this.block('relay', () =>
+      this.MANY(() =>
+        this.OR([{ ALT: () => this.CONSUME(Comma) }, { ALT: () => this.SUBRULE(this.relayEntry) }]),
+      ),
+    );
+  });
+
+  readonly relayEntry = this.RULE('relayEntry', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(Authenticated) },
+      { ALT: () => this.CONSUME(Anyone) },
+      { ALT: () => this.SUBRULE(this.addressEntry) },
+    ]);
+  });
+
+  readonly addressEntry = this.RULE('addressEntry', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(Word, { LABEL: 'address' });
+          this.CONSUME(Mask);
+          this.CONSUME2(Word, { LABEL: 'mask' });
+        },
+      },
+      { ALT: () => this.CONSUME3(Word, { LABEL: 'cidr' }) },
+      {
+        ALT: () => {
+          this.CONSUME(Domain);
+          this.CONSUME4(Word, { LABEL: 'domain' });
+        },
+      },
+      { ALT: () => this.CONSUME(Ref) },
+    ]);
+  });
+
+  readonly localDomains = this.RULE('localDomains', () => {
+    this.CONSUME(LocalDomains);
+    this.CONSUME(Word);
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.CONSUME2(Word);
+    });
+    this.markListEnd();
+  });
+
+  readonly relayTo = this.RULE('relayTo', () => {
+    this.CONSUME(RelayTo);
+    this.OR([
+      { ALT: () => this.SUBRULE(this.smarthostTarget) },
+      { ALT: () => this.SUBRULE(this.holdTarget) },
+      { ALT: EMPTY_ALT() },
+    ]);
+  });
+
+  readonly smarthostTarget = this.RULE('smarthostTarget', () => {
+    this.CONSUME(Smarthost);
+    this.OR([
+      { ALT: () => this.CONSUME(StringLiteral, { LABEL: 'address' }) },
+      { ALT: () => this.CONSUME(Word, { LABEL: 'address' }) },
+      { ALT: EMPTY_ALT() },
+    ]);
+    this.OPTION(() => this.block('smarthost', () => this.MANY(() => this.SUBRULE(this.smarthostSetting))));
+  });
+
+  readonly holdTarget = this.RULE('holdTarget', () => {
+    this.CONSUME(Hold);
+  });
+
+  readonly smarthostSetting = this.RULE('smarthostSetting', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.smarthostTls) },
+      { ALT: () => this.SUBRULE(this.smarthostUser) },
+      { ALT: () => this.SUBRULE(this.smarthostPassword) },
+    ]);
+  });
+
+  readonly smarthostTls = this.RULE('smarthostTls', () => {
+    this.CONSUME(Tls);
+    this.OR([
+      ...SMARTHOST_TLS_MODES.map((token) => ({ ALT: () => this.CONSUME(token, { LABEL: 'mode' }) })),
+      { ALT: EMPTY_ALT() },
+    ]);
+    this.OPTION(() => this.CONSUME(NoVerify));
+  });
+
+  readonly smarthostUser = this.RULE('smarthostUser', () => {
+    this.CONSUME(User);
+    this.CONSUME(StringLiteral);
+  });
+
+  readonly smarthostPassword = this.RULE('smarthostPassword', () => {
+    this.CONSUME(Password);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(Env);
+          this.CONSUME(Word);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(File);
+          this.CONSUME(StringLiteral);
+        },
+      },
+      { ALT: EMPTY_ALT() },
+    ]);
+  });
+
+  readonly limitsBlock = this.RULE('limitsBlock', () => {
+    this.CONSUME(Limits);
+    this.block('limits', () => this.MANY(() => this.SUBRULE(this.limitSetting)));
+  });
+
+  readonly limitSetting = this.RULE('limitSetting', () => {
+    this.oneOf(LIMIT_KEYWORDS);
+    this.CONSUME(Word);
+  });
+
+  readonly proxyProtocol = this.RULE('proxyProtocol', () => {
+    this.CONSUME(ProxyProtocol);
+    this.block('proxy-protocol', () => this.entries());
+  });
+
+  readonly allowBareNewlines = this.RULE('allowBareNewlines', () => {
+    this.CONSUME(AllowBareNewlines);
+  });
+}
+
+let parser: PolicyParser | undefined;
+
+export function getParser(): PolicyParser {
+  parser ??= new PolicyParser();
+  return parser;
+}

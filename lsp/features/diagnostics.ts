@@ -1,0 +1,33 @@
+// The project's diagnostics as LSP diagnostics: rule id as `code`, the rule's docs page as
+// `codeDescription`, related locations as links into their files.
+
+import type { Diagnostic as LspDiagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver';
+import type { Diagnostic } from '../../grammar/diagnostic.js';
+import type { PolicyContext } from '../document-store.js';
+import type { RuleCatalog } from '../rule-catalog.js';
+import { pathToUri, toLspRange, toLspSeverity } from '../convert.js';
+
+export const DIAGNOSTIC_SOURCE = 'smtppolicy';
+
+export function documentDiagnostics(context: PolicyContext, rules: RuleCatalog): LspDiagnostic[] {
+  const pathOf = new Map(context.check.files.map((f) => [f.displayName, f.path]));
+  return context.diagnostics.map((d) => toLspDiagnostic(d, rules, pathOf));
+}
+
+export function toLspDiagnostic(d: Diagnostic, rules: RuleCatalog, pathOf: ReadonlyMap<string, string>): LspDiagnostic {
+  const href = rules.docsUrl(d.ruleId);
+  const related: DiagnosticRelatedInformation[] = [];
+  for (const r of d.related ?? []) {
+    const path = pathOf.get(r.file);
+    if (path) related.push({ location: { uri: pathToUri(path), range: toLspRange(r.range) }, message: r.message });
+  }
+  return {
+    range: toLspRange(d.range),
+    severity: toLspSeverity(d.severity),
+    code: d.ruleId,
+    ...(href ? { codeDescription: { href } } : {}),
+    source: DIAGNOSTIC_SOURCE,
+    message: d.message,
+    ...(related.length ? { relatedInformation: related } : {}),
+  };
+}

@@ -1,0 +1,185 @@
+// The language server: wires a connection to the document store and the features. Every
+// feature is a pure function in features/; this file only translates requests, schedules
+// diagnostics and publishes them.
+
+import { readdir, readFile } from 'node:fs/promises';
+import {
+  CodeActionKind,
+  DidChangeWatchedFilesNotification,
+  ResponseError,
+  ErrorCodes,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { resolveConfig } from 'prettier';
+import { DocumentStore } from './document-store.js';
+import { defaultRuleCatalog } from './default-rules.js';
+import type { RuleCatalog } from './rule-catalog.js';
+import { codeActions } from './features/code-actions.js';
+import { completion, type DirectoryEntry } from './features/completion.js';
+import { documentDiagnostics } from './features/diagnostics.js';
+import { formatDocument } from './features/formatting.js';
+import { hover } from './features/hover.js';
+import { definition, references } from './features/navigation.js';
+import { prepareRename, rename, RenameError } from './features/rename.js';
+import { documentSymbols } from './features/symbols.js';
+
+export interface LanguageServerOptions {
+  /** Quiet time after the last keystroke before diagnostics are recomputed. Default 200 ms. */
+  diagnosticsDelayMs?: number;
+  rules?: RuleCatalog;
+  readFile?: (path: string) => Promise<string>;
+  listDirectory?: (path: string) => Promise<DirectoryEntry[]>;
+}
+
+export const DEFAULT_DIAGNOSTICS_DELAY_MS = 200;
+
+async function listDirectoryFromDisk(path: string): Promise<DirectoryEntry[]> {
+  const entries = await readdir(path, { withFileTypes: true });
+  return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+}
+
+export interface RunningLanguageServer {
+  /** Stops pending diagnostics runs (the connection itself belongs to the caller). */
+  dispose(): void;
+}
+
+export function startLanguageServer(connection: Connection, options: LanguageServerOptions = {}): RunningLanguageServer {
+  const documents = new TextDocuments(TextDocument);
+  const store = new DocumentStore(documents, { readFile: options.readFile ?? ((p) => readFile(p, 'utf8')) });
+  const rules = options.rules ?? defaultRuleCatalog();
+  const listDirectory = options.listDirectory ?? listDirectoryFromDisk;
+  let delayMs = options.diagnosticsDelayMs ?? DEFAULT_DIAGNOSTICS_DELAY_MS;
+  let watchFiles = false;
+  const timers = new Map<string, NodeJS.Timeout>();
+
+  connection.onInitialize((params): InitializeResult => {
+    const init = params.initializationOptions as { diagnosticsDelayMs?: unknown } | undefined;
+    if (typeof init?.diagnosticsDelayMs === 'number' && init.diagnosticsDelayMs >= 0) delayMs = init.diagnosticsDelayMs;
+    watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['@', '"', '/', ' '] },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentSymbolProvider: true,
+        renameProvider: { prepareProvider: true },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        documentFormattingProvider: true,
+      },
+      serverInfo: { name: 'smtppolicy' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    // Included files edited outside the editor change what open policies mean.
+    if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.smtppolicy' }] });
+  });
+
+  const publish = async (uri: string): Promise<void> => {
+    const document = documents.get(uri);
+    if (!document) return;
+    const version = document.version;
+    try {
+      const context = await store.context(uri);
+      // A newer edit has its own run coming; publishing this one would flash stale results.
+      if (!context || documents.get(uri)?.version !== version) return;
+      await connection.sendDiagnostics({ uri, version, diagnostics: documentDiagnostics(context, rules) });
+    } catch (error) {
+      connection.console.error(`smtppolicy: checking ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  };
+
+  const schedule = (uri: string): void => {
+    clearTimeout(timers.get(uri));
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        void publish(uri);
+      }, delayMs),
+    );
+  };
+
+  /** The changed document and every open document that read it (through includes). */
+  const scheduleAffected = async (uri: string | undefined, path: string | undefined): Promise<void> => {
+    if (uri && documents.get(uri)) schedule(uri);
+    for (const other of documents.all()) {
+      if (other.uri === uri) continue;
+      if (path === undefined || (await store.dependsOn(other.uri, path))) schedule(other.uri);
+    }
+  };
+
+  documents.onDidChangeContent((event) => void scheduleAffected(event.document.uri, store.pathOf(event.document.uri)));
+  documents.onDidClose((event) => {
+    const uri = event.document.uri;
+    clearTimeout(timers.get(uri));
+    timers.delete(uri);
+    store.forget(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+    // Files that include it now read it from disk, which may differ from the buffer.
+    void scheduleAffected(undefined, store.pathOf(uri));
+  });
+  connection.onDidChangeWatchedFiles(() => {
+    store.diskChanged();
+    for (const document of documents.all()) schedule(document.uri);
+  });
+
+  const withContext = async <T>(uri: string, position: { line: number; character: number }, fallback: T, run: (context: NonNullable<Awaited<ReturnType<DocumentStore['context']>>>, offset: number) => T | Promise<T>): Promise<T> => {
+    const document = documents.get(uri);
+    if (!document) return fallback;
+    const context = await store.context(uri);
+    if (!context) return fallback;
+    return run(context, document.offsetAt(position));
+  };
+
+  connection.onHover((params) => withContext(params.textDocument.uri, params.position, null, (context, offset) => hover(context, offset, rules)));
+  connection.onCompletion((params) =>
+    withContext(params.textDocument.uri, params.position, [], (context, offset) => completion(context, offset, { rules, listDirectory })),
+  );
+  connection.onDefinition((params) => withContext(params.textDocument.uri, params.position, [], definition));
+  connection.onReferences((params) =>
+    withContext(params.textDocument.uri, params.position, [], (context, offset) => references(context, offset, params.context.includeDeclaration)),
+  );
+  connection.onDocumentSymbol(async (params) => {
+    const context = await store.context(params.textDocument.uri);
+    return context ? documentSymbols(context.current.ast) : [];
+  });
+  connection.onPrepareRename((params) => withContext(params.textDocument.uri, params.position, null, prepareRename));
+  connection.onRenameRequest(async (params) => {
+    try {
+      return await withContext(params.textDocument.uri, params.position, null, (context, offset) => rename(context, offset, params.newName));
+    } catch (error) {
+      if (error instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidParams, error.message);
+      throw error;
+    }
+  });
+  connection.onCodeAction(async (params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const context = await store.context(params.textDocument.uri);
+    if (!context) return [];
+    const range = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
+    return codeActions(context, range, rules);
+  });
+
+  connection.onDocumentFormatting(async (params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    return formatDocument(document.getText(), store.pathOf(document.uri), { resolveConfig: (path) => resolveConfig(path, { editorconfig: true }) });
+  });
+
+  documents.listen(connection);
+  connection.listen();
+  return {
+    dispose() {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

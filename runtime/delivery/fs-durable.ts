@@ -1,0 +1,46 @@
+// Small helpers for writes that survive a crash: data is fsynced before it is renamed into
+// place, and the directory is fsynced after, so that a rename that was acknowledged is on disk.
+import { open, rename, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+export async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes `data` to `tmpPath` (which must not exist), fsyncs it, renames it to `finalPath`, fsyncs the target directory. */
+export async function writeFileDurably(tmpPath: string, finalPath: string, data: string | Uint8Array): Promise<void> {
+  const handle = await open(tmpPath, 'wx', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmpPath, finalPath);
+  await fsyncDirectory(dirname(finalPath));
+}
+
+/**
+ * Creates `dir` and any missing parents (mode 0700), then fsyncs the parent of every
+ * directory it created, so a new mailbox or spool folder does not vanish after a crash.
+ */
+export async function makeDirectoryDurably(dir: string): Promise<void> {
+  const firstCreated = await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (firstCreated === undefined) return;
+  // mkdir returns the first directory it created; every directory from there down to `dir` is new.
+  const created: string[] = [];
+  for (let current = dir; ; current = dirname(current)) {
+    created.push(current);
+    if (current === firstCreated || dirname(current) === current) break;
+  }
+  for (const path of created) await fsyncDirectory(dirname(path));
+}
+
+export function isErrno(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === code;
+}

@@ -1,0 +1,281 @@
+// The durable spool: a message is acknowledged (250) only after it is on disk here.
+//
+// Layout under the spool directory (all created by init(), mode 0700):
+//   tmp/              writes in progress; anything left here after a crash is garbage
+//   queue/<id>.eml    the message bytes exactly as received (after SMTP dot-unstuffing)
+//   queue/<id>.env    the envelope (JSON); its rename into queue/ is the commit point
+//   state/<id>.json   per-recipient delivery state (see delivery-state.ts)
+//   control/          requests from `smtppolicy queue` to the running worker (retry-<id>, retry-all)
+//
+// accept(): message → tmp/<id>.eml (fsync), envelope → tmp/<id>.env (fsync), rename the
+// message into queue/, fsync queue/, rename the envelope into queue/, fsync queue/. A reader
+// only takes ids whose .env exists, so a message becomes visible atomically and completely.
+// remove() deletes the .env first (the message is gone from then on), then the rest.
+// Only one process may own a spool at a time (the server); `smtppolicy queue` reads it and
+// writes control requests, and never calls init().
+import { createReadStream } from 'node:fs';
+import { open, readdir, readFile, rename, rm, unlink, writeFile, access, constants } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fsyncDirectory, isErrno, makeDirectoryDurably, writeFileDurably } from './fs-durable.js';
+import { isSpoolId, newSpoolId } from './spool-id.js';
+import type { DeliveryState } from './delivery-state.js';
+
+export interface SpoolRecipient {
+  address: string;
+  route: 'local' | 'relay';
+}
+
+export interface SpoolEnvelope {
+  /** The virtual server's name. */
+  server: string;
+  /** ISO 8601. */
+  receivedAt: string;
+  client: {
+    address: string;
+    ptr: string | null;
+    user: string | null;
+    tls: { version: string; cipher: string } | null;
+    helo: string | null;
+  };
+  /** '' = null sender. */
+  mailFrom: string;
+  recipients: SpoolRecipient[];
+}
+
+export interface StoredEnvelope extends SpoolEnvelope {
+  version: 1;
+  id: string;
+  /** Bytes in queue/<id>.eml. */
+  size: number;
+}
+
+export class SpoolWriteError extends Error {
+  override name = 'SpoolWriteError';
+}
+
+const WRITE_CHUNK = 64 * 1024;
+
+export class Spool {
+  readonly dir: string;
+  readonly tmpDir: string;
+  readonly queueDir: string;
+  readonly stateDir: string;
+  readonly controlDir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+    this.tmpDir = join(dir, 'tmp');
+    this.queueDir = join(dir, 'queue');
+    this.stateDir = join(dir, 'state');
+    this.controlDir = join(dir, 'control');
+  }
+
+  /**
+   * Creates the layout, proves it is writable, and recovers from a crash: removes half-written
+   * files in tmp/, messages whose envelope never committed, and state of removed messages.
+   * Call it once, from the process that owns the spool, before accepting.
+   */
+  async init(): Promise<void> {
+    try {
+      for (const sub of [this.tmpDir, this.queueDir, this.stateDir, this.controlDir]) {
+        await makeDirectoryDurably(sub);
+      }
+      const probe = join(this.tmpDir, `probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+      await writeFile(probe, 'probe', { flag: 'wx', mode: 0o600 });
+      await unlink(probe);
+    } catch (error) {
+      throw new SpoolWriteError(`spool ${this.dir} is not usable: ${describe(error)}`, { cause: error });
+    }
+    for (const name of await readdir(this.tmpDir)) await rm(join(this.tmpDir, name), { force: true, recursive: true });
+    const committed = new Set(await this.ids());
+    for (const name of await readdir(this.queueDir)) {
+      const id = name.replace(/\.(eml|env)$/, '');
+      if (!committed.has(id)) await rm(join(this.queueDir, name), { force: true });
+    }
+    for (const name of await readdir(this.stateDir)) {
+      const id = name.replace(/\.json$/, '');
+      if (!committed.has(id)) await rm(join(this.stateDir, name), { force: true });
+    }
+  }
+
+  /**
+   * Streams the message to a temp file, fsyncs it, writes the envelope, renames both into the
+   * queue, fsyncs the directory, then resolves. On any failure nothing is left visible in the
+   * queue and it rejects with SpoolWriteError (the server answers 452 4.3.1). The message
+   * stream is drained on failure so that the SMTP session can still reply.
+   */
+  async accept(envelope: SpoolEnvelope, message: NodeJS.ReadableStream): Promise<{ id: string; size: number }> {
+    const id = newSpoolId();
+    const tmpMessage = join(this.tmpDir, `${id}.eml`);
+    const tmpEnvelope = join(this.tmpDir, `${id}.env`);
+    const finalMessage = this.messagePath(id);
+    const finalEnvelope = this.envelopePath(id);
+    let messageRenamed = false;
+    try {
+      const size = await writeStreamDurably(tmpMessage, message);
+      const stored: StoredEnvelope = { version: 1, id, ...envelope, size };
+      const envelopeFile = await open(tmpEnvelope, 'wx', 0o600);
+      try {
+        await envelopeFile.writeFile(JSON.stringify(stored));
+        await envelopeFile.sync();
+      } finally {
+        await envelopeFile.close();
+      }
+      await rename(tmpMessage, finalMessage);
+      messageRenamed = true;
+      // The message must be durable in queue/ before the envelope that points at it is.
+      await fsyncDirectory(this.queueDir);
+      await rename(tmpEnvelope, finalEnvelope);
+      await fsyncDirectory(this.queueDir);
+      return { id, size };
+    } catch (error) {
+      if (typeof (message as NodeJS.ReadableStream & { resume?: () => void }).resume === 'function') message.resume();
+      await rm(tmpMessage, { force: true }).catch(() => undefined);
+      await rm(tmpEnvelope, { force: true }).catch(() => undefined);
+      if (messageRenamed) {
+        await rm(finalEnvelope, { force: true }).catch(() => undefined);
+        await rm(finalMessage, { force: true }).catch(() => undefined);
+      }
+      throw new SpoolWriteError(`could not spool message in ${this.dir}: ${describe(error)}`, { cause: error });
+    }
+  }
+
+  /** Queue depth: committed messages not yet delivered or bounced. */
+  async count(): Promise<number> {
+    return (await this.ids()).length;
+  }
+
+  /** Committed message ids, oldest first. */
+  async ids(): Promise<string[]> {
+    const names = await readdir(this.queueDir);
+    return names
+      .filter((name) => name.endsWith('.env'))
+      .map((name) => name.slice(0, -'.env'.length))
+      .filter(isSpoolId)
+      .sort();
+  }
+
+  async has(id: string): Promise<boolean> {
+    return access(this.envelopePath(id), constants.F_OK).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async readEnvelope(id: string): Promise<StoredEnvelope> {
+    return JSON.parse(await readFile(this.envelopePath(id), 'utf8')) as StoredEnvelope;
+  }
+
+  messagePath(id: string): string {
+    return join(this.queueDir, `${checkedId(id)}.eml`);
+  }
+
+  openMessage(id: string): NodeJS.ReadableStream {
+    return createReadStream(this.messagePath(id));
+  }
+
+  async readState(id: string): Promise<DeliveryState | null> {
+    try {
+      return JSON.parse(await readFile(this.statePath(id), 'utf8')) as DeliveryState;
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return null;
+      throw error;
+    }
+  }
+
+  /** Rewrites state/<id>.json atomically (temp file, fsync, rename, fsync directory). */
+  async writeState(state: DeliveryState): Promise<void> {
+    const tmp = join(this.tmpDir, `state-${checkedId(state.id)}-${randomBytes(4).toString('hex')}.json`);
+    await writeFileDurably(tmp, this.statePath(state.id), JSON.stringify(state, null, 1));
+  }
+
+  /** Removes a message for good: the envelope first, so it stops being visible at once. */
+  async remove(id: string): Promise<boolean> {
+    try {
+      await unlink(this.envelopePath(id));
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return false;
+      throw error;
+    }
+    await fsyncDirectory(this.queueDir);
+    await rm(this.messagePath(id), { force: true });
+    await rm(this.statePath(id), { force: true });
+    return true;
+  }
+
+  /** Asks the worker (running or next to start) to try `id` (or every message) now. */
+  async requestRetry(id: string | 'all'): Promise<void> {
+    const name = id === 'all' ? 'retry-all' : `retry-${checkedId(id)}`;
+    await writeFile(join(this.controlDir, name), '', { mode: 0o600 });
+  }
+
+  /** Takes the pending retry requests (ids, or 'all'), removing them. */
+  async takeRetryRequests(): Promise<Array<string>> {
+    let names: string[];
+    try {
+      names = await readdir(this.controlDir);
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return [];
+      throw error;
+    }
+    const taken: string[] = [];
+    for (const name of names) {
+      const id = name.startsWith('retry-') ? name.slice('retry-'.length) : null;
+      await rm(join(this.controlDir, name), { force: true });
+      if (id === 'all' || (id !== null && isSpoolId(id))) taken.push(id);
+    }
+    return taken;
+  }
+
+  private envelopePath(id: string): string {
+    return join(this.queueDir, `${checkedId(id)}.env`);
+  }
+
+  private statePath(id: string): string {
+    return join(this.stateDir, `${checkedId(id)}.json`);
+  }
+}
+
+/** Ids reach file paths, some from the command line: only well-formed ones pass. */
+function checkedId(id: string): string {
+  if (!isSpoolId(id)) throw new Error(`not a queue id: ${JSON.stringify(id)}`);
+  return id;
+}
+
+async function writeStreamDurably(path: string, message: NodeJS.ReadableStream): Promise<number> {
+  const handle = await open(path, 'wx', 0o600);
+  let size = 0;
+  try {
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    for await (const chunk of message as AsyncIterable<Buffer | string>) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      pending.push(buffer);
+      pendingBytes += buffer.length;
+      size += buffer.length;
+      if (pendingBytes >= WRITE_CHUNK) {
+        await writeAll(handle, Buffer.concat(pending, pendingBytes));
+        pending = [];
+        pendingBytes = 0;
+      }
+    }
+    if (pendingBytes > 0) await writeAll(handle, Buffer.concat(pending, pendingBytes));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return size;
+}
+
+async function writeAll(handle: import('node:fs/promises').FileHandle, buffer: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < buffer.length) {
+    const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset);
+    offset += bytesWritten;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

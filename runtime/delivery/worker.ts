@@ -1,0 +1,387 @@
+// The delivery worker: takes committed messages from the spool, delivers each recipient
+// (Maildir for local, smart host for relay), records every outcome in state/<id>.json before
+// acting on it further, retries temporary failures with backoff, bounces permanent or expired
+// ones with a DSN, and removes a message only when every recipient is delivered or bounced.
+//
+// Guarantees: at-least-once. A recipient recorded as delivered is never tried again; one
+// delivered but not yet recorded when the process dies (the messages in flight, at most
+// `concurrency`) is delivered again after the restart. The worker polls the spool's control/
+// folder so that `smtppolicy queue retry` works while the server runs.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import type { RuntimeConfig, ServerConfig } from '../config/types.js';
+import type { AttemptError, DeliveryState, RecipientState } from './delivery-state.js';
+import { buildDsn, readHeaderSection } from './dsn.js';
+import { deliverToMaildir } from './maildir.js';
+import { mailboxPathFor } from './mailbox-path.js';
+import { DEFAULT_MAX_QUEUE_LIFETIME_MS, DEFAULT_RETRY_SCHEDULE, retryDelayMs, type RetrySchedule } from './retry-schedule.js';
+import { readSmarthostPassword, SmarthostPool, type RecipientOutcome, type SmarthostTls } from './smarthost.js';
+import type { Spool, SpoolEnvelope, StoredEnvelope } from './spool.js';
+import { isErrno } from './fs-durable.js';
+
+/** The subset of pino's Logger the worker uses (a pino logger fits). */
+export interface DeliveryLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface DeliveryWorkerOptions {
+  spool: Spool;
+  config: RuntimeConfig;
+  /** The directory relative config paths (storage.maildir, password files) are read against. */
+  baseDir: string;
+  logger: DeliveryLogger;
+  now?: () => number;
+  retry?: RetrySchedule;
+  /** Temporary failures older than this (since arrival) are bounced; default 5 days. */
+  maxQueueLifetimeMs?: number;
+  /** How often the spool and its control/ folder are looked at; default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Messages delivered at the same time; default 4. */
+  concurrency?: number;
+  /** Where `{ env: NAME }` smart-host passwords are read; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** SMTP timeouts towards the smart host; default 60 s. */
+  smarthostTimeoutMs?: number;
+  smarthostTls?: SmarthostTls;
+  random?: () => number;
+}
+
+export interface DeliveryWorker {
+  /** Stops taking messages, waits for the ones in flight, closes smart-host connections. */
+  stop(): Promise<void>;
+  /** Looks at the spool now (serve calls it after each accepted message). */
+  kick(): void;
+  /** A reloaded config: held messages are looked at again, new smart-host settings apply. */
+  updateConfig(config: RuntimeConfig, baseDir?: string): void;
+}
+
+export const HOLD_REASON = 'no smart host configured (relay-to hold)';
+
+export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  const worker = new Worker(options);
+  worker.start();
+  return {
+    stop: () => worker.stop(),
+    kick: () => worker.kick(),
+    updateConfig: (config, baseDir) => worker.updateConfig(config, baseDir),
+  };
+}
+
+type Force = 'all' | 'held';
+
+class Worker {
+  private config: RuntimeConfig;
+  private baseDir: string;
+  private readonly spool: Spool;
+  private readonly logger: DeliveryLogger;
+  private readonly now: () => number;
+  private readonly retry: RetrySchedule;
+  private readonly maxLifetimeMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly concurrency: number;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly random: () => number;
+  private readonly smarthosts: SmarthostPool;
+  /** Next time each queued message has something due; null = only held recipients. */
+  private readonly due = new Map<string, number | null>();
+  private readonly forced = new Map<string, Force>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private revisitHeld = true;
+  private timer: NodeJS.Timeout | null = null;
+  private scanning: Promise<void> | null = null;
+  private rescan = false;
+  private stopped = false;
+
+  constructor(options: DeliveryWorkerOptions) {
+    this.config = options.config;
+    this.baseDir = options.baseDir;
+    this.spool = options.spool;
+    this.logger = options.logger;
+    this.now = options.now ?? Date.now;
+    this.retry = options.retry ?? DEFAULT_RETRY_SCHEDULE;
+    this.maxLifetimeMs = options.maxQueueLifetimeMs ?? DEFAULT_MAX_QUEUE_LIFETIME_MS;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.concurrency = options.concurrency ?? 4;
+    this.env = options.env ?? process.env;
+    this.random = options.random ?? Math.random;
+    this.smarthosts = new SmarthostPool({ tls: options.smarthostTls, timeoutMs: options.smarthostTimeoutMs });
+  }
+
+  start(): void {
+    this.kick();
+  }
+
+  kick(): void {
+    if (this.stopped) return;
+    if (this.scanning) {
+      this.rescan = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.scanning = this.scan()
+      .catch((error: unknown) => this.logger.error({ err: error, spool: this.spool.dir }, 'delivery: scanning the spool failed'))
+      .finally(() => {
+        this.scanning = null;
+        if (this.stopped) return;
+        if (this.rescan) {
+          this.rescan = false;
+          this.kick();
+        } else {
+          this.timer = setTimeout(() => this.kick(), this.pollIntervalMs);
+          this.timer.unref();
+        }
+      });
+  }
+
+  updateConfig(config: RuntimeConfig, baseDir?: string): void {
+    this.config = config;
+    if (baseDir !== undefined) this.baseDir = baseDir;
+    this.smarthosts.close();
+    this.revisitHeld = true;
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.scanning;
+    await Promise.allSettled([...this.inFlight.values()]);
+    this.smarthosts.close();
+  }
+
+  private async scan(): Promise<void> {
+    for (const request of await this.spool.takeRetryRequests()) {
+      if (request === 'all') for (const id of await this.spool.ids()) this.forced.set(id, 'all');
+      else this.forced.set(request, 'all');
+    }
+    const ids = await this.spool.ids();
+    const present = new Set(ids);
+    for (const id of this.due.keys()) if (!present.has(id)) this.due.delete(id);
+    for (const id of this.forced.keys()) if (!present.has(id)) this.forced.delete(id);
+    if (this.revisitHeld) {
+      this.revisitHeld = false;
+      for (const id of ids) if (!this.forced.has(id)) this.forced.set(id, 'held');
+    }
+    const now = this.now();
+    for (const id of ids) {
+      if (this.stopped || this.inFlight.size >= this.concurrency) break;
+      if (this.inFlight.has(id)) continue;
+      const force = this.forced.get(id);
+      const due = this.due.get(id);
+      if (force === undefined && due !== undefined && (due === null || due > now)) continue;
+      this.forced.delete(id);
+      const run = this.process(id, force)
+        .catch((error: unknown) => {
+          // Unexpected (e.g. the spool became unreadable): try again later, never drop the message.
+          this.logger.error({ err: error, queueId: id }, 'delivery: processing failed; will retry');
+          this.due.set(id, this.now() + this.retry.initialMs);
+        })
+        .finally(() => {
+          this.inFlight.delete(id);
+          this.kick();
+        });
+      this.inFlight.set(id, run);
+    }
+  }
+
+  private async process(id: string, force: Force | undefined): Promise<void> {
+    let envelope: StoredEnvelope;
+    try {
+      envelope = await this.spool.readEnvelope(id);
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return; // deleted by `queue delete` meanwhile
+      throw error;
+    }
+    const state = (await this.spool.readState(id)) ?? initialState(envelope);
+    const now = this.now();
+    const server = this.config.servers.find((s) => s.name === envelope.server);
+    const dueRecipients = state.recipients.filter(
+      (r) =>
+        r.status === 'pending' &&
+        (force === 'all' || (r.nextAttemptAt === null ? force === 'held' : Date.parse(r.nextAttemptAt) <= now)),
+    );
+    if (dueRecipients.length > 0) {
+      const outcomes = await this.attempt(envelope, dueRecipients, server);
+      const attemptedAt = new Date(this.now()).toISOString();
+      for (const recipient of dueRecipients) {
+        const outcome = outcomes.get(recipient);
+        if (outcome) this.record(envelope, recipient, outcome, attemptedAt);
+      }
+      if (!(await this.spool.has(id))) return;
+      await this.spool.writeState(state);
+    }
+    await this.bounce(envelope, state, server);
+    if (state.recipients.every((r) => r.status !== 'pending' && (r.status === 'delivered' || r.dsnId !== null || envelope.mailFrom === ''))) {
+      await this.spool.remove(id);
+      this.due.delete(id);
+      this.logger.info({ queueId: id }, 'delivery: message done, removed from the spool');
+      return;
+    }
+    this.due.set(id, nextDue(state, envelope, this.now(), this.retry.initialMs));
+  }
+
+  private async attempt(
+    envelope: StoredEnvelope,
+    recipients: RecipientState[],
+    server: ServerConfig | undefined,
+  ): Promise<Map<RecipientState, Outcome>> {
+    const outcomes = new Map<RecipientState, Outcome>();
+    const messagePath = this.spool.messagePath(envelope.id);
+    const maildirRoot = resolve(this.baseDir, this.config.storage.maildir);
+    for (const recipient of recipients.filter((r) => r.route === 'local')) {
+      const mailbox = mailboxPathFor(maildirRoot, recipient.address);
+      if (!mailbox.ok) {
+        outcomes.set(recipient, permanent('5.1.3', `bad destination mailbox address: ${mailbox.reason}`));
+        continue;
+      }
+      try {
+        const path = await deliverToMaildir({ mailbox: mailbox.path, recipient: recipient.address, mailFrom: envelope.mailFrom, messagePath, now: this.now() });
+        outcomes.set(recipient, { kind: 'delivered', detail: `maildir ${path}` });
+      } catch (error) {
+        outcomes.set(recipient, temporary('4.3.0', `local delivery to ${mailbox.path} failed: ${(error as Error).message}`));
+      }
+    }
+    const relayed = recipients.filter((r) => r.route === 'relay');
+    if (relayed.length === 0) return outcomes;
+    const target = server?.relayTo;
+    if (!server || !target) {
+      for (const r of relayed) outcomes.set(r, { kind: 'held', reason: `virtual server ${JSON.stringify(envelope.server)} is not in the config` });
+      return outcomes;
+    }
+    if (target.kind === 'hold') {
+      for (const r of relayed) outcomes.set(r, { kind: 'held', reason: HOLD_REASON });
+      return outcomes;
+    }
+    const password = await readSmarthostPassword(target, this.baseDir, this.env);
+    if (!password.ok) {
+      this.logger.error({ queueId: envelope.id, smarthost: `${target.host}:${target.port}`, source: target.source }, `delivery: ${password.reason}`);
+      for (const r of relayed) outcomes.set(r, temporary('4.7.0', password.reason));
+      return outcomes;
+    }
+    const message = await readFile(messagePath);
+    const results = await this.smarthosts.send(
+      target,
+      password.value,
+      { from: envelope.mailFrom, to: relayed.map((r) => r.address) },
+      message,
+      server.hostname,
+    );
+    for (const r of relayed) {
+      outcomes.set(r, results.get(r.address) ?? temporary('4.4.0', 'the smart host gave no result for this recipient'));
+    }
+    return outcomes;
+  }
+
+  private record(envelope: StoredEnvelope, recipient: RecipientState, outcome: Outcome, attemptedAt: string): void {
+    const log = { queueId: envelope.id, recipient: recipient.address, route: recipient.route };
+    if (outcome.kind === 'held') {
+      recipient.nextAttemptAt = null;
+      recipient.heldReason = outcome.reason;
+      this.logger.info({ ...log, reason: outcome.reason }, 'delivery: held');
+      return;
+    }
+    recipient.heldReason = null;
+    recipient.attempts += 1;
+    recipient.lastAttemptAt = attemptedAt;
+    if (outcome.kind === 'delivered') {
+      recipient.status = 'delivered';
+      recipient.completedAt = attemptedAt;
+      recipient.nextAttemptAt = null;
+      recipient.lastError = null;
+      this.logger.info({ ...log, detail: outcome.detail }, 'delivery: delivered');
+      return;
+    }
+    recipient.lastError = outcome.error;
+    const expired = Date.parse(attemptedAt) - Date.parse(envelope.receivedAt) >= this.maxLifetimeMs;
+    if (outcome.kind === 'permanent' || expired) {
+      recipient.status = 'failed';
+      recipient.completedAt = attemptedAt;
+      recipient.nextAttemptAt = null;
+      if (outcome.kind === 'temporary') {
+        recipient.lastError = { ...outcome.error, status: '4.4.7', diagnostic: `delivery time expired; last error: ${outcome.error.diagnostic}` };
+      }
+      this.logger.warn({ ...log, status: recipient.lastError.status, diagnostic: recipient.lastError.diagnostic }, 'delivery: failed permanently');
+      return;
+    }
+    const delay = retryDelayMs(recipient.attempts, this.retry, this.random);
+    recipient.nextAttemptAt = new Date(Date.parse(attemptedAt) + delay).toISOString();
+    this.logger.info({ ...log, status: outcome.error.status, diagnostic: outcome.error.diagnostic, retryInMs: delay }, 'delivery: deferred');
+  }
+
+  /** Queues one DSN for the failed recipients that have none yet; never for a null sender. */
+  private async bounce(envelope: StoredEnvelope, state: DeliveryState, server: ServerConfig | undefined): Promise<void> {
+    if (envelope.mailFrom === '') return;
+    const failed = state.recipients.filter((r) => r.status === 'failed' && r.dsnId === null && r.lastError !== null);
+    if (failed.length === 0) return;
+    const reportingMta = server?.hostname ?? this.config.servers[0]?.hostname ?? 'localhost';
+    const dsn = buildDsn({
+      reportingMta,
+      queueId: envelope.id,
+      arrivalDate: envelope.receivedAt,
+      originalSender: envelope.mailFrom,
+      recipients: failed.map((r) => ({
+        address: r.address,
+        status: r.lastError!.status,
+        error: r.lastError!,
+        lastAttemptAt: r.lastAttemptAt ?? new Date(this.now()).toISOString(),
+      })),
+      originalHeaders: await readHeaderSection(this.spool.messagePath(envelope.id)),
+      now: this.now(),
+    });
+    const senderDomain = envelope.mailFrom.slice(envelope.mailFrom.lastIndexOf('@') + 1).toLowerCase();
+    const local = server?.localDomains.some((d) => d.domain.toLowerCase() === senderDomain) ?? false;
+    const dsnEnvelope: SpoolEnvelope = {
+      server: envelope.server,
+      receivedAt: new Date(this.now()).toISOString(),
+      client: { address: 'internal', ptr: null, user: null, tls: null, helo: null },
+      mailFrom: '',
+      recipients: [{ address: envelope.mailFrom, route: local ? 'local' : 'relay' }],
+    };
+    const { id: dsnId } = await this.spool.accept(dsnEnvelope, Readable.from([dsn]));
+    for (const r of failed) r.dsnId = dsnId;
+    await this.spool.writeState(state);
+    this.logger.info({ queueId: envelope.id, dsnId, recipients: failed.map((r) => r.address) }, 'delivery: DSN queued to the sender');
+  }
+}
+
+type Outcome = RecipientOutcome | { kind: 'held'; reason: string };
+
+function permanent(status: string, diagnostic: string): Outcome {
+  return { kind: 'permanent', error: { status, diagnostic, diagnosticType: 'x-smtppolicy', remoteMta: null } };
+}
+
+function temporary(status: string, diagnostic: string): Outcome {
+  return { kind: 'temporary', error: { status, diagnostic, diagnosticType: 'x-smtppolicy', remoteMta: null } satisfies AttemptError };
+}
+
+export function initialState(envelope: StoredEnvelope): DeliveryState {
+  return {
+    version: 1,
+    id: envelope.id,
+    recipients: envelope.recipients.map((r) => ({
+      address: r.address,
+      route: r.route,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: envelope.receivedAt,
+      lastAttemptAt: null,
+      lastError: null,
+      heldReason: null,
+      completedAt: null,
+      dsnId: null,
+    })),
+  };
+}
+
+function nextDue(state: DeliveryState, envelope: StoredEnvelope, now: number, dsnRetryMs: number): number | null {
+  if (envelope.mailFrom !== '' && state.recipients.some((r) => r.status === 'failed' && r.dsnId === null)) return now + dsnRetryMs;
+  const times = state.recipients
+    .filter((r) => r.status === 'pending' && r.nextAttemptAt !== null)
+    .map((r) => Date.parse(r.nextAttemptAt!));
+  return times.length ? Math.min(...times) : null;
+}

@@ -1,0 +1,70 @@
+// The admin listener: GET /metrics (Prometheus text) and GET /healthz. Nothing else, and
+// only GET/HEAD: it is meant for loopback or a management network.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import type { Endpoint } from '../config/types.js';
+
+export interface AdminServer {
+  addresses(): { address: string; port: number }[];
+  close(): Promise<void>;
+}
+
+export async function startAdminServer(
+  endpoints: Endpoint[],
+  registry: Registry,
+  healthy: () => boolean,
+  portOverride?: (endpoint: Endpoint) => number,
+): Promise<AdminServer> {
+  const servers: Server[] = [];
+  const handler = createServer(async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (req.url === '/metrics') {
+      try {
+        const body = await registry.metrics();
+        res.writeHead(200, { 'content-type': registry.contentType }).end(body);
+      } catch (error) {
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${(error as Error).message}\n`);
+      }
+      return;
+    }
+    if (req.url === '/healthz') {
+      const ok = healthy();
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'draining\n');
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+  });
+  servers.push(handler);
+  // one http.Server can only listen once: create one per endpoint sharing the handler
+  const listening: Server[] = [];
+  try {
+    for (const [index, endpoint] of endpoints.entries()) {
+      const server = index === 0 ? handler : createServer((req, res) => handler.emit('request', req, res));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(portOverride ? portOverride(endpoint) : endpoint.port, endpoint.address, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      listening.push(server);
+    }
+  } catch (error) {
+    await Promise.all(listening.map((s) => new Promise((r) => s.close(r))));
+    const e = error as NodeJS.ErrnoException;
+    throw new Error(`admin listener: cannot listen: ${e.message}`);
+  }
+  return {
+    addresses: () => listening.map((s) => {
+      const a = s.address() as AddressInfo;
+      return { address: a.address, port: a.port };
+    }),
+    close: async () => {
+      await Promise.all(listening.map((s) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); })));
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// Prometheus metrics of one running server process, in their own registry so that tests
+// starting several servers in one process do not collide.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface ServerMetrics {
+  registry: Registry;
+  connectionsAccepted: Counter<'server'>;
+  connectionsRefused: Counter<'server' | 'reason'>;
+  authFailures: Counter<'server' | 'mechanism'>;
+  relayDenied: Counter<'server'>;
+  tlsSessions: Counter<'server' | 'version'>;
+  messagesAccepted: Counter<'server'>;
+  dnsLookupSeconds: Histogram<'result'>;
+  queueDepth: Gauge;
+}
+
+export function createMetrics(options: { queueDepth?: () => Promise<number>; processMetrics?: boolean } = {}): ServerMetrics {
+  const registry = new Registry();
+  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  const queueDepth = options.queueDepth;
+  return {
+    registry,
+    connectionsAccepted: new Counter({ name: 'smtppolicy_connections_accepted_total', help: 'Sessions greeted with 220', labelNames: ['server'], registers: [registry] }),
+    connectionsRefused: new Counter({ name: 'smtppolicy_connections_refused_total', help: 'Connections refused at connect, by reason', labelNames: ['server', 'reason'], registers: [registry] }),
+    authFailures: new Counter({ name: 'smtppolicy_auth_failures_total', help: 'Failed AUTH attempts', labelNames: ['server', 'mechanism'], registers: [registry] }),
+    relayDenied: new Counter({ name: 'smtppolicy_relay_denied_total', help: 'Recipients refused because relaying was not allowed', labelNames: ['server'], registers: [registry] }),
+    tlsSessions: new Counter({ name: 'smtppolicy_tls_sessions_total', help: 'Completed TLS handshakes by protocol version', labelNames: ['server', 'version'], registers: [registry] }),
+    messagesAccepted: new Counter({ name: 'smtppolicy_messages_accepted_total', help: 'Messages spooled and acknowledged with 250', labelNames: ['server'], registers: [registry] }),
+    dnsLookupSeconds: new Histogram({
+      name: 'smtppolicy_dns_reverse_lookup_seconds',
+      help: 'Reverse lookups with forward confirmation (cache misses only)',
+      labelNames: ['result'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: 'smtppolicy_queue_depth',
+      help: 'Messages in the spool waiting for delivery',
+      registers: [registry],
+      async collect() {
+        if (queueDepth) this.set(await queueDepth());
+      },
+    }),
+  };
+}

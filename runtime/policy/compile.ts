@@ -1,0 +1,48 @@
+// Turns a RuntimeConfig into prebuilt matchers, once per config (and again on reload), so
+// that each decision is a few lookups whatever the size of the lists.
+import type { AuthMechanismConfig, DomainItem, RuntimeConfig, ServerConfig } from '../config/types.js';
+import { AddressMatcher, normalizeDomainName } from './address-matcher.js';
+
+export interface CompiledServer {
+  config: ServerConfig;
+  /** The connection list (allow- or deny-list entries). */
+  connections: AddressMatcher;
+  /** Relay grants by address or reverse-DNS domain. */
+  relay: AddressMatcher;
+  /** Local domains by lower-case name. */
+  localDomains: ReadonlyMap<string, DomainItem>;
+  /** Configured SASL mechanisms by upper-case name. */
+  mechanisms: ReadonlyMap<string, AuthMechanismConfig>;
+}
+
+export interface CompiledPolicy {
+  config: RuntimeConfig;
+  server(name: string): CompiledServer | undefined;
+  servers: CompiledServer[];
+}
+
+/** Prebuilds every server's matchers. Throws (naming the entry's source) on a malformed entry. */
+export function compilePolicy(config: RuntimeConfig): CompiledPolicy {
+  const servers = config.servers.map(compileServer);
+  const byName = new Map(servers.map((server) => [server.config.name, server]));
+  return { config, servers, server: (name) => byName.get(name) };
+}
+
+export function compileServer(config: ServerConfig): CompiledServer {
+  const localDomains = new Map<string, DomainItem>();
+  for (const item of config.localDomains) {
+    const name = normalizeDomainName(item.domain);
+    if (!localDomains.has(name)) localDomains.set(name, item);
+  }
+  const mechanisms = new Map<string, AuthMechanismConfig>();
+  for (const item of config.auth.mechanisms) {
+    if (!mechanisms.has(item.mechanism)) mechanisms.set(item.mechanism, item);
+  }
+  return {
+    config,
+    connections: new AddressMatcher(config.connections.entries),
+    relay: new AddressMatcher(config.relay.entries),
+    localDomains,
+    mechanisms,
+  };
+}

@@ -1,0 +1,14 @@
+// runtime/policy: the single definition of what a RuntimeConfig means. Pure functions: no
+// I/O, no clock, no randomness. The SMTP server gathers facts and applies the replies;
+// `explain`, `verify` and the compiler's analysis ask the same functions.
+export { compilePolicy, type CompiledPolicy, type CompiledServer } from './compile.js';
+export { decideConnect, needsReverseDns } from './connect.js';
+export { ehloAdvertisement } from './ehlo.js';
+export { decideAuth } from './auth.js';
+export { decideMail } from './mail.js';
+export { decideRcpt } from './rcpt.js';
+export { decideSession } from './session.js';
+export { revealsSecret } from './auth-offer.js';
+export { replies } from './replies.js';
+export { normalizeAddress } from '../net/ip.js';
+export * from './types.js';

@@ -1,0 +1,83 @@
+// RCPT TO: local domains are accepted from anyone who got this far; any other domain is
+// relaying, allowed only to those the relay settings name (Postfix's
+// permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination).
+import { parseAddress } from '../net/ip.js';
+import type { CompiledServer } from './compile.js';
+import { addressDomain } from './mail.js';
+import { replies } from './replies.js';
+import { checkReverseName, describeEntry } from './reverse-dns.js';
+import type { RcptDecision, SessionFacts, TraceStep } from './types.js';
+
+export function decideRcpt(server: CompiledServer, facts: SessionFacts): RcptDecision {
+  const relay = server.config.relay;
+  const rcpt = facts.rcptTo ?? '';
+  const domain = addressDomain(rcpt);
+  const trace: TraceStep[] = [];
+  const relayAccepted = (): RcptDecision => ({
+    decision: 'accept',
+    stage: 'rcpt',
+    reply: replies.rcptAccepted,
+    trace,
+    route: 'relay',
+  });
+
+  const local = server.localDomains.get(domain);
+  if (local !== undefined) {
+    trace.push({ step: `recipient domain ${domain} is local`, result: `yes: ${describeEntry(local, local.domain)}`, source: local.source });
+    return { decision: 'accept', stage: 'rcpt', reply: replies.rcptAccepted, trace, route: 'local' };
+  }
+  trace.push({
+    step: `recipient domain ${domain === '' ? '(none)' : domain} is local`,
+    result: 'no: delivering it means relaying',
+    source: null,
+  });
+
+  if (relay.anyone) {
+    trace.push({ step: 'relay for anyone', result: 'granted: this server is an open relay', source: relay.source });
+    return relayAccepted();
+  }
+  const user = facts.user ?? null;
+  if (relay.authenticated && user !== null) {
+    trace.push({ step: 'relay for authenticated clients', result: `granted: authenticated as ${user}`, source: relay.source });
+    return relayAccepted();
+  }
+  trace.push({
+    step: 'relay for authenticated clients',
+    result: relay.authenticated ? 'the client is not authenticated' : 'not granted by the policy',
+    source: relay.source,
+  });
+
+  const address = parseAddress(facts.clientAddress);
+  const hit = address === undefined ? undefined : server.relay.matchAddress(address);
+  if (hit !== undefined) {
+    trace.push({ step: `client address ${address?.text} in relay grants`, result: `matched ${describeEntry(hit, hit.cidr)}`, source: hit.source });
+    return relayAccepted();
+  }
+  trace.push({
+    step: `client address ${address?.text ?? facts.clientAddress} in relay grants`,
+    result: 'no address grant matches',
+    source: null,
+  });
+
+  if (server.relay.domainCount > 0) {
+    const name = checkReverseName(server.relay, facts);
+    const step = 'client PTR name in relay domain grants';
+    if (name.kind === 'matched') {
+      trace.push({ step, result: `${name.name} matched ${describeEntry(name.item, name.item.domain)}`, source: name.item.source });
+      return relayAccepted();
+    }
+    if (name.kind === 'unknown') {
+      trace.push({ step, result: `${name.result}: failing closed`, source: relay.source });
+      return {
+        decision: 'tempfail',
+        stage: 'rcpt',
+        reply: replies.relayLookupFailed(rcpt),
+        trace,
+        ...(name.notLookedUp ? { needsReverseDns: true } : {}),
+      };
+    }
+    trace.push({ step, result: name.result, source: relay.source });
+  }
+  trace.push({ step: 'relay', result: 'denied: no grant applies', source: relay.source });
+  return { decision: 'refuse', stage: 'rcpt', reply: replies.relayDenied(rcpt), trace };
+}

@@ -1,0 +1,495 @@
+// One SMTP session. smtp-server parses the protocol; this subclass replaces the parts
+// where its defaults are unsafe or server-wide, and asks runtime/policy for every
+// decision:
+//  - connect: limits, greeting delay, early talkers, reverse DNS, decideConnect (the
+//    library's 100 ms pause and its own 1.5 s reverse lookup are bypassed);
+//  - EHLO: the advertisement comes from ehloAdvertisement() per session (the library's
+//    hideSTARTTLS/authMethods are server-wide and it lists AUTH before TLS);
+//  - AUTH: decideAuth() first (the library accepts plaintext AUTH whenever STARTTLS is
+//    hidden), then throttled credential checks;
+//  - MAIL / RCPT / DATA: decideMail(), decideRcpt(), size limit, spool before 250;
+//  - timeouts: the idle timer restarts only on a complete command (the library's socket
+//    timeout restarts on any byte: slowloris), plus whole-session and DATA deadlines;
+//  - bare CR/LF refused before the parser sees them (SMTP smuggling).
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { PassThrough, type Readable } from 'node:stream';
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import sasl from 'smtp-server/lib/sasl.js';
+import type { SMTPServer, SMTPServerAddress, SMTPServerAuthentication, SMTPServerSession } from 'smtp-server';
+import { decideAuth, decideConnect, decideMail, decideRcpt, ehloAdvertisement, needsReverseDns } from '../policy/index.js';
+import type { Decision, ReverseDnsResult, SessionFacts, SmtpReply, TlsFacts, RecipientRoute } from '../policy/types.js';
+import { formatReply } from '../policy/types.js';
+import { clean } from '../observe/logger.js';
+import { BareLineEndingScanner, type BareLineEnding } from './bare-line-endings.js';
+import { cipherBits } from './tls-material.js';
+import { serverReplies } from './server-replies.js';
+import type { ListenerRuntime, ServerRuntime } from './server-runtime.js';
+import type { SpoolRecipient } from '../delivery/spool.js';
+
+const CONNECTION = Symbol('smtppolicy.connection');
+const ENHANCED_PREFIX = /^[245]\.\d{1,3}\.\d{1,3} /;
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+type SessionWithConnection = SMTPServerSession & { [CONNECTION]?: PolicyConnection };
+
+/** The PolicyConnection that owns a session (the library hands handlers only the session). */
+export function connectionOf(session: SMTPServerSession): PolicyConnection {
+  const connection = (session as SessionWithConnection)[CONNECTION];
+  if (!connection) throw new Error('session has no policy connection');
+  return connection;
+}
+
+/** A listener-bound SMTPServer exposes its current runtime to new connections. */
+export interface RuntimeHolder {
+  runtime: ListenerRuntime;
+}
+
+function replyError(reply: SmtpReply): Error & { responseCode: number } {
+  return Object.assign(new Error(`${reply.enhanced} ${reply.text}`), { responseCode: reply.code });
+}
+
+export class PolicyConnection extends SMTPConnection {
+  readonly rt: ServerRuntime;
+  readonly listenerRt: ListenerRuntime;
+  private reverseDns: ReverseDnsResult | undefined;
+  private releaseSlot: (() => void) | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private sessionTimer: NodeJS.Timeout | undefined;
+  private dataTimer: NodeJS.Timeout | undefined;
+  private inData = false;
+  private routes = new Map<string, RecipientRoute>();
+
+  constructor(server: SMTPServer & RuntimeHolder, socket: Socket | TLSSocket, options: ConstructorParameters<typeof SMTPConnection>[2]) {
+    super(server, socket, options);
+    this.listenerRt = server.runtime;
+    this.rt = server.runtime.server;
+    (this.session as SessionWithConnection)[CONNECTION] = this;
+    this.name = this.rt.config.hostname;
+  }
+
+  // ---- facts and logging ---------------------------------------------------------------
+
+  tlsFacts(): TlsFacts | null {
+    if (!this.secure) return null;
+    const socket = this._socket as TLSSocket;
+    const cipher = typeof socket.getCipher === 'function' ? socket.getCipher() : undefined;
+    if (!cipher) return null;
+    return { version: socket.getProtocol() ?? cipher.version, cipher: cipher.name, cipherBits: cipherBits(cipher.standardName ?? cipher.name) };
+  }
+
+  facts(extra: Partial<SessionFacts> = {}): SessionFacts {
+    const user = this.session.user ? String(this.session.user) : null;
+    return { clientAddress: this.remoteAddress, reverseDns: this.reverseDns, tls: this.tlsFacts(), user, ...extra };
+  }
+
+  private logDecision(decision: Decision, detail: Record<string, unknown> = {}): void {
+    const deciding = [...decision.trace].reverse().find((step) => step.source !== null);
+    const level = decision.decision === 'accept' ? 'info' : 'warn';
+    this.rt.logger[level]({
+      event: 'decision',
+      server: this.rt.config.name,
+      session: this.id,
+      client: this.remoteAddress,
+      stage: decision.stage,
+      outcome: decision.decision,
+      reply: formatReply(decision.reply),
+      source: deciding?.source ?? null,
+      reason: deciding ? `${deciding.step}: ${deciding.result}` : null,
+      ...detail,
+    }, `${decision.stage} ${decision.decision}`);
+  }
+
+  private logEvent(event: string, detail: Record<string, unknown>, level: 'info' | 'warn' = 'info'): void {
+    this.rt.logger[level]({ event, server: this.rt.config.name, session: this.id, client: this.remoteAddress, ...detail }, event);
+  }
+
+  /** Sends a reply; a 421 also closes (smtp-server does that for every 421). */
+  reply(reply: SmtpReply): void {
+    this.send(reply.code, `${reply.enhanced} ${reply.text}`, false);
+  }
+
+  // Texts that already carry an enhanced status code (policy replies passed through the
+  // library's callbacks) must not get a second one from smtp-server's table.
+  override send(code: number, data?: string | string[] | null, context?: string | false): void {
+    if (typeof data === 'string' && ENHANCED_PREFIX.test(data)) context = false;
+    super.send(code, data, context);
+  }
+
+  // ---- connect ---------------------------------------------------------------------------
+
+  override init(): void {
+    this._setListeners(() => {
+      void this.admit().catch((error: Error) => {
+        this.logEvent('error', { error: clean(error.message) }, 'warn');
+        this.reply(serverReplies.idleTimeout(this.name));
+      });
+    });
+  }
+
+  private refuseAtConnect(reply: SmtpReply, reason: string): void {
+    this.rt.metrics.connectionsRefused.inc({ server: this.rt.config.name, reason });
+    this.logEvent('refused', { reason, reply: formatReply(reply) }, 'warn');
+    this.reply(reply);
+    this.close();
+  }
+
+  private async admit(): Promise<void> {
+    const limits = this.rt.config.limits;
+    if (this.rt.draining()) return this.refuseAtConnect(serverReplies.shuttingDown(this.name), 'draining');
+    if (this.rt.counter.size >= limits.maxConnections) return this.refuseAtConnect(serverReplies.tooManyConnections(this.name), 'max-connections');
+    if (this.rt.counter.countFor(this.remoteAddress) >= limits.maxConnectionsPerAddress) {
+      return this.refuseAtConnect(serverReplies.tooManyConnectionsFromAddress(this.name, this.remoteAddress), 'max-connections-per-address');
+    }
+    this.releaseSlot = this.rt.counter.add(this.remoteAddress);
+    this.sessionTimer = setTimeout(() => this.reply(serverReplies.sessionTimeout(this.name)), limits.sessionTimeoutMs);
+    this.sessionTimer.unref();
+
+    const lookup = needsReverseDns(this.rt.compiled, this.remoteAddress)
+      ? this.rt.reverseLookup.lookup(this.remoteAddress)
+      : Promise.resolve(undefined);
+    const delay = new Promise<void>((resolve) => setTimeout(resolve, limits.greetingDelayMs).unref());
+    const [reverseDns] = await Promise.all([lookup, delay]);
+    if (this._closing || this._closed) return;
+    this.reverseDns = reverseDns;
+    // a client that sent part of a line before the greeting talked too soon as well
+    const parser = this._parser as unknown as { _remainder?: string } | false;
+    if (parser && parser._remainder) return this.refuseAtConnect(serverReplies.talkedTooSoon(this.name), 'early-talker');
+
+    const decision = decideConnect(this.rt.compiled, this.facts());
+    this.logDecision(decision, { ptr: reverseDns ? reverseDnsSummary(reverseDns) : null });
+    if (decision.decision !== 'accept') return this.refuseAtConnect(decision.reply, `policy-${decision.decision}`);
+
+    const tls = this.tlsFacts();
+    if (tls) this.rt.metrics.tlsSessions.inc({ server: this.rt.config.name, version: tls.version });
+    this.rt.metrics.connectionsAccepted.inc({ server: this.rt.config.name });
+    this._setClientHostname(reverseDns?.status === 'found' && reverseDns.confirmed ? reverseDns.name : '');
+    this._resetSession();
+    this._ready = true;
+    this.emitConnection();
+    this._sendGreeting();
+    this.armIdle();
+  }
+
+  override _sendGreeting(): void {
+    this.send(220, `${this.name} ESMTP`, false);
+  }
+
+  // ---- timers ------------------------------------------------------------------------------
+
+  private armIdle(): void {
+    clearTimeout(this.idleTimer);
+    if (this._closing || this._closed || this.inData) return;
+    this.idleTimer = setTimeout(() => {
+      // waiting for our own handler (a DNS or credential check) is not the client's idleness
+      if (this._handlerPending) return this.armIdle();
+      this.logEvent('timeout', { kind: 'idle' });
+      this.reply(serverReplies.idleTimeout(this.name));
+    }, this.rt.config.limits.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  override _onClose(): void {
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.sessionTimer);
+    clearTimeout(this.dataTimer);
+    this.releaseSlot?.();
+    super._onClose();
+  }
+
+  // ---- commands ------------------------------------------------------------------------------
+
+  override _createParser(): ReturnType<SMTPConnection['_createParser']> {
+    const parser = super._createParser();
+    // runs from the base constructor too, before this class's fields exist: read the
+    // runtime from the server, and keep the scanner state in this closure
+    const runtime = (this._server as unknown as RuntimeHolder).runtime;
+    if (!runtime.server.config.rejectBareLineEndings) return parser;
+    const scanner = new BareLineEndingScanner();
+    const write = parser.write.bind(parser) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    let refused = false;
+    parser.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (refused) return true;
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'binary') : (chunk as Uint8Array);
+      const found = scanner.scan(bytes);
+      if (found) {
+        refused = true;
+        this.refuseBareLineEnding(found);
+        return true;
+      }
+      return write(chunk, ...rest);
+    }) as typeof parser.write;
+    return parser;
+  }
+
+  private refuseBareLineEnding(kind: BareLineEnding): void {
+    this.logEvent('bare-line-ending', { kind, inData: this.inData }, 'warn');
+    this.rt.metrics.connectionsRefused.inc({ server: this.rt.config.name, reason: 'bare-line-ending' });
+    this.reply(serverReplies.bareLineEnding(kind));
+    this.close();
+  }
+
+  override _onCommand(command: Buffer, callback?: () => void): void {
+    clearTimeout(this.idleTimer);
+    if (!this._ready && !this._upgrading && !this._closing) {
+      return this.refuseAtConnect(serverReplies.talkedTooSoon(this.name), 'early-talker');
+    }
+    const name = command.toString('binary').split(' ')[0]?.toUpperCase() ?? '';
+    if (!this._nextHandler && name === 'PROXY' && !this._upgrading) {
+      // a trusted load balancer's header is consumed before the session starts; seeing
+      // one here means the peer is not trusted
+      return this.refuseAtConnect(serverReplies.proxyNotTrusted(this.name), 'untrusted-proxy-header');
+    }
+    if (this.rt.draining() && !this._nextHandler && !this.session.envelope?.mailFrom && !this._upgrading) {
+      this.reply(serverReplies.shuttingDown(this.name));
+      return;
+    }
+    super._onCommand(command, () => {
+      this.armIdle();
+      callback?.();
+    });
+  }
+
+  override handler_EHLO(command: Buffer, callback: () => void): void {
+    const parts = command.toString().trim().split(/\s+/);
+    const hostname = parts[1] ?? '';
+    if (parts.length !== 2 || hostname.length > 255 || CONTROL.test(hostname)) {
+      this.send(501, '5.5.4 Error: syntax: EHLO hostname', false);
+      return callback();
+    }
+    this.hostNameAppearsAs = hostname.toLowerCase();
+    this.openingCommand = 'EHLO';
+    this._resetSession();
+    this.routes.clear();
+    const ad = ehloAdvertisement(this.rt.compiled, this.facts());
+    const lines = [`${this.name} Hello ${this.clientHostname || `[${this.remoteAddress}]`}`, 'PIPELINING', '8BITMIME', 'SMTPUTF8', 'ENHANCEDSTATUSCODES'];
+    if (ad.authMechanisms.length > 0 && !this.session.user) lines.push(`AUTH ${ad.authMechanisms.join(' ')}`);
+    // STARTTLS needs a certificate on a plain listener: never smtp-server's built-in one
+    if (ad.starttls && this.rt.tls && !this.secure) lines.push('STARTTLS');
+    lines.push(`SIZE ${ad.sizeLimit}`);
+    this.send(250, lines, false);
+    callback();
+  }
+
+  override handler_HELO(command: Buffer, callback: () => void): void {
+    this.routes.clear();
+    super.handler_HELO(command, callback);
+  }
+
+  override handler_RSET(command: Buffer, callback: () => void): void {
+    this.routes.clear();
+    super.handler_RSET(command, callback);
+  }
+
+  override handler_STARTTLS(command: Buffer, callback: () => void): void {
+    if (!this.rt.tls || this.listenerRt.listen.tlsMode === 'implicit') {
+      this.reply(serverReplies.starttlsUnavailable());
+      return callback();
+    }
+    super.handler_STARTTLS(command, callback);
+  }
+
+  override handler_AUTH(command: Buffer, callback: () => void): void {
+    const args = command.toString().trim().split(/\s+/).slice(1);
+    const mechanism = (args.shift() ?? '').toUpperCase();
+    if (!this.hostNameAppearsAs) {
+      this.send(503, '5.5.1 Error: send HELO/EHLO first', false);
+      return callback();
+    }
+    if (this.session.user) {
+      this.reply(serverReplies.identityChange());
+      return callback();
+    }
+    if (this.rt.throttle.isLockedOut(this.remoteAddress)) {
+      this.logEvent('auth-locked-out', { mechanism: clean(mechanism) }, 'warn');
+      this.reply(serverReplies.authLockedOut(this.name));
+      return callback();
+    }
+    const decision = decideAuth(this.rt.compiled, this.facts(), mechanism);
+    if (decision.decision !== 'accept') {
+      this.logDecision(decision, { mechanism: clean(mechanism) });
+      this.reply(decision.reply);
+      return callback();
+    }
+    const implementation = (sasl as unknown as Record<string, unknown>)[`SASL_${mechanism}`];
+    if (typeof implementation !== 'function') {
+      this.reply(serverReplies.unknownMechanism());
+      return callback();
+    }
+    (implementation as (this: SMTPConnection, a: string[], cb: () => void) => void).call(this, args, callback);
+  }
+
+  override handler_RCPT(command: Buffer, callback: () => void): void {
+    const envelope = this.session.envelope;
+    const parsed = this._parseAddressCommand('rcpt to', command);
+    const limit = this.rt.config.limits.recipientsPerMessage;
+    if (envelope?.mailFrom && parsed && parsed.address && envelope.rcptTo.length >= limit
+      && !envelope.rcptTo.some((r) => r.address.toLowerCase() === parsed.address.toLowerCase())) {
+      this.reply(serverReplies.tooManyRecipients());
+      return callback();
+    }
+    super.handler_RCPT(command, callback);
+  }
+
+  override _isOversized(): boolean {
+    // the size limit is enforced while the message streams in (see onMessage)
+    return false;
+  }
+
+  // ---- handlers called through the server -------------------------------------------------
+
+  async authenticate(auth: SMTPServerAuthentication): Promise<{ user: string } | Error> {
+    const address = this.remoteAddress;
+    const username = auth.username ?? '';
+    const mechanismConfig = this.rt.config.auth.mechanisms.find((m) => m.mechanism === auth.method);
+    const store = mechanismConfig?.userStore ? this.rt.credentials.get(mechanismConfig.userStore) : undefined;
+    let user: string | null = null;
+    if (this.rt.throttle.isLockedOut(address, username)) {
+      this.logEvent('auth-locked-out', { user: clean(username), mechanism: auth.method }, 'warn');
+      return replyError(serverReplies.authLockedOut(this.name));
+    }
+    // PLAIN/LOGIN carry a password; CRAM-MD5 and XOAUTH2 need secrets the password file
+    // does not keep (see runtime/auth/password-file.ts), so they fail like a wrong password
+    if (store && typeof auth.password === 'string' && (auth.method === 'PLAIN' || auth.method === 'LOGIN')) {
+      user = await store.verify(username, auth.password);
+    }
+    if (user) {
+      this.rt.throttle.recordSuccess(address, username);
+      this.logEvent('auth', { user: clean(user), mechanism: auth.method, outcome: 'accept', source: mechanismConfig?.source ?? null });
+      return { user };
+    }
+    const verdict = this.rt.throttle.recordFailure(address, username);
+    this.rt.metrics.authFailures.inc({ server: this.rt.config.name, mechanism: auth.method });
+    this.logEvent('auth', {
+      user: clean(username), mechanism: auth.method, outcome: 'refuse', delayMs: verdict.delayMs, lockedOut: verdict.lockedOut,
+      reason: store ? 'invalid credentials' : `no user store for ${auth.method}`, source: mechanismConfig?.source ?? null,
+    }, 'warn');
+    await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
+    return replyError(verdict.lockedOut ? serverReplies.authLockedOut(this.name) : serverReplies.authFailed());
+  }
+
+  checkMail(address: SMTPServerAddress): Error | null {
+    const decision = decideMail(this.rt.compiled, this.facts({ mailFrom: address.address ?? '' }));
+    this.logDecision(decision, { mailFrom: clean(address.address) });
+    return decision.decision === 'accept' ? null : replyError(decision.reply);
+  }
+
+  checkRcpt(address: SMTPServerAddress): Error | null {
+    const mailFrom = this.session.envelope?.mailFrom;
+    const decision = decideRcpt(this.rt.compiled, this.facts({
+      mailFrom: mailFrom ? mailFrom.address : '',
+      rcptTo: address.address,
+    }));
+    this.logDecision(decision, { rcptTo: clean(address.address) });
+    if (decision.decision !== 'accept') {
+      if (decision.stage === 'rcpt' && decision.decision === 'refuse') this.rt.metrics.relayDenied.inc({ server: this.rt.config.name });
+      return replyError(decision.reply);
+    }
+    this.routes.set(address.address.toLowerCase(), decision.route ?? 'local');
+    return null;
+  }
+
+  /** Streams the message into the spool; resolves with the reply for the end of DATA. */
+  receiveMessage(stream: Readable, done: (error: Error | null, message?: string) => void): void {
+    const limits = this.rt.config.limits;
+    this.inData = true;
+    clearTimeout(this.idleTimer);
+    this.dataTimer = setTimeout(() => {
+      this.logEvent('timeout', { kind: 'data' });
+      spoolInput.destroy(new Error('DATA deadline exceeded'));
+      this.reply(serverReplies.dataTimeout(this.name));
+    }, limits.dataTimeoutMs);
+    this.dataTimer.unref();
+
+    const envelope = this.session.envelope!;
+    const mailFrom = envelope.mailFrom ? envelope.mailFrom.address : '';
+    const recipients: SpoolRecipient[] = envelope.rcptTo.map((r) => ({ address: r.address, route: this.routes.get(r.address.toLowerCase()) ?? 'local' }));
+    const tls = this.tlsFacts();
+    const ptr = this.reverseDns?.status === 'found' && this.reverseDns.confirmed ? this.reverseDns.name : null;
+    const receivedAt = new Date();
+    const spoolInput = new PassThrough();
+    // destroying it is how a refused message is abandoned; the spool reports the failure
+    spoolInput.on('error', () => {});
+    spoolInput.write(receivedHeader({
+      helo: this.hostNameAppearsAs || null, ptr, address: this.remoteAddress, hostname: this.name, id: this.id,
+      protocol: `${this.openingCommand === 'EHLO' ? 'ESMTP' : 'SMTP'}${tls ? 'S' : ''}${this.session.user ? 'A' : ''}`,
+      tls, recipient: recipients.length === 1 ? recipients[0]!.address : null, date: receivedAt,
+    }));
+    const spooled = this.rt.spool.accept({
+      server: this.rt.config.name,
+      receivedAt: receivedAt.toISOString(),
+      client: { address: this.remoteAddress, ptr, user: this.session.user ? String(this.session.user) : null, tls: tls ? { version: tls.version, cipher: tls.cipher } : null, helo: this.hostNameAppearsAs || null },
+      mailFrom,
+      recipients,
+    }, spoolInput).then((r) => ({ ok: true as const, ...r }), (error: Error) => ({ ok: false as const, error }));
+
+    let received = 0;
+    let oversized = false;
+    stream.on('data', (chunk: Buffer) => {
+      if (oversized) return;
+      received += chunk.length;
+      if (received > limits.messageSizeBytes) {
+        // stop buffering: the spool write is abandoned, the rest of DATA is read and dropped
+        oversized = true;
+        spoolInput.destroy(new Error('message exceeds the size limit'));
+        return;
+      }
+      if (!spoolInput.write(chunk)) {
+        stream.pause();
+        spoolInput.once('drain', () => stream.resume());
+      }
+    });
+    stream.on('error', (error: Error) => spoolInput.destroy(error));
+    stream.on('close', () => {
+      if (!stream.readableEnded) spoolInput.destroy(new Error('connection closed before the end of DATA'));
+    });
+    stream.on('end', () => {
+      if (!oversized) spoolInput.end();
+      void spooled.then((result) => {
+        clearTimeout(this.dataTimer);
+        this.inData = false;
+        this.routes.clear();
+        if (oversized) {
+          this.logEvent('message-refused', { reason: 'size', limit: limits.messageSizeBytes }, 'warn');
+          done(replyError(serverReplies.messageTooBig(limits.messageSizeBytes)));
+        } else if (!result.ok) {
+          this.logEvent('spool-failure', { error: clean(result.error.message) }, 'warn');
+          done(replyError(serverReplies.spoolFailure()));
+        } else {
+          this.rt.metrics.messagesAccepted.inc({ server: this.rt.config.name });
+          this.logEvent('queued', { id: result.id, size: result.size, mailFrom: clean(mailFrom), recipients: recipients.length });
+          this.rt.onSpooled();
+          const queued = serverReplies.queued(result.id);
+          done(null, `${queued.enhanced} ${queued.text}`);
+        }
+        this.armIdle();
+      });
+    });
+  }
+}
+
+function reverseDnsSummary(result: ReverseDnsResult): string {
+  if (result.status === 'found') return `${result.name}${result.confirmed ? '' : ' (unconfirmed)'}`;
+  if (result.status === 'none') return 'none';
+  return `error: ${result.reason}`;
+}
+
+interface ReceivedFields {
+  helo: string | null;
+  ptr: string | null;
+  address: string;
+  hostname: string;
+  id: string;
+  protocol: string;
+  tls: TlsFacts | null;
+  recipient: string | null;
+  date: Date;
+}
+
+/** The trace header every MTA prepends (RFC 5321 4.4), with the TLS details as Postfix writes them. */
+export function receivedHeader(f: ReceivedFields): string {
+  const from = `${f.helo ? clean(f.helo) : 'unknown'} (${f.ptr ?? 'unknown'} [${f.address}])`;
+  const tls = f.tls ? `\r\n\t(using ${f.tls.version} with cipher ${f.tls.cipher} (${f.tls.cipherBits}/${f.tls.cipherBits} bits))` : '';
+  const rcpt = f.recipient ? `\r\n\tfor <${clean(f.recipient)}>` : '';
+  return `Received: from ${from}\r\n\tby ${f.hostname} (smtppolicy) with ${f.protocol} id ${f.id}${tls}${rcpt};\r\n\t${f.date.toUTCString().replace('GMT', '+0000')}\r\n`;
+}

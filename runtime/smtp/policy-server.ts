@@ -1,0 +1,106 @@
+// One smtp-server instance per listen address. Its options switch off everything the
+// policy decides instead (auth enforcement, reverse lookups, server-wide advertisement),
+// and its connections are PolicyConnection instances bound to the current runtime.
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerAuthenticationResponse, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import { PolicyConnection, connectionOf, type RuntimeHolder } from './policy-connection.js';
+import { sniCallback } from './tls-material.js';
+import type { ListenerRuntime } from './server-runtime.js';
+
+type SocketOptions = ConstructorParameters<typeof PolicyConnection>[2];
+
+export function serverOptions(runtime: ListenerRuntime): SMTPServerOptions {
+  const { config, tls } = runtime.server;
+  const implicit = runtime.listen.tlsMode === 'implicit';
+  const options: SMTPServerOptions = {
+    name: config.hostname,
+    secure: implicit,
+    // every decision below is the policy's; smtp-server's own versions are disabled
+    authOptional: true,
+    disableReverseLookup: true,
+    hideSTARTTLS: true,
+    hideENHANCEDSTATUSCODES: false,
+    hideDSN: true,
+    hideREQUIRETLS: true,
+    allowInsecureAuth: false,
+    authMethods: ['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2'],
+    disabledCommands: ['XCLIENT', 'XFORWARD', 'WIZ', 'SHELL', 'KILL'],
+    size: config.limits.messageSizeBytes,
+    maxRecipients: 0,
+    rejectOversized: false,
+    // the library's byte-level timeout bounds TLS handshakes and stalled DATA; the idle
+    // timeout between commands is PolicyConnection's
+    socketTimeout: config.limits.idleTimeoutMs,
+    closeTimeout: 1000,
+    maxClients: config.limits.maxConnections * 2,
+    logger: false,
+    useProxy: false,
+  };
+  if (tls) {
+    Object.assign(options, tls.defaultOptions);
+    options.SNICallback = sniCallback(tls);
+  }
+  return options;
+}
+
+export class PolicySmtpServer extends SMTPServer implements RuntimeHolder {
+  runtime: ListenerRuntime;
+
+  constructor(runtime: ListenerRuntime) {
+    super(serverOptions(runtime));
+    this.runtime = runtime;
+  }
+
+  /** Points new sessions at a new runtime (reload); sessions in flight keep theirs. */
+  swapRuntime(runtime: ListenerRuntime): void {
+    this.runtime = runtime;
+    const next = serverOptions(runtime);
+    this.options.size = next.size;
+    this.options.socketTimeout = next.socketTimeout;
+    this.options.maxClients = next.maxClients;
+    this.options.name = next.name;
+    if (runtime.server.tls) {
+      this.options.SNICallback = next.SNICallback;
+      this.updateSecureContext(runtime.server.tls.defaultOptions);
+    }
+  }
+
+  override connect(socket: Socket | TLSSocket, socketOptions: SocketOptions): void {
+    const connection = new PolicyConnection(this, socket, socketOptions);
+    this.connections.add(connection);
+    connection.on('error', (error: Error) => this._onError(error));
+    connection.on('connect', (data) => this._onClientConnect(data));
+    connection.init();
+  }
+
+  override _expectsProxyHeader(socket: Socket): boolean {
+    return this.runtime.server.proxyTrusted(socket.remoteAddress ?? '');
+  }
+
+  override onAuth(auth: SMTPServerAuthentication, session: SMTPServerSession, callback: (err: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void): void {
+    connectionOf(session).authenticate(auth).then(
+      (result) => (result instanceof Error ? callback(result) : callback(null, { user: result.user })),
+      (error: Error) => callback(Object.assign(new Error('4.7.0 Temporary authentication failure'), { responseCode: 454, cause: error })),
+    );
+  }
+
+  override onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void): void {
+    callback(connectionOf(session).checkMail(address));
+  }
+
+  override onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void): void {
+    callback(connectionOf(session).checkRcpt(address));
+  }
+
+  override onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void): void {
+    connectionOf(session).receiveMessage(stream, (error, message) => callback(error, message));
+  }
+
+  override onSecure(socket: TLSSocket, session: SMTPServerSession, callback: (err?: Error | null) => void): void {
+    const connection = connectionOf(session);
+    const version = socket.getProtocol?.() ?? 'unknown';
+    connection.rt.metrics.tlsSessions.inc({ server: connection.rt.config.name, version });
+    callback();
+  }
+}

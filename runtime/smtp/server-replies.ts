@@ -1,0 +1,29 @@
+// Replies the server gives on its own (limits, protocol errors, outages), as opposed to
+// policy decisions, which come with their reply from runtime/policy/replies.ts. Texts
+// follow Postfix where it has an equivalent, so operators recognise them.
+import type { SmtpReply } from '../policy/types.js';
+
+const r = (code: number, enhanced: string, text: string): SmtpReply => ({ code, enhanced, text });
+
+export const serverReplies = {
+  tooManyConnections: (host: string) => r(421, '4.7.0', `${host} Error: too many connections`),
+  tooManyConnectionsFromAddress: (host: string, address: string) => r(421, '4.7.0', `${host} Error: too many connections from ${address}`),
+  /** Postfix postscreen refuses pre-greeting talkers with a 5xx; the session is closed. */
+  talkedTooSoon: (host: string) => r(554, '5.5.1', `${host} Error: protocol error: client sent data before the greeting`),
+  bareLineEnding: (kind: 'LF' | 'CR') => r(554, '5.5.2', `Bare <${kind}> received; see RFC 5321 2.3.8`),
+  idleTimeout: (host: string) => r(421, '4.4.2', `${host} Error: timeout exceeded`),
+  sessionTimeout: (host: string) => r(421, '4.4.2', `${host} Error: session time limit exceeded`),
+  dataTimeout: (host: string) => r(421, '4.4.2', `${host} Error: timeout exceeded while receiving the message`),
+  shuttingDown: (host: string) => r(421, '4.3.2', `${host} Service shutting down, try again later`),
+  tooManyRecipients: () => r(452, '4.5.3', 'Error: too many recipients'),
+  messageTooBig: (limit: number) => r(552, '5.3.4', `Error: message exceeds fixed maximum message size ${limit}`),
+  spoolFailure: () => r(452, '4.3.1', 'Insufficient system storage'),
+  queued: (id: string) => r(250, '2.0.0', `Ok: queued as ${id}`),
+  authFailed: () => r(535, '5.7.8', 'Error: authentication failed'),
+  authLockedOut: (host: string) => r(421, '4.7.0', `${host} Error: too many failed authentication attempts, try again later`),
+  authNotPossible: () => r(454, '4.7.0', 'Temporary authentication failure'),
+  identityChange: () => r(503, '5.5.1', 'Error: already authenticated'),
+  unknownMechanism: () => r(504, '5.5.4', 'Unrecognized authentication type'),
+  starttlsUnavailable: () => r(502, '5.5.1', 'Error: command not implemented'),
+  proxyNotTrusted: (host: string) => r(554, '5.7.1', `${host} Error: PROXY header from an address that is not a trusted load balancer`),
+};

@@ -1,0 +1,272 @@
+// startServer: the whole runtime as a library. One smtp-server listener per server ×
+// listen address, the admin listener, the spool and the delivery worker. Everything that
+// can be wrong with a config (certificates, keys, password files, ports) is found before
+// the first listener accepts a connection, and reported as one clear error.
+import { isAbsolute, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Endpoint, ListenConfig, RuntimeConfig, ServerConfig } from '../config/types.js';
+import { compilePolicy } from '../policy/index.js';
+import { createReverseLookup, type ReverseLookup } from '../dns/reverse-lookup.js';
+import { CredentialStore } from '../auth/credential-store.js';
+import { AuthThrottle } from '../auth/auth-throttle.js';
+import { createMetrics, type ServerMetrics } from '../observe/metrics.js';
+import { silentLogger } from '../observe/logger.js';
+import { startAdminServer, type AdminServer } from '../observe/admin-server.js';
+import { Spool } from '../delivery/spool.js';
+import { startDeliveryWorker, type DeliveryWorker } from '../delivery/index.js';
+import { loadTlsMaterial } from './tls-material.js';
+import { ConnectionCounter } from './connection-counter.js';
+import { PolicySmtpServer } from './policy-server.js';
+import { proxyMatcher, type ListenerRuntime, type ServerRuntime } from './server-runtime.js';
+import { serverReplies } from './server-replies.js';
+import type { PolicyConnection } from './policy-connection.js';
+
+export interface StartServerOptions {
+  /** The directory relative paths in the config are read against. */
+  baseDir: string;
+  logger?: Logger;
+  /** Port to bind instead of the configured one (tests pass `() => 0` for OS-chosen ports). */
+  portOverride?: (endpoint: Endpoint, kind: 'smtp' | 'admin') => number;
+  /** Start the delivery worker (default true). */
+  delivery?: boolean;
+  /** Poll interval of the delivery worker and of password files. */
+  pollIntervalMs?: number;
+}
+
+export interface ListenerAddress {
+  server: string;
+  address: string;
+  port: number;
+  tlsMode: ListenConfig['tlsMode'];
+}
+
+export interface ServerHandle {
+  addresses(): ListenerAddress[];
+  adminAddresses(): { address: string; port: number }[];
+  /** New sessions get the new config; throws (keeping the old one) when it is unusable. */
+  reload(config: RuntimeConfig, baseDir?: string): Promise<void>;
+  /** Stops accepting, lets sessions finish until the deadline, then closes what is left. */
+  drain(deadlineMs: number): Promise<void>;
+  close(): Promise<void>;
+  readonly metrics: ServerMetrics;
+  readonly spool: Spool;
+}
+
+export class StartupError extends Error {}
+
+interface Shared {
+  counters: Map<string, ConnectionCounter>;
+  throttles: Map<string, { key: string; throttle: AuthThrottle }>;
+  metrics: ServerMetrics;
+  spool: Spool;
+  logger: Logger;
+  draining: () => boolean;
+  onSpooled: () => void;
+}
+
+interface Built {
+  runtimes: Map<string, ServerRuntime>;
+  stores: CredentialStore[];
+  reverseLookup: ReverseLookup;
+}
+
+function listenerKey(server: ServerConfig, listen: ListenConfig): string {
+  return `${server.name}|${listen.address}|${listen.port}|${listen.tlsMode}`;
+}
+
+async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Shared): Promise<Built> {
+  const compiled = compilePolicy(config);
+  const stores = new Map<string, CredentialStore>();
+  for (const storeConfig of config.userStores) {
+    const file = isAbsolute(storeConfig.file) ? storeConfig.file : resolve(baseDir, storeConfig.file);
+    const store = new CredentialStore(storeConfig.name, file, (error) =>
+      shared.logger.error({ event: 'user-store-reload-failed', store: storeConfig.name, error: error.message }, 'user store reload failed, keeping the previous users'));
+    try {
+      await store.load();
+    } catch (error) {
+      throw new StartupError(`${storeConfig.source}: ${(error as Error).message}`);
+    }
+    stores.set(storeConfig.name, store);
+  }
+  const reverseLookup = createReverseLookup(config.resolver, {
+    observe: (seconds, result) => shared.metrics.dnsLookupSeconds.observe({ result }, seconds),
+  });
+  const runtimes = new Map<string, ServerRuntime>();
+  for (const server of config.servers) {
+    const compiledServer = compiled.server(server.name);
+    if (!compiledServer) throw new StartupError(`${server.source}: server '${server.name}' missing from the compiled policy`);
+    if (!server.tls && server.listen.some((l) => l.tlsMode === 'implicit')) {
+      throw new StartupError(`${server.source}: server '${server.name}' listens with implicit TLS but has no certificate`);
+    }
+    let tls = null;
+    try {
+      tls = server.tls ? loadTlsMaterial(server.tls, baseDir) : null;
+    } catch (error) {
+      throw new StartupError((error as Error).message);
+    }
+    const counter = shared.counters.get(server.name) ?? new ConnectionCounter();
+    shared.counters.set(server.name, counter);
+    const throttleKey = `${server.limits.authFailures}/${server.limits.authFailureWindowMs}`;
+    let throttleEntry = shared.throttles.get(server.name);
+    if (!throttleEntry || throttleEntry.key !== throttleKey) {
+      throttleEntry = { key: throttleKey, throttle: new AuthThrottle({ limit: server.limits.authFailures, windowMs: server.limits.authFailureWindowMs }) };
+      shared.throttles.set(server.name, throttleEntry);
+    }
+    runtimes.set(server.name, {
+      config: server,
+      compiled: compiledServer,
+      tls,
+      reverseLookup,
+      credentials: stores,
+      throttle: throttleEntry.throttle,
+      counter,
+      spool: shared.spool,
+      logger: shared.logger.child({ server: server.name }),
+      metrics: shared.metrics,
+      draining: shared.draining,
+      onSpooled: shared.onSpooled,
+      proxyTrusted: proxyMatcher(server.proxyProtocol),
+    });
+  }
+  return { runtimes, stores: [...stores.values()], reverseLookup };
+}
+
+function listenOn(server: PolicySmtpServer, port: number, address: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(error);
+    server.server.once('error', onError);
+    server.server.listen(port, address, () => {
+      server.server.off('error', onError);
+      resolvePromise();
+    });
+  });
+}
+
+export async function startServer(config: RuntimeConfig, options: StartServerOptions): Promise<ServerHandle> {
+  const logger = options.logger ?? silentLogger();
+  let baseDir = options.baseDir;
+  let draining = false;
+  let worker: DeliveryWorker | undefined;
+  const spoolDir = isAbsolute(config.storage.spool) ? config.storage.spool : resolve(baseDir, config.storage.spool);
+  const spool = new Spool(spoolDir);
+  try {
+    await spool.init();
+  } catch (error) {
+    throw new StartupError(`spool ${spoolDir}: ${(error as Error).message}`);
+  }
+  const metrics = createMetrics({ queueDepth: () => spool.count(), processMetrics: false });
+  const shared: Shared = {
+    counters: new Map(),
+    throttles: new Map(),
+    metrics,
+    spool,
+    logger,
+    draining: () => draining,
+    onSpooled: () => worker?.kick(),
+  };
+  let built = await buildRuntimes(config, baseDir, shared);
+
+  const listeners: { key: string; server: PolicySmtpServer; serverName: string; listen: ListenConfig }[] = [];
+  const closeAll = async () => {
+    for (const l of listeners) await new Promise<void>((r) => (l.server.server.listening ? l.server.server.close(() => r()) : r()));
+  };
+  try {
+    for (const server of config.servers) {
+      for (const listen of server.listen) {
+        const runtime: ListenerRuntime = { server: built.runtimes.get(server.name)!, listen };
+        const smtp = new PolicySmtpServer(runtime);
+        smtp.on('error', (error: Error) => logger.warn({ event: 'smtp-error', server: server.name, error: error.message }, 'session error'));
+        const port = options.portOverride ? options.portOverride(listen, 'smtp') : listen.port;
+        try {
+          await listenOn(smtp, port, listen.address);
+        } catch (error) {
+          throw new StartupError(`${listen.source}: server '${server.name}' cannot listen on ${listen.address}:${port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        }
+        listeners.push({ key: listenerKey(server, listen), server: smtp, serverName: server.name, listen });
+      }
+    }
+  } catch (error) {
+    await closeAll();
+    for (const store of built.stores) store.close();
+    throw error;
+  }
+
+  let admin: AdminServer | undefined;
+  if (config.admin) {
+    try {
+      admin = await startAdminServer(config.admin.listen, metrics.registry, () => !draining,
+        options.portOverride ? (e) => options.portOverride!(e, 'admin') : undefined);
+    } catch (error) {
+      await closeAll();
+      throw new StartupError(`${config.admin.source}: ${(error as Error).message}`);
+    }
+  }
+  for (const store of built.stores) store.watch(options.pollIntervalMs ?? 1000);
+
+  if (options.delivery !== false) {
+    worker = startDeliveryWorker({ spool, config, baseDir, logger: logger.child({ component: 'delivery' }), pollIntervalMs: options.pollIntervalMs });
+  }
+  for (const l of listeners) {
+    const a = l.server.server.address() as AddressInfo;
+    logger.info({ event: 'listening', server: l.serverName, address: a.address, port: a.port, tlsMode: l.listen.tlsMode, source: l.listen.source }, 'listening');
+  }
+
+  const connections = (): PolicyConnection[] => listeners.flatMap((l) => [...l.server.connections] as unknown as PolicyConnection[]);
+  let closed: Promise<void> | undefined;
+
+  const handle: ServerHandle = {
+    metrics,
+    spool,
+    addresses: () => listeners.map((l) => {
+      const a = l.server.server.address() as AddressInfo | null;
+      return { server: l.serverName, address: a?.address ?? l.listen.address, port: a?.port ?? 0, tlsMode: l.listen.tlsMode };
+    }),
+    adminAddresses: () => admin?.addresses() ?? [],
+    async reload(next: RuntimeConfig, nextBaseDir = baseDir): Promise<void> {
+      const wanted = next.servers.flatMap((s) => s.listen.map((l) => listenerKey(s, l))).sort();
+      const have = listeners.map((l) => l.key).sort();
+      if (wanted.join('\n') !== have.join('\n')) {
+        throw new StartupError('reload refused: the listen addresses changed; restart the server to apply them');
+      }
+      const nextSpool = isAbsolute(next.storage.spool) ? next.storage.spool : resolve(nextBaseDir, next.storage.spool);
+      if (nextSpool !== spoolDir) throw new StartupError('reload refused: storage.spool changed; restart the server to apply it');
+      const nextBuilt = await buildRuntimes(next, nextBaseDir, shared);
+      for (const l of listeners) {
+        const server = next.servers.find((s) => s.name === l.serverName)!;
+        const listen = server.listen.find((x) => listenerKey(server, x) === l.key)!;
+        l.server.swapRuntime({ server: nextBuilt.runtimes.get(l.serverName)!, listen });
+      }
+      for (const store of built.stores) store.close();
+      for (const store of nextBuilt.stores) store.watch(options.pollIntervalMs ?? 1000);
+      built = nextBuilt;
+      baseDir = nextBaseDir;
+      worker?.updateConfig(next, nextBaseDir);
+      logger.info({ event: 'reloaded', sources: next.sources }, 'configuration reloaded');
+    },
+    drain(deadlineMs: number): Promise<void> {
+      closed ??= (async () => {
+        draining = true;
+        logger.info({ event: 'draining', deadlineMs, sessions: connections().length }, 'draining');
+        const stopped = Promise.all(listeners.map((l) => new Promise<void>((r) => l.server.server.close(() => r()))));
+        const deadline = Date.now() + deadlineMs;
+        while (connections().length > 0 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, deadline - Date.now()))));
+        }
+        for (const connection of connections()) {
+          connection.reply(serverReplies.shuttingDown(connection.name));
+          connection.close();
+          setTimeout(() => connection._socket.destroy(), 200).unref();
+        }
+        await stopped;
+        await worker?.stop();
+        await admin?.close();
+        for (const store of built.stores) store.close();
+        logger.info({ event: 'stopped' }, 'stopped');
+      })();
+      return closed;
+    },
+    close: () => handle.drain(0),
+  };
+  return handle;
+}

@@ -1,0 +1,96 @@
+// Certificates and keys for a server's TLS settings, loaded and checked before any
+// listener starts: a missing or unreadable file, a key that does not match its
+// certificate, or garbage in either is a start-up error naming the file. The server never
+// falls back to smtp-server's built-in certificate (its private key is public).
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import type { TlsConfig } from '../config/types.js';
+
+export interface TlsMaterial {
+  /** Options for the default context (smtp-server merges these over its own defaults). */
+  defaultOptions: SecureContextOptions & { minVersion: NonNullable<SecureContextOptions['minVersion']> };
+  /** SNI: requested name (lower-case) → context; `*.example` entries match one label. */
+  sni: Map<string, SecureContext>;
+  defaultContext: SecureContext;
+}
+
+export class TlsMaterialError extends Error {}
+
+function readPem(baseDir: string, path: string, what: string, source: string): Buffer {
+  const full = isAbsolute(path) ? path : resolve(baseDir, path);
+  try {
+    return readFileSync(full);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new TlsMaterialError(`${source}: cannot read the ${what} ${full}: ${code}`);
+  }
+}
+
+function contextOptions(baseDir: string, certificate: string, key: string, source: string, tls: TlsConfig): SecureContextOptions {
+  const cert = readPem(baseDir, certificate, 'certificate', source);
+  const keyPem = readPem(baseDir, key, 'key', source);
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(cert);
+  } catch (error) {
+    throw new TlsMaterialError(`${source}: ${certificate} is not a PEM certificate (${(error as Error).message})`);
+  }
+  try {
+    if (!x509.checkPrivateKey(createPrivateKey(keyPem))) {
+      throw new TlsMaterialError(`${source}: the key ${key} does not match the certificate ${certificate}`);
+    }
+  } catch (error) {
+    if (error instanceof TlsMaterialError) throw error;
+    throw new TlsMaterialError(`${source}: ${key} is not a usable private key (${(error as Error).message})`);
+  }
+  return { cert, key: keyPem, minVersion: tls.minVersion, honorCipherOrder: true };
+}
+
+export function loadTlsMaterial(tls: TlsConfig, baseDir: string): TlsMaterial {
+  const [first, ...others] = tls.certificates;
+  if (!first) throw new TlsMaterialError(`${tls.source}: tls has no certificate`);
+  const defaultOptions = contextOptions(baseDir, first.certificate, first.key, first.source, tls) as TlsMaterial['defaultOptions'];
+  const defaultContext = createContext(defaultOptions, first.source);
+  const sni = new Map<string, SecureContext>();
+  for (const name of first.serverNames) sni.set(name.toLowerCase(), defaultContext);
+  for (const extra of others) {
+    const context = createContext(contextOptions(baseDir, extra.certificate, extra.key, extra.source, tls), extra.source);
+    for (const name of extra.serverNames) sni.set(name.toLowerCase(), context);
+  }
+  return { defaultOptions, sni, defaultContext };
+}
+
+function createContext(options: SecureContextOptions, source: string): SecureContext {
+  try {
+    return createSecureContext(options);
+  } catch (error) {
+    throw new TlsMaterialError(`${source}: TLS setup failed: ${(error as Error).message}`);
+  }
+}
+
+/** The SNI callback: exact name, then a one-label wildcard, else the default certificate. */
+export function sniCallback(material: TlsMaterial) {
+  return (servername: string, callback: (error: Error | null, context?: SecureContext) => void): void => {
+    const name = servername.toLowerCase().replace(/\.$/, '');
+    const wildcard = name.includes('.') ? `*.${name.slice(name.indexOf('.') + 1)}` : '';
+    callback(null, material.sni.get(name) ?? material.sni.get(wildcard) ?? material.defaultContext);
+  };
+}
+
+/**
+ * Symmetric key bits of a negotiated cipher, from its OpenSSL or IANA name. Unknown
+ * ciphers count as 0 bits, so a minimum refuses them rather than guessing.
+ */
+export function cipherBits(name: string): number {
+  const n = name.toUpperCase();
+  if (/CHACHA20/.test(n)) return 256;
+  if (/AES_?256|CAMELLIA_?256|ARIA_?256/.test(n)) return 256;
+  if (/AES_?128|CAMELLIA_?128|ARIA_?128/.test(n)) return 128;
+  if (/3DES|DES-CBC3|DES_EDE3/.test(n)) return 112;
+  if (/SEED|IDEA/.test(n)) return 128;
+  if (/RC4_?128|RC4-MD5|RC4-SHA/.test(n)) return 128;
+  if (/DES/.test(n)) return 56;
+  return 0;
+}

@@ -1,0 +1,14 @@
+import { ruleTests } from './rule-tester.js';
+
+const srv = (listen: string, extra = '') => `server s {\n  listen ${listen}\n  hostname mail.example.test\n  tls { certificate "c.pem"  key "c.key"  require }\n${extra}}\n`;
+
+ruleTests('tls-required-on-port-25', {
+  valid: [
+    { name: 'port 587', code: srv('0.0.0.0:587') },
+    { name: 'port 25, internal clients only', code: srv('0.0.0.0:25', '  connections only { 10.0.0.0/8  fd00::/8 }\n') },
+  ],
+  invalid: [
+    { name: 'public MX', code: srv('0.0.0.0:25'), findings: [{ line: 4, column: 43, endLine: 4, endColumn: 50, message: /public addresses such as 8\.8\.8\.8/ }] },
+    { name: 'allow-list that includes a public range', code: srv('[::]:25', '  connections only { 2001:4860::/32 }\n'), findings: [{ line: 4, column: 43, endLine: 4, endColumn: 50, message: /such as 2001:4860:4860::8888/ }] },
+  ],
+});

@@ -1,0 +1,54 @@
+// External tools the integration tests drive (openssl, swaks, dnsmasq). Missing tools skip
+// a test on a developer machine but fail it under CI=true, so CI can never go green by
+// silently not testing.
+import { spawn, spawnSync } from 'node:child_process';
+import type { TestContext } from 'node:test';
+
+const found = new Map<string, string | null>();
+
+export function toolPath(name: string): string | null {
+  if (!found.has(name)) {
+    const result = spawnSync('sh', ['-c', `command -v ${name} || ls /usr/sbin/${name} 2>/dev/null`], { encoding: 'utf8' });
+    const path = result.stdout.trim().split('\n')[0] ?? '';
+    found.set(name, path === '' ? null : path);
+  }
+  return found.get(name)!;
+}
+
+/** The tool's path; without it: throws under CI=true, else skips the test and returns null. */
+export function requireTool(t: TestContext, name: string, install: string): string | null {
+  const path = toolPath(name);
+  if (path) return path;
+  const message = `${name} is not installed (apt-get install -y ${install})`;
+  if (process.env.CI === 'true') throw new Error(message);
+  t.skip(message);
+  return null;
+}
+
+export interface ToolResult { status: number | null; stdout: string; stderr: string }
+
+/**
+ * Runs a tool without blocking the event loop (the server under test runs in this
+ * process, so spawnSync would deadlock it), feeding `input` on stdin, killed after
+ * `timeoutMs`.
+ */
+export function runTool(command: string, args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<ToolResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 10000);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
+  });
+}

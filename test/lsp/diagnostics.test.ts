@@ -1,0 +1,182 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CodeAction } from 'vscode-languageserver/node';
+import { checkPolicy } from '../../compiler/check.js';
+import { startSession } from './helpers/lsp-session.js';
+import { applyEdits } from './helpers/text-edits.js';
+
+const INSECURE = `users staff file "users.passwd"
+server submission {
+  listen 127.0.0.1:2587
+  hostname mail.example.test
+  auth {
+    basic users staff
+  }
+}
+`;
+
+/** Where the compiler itself reports a rule, in LSP's 0-based coordinates. */
+async function compilerRange(path: string, text: string, ruleId: string) {
+  const { diagnostics } = await checkPolicy(path, { readText: async () => text });
+  const d = diagnostics.find((x) => x.ruleId === ruleId);
+  assert.ok(d, `the compiler does not report ${ruleId}`);
+  const at = (p: { line: number; column: number }) => ({ line: p.line - 1, character: p.column - 1 });
+  return { start: at(d.range.start), end: at(d.range.end) };
+}
+
+function workspace(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'smtppolicy-lsp-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('basic auth without TLS is reported at the method, and the suppression quick fix clears it', { timeout: 60_000 }, async (t) => {
+  const dir = workspace(t);
+  const uri = pathToFileURL(join(dir, 'submission.smtppolicy')).href;
+  const session = startSession();
+  t.after(() => session.dispose());
+  await session.initialize();
+  await session.open(uri, INSECURE);
+
+  const diagnostics = await session.diagnostics(uri, (p) => p.version === 1);
+  const finding = diagnostics.find((d) => d.code === 'basic-auth-without-tls');
+  assert.ok(finding, `expected basic-auth-without-tls, got ${JSON.stringify(diagnostics)}`);
+  assert.deepEqual(finding.range, await compilerRange(join(dir, 'submission.smtppolicy'), INSECURE, 'basic-auth-without-tls'));
+  assert.deepEqual(finding.range.start, { line: 5, character: 4 });
+  assert.equal(finding.severity, 1);
+  assert.equal(finding.source, 'smtppolicy');
+  assert.match(finding.codeDescription?.href ?? '', /docs\/rules\/basic-auth-without-tls\.md$/);
+
+  const actions = await session.request<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri },
+    range: finding.range,
+    context: { diagnostics: [finding] },
+  });
+  const suppress = actions.find((a) => a.title.startsWith('Suppress basic-auth-without-tls'));
+  assert.ok(suppress?.edit?.changes?.[uri], `expected a suppression action, got ${JSON.stringify(actions)}`);
+  const fixed = applyEdits(INSECURE, suppress.edit.changes[uri]);
+  assert.match(fixed, /\n {4}# smtppolicy-ignore basic-auth-without-tls -- \S.*\n {4}basic users staff/);
+
+  await session.replace(uri, INSECURE, fixed);
+  const after = await session.diagnostics(uri, (p) => p.version === 2);
+  assert.deepEqual(
+    after.filter((d) => d.severity === 1).map((d) => d.code),
+    [],
+  );
+});
+
+test("a rule's fix is offered as the preferred quick fix and applying it clears the finding", { timeout: 60_000 }, async (t) => {
+  const dir = workspace(t);
+  const uri = pathToFileURL(join(dir, 'tls.smtppolicy')).href;
+  const text = `server submission {
+  listen 127.0.0.1:2587
+  hostname mail.example.test
+  tls {
+    certificate "mail.pem"
+    key "mail.key"
+    require
+    min-version 1.0
+  }
+}
+`;
+  const session = startSession();
+  t.after(() => session.dispose());
+  await session.initialize();
+  await session.open(uri, text);
+  const diagnostics = await session.diagnostics(uri, (p) => p.version === 1);
+  const finding = diagnostics.find((d) => d.code === 'tls-min-version-too-low');
+  assert.ok(finding, JSON.stringify(diagnostics));
+  assert.deepEqual(finding.range, await compilerRange(join(dir, 'tls.smtppolicy'), text, 'tls-min-version-too-low'));
+  assert.deepEqual(finding.range.start, { line: 7, character: 16 });
+
+  const actions = await session.request<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: finding.range.start, end: finding.range.start },
+    context: { diagnostics: [] },
+  });
+  const fix = actions.find((a) => a.isPreferred);
+  assert.ok(fix?.edit?.changes?.[uri], JSON.stringify(actions));
+  assert.equal(fix.kind, 'quickfix');
+  const fixed = applyEdits(text, fix.edit.changes[uri]);
+  assert.match(fixed, /min-version 1\.2\n/);
+  await session.replace(uri, text, fixed);
+  const after = await session.diagnostics(uri, (p) => p.version === 2);
+  assert.equal(after.filter((d) => d.code === 'tls-min-version-too-low').length, 0);
+});
+
+test('syntax errors are reported with their position and cannot be suppressed', { timeout: 60_000 }, async (t) => {
+  const dir = workspace(t);
+  const uri = pathToFileURL(join(dir, 'broken.smtppolicy')).href;
+  const text = 'server a {\n  listen 127.0.0.1:25\n  hostnam mail.example.test\n}\n';
+  const session = startSession();
+  t.after(() => session.dispose());
+  await session.initialize();
+  await session.open(uri, text);
+  const diagnostics = await session.diagnostics(uri, (p) => p.version === 1);
+  const syntax = diagnostics.find((d) => d.code === 'syntax');
+  assert.ok(syntax, JSON.stringify(diagnostics));
+  assert.equal(syntax.range.start.line, 2);
+  assert.equal(syntax.range.start.character, 2);
+  assert.equal(syntax.codeDescription, undefined);
+  const actions = await session.request<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri },
+    range: syntax.range,
+    context: { diagnostics: [syntax] },
+  });
+  assert.deepEqual(actions.filter((a) => a.title.startsWith('Suppress')), []);
+});
+
+test('editing an included file re-checks the open file that includes it; closing clears diagnostics', { timeout: 60_000 }, async (t) => {
+  const dir = workspace(t);
+  const commonPath = join(dir, 'common.smtppolicy');
+  const common = 'list partners { 203.0.113.0/24 }\n';
+  writeFileSync(commonPath, common);
+  const mainText = `include "common.smtppolicy"
+server inbound {
+  listen 127.0.0.1:2525
+  hostname mx.example.test
+  connections only { @partners }
+}
+`;
+  const mainUri = pathToFileURL(join(dir, 'main.smtppolicy')).href;
+  const commonUri = pathToFileURL(commonPath).href;
+  const session = startSession();
+  t.after(() => session.dispose());
+  await session.initialize();
+  await session.open(mainUri, mainText);
+  await session.open(commonUri, common);
+  const before = await session.diagnostics(mainUri, (p) => p.version === 1);
+  assert.equal(before.filter((d) => d.severity === 1).length, 0, JSON.stringify(before));
+
+  // Unsaved: the disk still has `partners`, the buffer does not.
+  await session.replace(commonUri, common, 'list others { 203.0.113.0/24 }\n');
+  const after = await session.diagnostics(mainUri, (p) => p.diagnostics.some((d) => /unknown list '@partners'/.test(String(d.message))));
+  const unknown = after.find((d) => /unknown list/.test(String(d.message)))!;
+  assert.deepEqual(unknown.range.start, { line: 4, character: 22 });
+
+  await session.close(mainUri);
+  const cleared = await session.diagnostics(mainUri, (p) => p.version === undefined);
+  assert.deepEqual(cleared, []);
+});
+
+test('a change on disk to an included file (watched-file event) re-checks open files', { timeout: 60_000 }, async (t) => {
+  const dir = workspace(t);
+  const commonPath = join(dir, 'common.smtppolicy');
+  writeFileSync(commonPath, 'list partners { 203.0.113.0/24 }\n');
+  const mainText = 'include "common.smtppolicy"\nserver inbound {\n  listen 127.0.0.1:2525\n  hostname mx.example.test\n  connections only { @partners }\n}\n';
+  const mainUri = pathToFileURL(join(dir, 'main.smtppolicy')).href;
+  const session = startSession();
+  t.after(() => session.dispose());
+  await session.initialize();
+  await session.open(mainUri, mainText);
+  const before = await session.diagnostics(mainUri, (p) => p.version === 1);
+  assert.equal(before.filter((d) => d.severity === 1).length, 0, JSON.stringify(before));
+
+  writeFileSync(commonPath, 'list others { 203.0.113.0/24 }\n');
+  await session.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(commonPath).href, type: 2 }] });
+  await session.diagnostics(mainUri, (p) => p.diagnostics.some((d) => /unknown list '@partners'/.test(String(d.message))));
+});

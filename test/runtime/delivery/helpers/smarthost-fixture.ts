@@ -1,0 +1,123 @@
+// A real SMTP server on loopback acting as the smart host, recording what it receives, and
+// the small utilities the worker tests share (certificates, waiting, a capturing logger).
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { DeliveryLogger } from '../../../../runtime/delivery/worker.js';
+
+export interface ReceivedMessage {
+  from: string;
+  to: string[];
+  raw: Buffer;
+  secure: boolean;
+  user: string | null;
+}
+
+export interface Smarthost {
+  port: number;
+  received: ReceivedMessage[];
+  mailCommands: number;
+  close(): Promise<void>;
+}
+
+export interface SmarthostBehaviour {
+  port?: number;
+  /** Reply per recipient: return an Error with responseCode to refuse it. */
+  rcpt?: (address: string) => { code: number; message: string } | null;
+  tls?: { key: Buffer; cert: Buffer } | null;
+  auth?: { user: string; pass: string };
+}
+
+export async function startSmarthost(behaviour: SmarthostBehaviour = {}): Promise<Smarthost> {
+  const received: ReceivedMessage[] = [];
+  const state = { mailCommands: 0 };
+  const options: SMTPServerOptions = {
+    logger: false,
+    disableReverseLookup: true,
+    authOptional: behaviour.auth === undefined,
+    ...(behaviour.tls ? { key: behaviour.tls.key, cert: behaviour.tls.cert } : {}),
+    ...(behaviour.auth ? { authMethods: ['PLAIN', 'LOGIN'], allowInsecureAuth: true } : {}),
+    disabledCommands: [...(behaviour.tls ? [] : ['STARTTLS']), ...(behaviour.auth ? [] : ['AUTH'])],
+    onAuth(auth, _session, callback) {
+      if (behaviour.auth && auth.username === behaviour.auth.user && auth.password === behaviour.auth.pass) {
+        callback(null, { user: auth.username });
+      } else {
+        callback(Object.assign(new Error('Authentication failed'), { responseCode: 535 }));
+      }
+    },
+    onMailFrom(_address, _session, callback) {
+      state.mailCommands += 1;
+      callback();
+    },
+    onRcptTo(address, _session, callback) {
+      const refusal = behaviour.rcpt?.(address.address);
+      if (refusal) callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+      else callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        received.push({
+          from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks),
+          secure: session.secure,
+          user: (session.user as string | undefined) ?? null,
+        });
+        callback();
+      });
+    },
+  };
+  const server = new SMTPServer(options);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(behaviour.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    port,
+    received,
+    get mailCommands() {
+      return state.mailCommands;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A self-signed certificate for 127.0.0.1 / localhost, made with openssl. */
+export function makeCertificate(dir: string): { key: Buffer; cert: Buffer } {
+  const key = join(dir, 'smarthost.key');
+  const cert = join(dir, 'smarthost.crt');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+  ], { stdio: 'ignore' });
+  return { key: readFileSync(key), cert: readFileSync(cert) };
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export interface CapturedLog {
+  level: string;
+  msg: string;
+  obj: Record<string, unknown>;
+}
+
+export function captureLogger(): DeliveryLogger & { lines: CapturedLog[] } {
+  const lines: CapturedLog[] = [];
+  const at = (level: string) => (obj: object, msg = '') => {
+    lines.push({ level, msg, obj: obj as Record<string, unknown> });
+  };
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
