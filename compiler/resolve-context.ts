@@ -2,7 +2,8 @@
 // paths are spelt in the config, and the index from `source` strings back to syntax.
 
 import { dirname, resolve } from 'node:path';
-import type { AnyNode, Keyword, Range } from '../grammar/ast.js';
+import type { AnyNode, Keyword, Range, StringLiteral } from '../grammar/ast.js';
+import { quote } from '../grammar/quote.js';
 import type { Diagnostic, RelatedLocation } from '../grammar/diagnostic.js';
 import { SEMANTIC } from '../grammar/diagnostic.js';
 import type { Located } from './model.js';
@@ -12,6 +13,8 @@ import type { SourceFile } from './source-set.js';
 export class ResolveContext {
   readonly diagnostics: Diagnostic[] = [];
   private readonly nodesBySource = new Map<string, Located>();
+  // Every entry of a 100,000-line policy asks for its file's config path: work it out once.
+  private readonly configPaths = new Map<string, string>();
 
   constructor(readonly baseDir: string) {}
 
@@ -33,14 +36,24 @@ export class ResolveContext {
 
   /** The `file:line:col` a config item carries, recorded so it can be mapped back to `node`. */
   source(file: SourceFile, node: AnyNode): string {
-    const location = `${configPath(file.path, this.baseDir)}:${node.range.start.line}:${node.range.start.column}`;
+    let path = this.configPaths.get(file.path);
+    if (path === undefined) {
+      path = configPath(file.path, this.baseDir);
+      this.configPaths.set(file.path, path);
+    }
+    const location = `${path}:${node.range.start.line}:${node.range.start.column}`;
     if (!this.nodesBySource.has(location)) this.nodesBySource.set(location, { node, file });
     return location;
   }
 
-  /** A path written in `file`, as the config spells it (relative to the base directory). */
-  path(file: SourceFile, written: string): string {
-    return configPath(resolve(dirname(file.path), written), this.baseDir);
+  /**
+   * A path written in `file`, as the config spells it (relative to the base directory). No
+   * file system takes a NUL in a path: it is an error here, at the string, rather than a
+   * config the runtime refuses (or a path cut short at the NUL by some layer below).
+   */
+  path(file: SourceFile, literal: StringLiteral): string {
+    if (literal.value.includes('\0')) this.error(file, literal.range, `a file path cannot contain a NUL character: ${quote(literal.value)}`);
+    return configPath(resolve(dirname(file.path), literal.value), this.baseDir);
   }
 
   nodeAt(source: string | null): Located | undefined {

@@ -166,7 +166,7 @@ function certificatePair(
     if (!certificate && !key && where !== 'tls') ctx.error(file, blockRange, `${where} needs a certificate and a key`);
     return undefined;
   }
-  return { certificate: ctx.path(file, certificate.path.value), key: ctx.path(file, key.path.value) };
+  return { certificate: ctx.path(file, certificate.path), key: ctx.path(file, key.path) };
 }
 
 function resolveConnections(scope: ServerScope, file: SourceFile, setting: Connections | undefined): ConnectionControl {
@@ -241,7 +241,7 @@ function resolveRelayTo(scope: ServerScope, file: SourceFile, setting: RelayTo |
   let passwordSource: { env: string } | { file: string } | null = null;
   const source = password?.source;
   if (source?.kind === 'Env' && source.variable) passwordSource = { env: source.variable.text };
-  if (source?.kind === 'File' && source.path) passwordSource = { file: ctx.path(file, source.path.value) };
+  if (source?.kind === 'File' && source.path) passwordSource = { file: ctx.path(file, source.path) };
 
   return {
     kind: 'smarthost',

@@ -52,7 +52,7 @@ export function resolvePolicy(files: SourceFile[], baseDir: string): ResolveResu
     storage: resolveStorage(ctx, entryFile, onlyOne(ctx, all('Storage'), 'storage')),
     userStores: [...userStores.values()].map(({ node, file }): UserStoreConfig => ({
       name: node.name!.text,
-      file: node.file ? ctx.path(file, node.file.value) : '',
+      file: node.file ? ctx.path(file, node.file) : '',
       source: ctx.source(file, node),
     })),
     admin: resolveAdmin(ctx, onlyOne(ctx, all('Admin'), 'admin')),
@@ -162,7 +162,7 @@ function resolveStorage(ctx: ResolveContext, entryFile: SourceFile, block: Locat
   const { node, file } = block;
   for (const name of ['spool', 'maildir'] as const) {
     const setting = single(ctx, file, node.settings.filter((s) => s.name === name), name);
-    if (setting?.path) storage[name] = ctx.path(file, setting.path.value);
+    if (setting?.path) storage[name] = ctx.path(file, setting.path);
   }
   return storage;
 }

@@ -13,7 +13,7 @@
 // output again attaches them the same way (idempotence), and their text order never changes.
 
 import type { Comment, PolicyFile } from '../grammar/ast.js';
-import { bodyOf, containedChildren, end, openBraceOffset, roleOf, start, type Spanned } from './shape.js';
+import { bodyOf, containedChildren, end, openBraceOffset, roleOf, start } from './shape.js';
 
 export interface AttachedComments {
   leading: Comment[];
@@ -150,4 +150,3 @@ function findLast<T>(items: readonly T[], predicate: (item: T) => boolean): T | 
   return undefined;
 }
 
-export type { Spanned };

@@ -1,9 +1,9 @@
 // Makes every node's range cover all of its text, children and closing `}` included.
 //
-// The comment placement depends on knowing which node a comment sits in. A parser may give
-// a node a shorter range than its text (a block whose range stops at its keyword), so the
-// formatter measures each node from its children and, for a block, from its closing brace.
-// On a correct tree this changes nothing.
+// Comment placement depends on knowing which node a comment sits in, so a node whose range
+// stopped short of its text (an early grammar gave blocks the range of their keyword alone)
+// would move comments out of their blocks. The formatter therefore measures each node from
+// its children and, for a block, from its closing brace. On a correct tree this changes nothing.
 
 import type { PolicyFile, Range } from '../grammar/ast.js';
 import { LineIndex } from '../grammar/index.js';

@@ -3,7 +3,8 @@
 // Canonical style (README, "Formatting"):
 //   - 2-space indentation; blocks of settings always open, one setting per line;
 //   - entry blocks (list, connections, relay, proxy-protocol) stay on one line when they fit,
-//     entries two spaces apart and without commas; otherwise one entry per line;
+//     entries two spaces apart and without commas; otherwise one entry per line, as they
+//     also stay when written with the first entry on a new line;
 //   - inline lists (`listen a, b`) stay on one line when they fit, otherwise the keyword
 //     alone and one value per line, each followed by a comma but the last;
 //   - blank lines between top-level items and inside blocks are kept, at most one;
@@ -15,7 +16,7 @@ import type * as Ast from '../grammar/ast.js';
 import type { AttachedComments, Attachments } from './attach.js';
 import { cidrText, domainText, hostPortText, maskAddressText, quotedText, stringText } from './canonical.js';
 import { attachmentsOf } from './registry.js';
-import { bodyKey, bodyOf, end, isEntryBlock, isPolicyFile, isSettingsBlock, roleOf, start, type Spanned } from './shape.js';
+import { bodyKey, bodyOf, end, isEntryBlock, isPolicyFile, isSettingsBlock, openBraceOffset, roleOf, start, type Spanned } from './shape.js';
 
 const { breakParent, group, hardline, ifBreak, indent, join, line, lineSuffix } = doc.builders;
 
@@ -92,13 +93,17 @@ function lineBetween(context: Context, previous: Spanned, next: Spanned): Doc {
   return hasBlankLine(context.text, outerEnd(context, previous), outerStart(context, next)) ? [hardline, hardline] : hardline;
 }
 
-/** Own-line comments after the last child (or alone in an empty block / file). */
-function endComments(context: Context, node: object, lastChildEnd: number | undefined): Doc[] {
+/**
+ * Own-line comments after the last child, or alone in an empty block or file; each starts a
+ * line, except the very first of a file without items, which is the file's first line.
+ */
+function endComments(context: Context, node: object, lastChildEnd: number | undefined, startsFile = false): Doc[] {
   const parts: Doc[] = [];
   let previousEnd = lastChildEnd;
   for (const comment of commentsOf(context, node).end) {
     const blank = previousEnd !== undefined && hasBlankLine(context.text, previousEnd, start(comment));
-    parts.push(blank ? [hardline, hardline] : hardline, commentDoc(comment));
+    const isFirstLine = startsFile && parts.length === 0;
+    parts.push(isFirstLine ? '' : blank ? [hardline, hardline] : hardline, commentDoc(comment));
     previousEnd = end(comment);
   }
   return parts;
@@ -113,10 +118,8 @@ function printFile(path: AnyPath, context: Context, print: Print): Doc {
     parts.push(item);
   });
   const last = file.items[file.items.length - 1];
-  const ends = endComments(context, file, last ? outerEnd(context, last) : undefined);
+  const ends = endComments(context, file, last ? outerEnd(context, last) : undefined, last === undefined);
   if (parts.length === 0 && ends.length === 0) return '';
-  // Without items the first comment opens the file: drop the line break in front of it.
-  if (parts.length === 0) ends[0] = '';
   return [...parts, ...ends, hardline];
 }
 
@@ -148,7 +151,12 @@ function printBlock(path: AnyPath, context: Context, print: Print, header: Doc):
 
   const first = open[0];
   const opening: Doc = first ? [' {', lineSuffix([' ', commentDoc(first)]), breakParent] : ' {';
-  const shouldBreak = !entries || open.length > 0 || ends.length > 0;
+  // As prettier does for objects, an entry block written with its first entry on a new line
+  // stays one entry per line: the author chose a vertical list (easier to review, to diff).
+  const firstChild = body[0];
+  const writtenOpen =
+    entries && firstChild !== undefined && /[\r\n]/.test(context.text.slice(openBraceOffset(node, context.text) ?? 0, outerStart(context, firstChild)));
+  const shouldBreak = !entries || writtenOpen || open.length > 0 || ends.length > 0;
   return group([header, opening, indent(inner), line, '}'], { shouldBreak });
 }
 
@@ -213,10 +221,9 @@ function printNode(path: AnyPath, context: Context, print: Print): Doc {
 
     case 'Include':
       return spaced(kw(), part('path'));
-    case 'UserStore': {
-      const store = node as Ast.UserStoreDecl;
+    case 'UserStore':
+      // `file` is a keyword the tree does not keep: `users NAME file "PATH"`.
       return spaced(kw(), part('name'), 'file', part('file'));
-    }
     case 'List':
     case 'Server':
       return printBlock(path, context, print, spaced(kw(), part('name')));

@@ -23,7 +23,9 @@ interface Extent {
 
 export class CstContext {
   readonly diagnostics: Diagnostic[] = [];
-  private readonly extents = new WeakMap<CstNode, Extent | undefined>();
+  // A plain Map: the context lives for one parse only, and a WeakMap's ephemeron
+  // bookkeeping made garbage collection a large share of parsing a big file.
+  private readonly extents = new Map<CstNode, Extent | undefined>();
 
   constructor(
     readonly file: string,
@@ -67,31 +69,41 @@ export class CstContext {
   }
 
   /**
-   * The offsets a CST node spans, from its real tokens only (memoised: nodes nest a few
-   * levels deep, so this stays linear). chevrotain's own node locations need full position
-   * tracking for their end offsets, which the lexer does not do.
+   * The offsets a CST node spans, from its real tokens only (memoised). chevrotain's own node
+   * locations need full position tracking for their end offsets, which the lexer does not do.
+   * Children under one key are in text order, so only the first and the last child with a
+   * real token of each key can bound the node: the cost follows the tree's depth, not the
+   * size of the subtree (a list of 100,000 entries is not walked again for its range).
    */
   extent(node: CstNode): Extent | undefined {
     if (this.extents.has(node)) return this.extents.get(node);
     let start = Infinity;
     let end = -Infinity;
-    for (const elements of Object.values(node.children)) {
-      for (const element of elements) {
-        if (isToken(element)) {
-          if (!this.isReal(element)) continue;
-          start = Math.min(start, element.startOffset);
-          end = Math.max(end, element.startOffset + element.image.length);
-        } else {
-          const inner = this.extent(element);
-          if (!inner) continue;
-          start = Math.min(start, inner.start);
-          end = Math.max(end, inner.end);
+    for (const key in node.children) {
+      const elements = node.children[key]!;
+      for (let i = 0; i < elements.length; i++) {
+        const first = this.elementExtent(elements[i]!);
+        if (first) {
+          start = Math.min(start, first.start);
+          break;
+        }
+      }
+      for (let i = elements.length - 1; i >= 0; i--) {
+        const last = this.elementExtent(elements[i]!);
+        if (last) {
+          end = Math.max(end, last.end);
+          break;
         }
       }
     }
     const result = Number.isFinite(start) ? { start, end } : undefined;
     this.extents.set(node, result);
     return result;
+  }
+
+  private elementExtent(element: CstElement): Extent | undefined {
+    if (!isToken(element)) return this.extent(element);
+    return this.isReal(element) ? { start: element.startOffset, end: element.startOffset + element.image.length } : undefined;
   }
 
   /** The only child node of a wrapper rule such as serverSetting. */

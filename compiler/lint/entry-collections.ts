@@ -5,7 +5,7 @@
 import type { AddressEntry } from '../../grammar/ast.js';
 import type { Fix } from '../../grammar/diagnostic.js';
 import type { AddressItem } from '../../runtime/config/types.js';
-import { findOverlaps, type Overlap, type OverlapEntry } from '../analysis/entry-overlap.js';
+import { findOverlaps, KeyCache, type Overlap, type OverlapEntry } from '../analysis/entry-overlap.js';
 import type { Located, PolicyModel } from '../model.js';
 import type { SourceFile } from '../source-set.js';
 import { deleteEntryFix } from './edits.js';
@@ -26,11 +26,24 @@ export interface Finding {
   fix?: Fix;
 }
 
+// duplicate-entry and shadowed-entry both ask, once per check: compute it once per model.
+const computed = new WeakMap<PolicyModel, Finding[]>();
+
 export function entryOverlaps(model: PolicyModel): Finding[] {
+  let findings = computed.get(model);
+  if (!findings) {
+    findings = computeEntryOverlaps(model);
+    computed.set(model, findings);
+  }
+  return findings;
+}
+
+function computeEntryOverlaps(model: PolicyModel): Finding[] {
   const findings: Finding[] = [];
   const reported = new Set<string>();
+  const keys = new KeyCache();
   const collect = (entries: OverlapEntry<EntryRef>[], what: string) => {
-    for (const overlap of findOverlaps(entries)) {
+    for (const overlap of findOverlaps(entries, keys)) {
       const { at } = overlap.entry.value;
       const key = `${at.file.path}\0${at.node.range.start.offset}`;
       if (reported.has(key)) continue;
@@ -64,7 +77,7 @@ export function entryOverlaps(model: PolicyModel): Finding[] {
 
 function fromSyntax(entries: AddressEntry[], file: SourceFile, container: string): OverlapEntry<EntryRef>[] {
   return entries.flatMap((node): OverlapEntry<EntryRef>[] => {
-    const value = { at: { node, file }, container, text: file.text.slice(node.range.start.offset, node.range.end.offset) };
+    const value = entryRef({ node, file }, container);
     if ((node.kind === 'Cidr' || node.kind === 'Mask') && node.value) return [{ kind: 'cidr', cidr: `${node.value.network}/${node.value.prefix}`, value }];
     if (node.kind === 'Domain' && node.domain?.value) return [{ kind: 'domain', domain: node.domain.value, value }];
     return [];
@@ -75,8 +88,19 @@ function fromConfig(model: PolicyModel, items: AddressItem[], serverContainer: s
   return items.flatMap((item): OverlapEntry<EntryRef>[] => {
     const at = model.nodeAt(item.source);
     if (!at) return [];
-    const value = { at, container: item.list ? `list ${item.list}` : serverContainer, text: at.file.text.slice(at.node.range.start.offset, at.node.range.end.offset) };
+    const value = entryRef(at, item.list ? `list ${item.list}` : serverContainer);
     return [item.kind === 'cidr' ? { kind: 'cidr', cidr: item.cidr, value } : { kind: 'domain', domain: item.domain, value }];
   });
 }
 
+
+// The text is read only for the few entries that are reported, not for every entry.
+function entryRef(at: Located, container: string): EntryRef {
+  return {
+    at,
+    container,
+    get text() {
+      return at.file.text.slice(at.node.range.start.offset, at.node.range.end.offset);
+    },
+  };
+}

@@ -61,6 +61,9 @@ export interface DeliveryWorker {
 
 export const HOLD_REASON = 'no smart host configured (relay-to hold)';
 
+/** Messages delivered at the same time unless told otherwise: also the most a crash can duplicate. */
+export const DEFAULT_CONCURRENCY = 4;
+
 export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const worker = new Worker(options);
   worker.start();
@@ -90,6 +93,10 @@ class Worker {
   private readonly due = new Map<string, number | null>();
   private readonly forced = new Map<string, Force>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Messages in flight that have relayed recipients (they may wait on the smart host). */
+  private readonly relayInFlight = new Set<string>();
+  /** Whether a queued message has relayed recipients; envelopes never change once committed. */
+  private readonly relays = new Map<string, boolean>();
   private revisitHeld = true;
   private timer: NodeJS.Timeout | null = null;
   private scanning: Promise<void> | null = null;
@@ -105,7 +112,7 @@ class Worker {
     this.retry = options.retry ?? DEFAULT_RETRY_SCHEDULE;
     this.maxLifetimeMs = options.maxQueueLifetimeMs ?? DEFAULT_MAX_QUEUE_LIFETIME_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
-    this.concurrency = options.concurrency ?? 4;
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.env = options.env ?? process.env;
     this.random = options.random ?? Math.random;
     this.smarthosts = new SmarthostPool({ tls: options.smarthostTls, timeoutMs: options.smarthostTimeoutMs });
@@ -163,6 +170,7 @@ class Worker {
     const present = new Set(ids);
     for (const id of this.due.keys()) if (!present.has(id)) this.due.delete(id);
     for (const id of this.forced.keys()) if (!present.has(id)) this.forced.delete(id);
+    for (const id of this.relays.keys()) if (!present.has(id)) this.relays.delete(id);
     if (this.revisitHeld) {
       this.revisitHeld = false;
       for (const id of ids) if (!this.forced.has(id)) this.forced.set(id, 'held');
@@ -174,7 +182,13 @@ class Worker {
       const force = this.forced.get(id);
       const due = this.due.get(id);
       if (force === undefined && due !== undefined && (due === null || due > now)) continue;
+      // A hung smart host holds each attempt for the whole SMTP timeout: messages that relay
+      // may take all slots but one, so local deliveries never queue behind them.
+      const relays = await this.hasRelayedRecipients(id);
+      if (relays && this.relayInFlight.size >= Math.max(1, this.concurrency - 1)) continue;
+      if (this.stopped || this.inFlight.has(id)) continue;
       this.forced.delete(id);
+      if (relays) this.relayInFlight.add(id);
       const run = this.process(id, force)
         .catch((error: unknown) => {
           // Unexpected (e.g. the spool became unreadable): try again later, never drop the message.
@@ -183,10 +197,24 @@ class Worker {
         })
         .finally(() => {
           this.inFlight.delete(id);
+          this.relayInFlight.delete(id);
           this.kick();
         });
       this.inFlight.set(id, run);
     }
+  }
+
+  private async hasRelayedRecipients(id: string): Promise<boolean> {
+    let relays = this.relays.get(id);
+    if (relays === undefined) {
+      try {
+        relays = (await this.spool.readEnvelope(id)).recipients.some((r) => r.route === 'relay');
+      } catch {
+        return false; // deleted meanwhile or unreadable: process() finds out and says so
+      }
+      this.relays.set(id, relays);
+    }
+    return relays;
   }
 
   private async process(id: string, force: Force | undefined): Promise<void> {

@@ -46,7 +46,8 @@ export async function startAdminServer(
       const server = index === 0 ? handler : createServer((req, res) => handler.emit('request', req, res));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(portOverride ? portOverride(endpoint) : endpoint.port, endpoint.address, () => {
+        // IPv6 addresses bind IPv6 only, so a v4 and a v6 wildcard can be listed side by side.
+        server.listen({ port: portOverride ? portOverride(endpoint) : endpoint.port, host: endpoint.address, ipv6Only: endpoint.address.includes(':') }, () => {
           server.off('error', reject);
           resolve();
         });

@@ -10,6 +10,8 @@ export interface ServerMetrics {
   relayDenied: Counter<'server'>;
   tlsSessions: Counter<'server' | 'version'>;
   messagesAccepted: Counter<'server'>;
+  /** Messages refused at the end of DATA: `size` (over the limit) or `spool-failure` (disk full, I/O error). */
+  messagesRefused: Counter<'server' | 'reason'>;
   dnsLookupSeconds: Histogram<'result'>;
   queueDepth: Gauge;
 }
@@ -26,6 +28,7 @@ export function createMetrics(options: { queueDepth?: () => Promise<number>; pro
     relayDenied: new Counter({ name: 'smtppolicy_relay_denied_total', help: 'Recipients refused because relaying was not allowed', labelNames: ['server'], registers: [registry] }),
     tlsSessions: new Counter({ name: 'smtppolicy_tls_sessions_total', help: 'Completed TLS handshakes by protocol version', labelNames: ['server', 'version'], registers: [registry] }),
     messagesAccepted: new Counter({ name: 'smtppolicy_messages_accepted_total', help: 'Messages spooled and acknowledged with 250', labelNames: ['server'], registers: [registry] }),
+    messagesRefused: new Counter({ name: 'smtppolicy_messages_refused_total', help: 'Messages refused at the end of DATA, by reason (size, spool-failure)', labelNames: ['server', 'reason'], registers: [registry] }),
     dnsLookupSeconds: new Histogram({
       name: 'smtppolicy_dns_reverse_lookup_seconds',
       help: 'Reverse lookups with forward confirmation (cache misses only)',

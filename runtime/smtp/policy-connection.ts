@@ -14,6 +14,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { PassThrough, type Readable } from 'node:stream';
+import { isUtf8 } from 'node:buffer';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import sasl from 'smtp-server/lib/sasl.js';
 import type { SMTPServer, SMTPServerAddress, SMTPServerAuthentication, SMTPServerSession } from 'smtp-server';
@@ -26,10 +27,17 @@ import { cipherBits } from './tls-material.js';
 import { serverReplies } from './server-replies.js';
 import type { ListenerRuntime, ServerRuntime } from './server-runtime.js';
 import type { SpoolRecipient } from '../delivery/spool.js';
+import { mailboxPathFor } from '../delivery/mailbox-path.js';
+import type { AuthThrottle, ThrottleVerdict } from '../auth/auth-throttle.js';
+import { KeyedQueue } from './keyed-queue.js';
 
 const CONNECTION = Symbol('smtppolicy.connection');
 const ENHANCED_PREFIX = /^[245]\.\d{1,3}\.\d{1,3} /;
 const CONTROL = /[\x00-\x1f\x7f]/;
+/** Commands of one session answered in one event-loop turn before the next waits for the following turn. */
+const PIPELINE_BATCH = 50;
+/** Any absolute root: only whether an address maps to a mailbox at all matters at RCPT. */
+const MAILBOX_CHECK_ROOT = '/maildir';
 
 type SessionWithConnection = SMTPServerSession & { [CONNECTION]?: PolicyConnection };
 
@@ -53,12 +61,16 @@ export class PolicyConnection extends SMTPConnection {
   readonly rt: ServerRuntime;
   readonly listenerRt: ListenerRuntime;
   private reverseDns: ReverseDnsResult | undefined;
+  /** The reverse lookup started at connect, when a decision may need it; settles with reverseDns set. */
+  private pendingReverseDns: Promise<ReverseDnsResult> | undefined;
   private releaseSlot: (() => void) | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private sessionTimer: NodeJS.Timeout | undefined;
   private dataTimer: NodeJS.Timeout | undefined;
   private inData = false;
   private routes = new Map<string, RecipientRoute>();
+  /** Commands answered since the event loop last turned (see continueFairly). */
+  private commandsThisTurn = 0;
 
   constructor(server: SMTPServer & RuntimeHolder, socket: Socket | TLSSocket, options: ConstructorParameters<typeof SMTPConnection>[2]) {
     super(server, socket, options);
@@ -100,7 +112,7 @@ export class PolicyConnection extends SMTPConnection {
     }, `${decision.stage} ${decision.decision}`);
   }
 
-  private logEvent(event: string, detail: Record<string, unknown>, level: 'info' | 'warn' = 'info'): void {
+  private logEvent(event: string, detail: Record<string, unknown>, level: 'info' | 'warn' | 'error' = 'info'): void {
     this.rt.logger[level]({ event, server: this.rt.config.name, session: this.id, client: this.remoteAddress, ...detail }, event);
   }
 
@@ -145,13 +157,19 @@ export class PolicyConnection extends SMTPConnection {
     this.sessionTimer = setTimeout(() => this.reply(serverReplies.sessionTimeout(this.name)), limits.sessionTimeoutMs);
     this.sessionTimer.unref();
 
+    // The lookup starts at once, but the greeting waits for it only when a domain entry
+    // of the connection list decides admission. A lookup that only relay grants need runs
+    // on in the background until a RCPT needs it, so a slow or dead resolver never delays
+    // clients the policy admits by address (and, without domain relay grants, never affects them).
     const lookup = needsReverseDns(this.rt.compiled, this.remoteAddress)
-      ? this.rt.reverseLookup.lookup(this.remoteAddress)
-      : Promise.resolve(undefined);
+      ? this.rt.reverseLookup.lookup(this.remoteAddress).then((result) => (this.reverseDns = result))
+      : undefined;
+    this.pendingReverseDns = lookup;
+    const connectWaits = lookup !== undefined && decideConnect(this.rt.compiled, this.facts()).needsReverseDns === true;
     const delay = new Promise<void>((resolve) => setTimeout(resolve, limits.greetingDelayMs).unref());
-    const [reverseDns] = await Promise.all([lookup, delay]);
+    await Promise.all([connectWaits ? lookup : undefined, delay]);
     if (this._closing || this._closed) return;
-    this.reverseDns = reverseDns;
+    const reverseDns = this.reverseDns;
     // a client that sent part of a line before the greeting talked too soon as well
     const parser = this._parser as unknown as { _remainder?: string } | false;
     if (parser && parser._remainder) return this.refuseAtConnect(serverReplies.talkedTooSoon(this.name), 'early-talker');
@@ -240,14 +258,37 @@ export class PolicyConnection extends SMTPConnection {
       // one here means the peer is not trusted
       return this.refuseAtConnect(serverReplies.proxyNotTrusted(this.name), 'untrusted-proxy-header');
     }
-    if (this.rt.draining() && !this._nextHandler && !this.session.envelope?.mailFrom && !this._upgrading) {
+    // draining refuses new work, but a client that says goodbye gets a normal 221
+    if (this.rt.draining() && !this._nextHandler && !this.session.envelope?.mailFrom && !this._upgrading && name !== 'QUIT') {
       this.reply(serverReplies.shuttingDown(this.name));
       return;
     }
-    super._onCommand(command, () => {
+    if (!this._upgrading && !isUtf8(command)) {
+      // SMTPUTF8 allows UTF-8, never other bytes: decoding them would silently turn an
+      // address into a different one (U+FFFD), so the command is refused, as Postfix does
+      this.logEvent('bad-utf8', { command: clean(name) }, 'warn');
+      this.send(500, '5.5.2 Error: bad UTF-8 syntax', false);
+      return this.continueFairly(() => {
+        this.armIdle();
+        callback?.();
+      });
+    }
+    super._onCommand(command, () => this.continueFairly(() => {
       this.armIdle();
       callback?.();
-    });
+    }));
+  }
+
+  // Pipelined commands run back to back while their handlers finish synchronously or in
+  // microtasks (an async policy check resolves in one), and neither lets the event loop
+  // turn: one client's flood would hold every other session's I/O and timers until its
+  // whole TCP chunk was answered. After PIPELINE_BATCH commands in one turn, the next
+  // waits for the following turn.
+  private continueFairly(next: () => void): void {
+    this.commandsThisTurn++;
+    if (this.commandsThisTurn === 1) setImmediate(() => (this.commandsThisTurn = 0));
+    if (this.commandsThisTurn > PIPELINE_BATCH) setImmediate(next);
+    else next();
   }
 
   override handler_EHLO(command: Buffer, callback: () => void): void {
@@ -343,22 +384,32 @@ export class PolicyConnection extends SMTPConnection {
     const username = auth.username ?? '';
     const mechanismConfig = this.rt.config.auth.mechanisms.find((m) => m.mechanism === auth.method);
     const store = mechanismConfig?.userStore ? this.rt.credentials.get(mechanismConfig.userStore) : undefined;
-    let user: string | null = null;
-    if (this.rt.throttle.isLockedOut(address, username)) {
+    // one check at a time per address: the lockout test and the recorded outcome must not
+    // interleave with other sessions' checks, or parallel sessions would each get a guess
+    const checked = await authQueueFor(this.rt.throttle).run(address, async (): Promise<'locked-out' | { user: string } | { verdict: ThrottleVerdict }> => {
+      if (this.rt.throttle.isLockedOut(address, username)) return 'locked-out';
+      // PLAIN/LOGIN carry a password; CRAM-MD5 and XOAUTH2 need secrets the password file
+      // does not keep (see runtime/auth/password-file.ts), so they fail like a wrong password
+      let verified: string | null = null;
+      if (store && typeof auth.password === 'string' && (auth.method === 'PLAIN' || auth.method === 'LOGIN')) {
+        verified = await store.verify(username, auth.password);
+      }
+      if (verified) {
+        this.rt.throttle.recordSuccess(address, username);
+        return { user: verified };
+      }
+      return { verdict: this.rt.throttle.recordFailure(address, username) };
+    });
+    if (checked === 'locked-out') {
       this.logEvent('auth-locked-out', { user: clean(username), mechanism: auth.method }, 'warn');
       return replyError(serverReplies.authLockedOut(this.name));
     }
-    // PLAIN/LOGIN carry a password; CRAM-MD5 and XOAUTH2 need secrets the password file
-    // does not keep (see runtime/auth/password-file.ts), so they fail like a wrong password
-    if (store && typeof auth.password === 'string' && (auth.method === 'PLAIN' || auth.method === 'LOGIN')) {
-      user = await store.verify(username, auth.password);
-    }
-    if (user) {
-      this.rt.throttle.recordSuccess(address, username);
+    if ('user' in checked) {
+      const user = checked.user;
       this.logEvent('auth', { user: clean(user), mechanism: auth.method, outcome: 'accept', source: mechanismConfig?.source ?? null });
       return { user };
     }
-    const verdict = this.rt.throttle.recordFailure(address, username);
+    const verdict = checked.verdict;
     this.rt.metrics.authFailures.inc({ server: this.rt.config.name, mechanism: auth.method });
     this.logEvent('auth', {
       user: clean(username), mechanism: auth.method, outcome: 'refuse', delayMs: verdict.delayMs, lockedOut: verdict.lockedOut,
@@ -374,12 +425,28 @@ export class PolicyConnection extends SMTPConnection {
     return decision.decision === 'accept' ? null : replyError(decision.reply);
   }
 
-  checkRcpt(address: SMTPServerAddress): Error | null {
+  async checkRcpt(address: SMTPServerAddress): Promise<Error | null> {
     const mailFrom = this.session.envelope?.mailFrom;
-    const decision = decideRcpt(this.rt.compiled, this.facts({
+    const decide = () => decideRcpt(this.rt.compiled, this.facts({
       mailFrom: mailFrom ? mailFrom.address : '',
       rcptTo: address.address,
     }));
+    let decision = decide();
+    if (decision.needsReverseDns && this.pendingReverseDns) {
+      // a domain relay grant decides: wait for the lookup started at connect (bounded by the resolver timeout)
+      await this.pendingReverseDns;
+      decision = decide();
+    }
+    if (decision.decision === 'accept' && (decision.route ?? 'local') === 'local') {
+      // a recipient no Maildir folder can hold would be accepted only to bounce later, and
+      // the bounce goes to a sender who may be forged (backscatter): refuse it now, by the
+      // delivery's own rule
+      const mailbox = mailboxPathFor(MAILBOX_CHECK_ROOT, address.address);
+      if (!mailbox.ok) {
+        this.logEvent('recipient-refused', { rcptTo: clean(address.address), reason: mailbox.reason }, 'warn');
+        return replyError(serverReplies.badMailbox());
+      }
+    }
     this.logDecision(decision, { rcptTo: clean(address.address) });
     if (decision.decision !== 'accept') {
       if (decision.stage === 'rcpt' && decision.decision === 'refuse') this.rt.metrics.relayDenied.inc({ server: this.rt.config.name });
@@ -426,7 +493,9 @@ export class PolicyConnection extends SMTPConnection {
     let received = 0;
     let oversized = false;
     stream.on('data', (chunk: Buffer) => {
-      if (oversized) return;
+      // the spool gave up (disk full, I/O error: it destroys its input) or the message is
+      // too big: the rest of DATA is read and dropped so that the client still gets its reply
+      if (oversized || spoolInput.destroyed) return;
       received += chunk.length;
       if (received > limits.messageSizeBytes) {
         // stop buffering: the spool write is abandoned, the rest of DATA is read and dropped
@@ -435,8 +504,15 @@ export class PolicyConnection extends SMTPConnection {
         return;
       }
       if (!spoolInput.write(chunk)) {
+        // wait for the spool to catch up, or for it to fail: a destroyed input never drains
         stream.pause();
-        spoolInput.once('drain', () => stream.resume());
+        const resume = () => {
+          spoolInput.off('drain', resume);
+          spoolInput.off('close', resume);
+          stream.resume();
+        };
+        spoolInput.on('drain', resume);
+        spoolInput.on('close', resume);
       }
     });
     stream.on('error', (error: Error) => spoolInput.destroy(error));
@@ -450,10 +526,12 @@ export class PolicyConnection extends SMTPConnection {
         this.inData = false;
         this.routes.clear();
         if (oversized) {
+          this.rt.metrics.messagesRefused.inc({ server: this.rt.config.name, reason: 'size' });
           this.logEvent('message-refused', { reason: 'size', limit: limits.messageSizeBytes }, 'warn');
           done(replyError(serverReplies.messageTooBig(limits.messageSizeBytes)));
         } else if (!result.ok) {
-          this.logEvent('spool-failure', { error: clean(result.error.message) }, 'warn');
+          this.rt.metrics.messagesRefused.inc({ server: this.rt.config.name, reason: 'spool-failure' });
+          this.logEvent('spool-failure', { error: clean(result.error.message) }, 'error');
           done(replyError(serverReplies.spoolFailure()));
         } else {
           this.rt.metrics.messagesAccepted.inc({ server: this.rt.config.name });
@@ -466,6 +544,14 @@ export class PolicyConnection extends SMTPConnection {
       });
     });
   }
+}
+
+// Per throttle, so the queue lives as long as the failure counts it protects (across reloads).
+const authQueues = new WeakMap<AuthThrottle, KeyedQueue>();
+function authQueueFor(throttle: AuthThrottle): KeyedQueue {
+  let queue = authQueues.get(throttle);
+  if (!queue) authQueues.set(throttle, (queue = new KeyedQueue()));
+  return queue;
 }
 
 function reverseDnsSummary(result: ReverseDnsResult): string {

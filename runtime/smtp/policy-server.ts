@@ -90,7 +90,10 @@ export class PolicySmtpServer extends SMTPServer implements RuntimeHolder {
   }
 
   override onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void): void {
-    callback(connectionOf(session).checkRcpt(address));
+    connectionOf(session).checkRcpt(address).then(
+      (refusal) => callback(refusal),
+      (error: Error) => callback(Object.assign(new Error('4.3.0 Temporary failure, try again later'), { responseCode: 451, cause: error })),
+    );
   }
 
   override onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void): void {

@@ -15,6 +15,8 @@ export const serverReplies = {
   sessionTimeout: (host: string) => r(421, '4.4.2', `${host} Error: session time limit exceeded`),
   dataTimeout: (host: string) => r(421, '4.4.2', `${host} Error: timeout exceeded while receiving the message`),
   shuttingDown: (host: string) => r(421, '4.3.2', `${host} Service shutting down, try again later`),
+  /** A local recipient whose address cannot name a Maildir folder (RFC 3463 5.1.3). */
+  badMailbox: () => r(550, '5.1.3', 'Error: bad destination mailbox address'),
   tooManyRecipients: () => r(452, '4.5.3', 'Error: too many recipients'),
   messageTooBig: (limit: number) => r(552, '5.3.4', `Error: message exceeds fixed maximum message size ${limit}`),
   spoolFailure: () => r(452, '4.3.1', 'Insufficient system storage'),

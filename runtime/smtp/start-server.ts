@@ -32,6 +32,8 @@ export interface StartServerOptions {
   delivery?: boolean;
   /** Poll interval of the delivery worker and of password files. */
   pollIntervalMs?: number;
+  /** SMTP timeouts of the delivery worker towards the smart host (default 60 s). */
+  smarthostTimeoutMs?: number;
 }
 
 export interface ListenerAddress {
@@ -93,6 +95,8 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
     observe: (seconds, result) => shared.metrics.dnsLookupSeconds.observe({ result }, seconds),
   });
   const runtimes = new Map<string, ServerRuntime>();
+  const counters = new Map<string, ConnectionCounter>();
+  const throttles = new Map<string, { key: string; throttle: AuthThrottle }>();
   for (const server of config.servers) {
     const compiledServer = compiled.server(server.name);
     if (!compiledServer) throw new StartupError(`${server.source}: server '${server.name}' missing from the compiled policy`);
@@ -106,13 +110,13 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
       throw new StartupError((error as Error).message);
     }
     const counter = shared.counters.get(server.name) ?? new ConnectionCounter();
-    shared.counters.set(server.name, counter);
+    counters.set(server.name, counter);
     const throttleKey = `${server.limits.authFailures}/${server.limits.authFailureWindowMs}`;
     let throttleEntry = shared.throttles.get(server.name);
     if (!throttleEntry || throttleEntry.key !== throttleKey) {
       throttleEntry = { key: throttleKey, throttle: new AuthThrottle({ limit: server.limits.authFailures, windowMs: server.limits.authFailureWindowMs }) };
-      shared.throttles.set(server.name, throttleEntry);
     }
+    throttles.set(server.name, throttleEntry);
     runtimes.set(server.name, {
       config: server,
       compiled: compiledServer,
@@ -129,6 +133,10 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
       proxyTrusted: proxyMatcher(server.proxyProtocol),
     });
   }
+  // Only a config that built completely replaces the shared state: a refused reload must
+  // not reset failed-login counts (or connection counts) that the running config relies on.
+  for (const [name, counter] of counters) shared.counters.set(name, counter);
+  for (const [name, entry] of throttles) shared.throttles.set(name, entry);
   return { runtimes, stores: [...stores.values()], reverseLookup };
 }
 
@@ -136,7 +144,9 @@ function listenOn(server: PolicySmtpServer, port: number, address: string): Prom
   return new Promise((resolvePromise, reject) => {
     const onError = (error: NodeJS.ErrnoException) => reject(error);
     server.server.once('error', onError);
-    server.server.listen(port, address, () => {
+    // `[::]` means IPv6 only, as the policy wrote it: Node would otherwise bind it dual-stack
+    // and `listen 0.0.0.0:25, [::]:25` (the usual pair) would collide with itself.
+    server.server.listen({ port, host: address, ipv6Only: address.includes(':') }, () => {
       server.server.off('error', onError);
       resolvePromise();
     });
@@ -205,7 +215,10 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
   for (const store of built.stores) store.watch(options.pollIntervalMs ?? 1000);
 
   if (options.delivery !== false) {
-    worker = startDeliveryWorker({ spool, config, baseDir, logger: logger.child({ component: 'delivery' }), pollIntervalMs: options.pollIntervalMs });
+    worker = startDeliveryWorker({
+      spool, config, baseDir, logger: logger.child({ component: 'delivery' }),
+      pollIntervalMs: options.pollIntervalMs, smarthostTimeoutMs: options.smarthostTimeoutMs,
+    });
   }
   for (const l of listeners) {
     const a = l.server.server.address() as AddressInfo;

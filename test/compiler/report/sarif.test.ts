@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { checkPolicy } from '../../../compiler/check.js';
 import { formatSarif } from '../../../compiler/report/sarif.js';
@@ -33,6 +33,8 @@ async function sarifForText(text: string) {
 describe('SARIF reporter', () => {
   it('validates against the official SARIF 2.1.0 schema', { skip: !existsSync(SCHEMA) && !process.env.CI ? `schema not found at ${SCHEMA} (it lives outside the repository)` : false }, async () => {
     assert.ok(existsSync(SCHEMA), `SARIF schema missing at ${SCHEMA}`);
+    // CommonJS default export seen through NodeNext ESM interop.
+    const Ajv = (AjvDraft04 as unknown as { default: typeof AjvDraft04.default }).default;
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats.default(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));

@@ -1,0 +1,207 @@
+// smtppolicy next to Postfix, both driven by Postfix's own load generator `smtp-source`:
+// 1 KiB messages, 20 parallel sessions, (a) each session reusing its connection (`-d`) and
+// (b) one connection per message. smtppolicy runs its full stack (compiled policy with a
+// connection list and relay by address, STARTTLS off, no auth, decisions logged, the durable
+// spool) as a child process (bench/server-throughput/server-child.ts); Postfix runs from a
+// temp dir (bench/postfix/postfix.ts) with the same relay rule, fsyncing its queue files as
+// it always does, and a `discard` transport. Each figure is the median of several runs, and
+// every run is checked: the number of messages each server accepted must equal the number
+// sent (a server that refuses mail quickly must not look fast).
+//
+// Requires root and Debian's postfix package (bench/postfix/install.sh).
+
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { compileToRuntimeConfig, hasErrors } from '../compiler/index.js';
+import { median, type BenchOptions, type BenchRow } from './bench-kit.js';
+import { postfixUnavailable, SMTP_SOURCE, startPostfix } from './postfix/postfix.js';
+
+const SESSIONS = 20;
+const MESSAGE_BYTES = 1024;
+const RELAY_NETWORKS = '127.0.0.0/8';
+const CHILD = fileURLToPath(new URL('./server-throughput/server-child.ts', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+
+// The same shape as bench/server-throughput.bench.ts: a few hundred connection-list entries
+// (none matching loopback) so the decision is not trivially cheap, relay by address.
+function policyText(): string {
+  const excluded = Array.from({ length: 200 }, (_, i) => `    198.51.${i >> 4}.${(i & 15) * 16}/28`).join('\n');
+  return `storage {
+  spool "spool"
+  maildir "mail"
+}
+
+server bench {
+  listen 127.0.0.1:2525
+  hostname mx.bench.example
+  connections except {
+${excluded}
+  }
+  relay { ${RELAY_NETWORKS} }
+  local-domains bench.example
+  limits {
+    connections 4000
+    connections-per-address 1000
+    greeting-delay 0s
+  }
+}
+`;
+}
+
+interface Target {
+  name: string;
+  port: number;
+  /** How many messages the server has accepted so far. */
+  accepted(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startSmtppolicy(dir: string): Promise<Target> {
+  const policyPath = join(dir, 'bench.smtppolicy');
+  await writeFile(policyPath, policyText());
+  const compiled = await compileToRuntimeConfig(policyPath);
+  if (hasErrors(compiled.diagnostics)) throw new Error(`bench policy: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
+  const configPath = join(dir, 'bench.json');
+  await writeFile(configPath, JSON.stringify(compiled.config));
+  const child: ChildProcess = spawn(process.execPath, ['--import', TSX, CHILD, 'policy', configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (data: string) => {
+      out += data;
+      if (out.includes('\n')) resolve((JSON.parse(out.split('\n')[0]!) as { port: number }).port);
+    });
+    child.once('exit', (code) => reject(new Error(`smtppolicy server exited (${code}) before it was ready`)));
+  });
+  const queue = join(dir, 'spool', 'queue');
+  return {
+    name: 'smtppolicy',
+    port,
+    accepted: async () => (await readdir(queue)).filter((f) => f.endsWith('.eml')).length,
+    stop: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+async function startPostfixTarget(): Promise<Target> {
+  const postfix = await startPostfix({ port: await freePort(), mynetworks: RELAY_NETWORKS });
+  return {
+    name: 'Postfix',
+    port: postfix.port,
+    // qmgr logs one `from=<…>, size=…` line per message it took from the incoming queue.
+    accepted: async () => {
+      const log = await readFile(postfix.logFile, 'utf8').catch(() => '');
+      return log.split('\n').filter((line) => /postfix\/qmgr\[\d+\]: \w+: from=</.test(line)).length;
+    },
+    stop: () => postfix.stop(),
+  };
+}
+
+/** Messages per second for one smtp-source run; throws when smtp-source fails. */
+function smtpSource(port: number, count: number, reuse: boolean): Promise<number> {
+  const args = [...(reuse ? ['-d'] : []), '-s', String(SESSIONS), '-m', String(count), '-l', String(MESSAGE_BYTES)];
+  args.push('-f', 'load@sender.example', '-t', 'rcpt@remote.example', '-M', 'client.bench.example', `127.0.0.1:${port}`);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    execFile(SMTP_SOURCE, args, { timeout: 120_000 }, (error, _stdout, stderr) => {
+      if (error) reject(new Error(`smtp-source ${args.join(' ')} failed: ${error.message} ${stderr}`));
+      else resolve(count / ((performance.now() - started) / 1000));
+    });
+  });
+}
+
+/** Waits (briefly) until `target` has accepted `expected` messages in all; throws otherwise. */
+async function checkAccepted(target: Target, expected: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let accepted = await target.accepted();
+  while (accepted < expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    accepted = await target.accepted();
+  }
+  if (accepted !== expected) throw new Error(`${target.name} accepted ${accepted} messages, expected ${expected}`);
+}
+
+async function measure(target: Target, options: BenchOptions): Promise<{ reuse: number; perMessage: number }> {
+  const runs = options.quick ? 3 : 5;
+  const count = options.quick ? 400 : 2000;
+  let sent = 0;
+  const send = async (n: number, reuse: boolean) => {
+    const rate = await smtpSource(target.port, n, reuse);
+    sent += n;
+    await checkAccepted(target, sent);
+    return rate;
+  };
+  await send(200, true); // warm-up: JIT, Postfix's process pool, directories
+  await send(200, false);
+  const reuse: number[] = [];
+  const perMessage: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    reuse.push(await send(count, true));
+    perMessage.push(await send(count, false));
+  }
+  return { reuse: median(reuse), perMessage: median(perMessage) };
+}
+
+export async function run(options: BenchOptions = { quick: false }): Promise<BenchRow[]> {
+  const unavailable = postfixUnavailable();
+  if (unavailable) throw new Error(unavailable);
+  const dir = await mkdtemp(join(tmpdir(), 'smtppolicy-bench-vs-postfix-'));
+  const targets: Target[] = [];
+  try {
+    const ours = await startSmtppolicy(dir);
+    targets.push(ours);
+    const oursResult = await measure(ours, options);
+    await ours.stop();
+    targets.pop();
+    const postfix = await startPostfixTarget();
+    targets.push(postfix);
+    const postfixResult = await measure(postfix, options);
+    const reference = (value: number) => ({ name: 'Postfix, same load (smtp-source)', value });
+    return [
+      {
+        name: 'smtp-source, 1 KiB, 20 sessions, (a) reusing connections',
+        value: oursResult.reuse,
+        unit: 'msg/s',
+        reference: reference(postfixResult.reuse),
+        target: '≥ 3× Postfix',
+        met: oursResult.reuse >= 3 * postfixResult.reuse,
+      },
+      {
+        name: 'smtp-source, 1 KiB, 20 sessions, (b) one connection per message',
+        value: oursResult.perMessage,
+        unit: 'msg/s',
+        reference: reference(postfixResult.perMessage),
+        target: '≥ Postfix',
+        met: oursResult.perMessage >= postfixResult.perMessage,
+      },
+    ];
+  } finally {
+    for (const target of targets) await target.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const row of await run({ quick: process.argv.includes('--quick') })) {
+    console.log(`${row.name}: ${row.value.toFixed(0)} ${row.unit} (${row.reference?.name}: ${row.reference?.value.toFixed(0)})`);
+  }
+}
