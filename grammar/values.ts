@@ -80,7 +80,8 @@ function normalise(ip: ipaddr.IPv4 | ipaddr.IPv6): string {
 /** Builds the normalised range; IPv4-mapped IPv6 becomes IPv4 when the range lies inside ::ffff:0:0/96. */
 function makeCidr(parsed: ParsedIp, prefix: number, single: boolean): CidrValue {
   if (parsed.family === 4) return makeIpv4Cidr((parsed.ip as ipaddr.IPv4).octets, prefix, single);
-  let { family, ip } = parsed;
+  let family: 4 | 6 = parsed.family;
+  let ip = parsed.ip;
   let bits = prefix;
   if (family === 6 && (ip as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) {
     ip = (ip as ipaddr.IPv6).toIPv4Address();

@@ -10,15 +10,44 @@ export function replace(range: Range, newText: string): TextEdit {
 
 /** A position at `offset` in `text` (line and column computed, 1-based). */
 export function positionAt(text: string, offset: number): Position {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
+  const line = lineIndexAt(text, offset);
+  return { offset, line: line + 1, column: offset - lineStartOf(text, line) + 1 };
+}
+
+// Binary search in the offsets of the text's line feeds: a fix per entry of a list of
+// 100,000 entries (perhaps all on one line) must not scan the file or the line each time.
+/** 0-based index of the line holding `offset`. */
+function lineIndexAt(text: string, offset: number): number {
+  const newlines = newlinesOf(text);
+  let low = 0;
+  let high = newlines.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (newlines[mid]! < offset) low = mid + 1;
+    else high = mid;
   }
-  return { offset, line, column: offset - lineStart + 1 };
+  return low;
+}
+
+function lineStartOf(text: string, line: number): number {
+  return line === 0 ? 0 : newlinesOf(text)[line - 1]! + 1;
+}
+
+/** Offset of the line feed ending `line`, or -1 on the last line. */
+function lineFeedOf(text: string, line: number): number {
+  return newlinesOf(text)[line] ?? -1;
+}
+
+// Fixes are built for one file after another: remembering the last file's index is enough.
+let indexed: { text: string; newlines: number[] } | undefined;
+
+function newlinesOf(text: string): number[] {
+  if (indexed?.text !== text) {
+    const newlines: number[] = [];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) newlines.push(i);
+    indexed = { text, newlines };
+  }
+  return indexed.newlines;
 }
 
 export function rangeOf(text: string, start: number, end: number): Range {
@@ -60,19 +89,38 @@ export function requireTlsFix(block: TlsBlock, text: string): Fix | undefined {
 export function deleteEntryFix(text: string, entry: Range, description: string): Fix {
   const start = entry.start.offset;
   const end = entry.end.offset;
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  const newline = text.indexOf('\n', end);
-  const lineEnd = newline < 0 ? text.length : newline;
-  const before = text.slice(lineStart, start);
-  const after = text.slice(end, lineEnd);
-  if (/^[ \t]*$/.test(before) && /^[ \t,]*(#.*)?$/.test(after)) {
-    return { description, edits: [replace(rangeOf(text, lineStart, newline < 0 ? lineEnd : newline + 1), '')] };
+  // Every scan stays next to the entry: with 100,000 entries on one line, looking at the
+  // whole line (or the rest of the file) for each entry would take quadratic time.
+  let lineStart = start;
+  while (lineStart > 0 && isBlank(text.charCodeAt(lineStart - 1))) lineStart--;
+  if (lineStart === 0 || text.charCodeAt(lineStart - 1) === NEWLINE) {
+    // only blanks before the entry: the first of its line, so this runs once per line
+    const newline = text.indexOf('\n', end);
+    const lineEnd = newline < 0 ? text.length : newline;
+    if (/^[ \t,]*(#.*)?$/.test(text.slice(end, lineEnd))) {
+      return { description, edits: [replace(rangeOf(text, lineStart, newline < 0 ? lineEnd : newline + 1), '')] };
+    }
   }
-  const following = /^[ \t]*,?[ \t]*/.exec(text.slice(end))![0];
+  FOLLOWING.lastIndex = end;
+  const following = FOLLOWING.exec(text)![0];
   const next = text.charAt(end + following.length);
   if (following.length > 0 && next !== '' && !'}#\r\n'.includes(next)) {
     return { description, edits: [replace(rangeOf(text, start, end + following.length), '')] };
   }
-  const preceding = /[ \t]*,?[ \t]*$/.exec(text.slice(lineStart, start))![0];
-  return { description, edits: [replace(rangeOf(text, start - preceding.length, end), '')] };
+  // blanks, an optional comma, blanks: the separator before the entry, on its line
+  let from = start;
+  while (from > 0 && isBlank(text.charCodeAt(from - 1))) from--;
+  if (from > 0 && text.charCodeAt(from - 1) === COMMA) {
+    from--;
+    while (from > 0 && isBlank(text.charCodeAt(from - 1))) from--;
+  }
+  return { description, edits: [replace(rangeOf(text, from, end), '')] };
+}
+
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
+const FOLLOWING = /[ \t]*,?[ \t]*/y;
+
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09;
 }
