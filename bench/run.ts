@@ -4,7 +4,7 @@
 
 import { readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { arch, cpus, totalmem } from 'node:os';
+import { arch, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BenchModule, BenchRow } from './bench-kit.js';
@@ -18,14 +18,24 @@ const modules = readdirSync(dir)
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 
-const results: { module: string; rows: BenchRow[] }[] = [];
+const results: { module: string; rows: BenchRow[]; error?: string }[] = [];
+const suiteStarted = Date.now();
+const loadAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
 for (const file of modules) {
   const started = Date.now();
+  const module = file.replace(/\.bench\.ts$/, '');
   process.stderr.write(`running ${file}…\n`);
-  const mod = (await import(pathToFileURL(join(dir, file)).href)) as BenchModule;
-  const rows = await mod.run({ quick });
-  results.push({ module: file.replace(/\.bench\.ts$/, ''), rows });
-  process.stderr.write(`  ${file} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  try {
+    const mod = (await import(pathToFileURL(join(dir, file)).href)) as BenchModule;
+    results.push({ module, rows: await mod.run({ quick }) });
+    process.stderr.write(`  ${file} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  } catch (error) {
+    // One broken module must not cost the other figures; it is reported, and the run fails.
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    results.push({ module, rows: [], error: message });
+    process.exitCode = 1;
+    process.stderr.write(`  ${file} FAILED after ${((Date.now() - started) / 1000).toFixed(1)} s: ${message}\n`);
+  }
 }
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(3));
@@ -40,6 +50,18 @@ for (const { module, rows } of results) {
 }
 console.log(lines.join('\n'));
 
-const machine = { node: process.version, arch: arch(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) };
-await writeFile(join(dir, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), quick, machine, results }, null, 2)}\n`);
-process.stderr.write(`wrote ${join('bench', 'results.json')}\n`);
+for (const { module, error } of results) if (error) console.log(`\n${module} failed: ${error.split('\n')[0]}`);
+
+// The machine is shared: the load says how much the figures can be trusted.
+const machine = {
+  node: process.version,
+  arch: arch(),
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  loadAverageAtStart: loadAtStart,
+  loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100),
+};
+const seconds = Math.round((Date.now() - suiteStarted) / 100) / 10;
+await writeFile(join(dir, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), quick, seconds, machine, results }, null, 2)}\n`);
+process.stderr.write(`wrote ${join('bench', 'results.json')} (${seconds} s, load average ${machine.loadAverageAtEnd.join(' ')})\n`);

@@ -4,12 +4,13 @@
 // and an include cycle are reported at the `include` that caused them, never thrown: the
 // rest of the policy still gets checked, so one run shows every problem.
 
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from './regular-file.js';
+import { decodeUtf8, type DecodedText, type InvalidUtf8 } from './utf8-text.js';
 import { dirname, resolve } from 'node:path';
-import { parse } from '../grammar/index.js';
+import { LineIndex, parse } from '../grammar/index.js';
 import type { PolicyFile } from '../grammar/ast.js';
 import type { Diagnostic } from '../grammar/diagnostic.js';
-import { SEMANTIC } from '../grammar/diagnostic.js';
+import { SEMANTIC, SYNTAX } from '../grammar/diagnostic.js';
 import { displayPath } from './paths.js';
 
 export interface SourceFile {
@@ -30,7 +31,35 @@ export interface SourceSet {
 /** Reads a file's text; tests and the language server pass their own (open editor buffers). */
 export type ReadText = (absolutePath: string) => Promise<string>;
 
-export const readTextFromDisk: ReadText = (path) => readFile(path, 'utf8');
+/** Policy files, includes and the files they name are small: anything larger is refused. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Reads a regular file's UTF-8 text, with the places where its bytes were not UTF-8. */
+export async function readDecodedFromDisk(path: string): Promise<DecodedText> {
+  return decodeUtf8(await readRegularFile(path, MAX_FILE_BYTES));
+}
+
+export const readTextFromDisk: ReadText = async (path) => (await readDecodedFromDisk(path)).text;
+
+/** At most this many invalid-UTF-8 diagnostics per file (a binary file has thousands). */
+const MAX_INVALID_UTF8_REPORTS = 20;
+
+function invalidUtf8Diagnostics(text: string, invalid: InvalidUtf8[], file: string): Diagnostic[] {
+  if (invalid.length === 0) return [];
+  const lines = new LineIndex(text);
+  const shown = invalid.slice(0, MAX_INVALID_UTF8_REPORTS);
+  return shown.map((at, i) => {
+    const bytes = at.bytes.map((b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`).join(' ');
+    const more = i === shown.length - 1 && invalid.length > shown.length ? ` (and ${invalid.length - shown.length} more invalid sequences in this file)` : '';
+    return {
+      ruleId: SYNTAX,
+      severity: 'error' as const,
+      message: `invalid UTF-8: ${bytes} ${at.bytes.length === 1 ? 'is' : 'are'} not UTF-8 text; policy files must be saved as UTF-8${more}`,
+      file,
+      range: lines.range(at.offset, at.offset + 1),
+    };
+  });
+}
 
 export interface LoadOptions {
   cwd: string;
@@ -48,13 +77,15 @@ export class EntryNotReadableError extends Error {
 }
 
 export async function loadSourceSet(entry: string, options: LoadOptions): Promise<SourceSet> {
-  const readText = options.readText ?? readTextFromDisk;
+  // Text from disk is checked for invalid UTF-8; text handed over (editor buffers) is text already.
+  const custom = options.readText;
+  const readText = custom ? async (path: string): Promise<DecodedText> => ({ text: await custom(path), invalid: [] }) : readDecodedFromDisk;
   const entryPath = resolve(options.cwd, entry);
   const files: SourceFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const loaded = new Map<string, SourceFile>();
 
-  let entryText: string;
+  let entryText: DecodedText;
   try {
     entryText = await readText(entryPath);
   } catch (error) {
@@ -63,13 +94,14 @@ export async function loadSourceSet(entry: string, options: LoadOptions): Promis
 
   // Depth-first, so that `stack` is exactly the chain of includes that led here: a file
   // already on the stack is a cycle; one loaded before through another path is merely shared.
-  const visit = async (path: string, text: string, stack: string[]): Promise<void> => {
+  const visit = async (path: string, decoded: DecodedText, stack: string[]): Promise<void> => {
     const displayName = displayPath(path, options.cwd);
+    const text = decoded.text;
     const { ast, diagnostics: parseDiagnostics } = parse(text, displayName);
     const file: SourceFile = { path, displayName, text, ast };
     loaded.set(path, file);
     files.push(file);
-    diagnostics.push(...parseDiagnostics);
+    diagnostics.push(...invalidUtf8Diagnostics(text, decoded.invalid, displayName), ...parseDiagnostics);
 
     for (const item of ast.items) {
       if (item.kind !== 'Include' || !item.path) continue;
@@ -86,7 +118,7 @@ export async function loadSourceSet(entry: string, options: LoadOptions): Promis
         continue;
       }
       if (loaded.has(target)) continue;
-      let includedText: string;
+      let includedText: DecodedText;
       try {
         includedText = await readText(target);
       } catch (error) {
@@ -116,6 +148,10 @@ export function describeIoError(error: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'it is a directory';
+    case 'ENOTREG':
+      return 'not a regular file (a device, a FIFO or a socket)';
+    case 'EFBIG':
+      return `larger than ${MAX_FILE_BYTES} bytes`;
     default:
       return error instanceof Error ? error.message : String(error);
   }

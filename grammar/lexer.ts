@@ -28,12 +28,22 @@ const lexerMessages: ILexerErrorMessageProvider = {
 
 let lexer: Lexer | undefined;
 
-function getLexer(): Lexer {
-  lexer ??= new Lexer(LEXER_TOKENS, {
+/**
+ * `validate`: run chevrotain's pattern validations. Like the parser's grammar validations
+ * they cost start-up time on every run for a definition that does not change, so the
+ * process-wide lexer skips them and test/grammar/grammar-validation runs them.
+ */
+export function createLexer({ validate = false }: { validate?: boolean } = {}): Lexer {
+  return new Lexer(LEXER_TOKENS, {
     positionTracking: 'onlyOffset',
     ensureOptimizations: true,
+    skipValidations: !validate,
     errorMessageProvider: lexerMessages,
   });
+}
+
+function getLexer(): Lexer {
+  lexer ??= createLexer();
   return lexer;
 }
 

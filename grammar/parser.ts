@@ -85,8 +85,15 @@ const LIMIT_KEYWORDS = [
 ].map(kw);
 
 export class PolicyParser extends CstParser {
-  constructor() {
+  /**
+   * `validate`: run chevrotain's grammar validations (ambiguities, left recursion). They cost
+   * a good part of every CLI start and say nothing new about a grammar that has not changed,
+   * so the process-wide parser skips them and a test (test/grammar/grammar-validation)
+   * builds one with them on.
+   */
+  constructor({ validate = false }: { validate?: boolean } = {}) {
     super(PARSER_TOKENS, {
+      skipValidations: !validate,
       recoveryEnabled: true,
       maxLookahead: 3,
       // Node extents are computed by the CST→AST step from real tokens only.

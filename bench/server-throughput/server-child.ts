@@ -42,6 +42,9 @@ async function startBare(spoolDir: string): Promise<number> {
       }, stream).then(({ id }) => callback(null, `Ok: queued as ${id}`), (error: Error) => callback(Object.assign(error, { responseCode: 452 })));
     },
   });
+  // clients that reset their connection are routine here (the RSS run drops 1,000 at once);
+  // unheard, smtp-server's 'error' event would end the process
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return (server.server.address() as AddressInfo).port;
 }

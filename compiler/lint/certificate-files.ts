@@ -3,12 +3,12 @@
 // Reading is synchronous: a handful of small files, and rules stay simple functions.
 
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readRegularFileSync } from '../regular-file.js';
 import { resolve } from 'node:path';
 import type { StringLiteral, TlsFile } from '../../grammar/ast.js';
 import type { CertificateConfig } from '../../runtime/config/types.js';
 import type { PolicyModel, ServerModel } from '../model.js';
-import { describeIoError } from '../source-set.js';
+import { describeIoError, MAX_FILE_BYTES } from '../source-set.js';
 
 export type FileState = { kind: 'missing'; path: string } | { kind: 'unreadable'; path: string; reason: string } | { kind: 'read'; path: string; data: Buffer };
 
@@ -43,7 +43,7 @@ export function certificatePairs(model: PolicyModel): CertificatePair[] {
 export function readPolicyFile(model: PolicyModel, configPath: string): FileState {
   const path = resolve(model.baseDir, configPath);
   try {
-    return { kind: 'read', path, data: readFileSync(path) };
+    return { kind: 'read', path, data: readRegularFileSync(path, MAX_FILE_BYTES) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing', path };
     return { kind: 'unreadable', path, reason: describeIoError(error) };

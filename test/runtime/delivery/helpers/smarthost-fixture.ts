@@ -19,6 +19,8 @@ export interface Smarthost {
   port: number;
   received: ReceivedMessage[];
   mailCommands: number;
+  /** Connection errors (a client reset by a crash): recorded, since an unheard 'error' would throw. */
+  errors: Error[];
   close(): Promise<void>;
 }
 
@@ -72,6 +74,8 @@ export async function startSmarthost(behaviour: SmarthostBehaviour = {}): Promis
     },
   };
   const server = new SMTPServer(options);
+  const errors: Error[] = [];
+  server.on('error', (error: Error) => errors.push(error));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(behaviour.port ?? 0, '127.0.0.1', () => resolve());
@@ -83,6 +87,7 @@ export async function startSmarthost(behaviour: SmarthostBehaviour = {}): Promis
     get mailCommands() {
       return state.mailCommands;
     },
+    errors,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,0 +1,97 @@
+// Slowloris: 1,000 connections from 200 addresses trickle one byte every two seconds, a
+// command that never ends. A normal client must still be served within a second, the
+// per-address limit must hold for a sixth connection, and the trickled bytes must not
+// keep the slow sessions alive past the idle timeout (it restarts on complete commands).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { RawSmtpClient } from '../../helpers/smtp-client.js';
+import { startAbuseServer, openTransaction, spooled, waitUntil } from './abuse-helpers.js';
+
+const ADDRESSES = 200;
+const PER_ADDRESS = 5;
+const IDLE_MS = 5000;
+
+interface Slow {
+  socket: Socket;
+  replies: string[];
+  closed: boolean;
+}
+
+function slowConnection(port: number, localAddress: string): Slow {
+  const socket = connect({ port, host: '127.0.0.1', localAddress });
+  const slow: Slow = { socket, replies: [], closed: false };
+  let partial = '';
+  socket.setEncoding('latin1');
+  socket.on('data', (data: string) => {
+    const lines = (partial + data).split('\r\n');
+    partial = lines.pop()!;
+    slow.replies.push(...lines);
+  });
+  socket.on('error', () => {});
+  socket.on('close', () => (slow.closed = true));
+  return slow;
+}
+
+/** 127.0.1.1 … 127.0.1.200 */
+const addressOf = (i: number) => `127.0.1.${(i % ADDRESSES) + 1}`;
+
+test('1,000 trickling connections: a normal client is served within a second, per-address limits hold, the trickle is cut at the idle timeout', { timeout: 60000 }, async (t) => {
+  const running = await startAbuseServer(t, {
+    limits: { maxConnections: 1500, maxConnectionsPerAddress: PER_ADDRESS, idleTimeoutMs: IDLE_MS, sessionTimeoutMs: 60_000 },
+  });
+  const port = running.port();
+  const slow: Slow[] = [];
+  t.after(() => slow.forEach((s) => s.socket.destroy()));
+  for (let i = 0; i < ADDRESSES * PER_ADDRESS; i++) {
+    slow.push(slowConnection(port, addressOf(i)));
+    if (i % 100 === 99) await waitUntil('the greetings so far', () => slow.every((s) => s.replies.length > 0), 20000);
+  }
+  await waitUntil('1,000 greetings', () => slow.every((s) => s.replies.length > 0), 20000);
+  const greetedAt = Date.now();
+  assert.ok(slow.every((s) => /^220 /.test(s.replies[0]!)), 'all 1,000 are greeted: the limits were raised for them');
+
+  // one byte every two seconds per connection, spread over the interval
+  const command = 'EHLO slow.example';
+  let tick = 0;
+  const trickle = setInterval(() => {
+    const byte = command[Math.floor(tick / slow.length) % command.length]!;
+    for (let k = 0; k < slow.length / 20; k++, tick++) {
+      const s = slow[tick % slow.length]!;
+      if (!s.closed) s.socket.write(byte);
+    }
+  }, 100);
+  t.after(() => clearInterval(trickle));
+
+  // the per-address limit holds while they trickle: a sixth from a busy address is refused…
+  const sixth = await RawSmtpClient.connect({ port, localAddress: addressOf(0) });
+  t.after(() => sixth.close());
+  assert.match((await sixth.read())?.text ?? '', /^421 4\.7\.0 .*too many connections from 127\.0\.1\.1$/);
+  await sixth.waitClosed();
+
+  // …and a normal client, from elsewhere, is served within a second
+  await new Promise((r) => setTimeout(r, 1500));
+  const started = Date.now();
+  const normal = await openTransaction(t, port, '127.0.0.2');
+  assert.equal((await normal.command('DATA'))?.code, 354);
+  assert.match((await normal.command('Subject: hello\r\n\r\nserved\r\n.'))?.text ?? '', /^250 2\.0\.0 /);
+  const servedMs = Date.now() - started;
+  assert.equal((await normal.command('QUIT'))?.code, 221);
+  assert.ok(servedMs < 1000, `the normal client was served in ${servedMs} ms`);
+  t.diagnostic(`normal client served in ${servedMs} ms beside 1,000 trickling connections`);
+  assert.ok(slow.every((s) => !s.closed), 'the slow ones were still open while the normal client was served');
+
+  // trickled bytes never complete a command, so the idle timeout ends every slow session
+  await waitUntil('every slow session to be closed', () => slow.every((s) => s.closed), IDLE_MS + 15000);
+  const closedAfter = Date.now() - greetedAt;
+  clearInterval(trickle);
+  assert.ok(closedAfter >= IDLE_MS - 200, `closed after ${closedAfter} ms, before the idle timeout`);
+  assert.ok(slow.every((s) => s.replies.slice(1).some((l) => /^421 4\.4\.2 .*timeout exceeded/.test(l))), 'each was told why');
+  assert.ok(slow.every((s) => s.replies.length === 2), 'and nothing else: no trickled command was ever run');
+
+  // every slot was released: the busy address may connect again
+  const after = await RawSmtpClient.connect({ port, localAddress: addressOf(0) });
+  t.after(() => after.close());
+  assert.equal((await after.read())?.code, 220);
+  assert.equal((await spooled(running)).length, 1, 'only the normal client\'s message was stored');
+});
