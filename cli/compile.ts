@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { emitConfig, hasErrors } from '../compiler/index.js';
 import { formatPretty } from '../compiler/report/pretty.js';
+import { validateRuntimeConfig } from '../runtime/config/index.js';
 import { parseCommandArgs } from './args.js';
 import { checkEntries } from './check-entries.js';
 import type { Command } from './command.js';
@@ -37,7 +38,16 @@ export const run: Command = async (argv, io) => {
     io.stderr.write('smtppolicy compile: not written, the policy has errors\n');
     return EXIT_FINDINGS;
   }
-  const json = emitConfig(results[0]!.model.config);
+  const { config } = results[0]!.model;
+  if (config.servers.length === 0) {
+    // A file of shared lists and user stores is a fine include, but not a policy to run.
+    io.stderr.write(`smtppolicy compile: ${positionals[0]} declares no server: nothing to run (is it an include file?)\n`);
+    return EXIT_FINDINGS;
+  }
+  // The published schema is the contract: never emit a config that breaks it. A failure
+  // here is a compiler bug, reported as an internal error (exit 70) by cli/main.ts.
+  validateRuntimeConfig(config);
+  const json = emitConfig(config);
   if (output === undefined) io.stdout.write(json);
   else {
     try {

@@ -4,7 +4,10 @@
 // Exit 0: done (or, with --check, every file is formatted). 1: a file is not formatted
 // (--check) or has syntax errors. 2: usage or I/O error.
 
-import { chmod, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { LineIndex } from '../grammar/index.js';
+import { describeIoError, readDecodedFromDisk } from '../compiler/source-set.js';
+import { decodeUtf8, type DecodedText } from '../compiler/utf8-text.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { resolveConfig } from 'prettier';
 import { formatPretty } from '../compiler/report/pretty.js';
@@ -103,17 +106,30 @@ function reportSyntaxErrors(diagnostics: Diagnostic[], file: string, text: strin
 }
 
 async function readPolicy(file: string, cwd: string): Promise<string> {
+  let decoded: DecodedText;
   try {
-    return await readFile(resolve(cwd, file), 'utf8');
+    decoded = await readDecodedFromDisk(resolve(cwd, file));
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`cannot read ${file}: ${describeIoError(error)}`);
   }
+  return validText(decoded, file);
 }
 
 async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
+  return validText(decodeUtf8(Buffer.concat(chunks)), '<stdin>');
+}
+
+/**
+ * Formatting text whose bytes are not UTF-8 would write back replacement characters in
+ * their place: the file would change meaning without anyone asking. Refuse instead.
+ */
+function validText({ text, invalid }: DecodedText, file: string): string {
+  const first = invalid[0];
+  if (!first) return text;
+  const { line, column } = new LineIndex(text).position(first.offset);
+  throw new UsageError(`${file}:${line}:${column}: not valid UTF-8 (${invalid.length} bad byte sequence${invalid.length === 1 ? '' : 's'}); not formatted`);
 }
 
 /** Writes beside the file, then renames over it: a crash never leaves a half-written policy. */

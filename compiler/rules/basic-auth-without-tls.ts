@@ -2,9 +2,8 @@
 // Basic authentication only together with TLS. Which mechanisms a client sees before TLS
 // is runtime/policy's decision (ehloAdvertisement), so this rule asks it.
 
-import { ehloAdvertisement } from '../../runtime/policy/index.js';
-import { requireTlsFix } from '../lint/edits.js';
-import { authMethodRange, nodeAt, serverLabel, tlsBlockOf } from '../lint/locate.js';
+import { authInClear } from '../lint/auth-in-clear.js';
+import { authMethodRange, serverLabel } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
 const BASIC = new Set(['PLAIN', 'LOGIN']);
@@ -25,22 +24,13 @@ export default defineRule({
   },
   check(context) {
     context.model.servers.forEach((server, index) => {
-      const compiled = context.policy.servers[index];
-      if (!compiled) return;
-      // Implicit-TLS listeners are encrypted from the first byte; only plain ones matter.
-      if (server.config.listen.length > 0 && server.config.listen.every((l) => l.tlsMode === 'implicit')) return;
-      const offered = ehloAdvertisement(compiled, { clientAddress: '192.0.2.1', tls: null }).authMechanisms.filter((m) => BASIC.has(m));
-      if (offered.length === 0) return;
-      const source = server.config.auth.mechanisms.find((m) => BASIC.has(m.mechanism))?.source ?? null;
-      const at = nodeAt(context.model, source);
-      if (!at || at.node.kind !== 'AuthMethod') return;
-      const block = tlsBlockOf(server);
-      const fix = block ? requireTlsFix(block, server.file.text) : undefined;
+      const found = authInClear(context, server, index, BASIC);
+      if (!found) return;
       context.report({
-        at: { file: at.file, range: authMethodRange(at.node) },
-        messageId: block ? 'beforeTls' : 'noTls',
-        data: { server: serverLabel(server), mechanisms: offered.join(' and ') },
-        ...(fix ? { fix } : {}),
+        at: { file: found.file, range: authMethodRange(found.method) },
+        messageId: found.hasTlsBlock ? 'beforeTls' : 'noTls',
+        data: { server: serverLabel(server), mechanisms: found.offered.join(' and ') },
+        ...(found.fix ? { fix: found.fix } : {}),
       });
     });
   },

@@ -53,4 +53,12 @@ describe('smtppolicy compile', () => {
     assert.match(result.stderr, /bad\.smtppolicy:3:23 error unknown list '@missing'/);
     await assert.rejects(readFile(join(dir, 'bad.json')), { code: 'ENOENT' });
   });
+
+  it('refuses a file without servers: an include file is not a policy to run', async () => {
+    await writeFile(join(dir, 'shared.smtppolicy'), 'list offices { 10.0.0.0/8 }\n');
+    const result = await runCli(['compile', 'shared.smtppolicy'], { cwd: dir });
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr, 'smtppolicy compile: shared.smtppolicy declares no server: nothing to run (is it an include file?)\n');
+  });
 });

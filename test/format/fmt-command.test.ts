@@ -119,3 +119,13 @@ test('fmt is listed in the command help', async () => {
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^Usage: smtppolicy fmt \[--check \| --write\] \[paths…\]/);
 });
+
+test('refuses a file that is not valid UTF-8 rather than writing replacement characters back', async () => {
+  const cwd = await project('bad-utf8', { 'placeholder.txt': '' });
+  const bytes = Buffer.concat([Buffer.from('server x {\n  listen 0.0.0.0:25\n  hostname mx.exam'), Buffer.from([0xff]), Buffer.from('ple.com\n}\n')]);
+  await writeFile(join(cwd, 'a.smtppolicy'), bytes);
+  const result = await runCli(['fmt', '--write', 'a.smtppolicy'], { cwd });
+  assert.equal(result.code, 2);
+  assert.equal(result.stderr, 'smtppolicy fmt: a.smtppolicy:3:19: not valid UTF-8 (1 bad byte sequence); not formatted\n');
+  assert.deepEqual(await readFile(join(cwd, 'a.smtppolicy')), bytes);
+});

@@ -5,9 +5,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hasErrors } from '../../../compiler/index.js';
-import { runPipeline, checkInMemory, assertDiagnosticsValid } from './pipeline-checks.js';
+import { runPipeline, assertDiagnosticsValid } from './pipeline-checks.js';
 
-const BOUND_MS = 60_000;
+const BOUND_MS = 120_000;
 
 const BASE = `storage {
   spool "var/spool"
@@ -31,27 +31,17 @@ function addresses(count: number): string[] {
 }
 
 describe('100,000 list entries', () => {
-  test('100,000 entries in one list, used by a server', { timeout: 180_000 }, async () => {
-    const entries = addresses(100_000);
-    const text = `${BASE}list big {\n${entries.map((a) => `  ${a}`).join('\n')}\n}\n`.replace('198.51.100.7 # a known spammer', '@big\n    198.51.100.7 # a known spammer');
+  test('100,000 entries in one list, used by a server: half on their own lines, half repeated on one line', { timeout: 300_000 }, async () => {
+    const distinct = addresses(50_000);
+    // the repeats on one line found a quadratic scan in duplicate-entry's fixes (671 s then)
+    const text = `${BASE}list big {\n${distinct.map((a) => `  ${a}`).join('\n')}\n  ${distinct.join(' ')} 10.0.0.0/8\n}\n`.replace('198.51.100.7 # a known spammer', '@big\n    198.51.100.7 # a known spammer');
     const { result, formatted } = await runPipeline(text, BOUND_MS, {}, { recheck: false, reformat: false });
-    assert.equal(hasErrors(result.diagnostics), false, result.diagnostics.slice(0, 3).map((d) => d.message).join('\n'));
-    const server = result.model.config.servers[0]!;
-    assert.equal(server.connections.entries.length, 100_001);
-    assert.ok(formatted!.includes('10.1.134.159'), 'the last entry survives formatting');
-  });
-
-  test('100,000 entries with duplicates and overlaps: every finding reported, within the bound', { timeout: 180_000 }, async () => {
-    const entries = [...addresses(50_000), ...addresses(50_000), '10.0.0.0/8'];
-    const text = `${BASE}list big {\n${entries.join(' ')}\n}\n`.replace('198.51.100.7 # a known spammer', '@big');
-    // this one found a quadratic scan in the fixes of duplicate-entry (671 s for this file)
-    const started = Date.now();
-    const result = await checkInMemory({ 'main.smtppolicy': text });
-    const ms = Date.now() - started;
-    assert.ok(ms <= BOUND_MS, `checkPolicy took ${ms} ms`);
     assertDiagnosticsValid(result);
     const duplicates = result.diagnostics.filter((d) => d.ruleId === 'duplicate-entry');
-    assert.equal(duplicates.length, 50_000, 'every duplicate is reported');
-    assert.ok(duplicates.every((d) => d.fix && d.fix.edits.length === 1), 'each with a fix');
+    assert.equal(duplicates.length, 50_000, 'every repeat is reported');
+    assert.ok(duplicates.every((d) => d.fix?.edits.length === 1), 'each with a fix');
+    assert.equal(hasErrors(result.diagnostics), false, 'repeats are findings, not errors of the language');
+    assert.equal(result.model.config.servers[0]!.connections.entries.length, 100_002);
+    assert.ok(formatted!.includes('10.0.195.79'), 'the last distinct entry survives formatting');
   });
 });

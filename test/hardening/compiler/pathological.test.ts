@@ -8,7 +8,8 @@ import { hasErrors } from '../../../compiler/index.js';
 import { runPipeline, checkInMemory, withoutSources } from './pipeline-checks.js';
 
 const MB = 1 << 20;
-const BOUND_MS = 20_000;
+// a hang detector, not a speed goal: generous, as the machine may be loaded
+const BOUND_MS = 60_000;
 
 const BASE = `storage {
   spool "var/spool"
@@ -32,7 +33,7 @@ function addresses(count: number): string[] {
 }
 
 describe('pathological sizes', () => {
-  test('a 1 MB comment line, a 1 MB hostname and a 1 MB string', { timeout: 120_000 }, async () => {
+  test('a 1 MB comment line, a 1 MB hostname and a 1 MB string', { timeout: 240_000 }, async () => {
     const comment = await runPipeline(`# ${'c'.repeat(MB)}\n${BASE}`, BOUND_MS);
     assert.equal(hasErrors(comment.result.diagnostics), false, 'a long comment is just a comment');
     assert.ok(comment.formatted!.includes('c'.repeat(MB)), 'the comment is kept whole');
@@ -45,7 +46,7 @@ describe('pathological sizes', () => {
     assert.equal(string.result.model.config.storage.spool, 's'.repeat(MB), 'the long path is kept whole');
   });
 
-  test('10,000-deep nesting: bare braces, and sni blocks inside sni blocks', { timeout: 120_000 }, async () => {
+  test('10,000-deep nesting: bare braces, and sni blocks inside sni blocks', { timeout: 240_000 }, async () => {
     for (const text of [
       `${'{'.repeat(10_000)}${'}'.repeat(10_000)}`,
       `server a { tls { ${'sni x.example { '.repeat(10_000)}${'} '.repeat(10_002)}`,

@@ -203,12 +203,55 @@ for (const strict of [true, false]) {
       }
       client.close();
     }
-    await waitUntil('delivery of every accepted message', async () => (await running.handle.spool.count()) === 0, 15000);
+    // the envelope goes first (the commit point), then the message and its state
+    await waitUntil('delivery of every accepted message', async () => (await filesBelow(running.dir)).every((f) => !/^spool\/(queue|state)\//.test(f)), 20000);
     const files = await filesBelow(running.dir);
     const delivered = files.filter((f) => f.startsWith('mail/'));
     assert.ok(delivered.every((f) => /^mail\/example\.test\/valid\/(new|cur|tmp)\/[^/]+$/.test(f)), `only the valid mailbox was written:\n${delivered.join('\n')}`);
     assert.equal(delivered.filter((f) => f.startsWith('mail/example.test/valid/new/')).length, accepted, 'one copy per accepted message, no bounces');
-    assert.ok(files.every((f) => f.startsWith('mail/') || f.startsWith('var/spool/')), files.join('\n'));
+    assert.ok(files.every((f) => f.startsWith('mail/') || f.startsWith('spool/')), files.join('\n'));
     assert.deepEqual(rawControlInLogs(running), []);
   });
 }
+
+test('hostile HELO names and AUTH user names: refused or escaped, never raw in a log line or a stored header', { timeout: 30000 }, async (t) => {
+  const running = await startAbuseServer(t, {
+    auth: { mechanisms: [{ mechanism: 'PLAIN', userStore: null, source: 'fixture.smtppolicy:30:1' }], anonymous: true, senderMustMatch: false, source: 'fixture.smtppolicy:30:1' },
+    limits: { authFailures: 50 },
+  });
+  // the hostile names are refused at HELO; the last, plain one carries the AUTH and the message
+  const helos = ['evil\x1b[2Jhost', 'nul\x00host', 'del\x7fhost', '\xff\xfehost', 'tab\thost', 'client.example'];
+  for (const helo of helos) {
+    const client = await RawSmtpClient.connect({ port: running.port(), localAddress: '127.0.0.68' });
+    t.after(() => client.close());
+    await client.read();
+    const reply = await client.command(`HELO ${helo}`);
+    if (helo === 'client.example') {
+      assert.equal(reply?.code, 250);
+      // user names with a line break or a terminal escape are refused before any check
+      for (const forged of ['forged\r\nlevel=info', 'forged\x1b[31mred', 'nul\x00']) {
+        const refused = await client.command(`AUTH PLAIN ${Buffer.from(`\0${forged}\0pw`, 'latin1').toString('base64')}`, 15000);
+        assert.match(refused?.text ?? '', /^501 5\.5\.4 /, JSON.stringify(forged));
+      }
+      // an ordinary wrong login is checked, fails, and is logged
+      const auth = await client.command(`AUTH PLAIN ${Buffer.from('\0someone@example.test\0pw', 'latin1').toString('base64')}`, 15000);
+      assert.match(auth?.text ?? '', /^535 5\.7\.8 /);
+      assert.equal((await client.command('MAIL FROM:<sender@outside.example>'))?.code, 250);
+      assert.equal((await client.command('RCPT TO:<user@example.test>'))?.code, 250);
+      assert.equal((await client.command('DATA'))?.code, 354);
+      assert.match((await client.command('Subject: helo\r\n\r\nbody\r\n.'))?.text ?? '', /^250 2\.0\.0 /);
+    } else {
+      assert.match(reply?.text ?? '', /^50[01] /, `${JSON.stringify(helo)}: ${reply?.text}`);
+    }
+    client.close();
+  }
+  const stored = await spooled(running);
+  assert.equal(stored.length, 1);
+  for (const message of stored) {
+    const received = message.text.slice(0, message.text.indexOf('\r\n\r\n'));
+    assert.ok(!/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(received), `raw control character in ${JSON.stringify(received)}`);
+    assert.ok(received.split('\r\n').every((line, i) => i === 0 || /^[\t ]|^Subject: /.test(line)), 'no header was injected');
+  }
+  assert.equal(running.logs.filter((l) => l.event === 'auth').length, 1, 'only the ordinary login reached a password check');
+  assert.deepEqual(rawControlInLogs(running), []);
+});

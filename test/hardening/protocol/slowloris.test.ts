@@ -10,22 +10,24 @@ import { startAbuseServer, openTransaction, spooled, waitUntil } from './abuse-h
 
 const ADDRESSES = 200;
 const PER_ADDRESS = 5;
-const IDLE_MS = 5000;
+const IDLE_MS = 8000;
 
 interface Slow {
   socket: Socket;
   replies: string[];
   closed: boolean;
+  greetedAt: number;
 }
 
 function slowConnection(port: number, localAddress: string): Slow {
   const socket = connect({ port, host: '127.0.0.1', localAddress });
-  const slow: Slow = { socket, replies: [], closed: false };
+  const slow: Slow = { socket, replies: [], closed: false, greetedAt: Infinity };
   let partial = '';
   socket.setEncoding('latin1');
   socket.on('data', (data: string) => {
     const lines = (partial + data).split('\r\n');
     partial = lines.pop()!;
+    if (slow.replies.length === 0 && lines.length > 0) slow.greetedAt = Date.now();
     slow.replies.push(...lines);
   });
   socket.on('error', () => {});
@@ -33,8 +35,8 @@ function slowConnection(port: number, localAddress: string): Slow {
   return slow;
 }
 
-/** 127.0.1.1 … 127.0.1.200 */
-const addressOf = (i: number) => `127.0.1.${(i % ADDRESSES) + 1}`;
+/** 127.0.1.1 … 127.0.1.200, five connections each, in order: the first address fills up first. */
+const addressOf = (i: number) => `127.0.1.${Math.floor(i / PER_ADDRESS) + 1}`;
 
 test('1,000 trickling connections: a normal client is served within a second, per-address limits hold, the trickle is cut at the idle timeout', { timeout: 60000 }, async (t) => {
   const running = await startAbuseServer(t, {
@@ -45,6 +47,14 @@ test('1,000 trickling connections: a normal client is served within a second, pe
   t.after(() => slow.forEach((s) => s.socket.destroy()));
   for (let i = 0; i < ADDRESSES * PER_ADDRESS; i++) {
     slow.push(slowConnection(port, addressOf(i)));
+    if (i === PER_ADDRESS - 1) {
+      // the per-address limit holds: a sixth from the first (now full) address is refused
+      await waitUntil('the first address\'s greetings', () => slow.every((s) => s.replies.length > 0), 20000);
+      const sixth = await RawSmtpClient.connect({ port, localAddress: addressOf(0) });
+      t.after(() => sixth.close());
+      assert.match((await sixth.read(10000))?.text ?? '', /^421 4\.7\.0 .*too many connections from 127\.0\.1\.1$/);
+      await sixth.waitClosed();
+    }
     if (i % 100 === 99) await waitUntil('the greetings so far', () => slow.every((s) => s.replies.length > 0), 20000);
   }
   await waitUntil('1,000 greetings', () => slow.every((s) => s.replies.length > 0), 20000);
@@ -63,13 +73,7 @@ test('1,000 trickling connections: a normal client is served within a second, pe
   }, 100);
   t.after(() => clearInterval(trickle));
 
-  // the per-address limit holds while they trickle: a sixth from a busy address is refused…
-  const sixth = await RawSmtpClient.connect({ port, localAddress: addressOf(0) });
-  t.after(() => sixth.close());
-  assert.match((await sixth.read())?.text ?? '', /^421 4\.7\.0 .*too many connections from 127\.0\.1\.1$/);
-  await sixth.waitClosed();
-
-  // …and a normal client, from elsewhere, is served within a second
+  // a normal client, from elsewhere, is served within a second while they trickle
   await new Promise((r) => setTimeout(r, 1500));
   const started = Date.now();
   const normal = await openTransaction(t, port, '127.0.0.2');
@@ -79,7 +83,11 @@ test('1,000 trickling connections: a normal client is served within a second, pe
   assert.equal((await normal.command('QUIT'))?.code, 221);
   assert.ok(servedMs < 1000, `the normal client was served in ${servedMs} ms`);
   t.diagnostic(`normal client served in ${servedMs} ms beside 1,000 trickling connections`);
-  assert.ok(slow.every((s) => !s.closed), 'the slow ones were still open while the normal client was served');
+  // every slow session still within its idle time was kept open meanwhile (on a loaded
+  // machine the first ones greeted may have reached it while the rest connected)
+  const withinIdle = slow.filter((s) => started - s.greetedAt < IDLE_MS - 1000);
+  assert.ok(withinIdle.length >= 500, `only ${withinIdle.length} slow connections were within their idle time`);
+  assert.ok(withinIdle.every((s) => !s.closed), 'no slow session was dropped before its idle timeout');
 
   // trickled bytes never complete a command, so the idle timeout ends every slow session
   await waitUntil('every slow session to be closed', () => slow.every((s) => s.closed), IDLE_MS + 15000);
