@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { compileToRuntimeConfig, hasErrors } from '../compiler/index.js';
 import { median, type BenchOptions, type BenchRow } from './bench-kit.js';
+import { benchPolicyText } from './server-throughput/bench-policy.js';
 import { postfixUnavailable, SMTP_SOURCE, startPostfix } from './postfix/postfix.js';
 
 const SESSIONS = 20;
@@ -26,32 +27,6 @@ const MESSAGE_BYTES = 1024;
 const RELAY_NETWORKS = '127.0.0.0/8';
 const CHILD = fileURLToPath(new URL('./server-throughput/server-child.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
-
-// The same shape as bench/server-throughput.bench.ts: a few hundred connection-list entries
-// (none matching loopback) so the decision is not trivially cheap, relay by address.
-function policyText(): string {
-  const excluded = Array.from({ length: 200 }, (_, i) => `    198.51.${i >> 4}.${(i & 15) * 16}/28`).join('\n');
-  return `storage {
-  spool "spool"
-  maildir "mail"
-}
-
-server bench {
-  listen 127.0.0.1:2525
-  hostname mx.bench.example
-  connections except {
-${excluded}
-  }
-  relay { ${RELAY_NETWORKS} }
-  local-domains bench.example
-  limits {
-    connections 4000
-    connections-per-address 1000
-    greeting-delay 0s
-  }
-}
-`;
-}
 
 interface Target {
   name: string;
@@ -74,7 +49,7 @@ function freePort(): Promise<number> {
 
 async function startSmtppolicy(dir: string): Promise<Target> {
   const policyPath = join(dir, 'bench.smtppolicy');
-  await writeFile(policyPath, policyText());
+  await writeFile(policyPath, benchPolicyText(RELAY_NETWORKS));
   const compiled = await compileToRuntimeConfig(policyPath);
   if (hasErrors(compiled.diagnostics)) throw new Error(`bench policy: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
   const configPath = join(dir, 'bench.json');

@@ -21,37 +21,12 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { compileToRuntimeConfig, hasErrors } from '../compiler/index.js';
 import { median, type BenchOptions, type BenchRow } from './bench-kit.js';
+import { benchPolicyText } from './server-throughput/bench-policy.js';
 
 const SESSIONS = 20;
 const IDLE_CONNECTIONS = 1000;
 const CHILD = fileURLToPath(new URL('./server-throughput/server-child.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
-
-// The connection list holds a few hundred entries so that the decision is not trivially
-// cheap; none of them matches the loopback clients.
-function policyText(): string {
-  const excluded = Array.from({ length: 200 }, (_, i) => `    198.51.${i >> 4}.${(i & 15) * 16}/28`).join('\n');
-  return `storage {
-  spool "spool"
-  maildir "mail"
-}
-
-server bench {
-  listen 127.0.0.1:2525
-  hostname mx.bench.example
-  connections except {
-${excluded}
-  }
-  relay { 127.0.0.0/8 }
-  local-domains bench.example
-  limits {
-    connections 4000
-    connections-per-address 1000
-    greeting-delay 0s
-  }
-}
-`;
-}
 
 const BODY_HEADERS = 'From: load@sender.example\r\nTo: rcpt@remote.example\r\nSubject: throughput\r\n\r\n';
 const MESSAGE = `${BODY_HEADERS}${'x'.repeat(1024 - BODY_HEADERS.length - 2)}\r\n.\r\n`;
@@ -236,7 +211,7 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
   const children: Child[] = [];
   try {
     const policyPath = join(dir, 'bench.smtppolicy');
-    await writeFile(policyPath, policyText());
+    await writeFile(policyPath, benchPolicyText('127.0.0.0/8'));
     const compiled = await compileToRuntimeConfig(policyPath);
     if (hasErrors(compiled.diagnostics)) throw new Error(`bench policy: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
     const configPath = join(dir, 'bench.json');

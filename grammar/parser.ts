@@ -8,6 +8,7 @@
 
 import { CstParser, EMPTY_ALT, tokenMatcher, type CstNode, type IToken, type TokenType } from 'chevrotain';
 import type { BlockKind } from './blocks.js';
+import { keywordsIn } from './keyword-table.js';
 import { createMessageProvider, type ParseState } from './messages.js';
 import {
   Comma,
@@ -71,18 +72,7 @@ const TLS_FILE_KEYWORDS = ['certificate', 'key'].map(kw);
 const TLS_MODE_KEYWORDS = ['require', 'optional'].map(kw);
 const AUTH_METHOD_KEYWORDS = ['basic', 'challenge-response', 'token', 'anonymous'].map(kw);
 const SMARTHOST_TLS_MODES = ['require', 'optional', 'none'].map(kw);
-const LIMIT_KEYWORDS = [
-  'message-size',
-  'recipients',
-  'connections',
-  'connections-per-address',
-  'session-timeout',
-  'data-timeout',
-  'idle-timeout',
-  'greeting-delay',
-  'auth-failures',
-  'auth-failure-window',
-].map(kw);
+const LIMIT_KEYWORDS = keywordsIn('limits').map(kw);
 
 export class PolicyParser extends CstParser {
   /**
