@@ -1,10 +1,10 @@
 // CLI cold start: `smtppolicy lint examples/quickstart.smtppolicy` as a whole process, as a
-// user (or a CI job, or a pre-commit hook) runs it: the published build in dist/, under plain
+// user (or a CI job, or a pre-commit hook) runs it: the published (bundled) build, under plain
 // node. Reference: `node -e 0`, the least any node program pays to start. Median of runs,
 // run alternately so that a change in machine load hits both the same way.
 
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -13,7 +13,7 @@ import { median } from './bench-kit.js';
 
 const run_ = promisify(execFile);
 const root = join(import.meta.dirname, '..');
-const CLI = join(root, 'dist', 'cli', 'main.js');
+const CLI = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.smtppolicy as string);
 const SOURCE_DIRS = ['grammar', 'compiler', 'runtime', 'lsp', 'format', 'cli'];
 
 function newestSource(dir: string): number {

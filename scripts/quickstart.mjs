@@ -9,13 +9,13 @@
 // developer's var/ alone). The policy's paths are relative to its own folder, so var/ is
 // always its sibling `../var`.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const home = process.env.SMTPPOLICY_QUICKSTART_DIR ? resolve(process.env.SMTPPOLICY_QUICKSTART_DIR) : root;
-const cli = join(root, 'dist', 'cli', 'main.js');
+const cli = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.smtppolicy);
 const policy = join(home, 'examples', 'quickstart.smtppolicy');
 const passwordFile = join(home, 'var', 'quickstart.passwd');
 

@@ -14,7 +14,8 @@ import { REPO_ROOT, spawnNode } from './helpers/serve-process.js';
 import { requireTool, runTool } from './helpers/tools.js';
 
 const PORTS = [2525, 2587, 2465];
-const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+/** The built command, as package.json's bin names it (what `npm start` runs). */
+const CLI = join(REPO_ROOT, JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).bin.smtppolicy as string);
 
 async function assertPortFree(port: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -61,7 +62,7 @@ async function until<T>(what: string, probe: () => Promise<T | false> | T | fals
 
 async function ensureBuilt(t: TestContext): Promise<void> {
   if (existsSync(CLI)) return;
-  t.diagnostic('dist/cli/main.js is missing: running npm run build');
+  t.diagnostic(`${CLI} is missing: running npm run build`);
   const built = await run('npm', ['run', 'build'], 240_000);
   assert.equal(built.status, 0, `npm run build failed:\n${built.output}`);
 }
