@@ -8,29 +8,10 @@ import fc from 'fast-check';
 import { parse } from '../../grammar/index.js';
 import type { Position, Range } from '../../grammar/ast.js';
 import { tokenize } from '../../grammar/keywords.js';
+import { positionsOf } from '../helpers/positions.js';
 
 const COMPLETE = readFileSync(new URL('./fixtures/complete.smtppolicy', import.meta.url), 'utf8');
 
-/**
- * Positions of every offset, computed independently of grammar/positions.ts in one pass
- * (a line ends at \n, \r\n or a lone \r; columns count UTF-16 units).
- */
-function positionsOf(text: string): (offset: number) => Position {
-  const lines = new Int32Array(text.length + 1);
-  const columns = new Int32Array(text.length + 1);
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i <= text.length; i++) {
-    lines[i] = line;
-    columns[i] = i - lineStart + 1;
-    const c = text[i];
-    if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return (offset) => ({ offset, line: lines[offset] as number, column: columns[offset] as number });
-}
 
 function collectRanges(value: unknown, into: Range[] = []): Range[] {
   if (value === null || typeof value !== 'object') return into;

@@ -5,36 +5,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hasErrors } from '../../../compiler/index.js';
-import { runPipeline, assertDiagnosticsValid } from './pipeline-checks.js';
+import { runPipeline, assertDiagnosticsValid, BASE_POLICY, addresses } from './pipeline-checks.js';
 
 const BOUND_MS = 120_000;
 
-const BASE = `storage {
-  spool "var/spool"
-  maildir "var/mail"
-}
-
-server inbound { # the MX
-  listen 127.0.0.1:2525
-  hostname mx.example.test
-  local-domains example.test
-  connections except {
-    198.51.100.7 # a known spammer
-  }
-}
-`;
-
-function addresses(count: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) out.push(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
-  return out;
-}
 
 describe('100,000 list entries', () => {
   test('100,000 entries in one list, used by a server: half on their own lines, half repeated on one line', { timeout: 300_000 }, async () => {
     const distinct = addresses(50_000);
     // the repeats on one line found a quadratic scan in duplicate-entry's fixes (671 s then)
-    const text = `${BASE}list big {\n${distinct.map((a) => `  ${a}`).join('\n')}\n  ${distinct.join(' ')} 10.0.0.0/8\n}\n`.replace('198.51.100.7 # a known spammer', '@big\n    198.51.100.7 # a known spammer');
+    const text = `${BASE_POLICY}list big {\n${distinct.map((a) => `  ${a}`).join('\n')}\n  ${distinct.join(' ')} 10.0.0.0/8\n}\n`.replace('198.51.100.7 # a known spammer', '@big\n    198.51.100.7 # a known spammer');
     const { result, formatted } = await runPipeline(text, BOUND_MS, {}, { recheck: false, reformat: false });
     assertDiagnosticsValid(result);
     const duplicates = result.diagnostics.filter((d) => d.ruleId === 'duplicate-entry');

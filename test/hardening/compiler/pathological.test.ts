@@ -5,44 +5,24 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hasErrors } from '../../../compiler/index.js';
-import { runPipeline, checkInMemory, withoutSources } from './pipeline-checks.js';
+import { runPipeline, checkInMemory, withoutSources, BASE_POLICY } from './pipeline-checks.js';
 
 const MB = 1 << 20;
 // a hang detector, not a speed goal: generous, as the machine may be loaded
 const BOUND_MS = 60_000;
 
-const BASE = `storage {
-  spool "var/spool"
-  maildir "var/mail"
-}
-
-server inbound { # the MX
-  listen 127.0.0.1:2525
-  hostname mx.example.test
-  local-domains example.test
-  connections except {
-    198.51.100.7 # a known spammer
-  }
-}
-`;
-
-function addresses(count: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) out.push(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
-  return out;
-}
 
 describe('pathological sizes', () => {
   test('a 1 MB comment line, a 1 MB hostname and a 1 MB string', { timeout: 240_000 }, async () => {
-    const comment = await runPipeline(`# ${'c'.repeat(MB)}\n${BASE}`, BOUND_MS);
+    const comment = await runPipeline(`# ${'c'.repeat(MB)}\n${BASE_POLICY}`, BOUND_MS);
     assert.equal(hasErrors(comment.result.diagnostics), false, 'a long comment is just a comment');
     assert.ok(comment.formatted!.includes('c'.repeat(MB)), 'the comment is kept whole');
-    const hostname = await runPipeline(BASE.replace('mx.example.test', `${'a'.repeat(MB)}.example.test`), BOUND_MS);
+    const hostname = await runPipeline(BASE_POLICY.replace('mx.example.test', `${'a'.repeat(MB)}.example.test`), BOUND_MS);
     const invalid = hostname.result.diagnostics.find((d) => d.severity === 'error');
     assert.ok(invalid, 'a 1 MB hostname is not a valid FQDN');
     assert.equal(invalid.range.start.line, 8);
     assert.ok(invalid.message.length < 400, 'the message does not echo a megabyte');
-    const string = await runPipeline(BASE.replace('"var/spool"', `"${'s'.repeat(MB)}"`), BOUND_MS);
+    const string = await runPipeline(BASE_POLICY.replace('"var/spool"', `"${'s'.repeat(MB)}"`), BOUND_MS);
     assert.equal(string.result.model.config.storage.spool, 's'.repeat(MB), 'the long path is kept whole');
   });
 
@@ -63,11 +43,11 @@ describe('pathological sizes', () => {
 describe('unusual characters', () => {
   test('NUL bytes in a comment, a string, a name and between tokens', { timeout: 60_000 }, async () => {
     for (const text of [
-      BASE.replace('# the MX', '# the\0MX'),
-      BASE.replace('"var/spool"', '"var/\0spool"'),
-      BASE.replace('server inbound', 'server in\0bound'),
-      BASE.replace('listen 127.0.0.1:2525', 'listen\x00127.0.0.1:2525'),
-      `\0${BASE}`,
+      BASE_POLICY.replace('# the MX', '# the\0MX'),
+      BASE_POLICY.replace('"var/spool"', '"var/\0spool"'),
+      BASE_POLICY.replace('server inbound', 'server in\0bound'),
+      BASE_POLICY.replace('listen 127.0.0.1:2525', 'listen\x00127.0.0.1:2525'),
+      `\0${BASE_POLICY}`,
     ]) {
       const { result } = await runPipeline(text, BOUND_MS);
       if (!text.includes('# the\0MX')) assert.ok(hasErrors(result.diagnostics), `a NUL outside a comment is an error: ${JSON.stringify(text.slice(0, 120))} ${JSON.stringify(result.diagnostics)}`);
@@ -77,30 +57,30 @@ describe('unusual characters', () => {
   });
 
   test('CRLF line ends: same findings and config as LF, positions count CRLF as one line end', { timeout: 60_000 }, async () => {
-    const lf = await runPipeline(`${BASE}server bad {\n  hostname not_valid\n}\n`, BOUND_MS);
-    const crlfText = `${BASE}server bad {\n  hostname not_valid\n}\n`.replace(/\n/g, '\r\n');
+    const lf = await runPipeline(`${BASE_POLICY}server bad {\n  hostname not_valid\n}\n`, BOUND_MS);
+    const crlfText = `${BASE_POLICY}server bad {\n  hostname not_valid\n}\n`.replace(/\n/g, '\r\n');
     const crlf = await runPipeline(crlfText, BOUND_MS);
     assert.deepEqual(crlf.result.diagnostics.map((d) => [d.ruleId, d.range.start.line, d.range.start.column, d.message]), lf.result.diagnostics.map((d) => [d.ruleId, d.range.start.line, d.range.start.column, d.message]));
-    const ok = await runPipeline(BASE.replace(/\n/g, '\r\n'), BOUND_MS);
-    const okLf = await runPipeline(BASE, BOUND_MS);
+    const ok = await runPipeline(BASE_POLICY.replace(/\n/g, '\r\n'), BOUND_MS);
+    const okLf = await runPipeline(BASE_POLICY, BOUND_MS);
     assert.deepEqual(withoutSources(ok.result.model.config), withoutSources(okLf.result.model.config));
     assert.equal(ok.result.model.config.servers[0]!.source, okLf.result.model.config.servers[0]!.source, 'sources point at the same line and column');
     let n = 0;
-    const mixed = await runPipeline(BASE.replace(/\n/g, () => ['\r\n', '\r', '\n'][n++ % 3]!), BOUND_MS);
+    const mixed = await runPipeline(BASE_POLICY.replace(/\n/g, () => ['\r\n', '\r', '\n'][n++ % 3]!), BOUND_MS);
     assert.deepEqual(withoutSources(mixed.result.model.config), withoutSources(okLf.result.model.config), 'mixed line ends too');
   });
 
   test('a byte order mark: ignored at the start, an error anywhere else', { timeout: 60_000 }, async () => {
-    const bom = await runPipeline(`\ufeff${BASE}`, BOUND_MS);
-    const plain = await runPipeline(BASE, BOUND_MS);
+    const bom = await runPipeline(`\ufeff${BASE_POLICY}`, BOUND_MS);
+    const plain = await runPipeline(BASE_POLICY, BOUND_MS);
     assert.deepEqual(bom.result.diagnostics.map((d) => d.message), plain.result.diagnostics.map((d) => d.message));
     assert.deepEqual(withoutSources(bom.result.model.config), withoutSources(plain.result.model.config));
-    const inside = await runPipeline(BASE.replace('server inbound', 'server in\ufeffbound'), BOUND_MS);
+    const inside = await runPipeline(BASE_POLICY.replace('server inbound', 'server in\ufeffbound'), BOUND_MS);
     assert.ok(hasErrors(inside.result.diagnostics));
   });
 
   test('includes: missing, cyclic, self, and included text with NUL and CRLF', { timeout: 60_000 }, async () => {
-    const { result } = await runPipeline(`include "missing.smtppolicy"\ninclude "a.smtppolicy"\ninclude "main.smtppolicy"\n${BASE}`, BOUND_MS, {
+    const { result } = await runPipeline(`include "missing.smtppolicy"\ninclude "a.smtppolicy"\ninclude "main.smtppolicy"\n${BASE_POLICY}`, BOUND_MS, {
       'a.smtppolicy': 'include "b.smtppolicy"\r\nlist x { 10.0.0.1 }\r\n',
       'b.smtppolicy': 'include "a.smtppolicy"\n# \0 in a comment\nlist y { 10.0.0.2 }\n',
     });

@@ -11,26 +11,10 @@ import { parse } from '../../../grammar/index.js';
 import type { Position, Range } from '../../../grammar/ast.js';
 import type { Diagnostic } from '../../../grammar/diagnostic.js';
 import { validateRuntimeConfig } from '../../../runtime/config/index.js';
+import { positionsOf } from '../../helpers/positions.js';
 
 export const ENTRY = '/virtual/policy/main.smtppolicy';
 
-/** Positions of every offset, computed in one pass (a line ends at \n, \r\n or a lone \r). */
-export function positionsOf(text: string): (offset: number) => Position {
-  const lines = new Int32Array(text.length + 1);
-  const columns = new Int32Array(text.length + 1);
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i <= text.length; i++) {
-    lines[i] = line;
-    columns[i] = i - lineStart + 1;
-    const c = text[i];
-    if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return (offset) => ({ offset, line: lines[offset] as number, column: columns[offset] as number });
-}
 
 function assertRange(range: Range, text: string, at: (offset: number) => Position, what: string): void {
   const { start, end } = range;
@@ -131,4 +115,27 @@ export async function runPipeline(text: string, boundMs: number, extraFiles: Fil
     assert.deepEqual(withoutSources(after.model.config), withoutSources(result.model.config), 'the same runtime config after formatting');
   }
   return { result, formatted, ms: Date.now() - started };
+}
+
+/** A small valid policy that pathological inputs are added to. */
+export const BASE_POLICY = `storage {
+  spool "var/spool"
+  maildir "var/mail"
+}
+
+server inbound { # the MX
+  listen 127.0.0.1:2525
+  hostname mx.example.test
+  local-domains example.test
+  connections except {
+    198.51.100.7 # a known spammer
+  }
+}
+`;
+
+/** `count` distinct IPv4 addresses in 10.0.0.0/8. */
+export function addresses(count: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+  return out;
 }

@@ -1,7 +1,7 @@
 // `smtppolicy serve` as an operator runs it: a process that reloads its policy on SIGHUP
 // (keeping the running one when the new one is bad), drains on SIGTERM and exits 0, and
 // refuses to start with one clear line on stderr when it cannot serve.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -80,21 +80,27 @@ test('SIGHUP reloads a changed policy for new sessions; a bad policy is refused 
   assert.equal(serve.child.exitCode, null, 'still running');
 });
 
-test('SIGTERM lets a message in the middle of DATA complete, then the process exits 0 within the drain timeout', { timeout: 90_000 }, async (t) => {
+/** Starts `serve` as a process and leaves one client in the middle of DATA, for the drain tests. */
+async function serveWithSessionInData(t: TestContext, drainSeconds: number, localAddress: string) {
   const dir = tempDir(t, 'smtppolicy-process-');
   const port = await freePort();
   const file = join(dir, 'policy.smtppolicy');
   await writeFile(file, policy(port, []));
-  const serve = spawnCli(t, ['serve', file, '--drain-timeout', '20']);
+  const serve = spawnCli(t, ['serve', file, '--drain-timeout', String(drainSeconds)]);
   await serve.waitListening(1);
 
-  const client = await RawSmtpClient.connect({ port, localAddress: '127.0.0.31' });
+  const client = await RawSmtpClient.connect({ port, localAddress });
   t.after(() => client.close());
   assert.equal((await client.read(15000))?.code, 220);
   assert.equal((await client.command('EHLO client.example'))?.code, 250);
   assert.equal((await client.command('MAIL FROM:<a@sender.example>'))?.code, 250);
   assert.equal((await client.command('RCPT TO:<box@example.test>'))?.code, 250);
   assert.equal((await client.command('DATA'))?.code, 354);
+  return { dir, port, serve, client };
+}
+
+test('SIGTERM lets a message in the middle of DATA complete, then the process exits 0 within the drain timeout', { timeout: 90_000 }, async (t) => {
+  const { dir, port, serve, client } = await serveWithSessionInData(t, 20, '127.0.0.31');
   client.write('Subject: drained\r\nX-Test: drain\r\n\r\nfirst half\r\n');
 
   const signalledAt = Date.now();
@@ -149,20 +155,7 @@ test('startup refusals exit non-zero with one line: a missing certificate, a por
 });
 
 test('SIGTERM with a session stuck in DATA: at the drain deadline it gets 421, nothing partial is kept, the process exits 0', { timeout: 90_000 }, async (t) => {
-  const dir = tempDir(t, 'smtppolicy-process-');
-  const port = await freePort();
-  const file = join(dir, 'policy.smtppolicy');
-  await writeFile(file, policy(port, []));
-  const serve = spawnCli(t, ['serve', file, '--drain-timeout', '2']);
-  await serve.waitListening(1);
-
-  const client = await RawSmtpClient.connect({ port, localAddress: '127.0.0.33' });
-  t.after(() => client.close());
-  assert.equal((await client.read(15000))?.code, 220);
-  assert.equal((await client.command('EHLO client.example'))?.code, 250);
-  assert.equal((await client.command('MAIL FROM:<a@sender.example>'))?.code, 250);
-  assert.equal((await client.command('RCPT TO:<box@example.test>'))?.code, 250);
-  assert.equal((await client.command('DATA'))?.code, 354);
+  const { dir, serve, client } = await serveWithSessionInData(t, 2, '127.0.0.33');
   client.write('Subject: never finished\r\n\r\nhalf a message\r\n');
 
   serve.child.kill('SIGTERM');
