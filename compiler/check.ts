@@ -9,7 +9,7 @@ import { lintPolicy, type LintOptions } from './lint/engine.js';
 import type { RuntimeConfig } from '../runtime/config/types.js';
 import type { PolicyModel } from './model.js';
 import { resolvePolicy } from './resolve.js';
-import type { ReadText, SourceFile } from './source-set.js';
+import type { ParseText, ReadText, SourceFile } from './source-set.js';
 import { loadSourceSet } from './source-set.js';
 
 export interface CheckOptions {
@@ -18,6 +18,8 @@ export interface CheckOptions {
   /** Where the config's paths are relative to. Default: the entry file's directory. */
   baseDir?: string;
   readText?: ReadText;
+  /** Parses each file; default grammar's parse() (the language server reuses earlier parses). */
+  parseText?: ParseText;
   /**
    * Lint rules (compiler/rules) run on every check, so lint, compile, serve and the editor
    * all see the same findings; `false` turns them off (for tests of the language itself).
@@ -38,7 +40,7 @@ export async function checkPolicy(entry: string, options: CheckOptions = {}): Pr
   const cwd = options.cwd ?? process.cwd();
   const entryPath = resolve(cwd, entry);
   const baseDir = resolve(cwd, options.baseDir ?? dirname(entryPath));
-  const sources = await loadSourceSet(entry, { cwd, ...(options.readText ? { readText: options.readText } : {}) });
+  const sources = await loadSourceSet(entry, { cwd, ...(options.readText ? { readText: options.readText } : {}), ...(options.parseText ? { parseText: options.parseText } : {}) });
   const { model, diagnostics } = resolvePolicy(sources.files, baseDir);
   const found = [...sources.diagnostics, ...diagnostics];
   // Rules reason over the resolved policy; where the text or its values are wrong, that

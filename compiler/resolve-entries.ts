@@ -23,24 +23,30 @@ export class EntryResolver {
    * a domain entry there is reported, not silently ignored.
    */
   resolve(entries: AddressEntry[], file: SourceFile, where: string, allowDomains = true): AddressItem[] {
+    return this.resolveEntries(entries, file, where, allowDomains, undefined);
+  }
+
+  /** `listName`: the list the entries are written in, recorded on each item made here. */
+  private resolveEntries(entries: AddressEntry[], file: SourceFile, where: string, allowDomains: boolean, listName: string | undefined): AddressItem[] {
     const items: AddressItem[] = [];
     for (const entry of entries) {
       switch (entry.kind) {
         case 'Cidr':
         case 'Mask':
           if (entry.value) {
-            items.push({
-              kind: 'cidr',
-              cidr: `${entry.value.network}/${entry.value.prefix}`,
-              source: this.ctx.source(file, entry),
-            });
+            const cidr = `${entry.value.network}/${entry.value.prefix}`;
+            const source = this.ctx.source(file, entry);
+            // One object per entry, its keys always in this order (the config's JSON keeps it).
+            items.push(listName === undefined ? { kind: 'cidr', cidr, source } : { kind: 'cidr', cidr, source, list: listName });
           }
           break;
         case 'Domain':
           if (!allowDomains) {
             this.ctx.error(file, entry.range, `${where} takes addresses and ranges only, not domain entries`);
           } else if (entry.domain?.value) {
-            items.push({ kind: 'domain', domain: entry.domain.value, source: this.ctx.source(file, entry) });
+            const domain = entry.domain.value;
+            const source = this.ctx.source(file, entry);
+            items.push(listName === undefined ? { kind: 'domain', domain, source } : { kind: 'domain', domain, source, list: listName });
           }
           break;
         case 'ListRef': {
@@ -83,10 +89,9 @@ export class EntryResolver {
     const cached = this.expanded.get(name);
     if (cached) return cached;
     this.expanding.push(name);
-    const items = this.resolve(list.node.entries, list.file, `list '${name}'`).map((item) =>
-      // An entry keeps the name of the innermost list that holds it: that is where to edit it.
-      item.list === undefined ? { ...item, list: name } : item,
-    );
+    // An entry keeps the name of the innermost list that holds it: that is where to edit it
+    // (items of nested lists already carry theirs).
+    const items = this.resolveEntries(list.node.entries, list.file, `list '${name}'`, true, name);
     this.expanding.pop();
     this.expanded.set(name, items);
     return items;

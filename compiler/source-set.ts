@@ -7,7 +7,7 @@
 import { readRegularFile } from './regular-file.js';
 import { decodeUtf8, type DecodedText, type InvalidUtf8 } from './utf8-text.js';
 import { dirname, resolve } from 'node:path';
-import { LineIndex, parse } from '../grammar/index.js';
+import { LineIndex, parse, type ParseResult } from '../grammar/index.js';
 import type { PolicyFile } from '../grammar/ast.js';
 import type { Diagnostic } from '../grammar/diagnostic.js';
 import { SEMANTIC, SYNTAX } from '../grammar/diagnostic.js';
@@ -61,9 +61,14 @@ function invalidUtf8Diagnostics(text: string, invalid: InvalidUtf8[], file: stri
   });
 }
 
+/** Parses one file's text; the language server passes one that reuses its previous parse. */
+export type ParseText = (text: string, displayName: string, path: string) => ParseResult;
+
 export interface LoadOptions {
   cwd: string;
   readText?: ReadText;
+  /** Default: grammar's parse(). Must give what parse() gives. */
+  parseText?: ParseText;
 }
 
 /** Thrown only when the entry itself cannot be read: there is nothing to check then. */
@@ -84,6 +89,7 @@ export async function loadSourceSet(entry: string, options: LoadOptions): Promis
   const files: SourceFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const loaded = new Map<string, SourceFile>();
+  const parseText: ParseText = options.parseText ?? ((text, displayName) => parse(text, displayName));
 
   let entryText: DecodedText;
   try {
@@ -97,7 +103,7 @@ export async function loadSourceSet(entry: string, options: LoadOptions): Promis
   const visit = async (path: string, decoded: DecodedText, stack: string[]): Promise<void> => {
     const displayName = displayPath(path, options.cwd);
     const text = decoded.text;
-    const { ast, diagnostics: parseDiagnostics } = parse(text, displayName);
+    const { ast, diagnostics: parseDiagnostics } = parseText(text, displayName, path);
     const file: SourceFile = { path, displayName, text, ast };
     loaded.set(path, file);
     files.push(file);

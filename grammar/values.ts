@@ -111,6 +111,12 @@ export function parseCidr(text: string): ValueResult<CidrValue> {
   const expected = (): string => `expected a CIDR range like 10.0.0.0/8, an address, or a domain name, found ${quote(text)}`;
   const slash = text.lastIndexOf('/');
   const addressText = slash === -1 ? text : text.slice(0, slash);
+  // The common case, a single IPv4 address: its text is already the normal form (no leading
+  // zeros), so no parsed object or formatted copy is made for each of 100,000 entries.
+  if (slash === -1) {
+    const octets = ipv4Octets(text);
+    if (octets) return ok({ family: 4, address: text, network: text, prefix: 32, single: true });
+  }
   const parsed = parseIpStrict(addressText);
   if (!parsed) {
     if (slash === -1 && LOOKS_LIKE_DOMAIN.test(text) && /[A-Za-z]/.test(text)) {

@@ -12,6 +12,7 @@ import type { Diagnostic } from '../grammar/diagnostic.js';
 import { checkPolicy, type CheckResult } from '../compiler/check.js';
 import type { SourceFile } from '../compiler/source-set.js';
 import { uriToPath } from './convert.js';
+import { reparse, type ParsedText } from '../grammar/incremental.js';
 
 /** The editor's view of a document: what vscode-languageserver's TextDocuments holds. */
 export interface EditorDocument {
@@ -59,6 +60,13 @@ export class DocumentStore {
   private readonly cache = new Map<string, Promise<Analysis>>();
   private diskGeneration = 0;
   private readonly readDisk: (path: string) => Promise<string>;
+  // The last parse of each file, so that the next check parses only what an edit touched.
+  private readonly parses = new Map<string, ParsedText>();
+  private readonly parseText = (text: string, displayName: string, path: string) => {
+    const result = reparse(this.parses.get(path), text, displayName);
+    this.parses.set(path, { text, file: displayName, result });
+    return result;
+  };
 
   constructor(
     private readonly documents: DocumentSource,
@@ -84,6 +92,7 @@ export class DocumentStore {
 
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.parses.delete(this.pathOf(uri));
   }
 
   /** Whether a cached result (if any) read this path, so that it must be redone after it changes. */
@@ -160,7 +169,7 @@ export class DocumentStore {
       reads.set(file, open?.version ?? 'disk');
       return open ? open.getText() : this.readDisk(file);
     };
-    const check = await checkPolicy(path, { cwd: dirname(path), readText });
+    const check = await checkPolicy(path, { cwd: dirname(path), readText, parseText: this.parseText });
     return { uri: document.uri, version, path, check, reads, diskGeneration };
   }
 }

@@ -10,7 +10,12 @@
 
 import { parseAddress, parseCidr } from '../../runtime/net/ip.js';
 
-export type OverlapEntry<T> = { value: T } & ({ kind: 'cidr'; cidr: string } | { kind: 'domain'; domain: string });
+export type OverlapEntry<T> = { value: T } & (
+  | { kind: 'cidr'; cidr: string }
+  | { kind: 'domain'; domain: string }
+  /** An entry whose key the caller already has (KeyCache.ofNetwork, from a parsed value). */
+  | { kind: 'keyed'; key: EntryKey }
+);
 
 export interface Overlap<T> {
   kind: 'duplicate' | 'shadowed';
@@ -21,7 +26,7 @@ export interface Overlap<T> {
 }
 
 export function findOverlaps<T>(entries: readonly OverlapEntry<T>[], keys: KeyCache = new KeyCache()): Overlap<T>[] {
-  const keyList = entries.map((e) => keys.of(e));
+  const keyList = entries.map((e) => (e.kind === 'keyed' ? e.key : keys.of(e)));
   const firstIndex = new Map<string, number>();
   // Only prefix lengths that occur in the list can cover anything: usually two or three.
   const prefixes = { 4: new Set<number>(), 6: new Set<number>() };
@@ -64,15 +69,50 @@ const cidrKey = (family: 4 | 6, bits: string) => `c${family}:${bits}`;
 
 /**
  * Keys by entry text. The same entries are checked in their list and again in every server
- * that uses the list: one cache for one policy parses each of them once.
+ * that uses the list, and the editor checks the same entries again on every keystroke: the
+ * process-wide cache (`sharedKeys`) parses each of them once, whatever the number of checks.
  */
 export class KeyCache {
   private readonly cidrs = new Map<string, EntryKey>();
+  private readonly domains = new Map<string, EntryKey>();
+
+  /** Bounds memory in a long-lived process (a language server): starts over when full. */
+  constructor(private readonly maxSize = Infinity) {}
+
+  // By network text, then prefix length: the network string of a parsed entry is the same
+  // object from one check to the next, so looking it up costs no new string and no hashing.
+  private readonly networks = new Map<number, Map<string, EntryKey>>();
+
+  /** The key of `network/prefix` (a parsed CidrValue's fields). */
+  ofNetwork(network: string, prefix: number): EntryKey {
+    let byNetwork = this.networks.get(prefix);
+    if (byNetwork === undefined) {
+      byNetwork = new Map();
+      this.networks.set(prefix, byNetwork);
+    }
+    let key = byNetwork.get(network);
+    if (key === undefined) {
+      if (byNetwork.size >= this.maxSize) byNetwork.clear();
+      key = this.of({ kind: 'cidr', cidr: `${network}/${prefix}`, value: undefined });
+      byNetwork.set(network, key);
+    }
+    return key;
+  }
 
   of<T>(entry: OverlapEntry<T>): EntryKey {
-    if (entry.kind === 'domain') return { kind: 'domain', domain: entry.domain, exact: `d:${entry.domain}` };
+    if (entry.kind === 'keyed') return entry.key;
+    if (entry.kind === 'domain') {
+      let key = this.domains.get(entry.domain);
+      if (key === undefined) {
+        if (this.domains.size >= this.maxSize) this.domains.clear();
+        key = { kind: 'domain', domain: entry.domain, exact: `d:${entry.domain}` };
+        this.domains.set(entry.domain, key);
+      }
+      return key;
+    }
     let key = this.cidrs.get(entry.cidr);
     if (key === undefined) {
+      if (this.cidrs.size >= this.maxSize) this.cidrs.clear();
       const { family, bits } = networkBits(entry.cidr);
       key = { kind: 'cidr', family, bits, exact: cidrKey(family, bits) };
       this.cidrs.set(entry.cidr, key);
@@ -81,19 +121,13 @@ export class KeyCache {
   }
 }
 
-const IPV4_NETWORK = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})(?:\/(0|[1-9]\d?))?$/;
+/** Keys are pure functions of the entry text, so one cache serves every check of the process. */
+export const sharedKeys = new KeyCache(1 << 20);
 
 /** The network bits of `10.0.0.0/8` ("00001010"), or of a single address (all its bits). */
 function networkBits(text: string): { family: 4 | 6; bits: string } {
-  const v4 = IPV4_NETWORK.exec(text);
-  if (v4) {
-    // The common case, read directly: normal IPv4 text as the compiler writes it.
-    const prefix = v4[5] === undefined ? 32 : Number(v4[5]);
-    let bits = '';
-    for (let i = 1; i <= 4; i++) bits += (Number(v4[i]) | 256).toString(2).slice(1);
-    // Host bits set (10.1.2.3/8) fall away with the slice, as parseCidr clears them.
-    if (prefix <= 32 && [1, 2, 3, 4].every((i) => Number(v4[i]) <= 255)) return { family: 4, bits: bits.slice(0, prefix) };
-  }
+  const v4 = ipv4NetworkBits(text);
+  if (v4 !== undefined) return { family: 4, bits: v4 };
   const cidr = text.includes('/') ? parseCidr(text) : undefined;
   const address = cidr ?? (() => {
     const parsed = parseAddress(text);
@@ -103,4 +137,47 @@ function networkBits(text: string): { family: 4 | 6; bits: string } {
   let bits = '';
   for (const byte of address.bytes) bits += (byte | 256).toString(2).slice(1);
   return { family: address.family, bits: bits.slice(0, address.prefix) };
+}
+
+/**
+ * The common case, read character by character: normal IPv4 text as the compiler writes it
+ * (`10.1.2.3`, `10.0.0.0/8`, no leading zeros). Undefined for anything else, which then goes
+ * through the general parser. Host bits set (10.1.2.3/8) fall away, as parseCidr clears them.
+ */
+function ipv4NetworkBits(text: string): string | undefined {
+  let value = 0;
+  let i = 0;
+  for (let octet = 0; octet < 4; octet++) {
+    if (octet > 0) {
+      if (text.charCodeAt(i) !== 0x2e /* . */) return undefined;
+      i++;
+    }
+    const n = decimalAt(text, i, 3);
+    if (n === undefined || n.value > 255) return undefined;
+    value = value * 256 + n.value;
+    i = n.end;
+  }
+  let prefix = 32;
+  if (i < text.length) {
+    if (text.charCodeAt(i) !== 0x2f /* / */) return undefined;
+    const n = decimalAt(text, i + 1, 2);
+    if (n === undefined || n.end !== text.length || n.value > 32) return undefined;
+    prefix = n.value;
+  }
+  return value.toString(2).padStart(32, '0').slice(0, prefix);
+}
+
+/** A decimal number of at most `maxDigits` digits without a leading zero, starting at `start`. */
+function decimalAt(text: string, start: number, maxDigits: number): { value: number; end: number } | undefined {
+  let value = 0;
+  let i = start;
+  while (i < text.length && i - start < maxDigits + 1) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) break;
+    value = value * 10 + digit;
+    i++;
+  }
+  const digits = i - start;
+  if (digits === 0 || digits > maxDigits || (digits > 1 && text.charCodeAt(start) === 0x30)) return undefined;
+  return { value, end: i };
 }

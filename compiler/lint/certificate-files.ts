@@ -40,8 +40,26 @@ export function certificatePairs(model: PolicyModel): CertificatePair[] {
   return pairs;
 }
 
+// Several rules read the same files, and every server may name the same pair: each file is
+// read once per check (per model), so all rules of one check also judge the same bytes.
+const readPerModel = new WeakMap<PolicyModel, Map<string, FileState>>();
+
 export function readPolicyFile(model: PolicyModel, configPath: string): FileState {
   const path = resolve(model.baseDir, configPath);
+  let read = readPerModel.get(model);
+  if (!read) {
+    read = new Map();
+    readPerModel.set(model, read);
+  }
+  let state = read.get(path);
+  if (!state) {
+    state = readFileState(path);
+    read.set(path, state);
+  }
+  return state;
+}
+
+function readFileState(path: string): FileState {
   try {
     return { kind: 'read', path, data: readRegularFileSync(path, MAX_FILE_BYTES) };
   } catch (error) {

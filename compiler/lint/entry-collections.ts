@@ -5,7 +5,7 @@
 import type { AddressEntry } from '../../grammar/ast.js';
 import type { Fix } from '../../grammar/diagnostic.js';
 import type { AddressItem } from '../../runtime/config/types.js';
-import { findOverlaps, KeyCache, type Overlap, type OverlapEntry } from '../analysis/entry-overlap.js';
+import { findOverlaps, sharedKeys, type Overlap, type OverlapEntry } from '../analysis/entry-overlap.js';
 import type { Located, PolicyModel } from '../model.js';
 import type { SourceFile } from '../source-set.js';
 import { deleteEntryFix } from './edits.js';
@@ -41,9 +41,8 @@ export function entryOverlaps(model: PolicyModel): Finding[] {
 function computeEntryOverlaps(model: PolicyModel): Finding[] {
   const findings: Finding[] = [];
   const reported = new Set<string>();
-  const keys = new KeyCache();
   const collect = (entries: OverlapEntry<EntryRef>[], what: string) => {
-    for (const overlap of findOverlaps(entries, keys)) {
+    for (const overlap of findOverlaps(entries, sharedKeys)) {
       const { at } = overlap.entry.value;
       const key = `${at.file.path}\0${at.node.range.start.offset}`;
       if (reported.has(key)) continue;
@@ -75,32 +74,48 @@ function computeEntryOverlaps(model: PolicyModel): Finding[] {
   return findings;
 }
 
+// Plain loops and one small object per entry: these run for every entry of every list and
+// server on every keystroke in the editor.
 function fromSyntax(entries: AddressEntry[], file: SourceFile, container: string): OverlapEntry<EntryRef>[] {
-  return entries.flatMap((node): OverlapEntry<EntryRef>[] => {
-    const value = entryRef({ node, file }, container);
-    if ((node.kind === 'Cidr' || node.kind === 'Mask') && node.value) return [{ kind: 'cidr', cidr: `${node.value.network}/${node.value.prefix}`, value }];
-    if (node.kind === 'Domain' && node.domain?.value) return [{ kind: 'domain', domain: node.domain.value, value }];
-    return [];
-  });
+  const out: OverlapEntry<EntryRef>[] = [];
+  for (const node of entries) {
+    const entry = overlapEntry(node, new LazyEntryRef({ node, file }, container));
+    if (entry) out.push(entry);
+  }
+  return out;
 }
 
 function fromConfig(model: PolicyModel, items: AddressItem[], serverContainer: string): OverlapEntry<EntryRef>[] {
-  return items.flatMap((item): OverlapEntry<EntryRef>[] => {
+  const out: OverlapEntry<EntryRef>[] = [];
+  for (const item of items) {
     const at = model.nodeAt(item.source);
-    if (!at) return [];
-    const value = entryRef(at, item.list ? `list ${item.list}` : serverContainer);
-    return [item.kind === 'cidr' ? { kind: 'cidr', cidr: item.cidr, value } : { kind: 'domain', domain: item.domain, value }];
-  });
+    if (!at) continue;
+    const value = new LazyEntryRef(at, item.list ? `list ${item.list}` : serverContainer);
+    // The item was made from this node: its parsed value gives the key without the item's text.
+    const entry = overlapEntry(at.node as AddressEntry, value);
+    out.push(entry ?? (item.kind === 'cidr' ? { kind: 'cidr', cidr: item.cidr, value } : { kind: 'domain', domain: item.domain, value }));
+  }
+  return out;
 }
 
+function overlapEntry(node: AddressEntry, value: EntryRef): OverlapEntry<EntryRef> | undefined {
+  if ((node.kind === 'Cidr' || node.kind === 'Mask') && node.value) {
+    const { network, prefix } = node.value;
+    return { kind: 'keyed', key: sharedKeys.ofNetwork(network, prefix), value };
+  }
+  if (node.kind === 'Domain' && node.domain?.value) return { kind: 'domain', domain: node.domain.value, value };
+  return undefined;
+}
 
-// The text is read only for the few entries that are reported, not for every entry.
-function entryRef(at: Located, container: string): EntryRef {
-  return {
-    at,
-    container,
-    get text() {
-      return at.file.text.slice(at.node.range.start.offset, at.node.range.end.offset);
-    },
-  };
+// The text is read only for the few entries that are reported, not for every entry. A class
+// (its getter on the prototype) is much cheaper to create than an object literal with a getter.
+class LazyEntryRef implements EntryRef {
+  constructor(
+    readonly at: Located,
+    readonly container: string,
+  ) {}
+
+  get text(): string {
+    return this.at.file.text.slice(this.at.node.range.start.offset, this.at.node.range.end.offset);
+  }
 }
