@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { CidrItem } from '../runtime/config/types.js';
 import { compilePolicy, decideConnect, decideRcpt, type SessionFacts } from '../runtime/policy/index.js';
 import { makeRuntimeConfig } from '../test/runtime/fixtures/config-builder.js';
-import type { BenchOptions, BenchRow } from './bench-kit.js';
+import { median, type BenchOptions, type BenchRow } from './bench-kit.js';
 
 /** A row as bench/run.ts tabulates it: `{ name, value, unit }` plus an optional reference. */
 export type BenchResult = BenchRow;
@@ -58,11 +58,21 @@ function randomClients(count: number, next: () => number): string[] {
   );
 }
 
+// CPU time of this process, not wall time: a decision is pure computation, and on this
+// shared 2-core machine (load 8 to 20) wall time mostly counts the time other processes
+// held the CPU. Cache contention from them still shows. Median of RUNS runs.
+const RUNS = 5;
+
 function nsPerCall(clients: string[], decisions: number, decide: (facts: SessionFacts) => unknown): number {
   for (let i = 0; i < decisions / 10; i++) decide({ clientAddress: clients[i % clients.length]!, rcptTo: 'x@elsewhere.example' });
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < decisions; i++) decide({ clientAddress: clients[i % clients.length]!, rcptTo: 'x@elsewhere.example' });
-  return Number(process.hrtime.bigint() - start) / decisions;
+  const perRun: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const start = process.cpuUsage();
+    for (let i = 0; i < decisions; i++) decide({ clientAddress: clients[i % clients.length]!, rcptTo: 'x@elsewhere.example' });
+    const used = process.cpuUsage(start);
+    perRun.push(((used.user + used.system) * 1000) / decisions);
+  }
+  return median(perRun);
 }
 
 /**
@@ -71,7 +81,7 @@ function nsPerCall(clients: string[], decisions: number, decide: (facts: Session
  * cost stays flat as the lists grow (the trie's promise; a linear scan would be ~1000×).
  */
 export async function run(options: Partial<BenchOptions> = {}): Promise<BenchResult[]> {
-  const decisions = options.quick ? 50_000 : 200_000;
+  const decisions = options.quick ? 50_000 : 100_000;
   const results: BenchResult[] = [];
   const clients = randomClients(10_000, random(7));
   const baseline = new Map<string, number>();
@@ -87,8 +97,8 @@ export async function run(options: Partial<BenchOptions> = {}): Promise<BenchRes
       value: Math.round(value),
       unit: 'ns/op',
       reference: { name: `${kind} decision, ${SIZES[0]} CIDR entries`, value: Math.round(reference) },
-      target: '< 3× the 100-entry cost',
-      met: value < 3 * reference,
+      target: size === 100_000 ? '< 3× the 100-entry cost and < 2 µs' : '< 3× the 100-entry cost',
+      met: value < 3 * reference && (size !== 100_000 || value < 2000),
     };
   };
   for (const size of SIZES) {

@@ -3,6 +3,9 @@
 import { open, rename, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+/** fsync of a directory: makes durable every name created, renamed or removed in it before the call. */
+export type SyncDirectory = (dir: string) => Promise<void>;
+
 export async function fsyncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
@@ -44,3 +47,43 @@ export async function makeDirectoryDurably(dir: string): Promise<void> {
 export function isErrno(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === code;
 }
+
+/**
+ * Group commit of one directory's fsyncs, as databases group log flushes: every writer that
+ * renamed a file into the directory asks for a sync that *started after* its rename, and
+ * all writers that ask while a sync is running share the next one. Under load one fsync
+ * covers many renames instead of one each; a lone writer waits for exactly one, as before.
+ * A sync that was already running when a writer asked never counts for it: it may have
+ * been issued before that writer's rename.
+ */
+export class DirectorySyncGroup {
+  readonly dir: string;
+  readonly #sync: SyncDirectory;
+  #running: Promise<void> | null = null;
+  #next: Promise<void> | null = null;
+
+  constructor(dir: string, sync: SyncDirectory = fsyncDirectory) {
+    this.dir = dir;
+    this.#sync = sync;
+  }
+
+  /** Resolves once a sync that started after this call has completed; rejects if that sync fails. */
+  covering(): Promise<void> {
+    if (this.#running === null) return this.#start();
+    this.#next ??= this.#running.then(ignore, ignore).then(() => {
+      this.#next = null;
+      return this.#start();
+    });
+    return this.#next;
+  }
+
+  #start(): Promise<void> {
+    const run: Promise<void> = this.#sync(this.dir).finally(() => {
+      if (this.#running === run) this.#running = null;
+    });
+    this.#running = run;
+    return run;
+  }
+}
+
+function ignore(): void {}

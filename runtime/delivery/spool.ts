@@ -7,17 +7,23 @@
 //   state/<id>.json   per-recipient delivery state (see delivery-state.ts)
 //   control/          requests from `smtppolicy queue` to the running worker (retry-<id>, retry-all)
 //
-// accept(): message → tmp/<id>.eml (fsync), envelope → tmp/<id>.env (fsync), rename the
-// message into queue/, fsync queue/, rename the envelope into queue/, fsync queue/. A reader
-// only takes ids whose .env exists, so a message becomes visible atomically and completely.
+// accept(): message → tmp/<id>.eml, envelope → tmp/<id>.env, fdatasync both (at once), rename
+// the message into queue/, then the envelope, fsync queue/. A reader only takes ids whose
+// .env exists, so a message becomes visible atomically and completely. The queue/ fsync is a
+// group commit (DirectorySyncGroup): concurrent accepts share it, but each waits for a sync
+// that started after both its renames, so accept() resolves (and the server answers 250)
+// only once the message's bytes and both names are on disk: two waits for the disk per
+// message (the data, then the names), where there were four.
+// A crash before that sync may leave either name without the other (no 250 was given for
+// that message): init() removes both kinds of orphan.
 // remove() deletes the .env first (the message is gone from then on), then the rest.
 // Only one process may own a spool at a time (the server); `smtppolicy queue` reads it and
 // writes control requests, and never calls init().
 import { createReadStream } from 'node:fs';
-import { open, readdir, readFile, rename, rm, unlink, writeFile, access, constants } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, unlink, writeFile, access, constants, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fsyncDirectory, isErrno, makeDirectoryDurably, writeFileDurably } from './fs-durable.js';
+import { DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, writeFileDurably, type SyncDirectory } from './fs-durable.js';
 import { isSpoolId, newSpoolId } from './spool-id.js';
 import type { DeliveryState } from './delivery-state.js';
 
@@ -56,24 +62,32 @@ export class SpoolWriteError extends Error {
 
 const WRITE_CHUNK = 64 * 1024;
 
+export interface SpoolOptions {
+  /** How a directory is fsynced; tests inject one that they can hold back or observe. */
+  syncDirectory?: SyncDirectory;
+}
+
 export class Spool {
   readonly dir: string;
   readonly tmpDir: string;
   readonly queueDir: string;
   readonly stateDir: string;
   readonly controlDir: string;
+  readonly #queueSync: DirectorySyncGroup;
 
-  constructor(dir: string) {
+  constructor(dir: string, options: SpoolOptions = {}) {
     this.dir = dir;
     this.tmpDir = join(dir, 'tmp');
     this.queueDir = join(dir, 'queue');
     this.stateDir = join(dir, 'state');
     this.controlDir = join(dir, 'control');
+    this.#queueSync = new DirectorySyncGroup(this.queueDir, options.syncDirectory ?? fsyncDirectory);
   }
 
   /**
    * Creates the layout, proves it is writable, and recovers from a crash: removes half-written
-   * files in tmp/, messages whose envelope never committed, and state of removed messages.
+   * files in tmp/, messages whose envelope never committed, envelopes whose message did not
+   * reach the disk (never acknowledged: see accept()), and state of removed messages.
    * Call it once, from the process that owns the spool, before accepting.
    */
   async init(): Promise<void> {
@@ -88,6 +102,10 @@ export class Spool {
       throw new SpoolWriteError(`spool ${this.dir} is not usable: ${describe(error)}`, { cause: error });
     }
     for (const name of await readdir(this.tmpDir)) await rm(join(this.tmpDir, name), { force: true, recursive: true });
+    const queued = new Set(await readdir(this.queueDir));
+    for (const id of await this.ids()) {
+      if (!queued.has(`${id}.eml`)) await rm(this.envelopePath(id), { force: true });
+    }
     const committed = new Set(await this.ids());
     for (const name of await readdir(this.queueDir)) {
       const id = name.replace(/\.(eml|env)$/, '');
@@ -100,10 +118,11 @@ export class Spool {
   }
 
   /**
-   * Streams the message to a temp file, fsyncs it, writes the envelope, renames both into the
-   * queue, fsyncs the directory, then resolves. On any failure nothing is left visible in the
-   * queue and it rejects with SpoolWriteError (the server answers 452 4.3.1). The message
-   * stream is drained on failure so that the SMTP session can still reply.
+   * Streams the message to a temp file, writes the envelope, fdatasyncs both, renames both
+   * into the queue, waits for a directory fsync covering both renames, then resolves. On any
+   * failure nothing is left visible in the queue and it rejects with SpoolWriteError (the
+   * server answers 452 4.3.1). The message stream is drained on failure so that the SMTP
+   * session can still reply.
    */
   async accept(envelope: SpoolEnvelope, message: NodeJS.ReadableStream): Promise<{ id: string; size: number }> {
     const id = newSpoolId();
@@ -113,21 +132,27 @@ export class Spool {
     const finalEnvelope = this.envelopePath(id);
     let messageRenamed = false;
     try {
-      const size = await writeStreamDurably(tmpMessage, message);
-      const stored: StoredEnvelope = { version: 1, id, ...envelope, size };
-      const envelopeFile = await open(tmpEnvelope, 'wx', 0o600);
+      const messageFile = await open(tmpMessage, 'wx', 0o600);
+      let envelopeFile: FileHandle | undefined;
+      let size: number;
       try {
+        size = await writeStream(messageFile, message);
+        const stored: StoredEnvelope = { version: 1, id, ...envelope, size };
+        envelopeFile = await open(tmpEnvelope, 'wx', 0o600);
         await envelopeFile.writeFile(JSON.stringify(stored));
-        await envelopeFile.sync();
+        // Both files' bytes must be on disk before their names are. fdatasync (data and the
+        // size needed to read it back) is enough for a new file; the two run at once.
+        await Promise.all([messageFile.datasync(), envelopeFile.datasync()]);
       } finally {
-        await envelopeFile.close();
+        await messageFile.close();
+        await envelopeFile?.close();
       }
       await rename(tmpMessage, finalMessage);
       messageRenamed = true;
-      // The message must be durable in queue/ before the envelope that points at it is.
-      await fsyncDirectory(this.queueDir);
       await rename(tmpEnvelope, finalEnvelope);
-      await fsyncDirectory(this.queueDir);
+      // The commit point: once a sync begun after both renames completes, both names are
+      // durable, and only then may the server answer 250.
+      await this.#queueSync.covering();
       return { id, size };
     } catch (error) {
       if (typeof (message as NodeJS.ReadableStream & { resume?: () => void }).resume === 'function') message.resume();
@@ -198,7 +223,7 @@ export class Spool {
       if (isErrno(error, 'ENOENT')) return false;
       throw error;
     }
-    await fsyncDirectory(this.queueDir);
+    await this.#queueSync.covering();
     await rm(this.messagePath(id), { force: true });
     await rm(this.statePath(id), { force: true });
     return true;
@@ -243,32 +268,27 @@ function checkedId(id: string): string {
   return id;
 }
 
-async function writeStreamDurably(path: string, message: NodeJS.ReadableStream): Promise<number> {
-  const handle = await open(path, 'wx', 0o600);
+/** Writes the whole stream to `handle` in chunks of WRITE_CHUNK; returns the byte count. */
+async function writeStream(handle: FileHandle, message: NodeJS.ReadableStream): Promise<number> {
   let size = 0;
-  try {
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    for await (const chunk of message as AsyncIterable<Buffer | string>) {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      pending.push(buffer);
-      pendingBytes += buffer.length;
-      size += buffer.length;
-      if (pendingBytes >= WRITE_CHUNK) {
-        await writeAll(handle, Buffer.concat(pending, pendingBytes));
-        pending = [];
-        pendingBytes = 0;
-      }
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const chunk of message as AsyncIterable<Buffer | string>) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    pending.push(buffer);
+    pendingBytes += buffer.length;
+    size += buffer.length;
+    if (pendingBytes >= WRITE_CHUNK) {
+      await writeAll(handle, Buffer.concat(pending, pendingBytes));
+      pending = [];
+      pendingBytes = 0;
     }
-    if (pendingBytes > 0) await writeAll(handle, Buffer.concat(pending, pendingBytes));
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
+  if (pendingBytes > 0) await writeAll(handle, Buffer.concat(pending, pendingBytes));
   return size;
 }
 
-async function writeAll(handle: import('node:fs/promises').FileHandle, buffer: Buffer): Promise<void> {
+async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {
   let offset = 0;
   while (offset < buffer.length) {
     const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset);

@@ -32,7 +32,8 @@ export interface ParsedCidr {
 /** Parses an IPv4 or IPv6 address; undefined when it is not one. */
 export function parseAddress(text: string): ParsedAddress | undefined {
   const v4 = parseIpv4Bytes(text);
-  if (v4 !== undefined) return { family: 4, bytes: v4, text: v4.join('.') };
+  // Dotted decimal without leading zeros has one spelling: the text is its own normal form.
+  if (v4 !== undefined) return { family: 4, bytes: v4, text };
   const percent = text.indexOf('%');
   const zone = percent < 0 ? '' : text.slice(percent);
   if (zone !== '' && !/^%[0-9a-zA-Z.:-]+$/.test(zone)) return undefined;
@@ -110,44 +111,65 @@ function parseIpv4Bytes(text: string): number[] | undefined {
   return bytes.length === 4 ? bytes : undefined;
 }
 
-function parseGroups(text: string): number[] | undefined {
-  if (text === '') return [];
-  const groups: number[] = [];
-  const parts = text.split(':');
-  for (let p = 0; p < parts.length; p++) {
-    const part = parts[p]!;
-    if (p === parts.length - 1 && part.includes('.')) {
-      const v4 = parseIpv4Bytes(part);
-      if (v4 === undefined) return undefined;
-      groups.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+// Char-code loops rather than split() and regular expressions: a client address is parsed
+// on every decision. Appends the `:`-separated groups of text[from, to) to `out`; a dotted
+// IPv4 part is allowed only where `dottedTail` says, and only as the last part.
+function parseGroups(text: string, from: number, to: number, out: number[], dottedTail: boolean): boolean {
+  if (from === to) return true;
+  let value = 0;
+  let digits = 0;
+  let partStart = from;
+  for (let i = from; i <= to; i++) {
+    const code = i === to ? 58 /* ':' */ : text.charCodeAt(i);
+    if (code === 58) {
+      if (digits === 0) return false;
+      out.push(value);
+      value = 0;
+      digits = 0;
+      partStart = i + 1;
       continue;
     }
-    if (part.length === 0 || part.length > 4 || !/^[0-9a-fA-F]+$/.test(part)) return undefined;
-    groups.push(parseInt(part, 16));
+    if (code === 46 /* '.' */) {
+      if (!dottedTail) return false;
+      const v4 = parseIpv4Bytes(text.slice(partStart, to));
+      if (v4 === undefined) return false;
+      out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+      return true;
+    }
+    const digit = hexDigit(code);
+    if (digit < 0 || digits === 4) return false;
+    value = value * 16 + digit;
+    digits++;
   }
-  return groups;
+  return true;
+}
+
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  const lower = code | 0x20;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
 }
 
 function parseIpv6Bytes(text: string): number[] | undefined {
-  if (!text.includes(':')) return undefined;
   const gap = text.indexOf('::');
-  let groups: number[];
+  const groups: number[] = [];
   if (gap < 0) {
-    const all = parseGroups(text);
-    if (all === undefined || all.length !== 8) return undefined;
-    groups = all;
+    if (text.indexOf(':') < 0 || !parseGroups(text, 0, text.length, groups, true) || groups.length !== 8) return undefined;
   } else {
     if (text.indexOf('::', gap + 1) >= 0) return undefined;
-    const head = parseGroups(text.slice(0, gap));
-    const tail = parseGroups(text.slice(gap + 2));
     // A dotted IPv4 part may only end the address.
-    if (head === undefined || tail === undefined || text.slice(0, gap).includes('.')) return undefined;
-    const missing = 8 - head.length - tail.length;
+    if (!parseGroups(text, 0, gap, groups, false)) return undefined;
+    const head = groups.length;
+    if (!parseGroups(text, gap + 2, text.length, groups, true)) return undefined;
+    const missing = 8 - groups.length;
     if (missing < 1) return undefined;
-    groups = [...head, ...new Array<number>(missing).fill(0), ...tail];
+    groups.splice(head, 0, ...new Array<number>(missing).fill(0));
   }
-  const bytes: number[] = [];
-  for (const group of groups) bytes.push(group >> 8, group & 0xff);
+  const bytes: number[] = new Array<number>(16);
+  for (let i = 0; i < 8; i++) {
+    bytes[2 * i] = groups[i]! >> 8;
+    bytes[2 * i + 1] = groups[i]! & 0xff;
+  }
   return bytes;
 }
 
@@ -158,24 +180,30 @@ function isIpv4Mapped(bytes: readonly number[]): boolean {
 
 /** RFC 5952: lower-case, no leading zeros, the longest run (≥ 2) of zero groups as `::`. */
 function formatIpv6(bytes: readonly number[]): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
   let bestStart = -1;
   let bestLength = 1;
   for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
+    if (bytes[2 * i] !== 0 || bytes[2 * i + 1] !== 0) {
       i++;
       continue;
     }
     let end = i;
-    while (end < 8 && groups[end] === 0) end++;
+    while (end < 8 && bytes[2 * end] === 0 && bytes[2 * end + 1] === 0) end++;
     if (end - i > bestLength) {
       bestStart = i;
       bestLength = end - i;
     }
     i = end;
   }
-  const hex = (from: number, to: number) => groups.slice(from, to).map((g) => g.toString(16)).join(':');
-  if (bestStart < 0) return hex(0, 8);
-  return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
+  let text = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      text += '::';
+      i += bestLength - 1;
+      continue;
+    }
+    if (text !== '' && !text.endsWith(':')) text += ':';
+    text += ((bytes[2 * i]! << 8) | bytes[2 * i + 1]!).toString(16);
+  }
+  return text;
 }

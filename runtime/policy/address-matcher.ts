@@ -33,7 +33,7 @@ export class AddressMatcher {
 
   /** The most specific CIDR entry containing the address. */
   matchAddress(address: ParsedAddress): CidrItem | undefined {
-    return this.#cidrs.lookup(address.family, address.bytes)?.value;
+    return this.#cidrs.lookupValue(address.family, address.bytes);
   }
 
   /**

@@ -2,6 +2,7 @@
 // that each decision is a few lookups whatever the size of the lists.
 import type { AuthMechanismConfig, DomainItem, RuntimeConfig, ServerConfig } from '../config/types.js';
 import { AddressMatcher, normalizeDomainName } from './address-matcher.js';
+import { prepareConnect, type PreparedConnect } from './connect.js';
 
 export interface CompiledServer {
   config: ServerConfig;
@@ -13,6 +14,8 @@ export interface CompiledServer {
   localDomains: ReadonlyMap<string, DomainItem>;
   /** Configured SASL mechanisms by upper-case name. */
   mechanisms: ReadonlyMap<string, AuthMechanismConfig>;
+  /** What every connection decision of this server shares (trace header, greeting). */
+  connect: PreparedConnect;
 }
 
 export interface CompiledPolicy {
@@ -44,5 +47,6 @@ export function compileServer(config: ServerConfig): CompiledServer {
     relay: new AddressMatcher(config.relay.entries),
     localDomains,
     mechanisms,
+    connect: prepareConnect(config),
   };
 }

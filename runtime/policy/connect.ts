@@ -5,64 +5,81 @@ import { parseAddress, type ParsedAddress } from '../net/ip.js';
 import type { CompiledServer } from './compile.js';
 import { replies } from './replies.js';
 import { checkReverseName, describeEntry } from './reverse-dns.js';
-import type { Decision, SessionFacts, TraceStep } from './types.js';
+import type { ServerConfig } from '../config/types.js';
+import type { Decision, SessionFacts, SmtpReply, TraceStep } from './types.js';
 
-export function decideConnect(server: CompiledServer, facts: SessionFacts): Decision {
-  const control = server.config.connections;
+/** The parts of a connection decision that depend on the server only, computed by compilePolicy. */
+export interface PreparedConnect {
+  allowList: boolean;
+  /** `connection allow-list` or `connection deny-list`, as traces name the list. */
+  listName: string;
+  /** The first trace step of every connection decision. */
+  header: TraceStep;
+  /** The step when no entry matches and the list has no domain entries. */
+  noEntryMatches: TraceStep;
+  greeting: SmtpReply;
+}
+
+export function prepareConnect(config: ServerConfig): PreparedConnect {
+  const control = config.connections;
   const allowList = control.mode === 'allow-list';
-  const listName = `connection ${control.mode}`;
-  const trace: TraceStep[] = [
-    {
+  return Object.freeze({
+    allowList,
+    listName: `connection ${control.mode}`,
+    header: Object.freeze({
       step: 'connection control',
       result: allowList
         ? `allow-list: only clients matching an entry may connect (${control.entries.length} entries)`
         : `deny-list: every client except those matching an entry may connect (${control.entries.length} entries)`,
       source: control.source,
-    },
-  ];
-  const accept = (): Decision => ({
-    decision: 'accept',
-    stage: 'connect',
-    reply: replies.greeting(server.config.hostname),
-    trace,
+    }),
+    noEntryMatches: Object.freeze({
+      step: `client in connection ${control.mode}`,
+      result: allowList ? 'no entry matches: refused' : 'no entry matches: admitted',
+      source: control.source,
+    }),
+    greeting: Object.freeze(replies.greeting(config.hostname)),
   });
-  const refuse = (): Decision => ({ decision: 'refuse', stage: 'connect', reply: replies.accessDenied, trace });
+}
+
+export function decideConnect(server: CompiledServer, facts: SessionFacts): Decision {
+  const prepared = server.connect;
+  const allowList = prepared.allowList;
+  // The header step is the same for every client of this server: built once, shared (frozen).
+  const trace: TraceStep[] = [prepared.header];
 
   const address = parseAddress(facts.clientAddress);
   if (address === undefined) {
     trace.push({ step: 'client address', result: `${JSON.stringify(facts.clientAddress)} is not an IP address`, source: null });
-    return refuse();
+    return connectAnswer(server, false, trace);
   }
 
   const hit = server.connections.matchAddress(address);
   if (hit !== undefined) {
     trace.push({
-      step: `client address ${address.text} in ${listName}`,
+      step: `client address ${address.text} in ${prepared.listName}`,
       result: `matched ${describeEntry(hit, hit.cidr)}`,
       source: hit.source,
     });
-    return allowList ? accept() : refuse();
+    return connectAnswer(server, allowList, trace);
   }
-  trace.push({ step: `client address ${address.text} in ${listName}`, result: 'no address entry matches', source: null });
+  trace.push({ step: `client address ${address.text} in ${prepared.listName}`, result: 'no address entry matches', source: null });
 
   if (server.connections.domainCount === 0) {
-    trace.push({
-      step: `client in ${listName}`,
-      result: allowList ? 'no entry matches: refused' : 'no entry matches: admitted',
-      source: control.source,
-    });
-    return allowList ? refuse() : accept();
+    trace.push(prepared.noEntryMatches);
+    return connectAnswer(server, !allowList, trace);
   }
 
+  const control = server.config.connections;
   const name = checkReverseName(server.connections, facts);
-  const step = `client PTR name in ${listName} domain entries`;
+  const step = `client PTR name in ${prepared.listName} domain entries`;
   switch (name.kind) {
     case 'matched':
       trace.push({ step, result: `${name.name} matched ${describeEntry(name.item, name.item.domain)}`, source: name.item.source });
-      return allowList ? accept() : refuse();
+      return connectAnswer(server, allowList, trace);
     case 'not-matched':
       trace.push({ step, result: `${name.result}: ${allowList ? 'refused' : 'admitted'}`, source: control.source });
-      return allowList ? refuse() : accept();
+      return connectAnswer(server, !allowList, trace);
     case 'unknown':
       trace.push({ step, result: `${name.result}: failing closed`, source: control.source });
       return {
@@ -73,6 +90,13 @@ export function decideConnect(server: CompiledServer, facts: SessionFacts): Deci
         ...(name.notLookedUp ? { needsReverseDns: true } : {}),
       };
   }
+}
+
+// A plain function, not a closure per call: decisions run for every connection.
+function connectAnswer(server: CompiledServer, admitted: boolean, trace: TraceStep[]): Decision {
+  return admitted
+    ? { decision: 'accept', stage: 'connect', reply: server.connect.greeting, trace }
+    : { decision: 'refuse', stage: 'connect', reply: replies.accessDenied, trace };
 }
 
 /**

@@ -64,7 +64,9 @@ export function sameAddress(a: string, b: string): boolean {
 function splitAddress(address: string): [string, string] {
   const at = address.lastIndexOf('@');
   if (at < 0) return [address, ''];
-  return [address.slice(0, at), address.slice(at + 1).toLowerCase().replace(/\.+$/, '')];
+  const domain = address.slice(at + 1).toLowerCase();
+  // Runs for every recipient: only a name that ends in a dot needs the regular expression.
+  return [address.slice(0, at), domain.endsWith('.') ? domain.replace(/\.+$/, '') : domain];
 }
 
 /** The recipient's domain: after the last `@`, lower-case, no trailing dot; '' when none. */

@@ -98,3 +98,87 @@ test('IPv4-mapped IPv6 clients are looked up as IPv4', () => {
   // The same bits as an IPv6 network are a different family.
   assert.equal(matcher.matchAddress(parseAddress('cb00:7100::')!), undefined);
 });
+
+// Big lists take another path: the chain of bits every entry shares, then a 16-bit table
+// (only built past a few thousand trie nodes). Thousands of networks clustered under one
+// prefix per family, with nested ones above and below the table's depth, against a
+// per-prefix map of the networks (the linear scan is too slow at this size).
+test('big lists (shared prefix, lookup table) agree with a per-prefix search', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        seed: fc.integer(),
+        v4Base: fc.constantFrom<[bigint, number]>([0n, 0], [10n << 24n, 8], [(172n << 24n) | (16n << 16n), 12]),
+        v6Base: fc.constantFrom<[bigint, number]>([0n, 0], [0x20010db8n << 96n, 32], [0x2a00n << 112n, 16]),
+        withRoot: fc.boolean(),
+      }),
+      ({ seed, v4Base, v6Base, withRoot }) => {
+        const next = mulberry32(seed);
+        const randomBits = (bits: number): bigint => {
+          let value = 0n;
+          for (let i = 0; i < bits; i += 16) value = (value << 16n) | BigInt(Math.floor(next() * 65536));
+          return value & ((1n << BigInt(bits)) - 1n);
+        };
+        const nets: Net[] = [];
+        for (let i = 0; i < 6000; i++) {
+          const family: 4 | 6 = next() < 0.5 ? 4 : 6;
+          const [base, baseBits] = family === 4 ? v4Base : v6Base;
+          const bits = width(family);
+          const prefix = baseBits + Math.floor(next() * (Math.min(bits, baseBits + 40) - baseBits + 1));
+          const value = base | randomBits(bits - baseBits);
+          const net: Net = { family, value: 0n, prefix };
+          nets.push({ ...net, value: value & ~hostMask(net) });
+        }
+        if (withRoot) nets.push({ family: 4, value: 0n, prefix: 0 }, { family: 6, value: 0n, prefix: 0 });
+        const items: CidrItem[] = nets.map((net, index) => ({
+          kind: 'cidr',
+          cidr: `${toText(net.family, net.value)}/${net.prefix}`,
+          source: `p.smtppolicy:${index + 1}:1`,
+        }));
+        const matcher = new AddressMatcher(items);
+        const byNetwork = new Map<string, CidrItem>();
+        nets.forEach((net, index) => {
+          const key = `${net.family}/${net.prefix}/${net.value}`;
+          if (!byNetwork.has(key)) byNetwork.set(key, items[index]!);
+        });
+        const expected = (family: 4 | 6, value: bigint): CidrItem | undefined => {
+          for (let prefix = width(family); prefix >= 0; prefix--) {
+            const network = value & ~hostMask({ family, value, prefix });
+            const item = byNetwork.get(`${family}/${prefix}/${network}`);
+            if (item !== undefined) return item;
+          }
+          return undefined;
+        };
+        const probes: { family: 4 | 6; value: bigint }[] = [];
+        for (const net of nets.slice(0, 400)) {
+          const max = (1n << BigInt(width(net.family))) - 1n;
+          for (const value of [net.value, net.value | hostMask(net), net.value - 1n, (net.value | hostMask(net)) + 1n]) {
+            if (value >= 0n && value <= max) probes.push({ family: net.family, value });
+          }
+        }
+        for (let i = 0; i < 400; i++) {
+          const family: 4 | 6 = i % 2 === 0 ? 4 : 6;
+          const [base, baseBits] = family === 4 ? v4Base : v6Base;
+          // Half inside the shared prefix, half anywhere (mostly off it).
+          probes.push({ family, value: i % 4 < 2 ? base | randomBits(width(family) - baseBits) : randomBits(width(family)) });
+        }
+        for (const probe of probes) {
+          const text = toText(probe.family, probe.value);
+          assert.equal(matcher.matchAddress(parseAddress(text)!), expected(probe.family, probe.value), `lookup of ${text}`);
+        }
+      },
+    ),
+    { numRuns: 12 },
+  );
+});
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
