@@ -1,20 +1,71 @@
 // The password file format (written by `smtppolicy passwd`, read by the server):
 //
 //   # comments and blank lines are ignored
-//   <user>:scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>
+//   <user>:<secret>[:<secret>…]
+//
+//   <secret> is one of, each at most once per user, in any order:
+//     scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>        PLAIN, LOGIN   (password-hash.ts)
+//     cram-md5$<inner state hex>$<outer state hex>     CRAM-MD5       (cram-md5.ts)
+//     token$sha256$<SHA-256 of the token, b64>         XOAUTH2        (bearer-token.ts)
 //
 // One user per line; the user name (usually an address) runs to the first ':' and may not
-// contain ':' or whitespace. Duplicate users are an error (which one would win?).
-// CRAM-MD5 is not served from this file: it needs a password-equivalent secret on the
-// server (HMAC-MD5 keyed with the password), which would turn a stolen file into stolen
-// passwords; a store answering CRAM-MD5 would have to keep such secrets in a separate file.
+// contain ':' or whitespace. A user needs at least one secret and may log in only with the
+// mechanisms whose secret the line has (a line with only a token is a user who may only
+// use XOAUTH2). Duplicate users are an error (which one would win?). Files with only
+// `<user>:scrypt$…` lines, the original format, stay valid.
+//
+// The trade-off: the scrypt hash and the token digest are one-way, so a stolen file yields
+// neither passwords nor tokens. The CRAM-MD5 secret cannot be one-way: CRAM-MD5 needs the
+// server to compute HMAC-MD5 keyed with the password, so whoever holds the secret can log
+// in with CRAM-MD5 as that user. It is stored as HMAC-MD5's intermediate states, not as the
+// password, so the thief still does not learn the password for PLAIN/LOGIN or elsewhere.
+// Add it only for users who need CRAM-MD5 (`smtppolicy passwd --cram-md5`), and keep the
+// file readable by the server alone (passwd writes it with mode 0600).
 import { parseHash, type ParsedHash } from './password-hash.js';
+import { parseCramMd5Secret, type CramMd5Secret } from './cram-md5.js';
+import { parseTokenSecret } from './bearer-token.js';
 
-export interface PasswordEntry { user: string; hash: ParsedHash; line: number }
+/** The kinds of secret a line can hold, named by their tag in the file. */
+export type SecretScheme = 'scrypt' | 'cram-md5' | 'token';
+
+/** Canonical order of the fields when a line is written. */
+export const SECRET_SCHEMES: readonly SecretScheme[] = ['scrypt', 'cram-md5', 'token'];
+
+export interface PasswordEntry {
+  user: string;
+  line: number;
+  /** For PLAIN and LOGIN. */
+  scrypt: ParsedHash | null;
+  /** For CRAM-MD5. */
+  cramMd5: CramMd5Secret | null;
+  /** SHA-256 of the XOAUTH2 bearer token. */
+  token: Buffer | null;
+}
 
 export class PasswordFileError extends Error {}
 
 const USER = /^[^\s:]+$/;
+
+function isScheme(tag: string): tag is SecretScheme {
+  return (SECRET_SCHEMES as readonly string[]).includes(tag);
+}
+
+function parseField(scheme: SecretScheme, field: string): Partial<PasswordEntry> | string {
+  switch (scheme) {
+    case 'scrypt': {
+      const hash = parseHash(field);
+      return typeof hash === 'string' ? hash : { scrypt: hash };
+    }
+    case 'cram-md5': {
+      const secret = parseCramMd5Secret(field);
+      return typeof secret === 'string' ? secret : { cramMd5: secret };
+    }
+    case 'token': {
+      const digest = parseTokenSecret(field);
+      return typeof digest === 'string' ? digest : { token: digest };
+    }
+  }
+}
 
 export function parsePasswordFile(text: string, file: string): Map<string, PasswordEntry> {
   const entries = new Map<string, PasswordEntry>();
@@ -22,24 +73,45 @@ export function parsePasswordFile(text: string, file: string): Map<string, Passw
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
     const lineNumber = index + 1;
+    // columns count from the start of the raw line, indentation included
+    const indent = raw.length - raw.trimStart().length;
+    const at = (offset: number) => `${file}:${lineNumber}:${indent + offset + 1}`;
     if (line === '' || line.startsWith('#')) return;
     const colon = line.indexOf(':');
     const user = colon > 0 ? line.slice(0, colon) : '';
     if (!USER.test(user)) {
-      problems.push(`${file}:${lineNumber}:1: expected '<user>:<hash>', found '${line.slice(0, 40)}'`);
+      problems.push(`${at(0)}: expected '<user>:<secret>', found '${line.slice(0, 40)}'`);
       return;
     }
-    const hash = parseHash(line.slice(colon + 1));
-    if (typeof hash === 'string') {
-      problems.push(`${file}:${lineNumber}:${colon + 2}: invalid hash for '${user}': ${hash}`);
-      return;
+    const entry: PasswordEntry = { user, line: lineNumber, scrypt: null, cramMd5: null, token: null };
+    const seen = new Set<SecretScheme>();
+    let offset = colon + 1;
+    let valid = true;
+    for (const field of line.slice(colon + 1).split(':')) {
+      const tag = field.split('$', 1)[0]!;
+      let problem: string | undefined;
+      if (field === '') problem = `expected a secret (scrypt$…, cram-md5$… or token$sha256$…) for '${user}'`;
+      else if (!isScheme(tag)) problem = `unknown secret '${tag.slice(0, 20)}' for '${user}': expected scrypt$…, cram-md5$… or token$sha256$…`;
+      else if (seen.has(tag)) problem = `'${user}' has a second ${tag} secret (each kind at most once)`;
+      else {
+        const parsed = parseField(tag, field);
+        if (typeof parsed === 'string') problem = `invalid ${tag === 'scrypt' ? 'hash' : `${tag} secret`} for '${user}': ${parsed}`;
+        else Object.assign(entry, parsed);
+        seen.add(tag);
+      }
+      if (problem !== undefined) {
+        problems.push(`${at(offset)}: ${problem}`);
+        valid = false;
+      }
+      offset += field.length + 1;
     }
+    if (!valid) return;
     const key = normalizeUser(user);
     if (entries.has(key)) {
-      problems.push(`${file}:${lineNumber}:1: user '${user}' is already defined on line ${entries.get(key)!.line}`);
+      problems.push(`${at(0)}: user '${user}' is already defined on line ${entries.get(key)!.line}`);
       return;
     }
-    entries.set(key, { user, hash, line: lineNumber });
+    entries.set(key, entry);
   });
   if (problems.length > 0) throw new PasswordFileError(problems.join('\n'));
   return entries;
@@ -50,16 +122,52 @@ export function normalizeUser(user: string): string {
   return user.toLowerCase();
 }
 
-/** Replaces or appends the line for `user`, keeping every other line (and comment) as it was. */
-export function upsertPasswordLine(text: string, user: string, hash: string): string {
+/** New field text per scheme; `null` removes that secret, a missing key keeps it. */
+export type SecretChanges = Partial<Record<SecretScheme, string | null>>;
+
+function isLineOf(line: string, key: string): boolean {
+  const colon = line.indexOf(':');
+  return colon > 0 && !line.trimStart().startsWith('#') && normalizeUser(line.slice(0, colon).trim()) === key;
+}
+
+function fieldsOf(line: string): Map<SecretScheme, string> {
+  const fields = new Map<SecretScheme, string>();
+  for (const field of line.trim().slice(line.trim().indexOf(':') + 1).split(':')) {
+    const tag = field.split('$', 1)[0]!;
+    if (isScheme(tag)) fields.set(tag, field);
+  }
+  return fields;
+}
+
+/**
+ * Applies `changes` to the line of `user` (appending one when there is none), keeping the
+ * user's other secrets and every other line (and comment) as it was. A line left with no
+ * secret is removed. Expects a file parsePasswordFile accepts.
+ */
+export function updatePasswordLine(text: string, user: string, changes: SecretChanges): string {
   const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
   const key = normalizeUser(user);
-  const index = lines.findIndex((line) => {
-    const colon = line.indexOf(':');
-    return colon > 0 && !line.trimStart().startsWith('#') && normalizeUser(line.slice(0, colon).trim()) === key;
-  });
-  const entry = `${user}:${hash}`;
-  if (index >= 0) lines[index] = entry;
-  else lines.push(entry);
-  return `${lines.join('\n')}\n`;
+  const index = lines.findIndex((line) => isLineOf(line, key));
+  const fields = index >= 0 ? fieldsOf(lines[index]!) : new Map<SecretScheme, string>();
+  for (const scheme of SECRET_SCHEMES) {
+    const change = changes[scheme];
+    if (change === null) fields.delete(scheme);
+    else if (change !== undefined) fields.set(scheme, change);
+  }
+  const ordered = SECRET_SCHEMES.flatMap((scheme) => (fields.has(scheme) ? [fields.get(scheme)!] : []));
+  const entry = ordered.length === 0 ? null : `${user}:${ordered.join(':')}`;
+  if (index >= 0 && entry === null) lines.splice(index, 1);
+  else if (index >= 0) lines[index] = entry!;
+  else if (entry !== null) lines.push(entry);
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+/** Sets the scrypt hash of `user` (adding the user if needed), keeping their other secrets. */
+export function upsertPasswordLine(text: string, user: string, hash: string): string {
+  return updatePasswordLine(text, user, { scrypt: hash });
+}
+
+/** Removes the line of `user`; the text is unchanged when there is none. */
+export function removePasswordLine(text: string, user: string): string {
+  return updatePasswordLine(text, user, { scrypt: null, 'cram-md5': null, token: null });
 }
