@@ -1,23 +1,37 @@
 // `smtppolicy serve <entry.smtppolicy | config.json>`: runs the SMTP server until SIGTERM
-// or SIGINT (drain, then exit); SIGHUP reloads the config and the password files.
+// or SIGINT (drain, then exit; a second one stops at once); SIGHUP reloads the config and
+// the password files (queued while the server is still starting).
 import type { LevelWithSilent } from 'pino';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { parseCommandArgs } from './args.js';
 import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
 import { formatPretty } from '../compiler/report/pretty.js';
 import { createLogger, LOG_LEVELS } from '../runtime/observe/logger.js';
-import { startServer, StartupError } from '../runtime/smtp/start-server.js';
+import { startServer, StartupError, type ServerHandle } from '../runtime/smtp/start-server.js';
 import { ensureDevCertificates } from '../runtime/smtp/dev-certificate.js';
 
 export const HELP = `Usage: smtppolicy serve <entry.smtppolicy | config.json> [--log-level info] [--drain-timeout 30s] [--dev-certificate]
 
-Runs the SMTP server the policy describes. SIGHUP reloads the policy (a bad one is refused
-and the running one kept); SIGTERM/SIGINT stop accepting, let sessions finish within the
-drain timeout, then exit.
+Runs the SMTP server the policy describes.
+Signals:
+  SIGHUP           reload the policy and password files (a bad policy is refused and the
+                   running one kept); received while the server is still starting, the
+                   reload is queued and runs once it has started
+  SIGTERM, SIGINT  stop accepting, let sessions finish within the drain timeout, close the
+                   rest with 421 4.3.2, then exit 0; received while starting, the drain
+                   begins once the server has started
+  a second SIGTERM or SIGINT
+                   stop at once: the remaining sessions get 421 4.3.2 and the process exits 1
+                   without waiting for the drain timeout (or for deliveries in progress:
+                   they stay queued and are retried on the next start)
+Options:
   --log-level        fatal | error | warn | info | debug | trace | silent (default info)
   --drain-timeout    seconds to wait for sessions on shutdown (default 30)
   --dev-certificate  create self-signed certificates at the configured paths when missing
 `;
+
+/** After a second stop signal, how long the shutdown may take before the process exits regardless. */
+const FORCED_EXIT_GRACE_MS = 2000;
 
 export const run: Command = async (argv, io) => {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -50,42 +64,85 @@ export const run: Command = async (argv, io) => {
     }
   };
 
-  let handle;
+  // The handlers go in before anything slow (policy, certificates, password files, ports):
+  // until they are, Node's default action for SIGHUP, SIGTERM and SIGINT ends the process,
+  // so an operator's reload during a slow start would kill the server.
+  let phase: 'starting' | 'running' | 'stopping' = 'starting';
+  let server: ServerHandle | undefined;
+  let reloadQueued = false;
+  let stopSignal: string | undefined;
+  let forced = false;
+  let finish: (code: number) => void = () => {};
+  const finished = new Promise<number>((resolvePromise) => (finish = resolvePromise));
+
+  const reload = (running: ServerHandle) => {
+    void load()
+      .then(({ config, baseDir }) => running.reload(config, baseDir))
+      .catch((error: Error) => logger.error({ event: 'reload-refused', error: error.message }, 'reload refused, keeping the running configuration'));
+  };
+  const beginDrain = (running: ServerHandle, signal: string) => {
+    phase = 'stopping';
+    logger.info({ event: 'signal', signal }, 'shutting down');
+    void running.drain(drainSeconds * 1000).then(() => finish(forced ? EXIT_FINDINGS : EXIT_OK));
+  };
+  const onHup = () => {
+    if (phase === 'starting') {
+      if (!reloadQueued) logger.info({ event: 'signal', signal: 'SIGHUP', queued: true }, 'reload queued until the server has started');
+      reloadQueued = true;
+    } else if (phase === 'stopping') {
+      logger.info({ event: 'signal', signal: 'SIGHUP', ignored: true }, 'reload ignored: the server is shutting down');
+    } else {
+      reload(server!);
+    }
+  };
+  const onStop = (signal: string) => {
+    if (stopSignal === undefined) {
+      stopSignal = signal;
+      if (phase === 'running') beginDrain(server!, signal);
+      else logger.info({ event: 'signal', signal, queued: true }, 'stopping once the server has started');
+      return;
+    }
+    if (forced) return;
+    // the operator will not wait for the drain: close what is left now, and exit even if
+    // a delivery in progress holds the event loop (the spool keeps its message queued)
+    forced = true;
+    logger.warn({ event: 'signal', signal, forced: true }, 'second stop signal: stopping now');
+    if (phase !== 'stopping') process.exit(EXIT_FINDINGS);
+    setTimeout(() => {
+      logger.warn({ event: 'forced-exit', graceMs: FORCED_EXIT_GRACE_MS }, 'shutdown still running after the second stop signal: exiting');
+      process.exit(EXIT_FINDINGS);
+    }, FORCED_EXIT_GRACE_MS).unref();
+    void server!.drain(0);
+  };
+  const onTerm = () => onStop('SIGTERM');
+  const onInt = () => onStop('SIGINT');
+  const removeHandlers = () => {
+    process.off('SIGHUP', onHup);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+  };
+  process.on('SIGHUP', onHup);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+  logger.info({ event: 'starting', file: path, pid: process.pid }, 'starting');
+
   try {
     const { config, baseDir } = await load();
     if (values['dev-certificate']) {
       for (const created of await ensureDevCertificates(config, baseDir)) logger.warn({ event: 'dev-certificate', file: created }, 'created a self-signed development certificate');
     }
-    handle = await startServer(config, { baseDir, logger });
+    server = await startServer(config, { baseDir, logger });
   } catch (error) {
+    removeHandlers();
     if (error instanceof UsageError) throw error;
     io.stderr.write(`smtppolicy serve: ${(error as Error).message}\n`);
     return error instanceof StartupError ? EXIT_FINDINGS : EXIT_USAGE;
   }
-  const server = handle;
 
-  return new Promise<number>((resolvePromise) => {
-    let stopping = false;
-    const onHup = () => {
-      void load()
-        .then(({ config, baseDir }) => server.reload(config, baseDir))
-        .catch((error: Error) => logger.error({ event: 'reload-refused', error: error.message }, 'reload refused, keeping the running configuration'));
-    };
-    const onStop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ event: 'signal', signal }, 'shutting down');
-      void server.drain(drainSeconds * 1000).then(() => {
-        process.off('SIGHUP', onHup);
-        process.off('SIGTERM', onTerm);
-        process.off('SIGINT', onInt);
-        resolvePromise(EXIT_OK);
-      });
-    };
-    const onTerm = () => onStop('SIGTERM');
-    const onInt = () => onStop('SIGINT');
-    process.on('SIGHUP', onHup);
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
-  });
+  phase = 'running';
+  if (stopSignal !== undefined) beginDrain(server, stopSignal);
+  else if (reloadQueued) reload(server);
+  const code = await finished;
+  removeHandlers();
+  return code;
 };

@@ -9,6 +9,7 @@
 // folder so that `smtppolicy queue retry` works while the server runs.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { RuntimeConfig, ServerConfig } from '../config/types.js';
 import type { AttemptError, DeliveryState, RecipientState } from './delivery-state.js';
@@ -27,6 +28,18 @@ export interface DeliveryLogger {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }
+
+/** What the worker reports for monitoring; `serve` feeds it to its Prometheus metrics. */
+export interface DeliveryMetrics {
+  outcome(route: Route, outcome: 'delivered' | 'deferred' | 'failed' | 'held'): void;
+  /** One Maildir write (local) or one smart-host transaction (relay), however many recipients it carried. */
+  attempt(route: Route, seconds: number): void;
+  dsnQueued(): void;
+}
+
+type Route = RecipientState['route'];
+
+const NO_METRICS: DeliveryMetrics = { outcome() {}, attempt() {}, dsnQueued() {} };
 
 export interface DeliveryWorkerOptions {
   spool: Spool;
@@ -48,6 +61,7 @@ export interface DeliveryWorkerOptions {
   smarthostTimeoutMs?: number;
   smarthostTls?: SmarthostTls;
   random?: () => number;
+  metrics?: DeliveryMetrics;
 }
 
 export interface DeliveryWorker {
@@ -88,6 +102,7 @@ class Worker {
   private readonly concurrency: number;
   private readonly env: NodeJS.ProcessEnv;
   private readonly random: () => number;
+  private readonly metrics: DeliveryMetrics;
   private readonly smarthosts: SmarthostPool;
   /** Next time each queued message has something due; null = only held recipients. */
   private readonly due = new Map<string, number | null>();
@@ -115,6 +130,7 @@ class Worker {
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.env = options.env ?? process.env;
     this.random = options.random ?? Math.random;
+    this.metrics = options.metrics ?? NO_METRICS;
     this.smarthosts = new SmarthostPool({ tls: options.smarthostTls, timeoutMs: options.smarthostTimeoutMs });
   }
 
@@ -131,7 +147,7 @@ class Worker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.scanning = this.scan()
-      .catch((error: unknown) => this.logger.error({ err: error, spool: this.spool.dir }, 'delivery: scanning the spool failed'))
+      .catch((error: unknown) => this.logger.error({ event: 'spool-scan-failed', err: error, spool: this.spool.dir }, 'delivery: scanning the spool failed'))
       .finally(() => {
         this.scanning = null;
         if (this.stopped) return;
@@ -192,7 +208,7 @@ class Worker {
       const run = this.process(id, force)
         .catch((error: unknown) => {
           // Unexpected (e.g. the spool became unreadable): try again later, never drop the message.
-          this.logger.error({ err: error, queueId: id }, 'delivery: processing failed; will retry');
+          this.logger.error({ event: 'delivery-error', err: error, queueId: id }, 'delivery: processing failed; will retry');
           this.due.set(id, this.now() + this.retry.initialMs);
         })
         .finally(() => {
@@ -247,7 +263,7 @@ class Worker {
     if (state.recipients.every((r) => r.status !== 'pending' && (r.status === 'delivered' || r.dsnId !== null || envelope.mailFrom === ''))) {
       await this.spool.remove(id);
       this.due.delete(id);
-      this.logger.info({ queueId: id }, 'delivery: message done, removed from the spool');
+      this.logger.info({ event: 'message-done', queueId: id }, 'delivery: message done, removed from the spool');
       return;
     }
     this.due.set(id, nextDue(state, envelope, this.now(), this.retry.initialMs));
@@ -267,12 +283,14 @@ class Worker {
         outcomes.set(recipient, permanent('5.1.3', `bad destination mailbox address: ${mailbox.reason}`));
         continue;
       }
+      const started = performance.now();
       try {
         const path = await deliverToMaildir({ mailbox: mailbox.path, recipient: recipient.address, mailFrom: envelope.mailFrom, messagePath, now: this.now() });
         outcomes.set(recipient, { kind: 'delivered', detail: `maildir ${path}` });
       } catch (error) {
         outcomes.set(recipient, temporary('4.3.0', `local delivery to ${mailbox.path} failed: ${(error as Error).message}`));
       }
+      this.metrics.attempt('local', (performance.now() - started) / 1000);
     }
     const relayed = recipients.filter((r) => r.route === 'relay');
     if (relayed.length === 0) return outcomes;
@@ -287,11 +305,12 @@ class Worker {
     }
     const password = await readSmarthostPassword(target, this.baseDir, this.env);
     if (!password.ok) {
-      this.logger.error({ queueId: envelope.id, smarthost: `${target.host}:${target.port}`, source: target.source }, `delivery: ${password.reason}`);
+      this.logger.error({ event: 'smarthost-password-missing', queueId: envelope.id, smarthost: `${target.host}:${target.port}`, source: target.source }, `delivery: ${password.reason}`);
       for (const r of relayed) outcomes.set(r, temporary('4.7.0', password.reason));
       return outcomes;
     }
     const message = await readFile(messagePath);
+    const started = performance.now();
     const results = await this.smarthosts.send(
       target,
       password.value,
@@ -299,6 +318,7 @@ class Worker {
       message,
       server.hostname,
     );
+    this.metrics.attempt('relay', (performance.now() - started) / 1000);
     for (const r of relayed) {
       outcomes.set(r, results.get(r.address) ?? temporary('4.4.0', 'the smart host gave no result for this recipient'));
     }
@@ -310,7 +330,8 @@ class Worker {
     if (outcome.kind === 'held') {
       recipient.nextAttemptAt = null;
       recipient.heldReason = outcome.reason;
-      this.logger.info({ ...log, reason: outcome.reason }, 'delivery: held');
+      this.metrics.outcome(recipient.route, 'held');
+      this.logger.info({ event: 'delivery-held', ...log, reason: outcome.reason }, 'delivery: held');
       return;
     }
     recipient.heldReason = null;
@@ -321,7 +342,8 @@ class Worker {
       recipient.completedAt = attemptedAt;
       recipient.nextAttemptAt = null;
       recipient.lastError = null;
-      this.logger.info({ ...log, detail: outcome.detail }, 'delivery: delivered');
+      this.metrics.outcome(recipient.route, 'delivered');
+      this.logger.info({ event: 'delivered', ...log, detail: outcome.detail }, 'delivery: delivered');
       return;
     }
     recipient.lastError = outcome.error;
@@ -333,12 +355,14 @@ class Worker {
       if (outcome.kind === 'temporary') {
         recipient.lastError = { ...outcome.error, status: '4.4.7', diagnostic: `delivery time expired; last error: ${outcome.error.diagnostic}` };
       }
-      this.logger.warn({ ...log, status: recipient.lastError.status, diagnostic: recipient.lastError.diagnostic }, 'delivery: failed permanently');
+      this.metrics.outcome(recipient.route, 'failed');
+      this.logger.warn({ event: 'delivery-failed', ...log, status: recipient.lastError.status, diagnostic: recipient.lastError.diagnostic }, 'delivery: failed permanently');
       return;
     }
     const delay = retryDelayMs(recipient.attempts, this.retry, this.random);
     recipient.nextAttemptAt = new Date(Date.parse(attemptedAt) + delay).toISOString();
-    this.logger.info({ ...log, status: outcome.error.status, diagnostic: outcome.error.diagnostic, retryInMs: delay }, 'delivery: deferred');
+    this.metrics.outcome(recipient.route, 'deferred');
+    this.logger.info({ event: 'delivery-deferred', ...log, status: outcome.error.status, diagnostic: outcome.error.diagnostic, retryInMs: delay }, 'delivery: deferred');
   }
 
   /** Queues one DSN for the failed recipients that have none yet; never for a null sender. */
@@ -373,7 +397,8 @@ class Worker {
     const { id: dsnId } = await this.spool.accept(dsnEnvelope, Readable.from([dsn]));
     for (const r of failed) r.dsnId = dsnId;
     await this.spool.writeState(state);
-    this.logger.info({ queueId: envelope.id, dsnId, recipients: failed.map((r) => r.address) }, 'delivery: DSN queued to the sender');
+    this.metrics.dsnQueued();
+    this.logger.info({ event: 'dsn-queued', queueId: envelope.id, dsnId, recipients: failed.map((r) => r.address) }, 'delivery: DSN queued to the sender');
   }
 }
 

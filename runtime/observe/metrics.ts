@@ -14,6 +14,12 @@ export interface ServerMetrics {
   messagesRefused: Counter<'server' | 'reason'>;
   dnsLookupSeconds: Histogram<'result'>;
   queueDepth: Gauge;
+  /** Delivery outcomes per recipient: `delivered`, `deferred` (retried later), `failed` (bounced), `held`. */
+  deliveries: Counter<'route' | 'outcome'>;
+  /** How long one delivery attempt took: a Maildir write, or one smart-host transaction. */
+  deliveryAttemptSeconds: Histogram<'route'>;
+  /** Delivery status notifications queued to senders of failed messages. */
+  dsnQueued: Counter;
 }
 
 export function createMetrics(options: { queueDepth?: () => Promise<number>; processMetrics?: boolean } = {}): ServerMetrics {
@@ -36,6 +42,15 @@ export function createMetrics(options: { queueDepth?: () => Promise<number>; pro
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
       registers: [registry],
     }),
+    deliveries: new Counter({ name: 'smtppolicy_deliveries_total', help: 'Delivery outcomes per recipient, by route (local, relay) and outcome (delivered, deferred, failed, held)', labelNames: ['route', 'outcome'], registers: [registry] }),
+    deliveryAttemptSeconds: new Histogram({
+      name: 'smtppolicy_delivery_attempt_seconds',
+      help: 'Duration of one delivery attempt: a Maildir write (local) or one smart-host transaction (relay)',
+      labelNames: ['route'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60],
+      registers: [registry],
+    }),
+    dsnQueued: new Counter({ name: 'smtppolicy_dsn_queued_total', help: 'Delivery status notifications (bounces) queued to the senders of failed messages', registers: [registry] }),
     queueDepth: new Gauge({
       name: 'smtppolicy_queue_depth',
       help: 'Messages in the spool waiting for delivery',

@@ -7,6 +7,7 @@ export { ehloAdvertisement } from './ehlo.js';
 export { decideAuth } from './auth.js';
 export { decideMail } from './mail.js';
 export { decideRcpt } from './rcpt.js';
+export { isBarePostmaster, postmasterMailbox } from './postmaster.js';
 export { decideSession } from './session.js';
 export { revealsSecret } from './auth-offer.js';
 export { replies } from './replies.js';

@@ -1,9 +1,11 @@
-// RCPT TO: local domains are accepted from anyone who got this far; any other domain is
-// relaying, allowed only to those the relay settings name (Postfix's
-// permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination).
+// RCPT TO: local domains (and the bare `postmaster`, see postmaster.ts) are accepted from
+// anyone who got this far; any other domain is relaying, allowed only to those the relay
+// settings name (Postfix's permit_mynetworks, permit_sasl_authenticated,
+// reject_unauth_destination).
 import { parseAddress } from '../net/ip.js';
 import type { CompiledServer } from './compile.js';
 import { addressDomain } from './mail.js';
+import { isBarePostmaster, postmasterMailbox } from './postmaster.js';
 import { replies } from './replies.js';
 import { checkReverseName, describeEntry } from './reverse-dns.js';
 import type { RcptDecision, SessionFacts, TraceStep } from './types.js';
@@ -13,13 +15,12 @@ export function decideRcpt(server: CompiledServer, facts: SessionFacts): RcptDec
   const rcpt = facts.rcptTo ?? '';
   const domain = addressDomain(rcpt);
   const trace: TraceStep[] = [];
-  const relayAccepted = (): RcptDecision => ({
-    decision: 'accept',
-    stage: 'rcpt',
-    reply: replies.rcptAccepted,
-    trace,
-    route: 'relay',
-  });
+
+  if (isBarePostmaster(rcpt)) {
+    const mailbox = postmasterMailbox(server);
+    trace.push(mailbox.step);
+    return { decision: 'accept', stage: 'rcpt', reply: replies.rcptAccepted, trace, route: 'local', deliverTo: mailbox.address };
+  }
 
   const local = server.localDomains.get(domain);
   if (local !== undefined) {
@@ -34,12 +35,12 @@ export function decideRcpt(server: CompiledServer, facts: SessionFacts): RcptDec
 
   if (relay.anyone) {
     trace.push({ step: 'relay for anyone', result: 'granted: this server is an open relay', source: relay.source });
-    return relayAccepted();
+    return relayAccepted(trace);
   }
   const user = facts.user ?? null;
   if (relay.authenticated && user !== null) {
     trace.push({ step: 'relay for authenticated clients', result: `granted: authenticated as ${user}`, source: relay.source });
-    return relayAccepted();
+    return relayAccepted(trace);
   }
   trace.push({
     step: 'relay for authenticated clients',
@@ -51,7 +52,7 @@ export function decideRcpt(server: CompiledServer, facts: SessionFacts): RcptDec
   const hit = address === undefined ? undefined : server.relay.matchAddress(address);
   if (hit !== undefined) {
     trace.push({ step: `client address ${address?.text} in relay grants`, result: `matched ${describeEntry(hit, hit.cidr)}`, source: hit.source });
-    return relayAccepted();
+    return relayAccepted(trace);
   }
   trace.push({
     step: `client address ${address?.text ?? facts.clientAddress} in relay grants`,
@@ -64,7 +65,7 @@ export function decideRcpt(server: CompiledServer, facts: SessionFacts): RcptDec
     const step = 'client PTR name in relay domain grants';
     if (name.kind === 'matched') {
       trace.push({ step, result: `${name.name} matched ${describeEntry(name.item, name.item.domain)}`, source: name.item.source });
-      return relayAccepted();
+      return relayAccepted(trace);
     }
     if (name.kind === 'unknown') {
       trace.push({ step, result: `${name.result}: failing closed`, source: relay.source });
@@ -80,4 +81,9 @@ export function decideRcpt(server: CompiledServer, facts: SessionFacts): RcptDec
   }
   trace.push({ step: 'relay', result: 'denied: no grant applies', source: relay.source });
   return { decision: 'refuse', stage: 'rcpt', reply: replies.relayDenied(rcpt), trace };
+}
+
+// A plain function, not a closure per call: decisions run for every recipient.
+function relayAccepted(trace: TraceStep[]): RcptDecision {
+  return { decision: 'accept', stage: 'rcpt', reply: replies.rcptAccepted, trace, route: 'relay' };
 }

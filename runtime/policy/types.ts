@@ -79,6 +79,11 @@ export type RecipientRoute = 'local' | 'relay';
 export interface RcptDecision extends Decision {
   /** Set when the decision is 'accept'. */
   route?: RecipientRoute;
+  /**
+   * Set when an accepted local recipient is delivered to another address than the one
+   * given: the bare `postmaster` (RFC 5321 4.5.1) goes to `postmaster@<first local domain>`.
+   */
+  deliverTo?: string;
 }
 
 /** What to advertise in the EHLO reply at this point of the session. */

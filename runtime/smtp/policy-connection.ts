@@ -25,6 +25,7 @@ import { clean } from '../observe/logger.js';
 import { BareLineEndingScanner, type BareLineEnding } from './bare-line-endings.js';
 import { cipherBits } from './tls-material.js';
 import { serverReplies } from './server-replies.js';
+import { enhancedCodeForError, hasEnhancedCode } from './enhanced-status.js';
 import type { ListenerRuntime, ServerRuntime } from './server-runtime.js';
 import type { SpoolRecipient } from '../delivery/spool.js';
 import { mailboxPathFor } from '../delivery/mailbox-path.js';
@@ -32,7 +33,6 @@ import type { AuthThrottle, ThrottleVerdict } from '../auth/auth-throttle.js';
 import { KeyedQueue } from './keyed-queue.js';
 
 const CONNECTION = Symbol('smtppolicy.connection');
-const ENHANCED_PREFIX = /^[245]\.\d{1,3}\.\d{1,3} /;
 const CONTROL = /[\x00-\x1f\x7f]/;
 /** Commands of one session answered in one event-loop turn before the next waits for the following turn. */
 const PIPELINE_BATCH = 50;
@@ -68,7 +68,8 @@ export class PolicyConnection extends SMTPConnection {
   private sessionTimer: NodeJS.Timeout | undefined;
   private dataTimer: NodeJS.Timeout | undefined;
   private inData = false;
-  private routes = new Map<string, RecipientRoute>();
+  /** Accepted recipients by lower-cased address: their route and the address they are delivered to. */
+  private routes = new Map<string, { route: RecipientRoute; deliverTo: string }>();
   /** Commands answered since the event loop last turned (see continueFairly). */
   private commandsThisTurn = 0;
 
@@ -121,10 +122,18 @@ export class PolicyConnection extends SMTPConnection {
     this.send(reply.code, `${reply.enhanced} ${reply.text}`, false);
   }
 
-  // Texts that already carry an enhanced status code (policy replies passed through the
-  // library's callbacks) must not get a second one from smtp-server's table.
+  // The one place every reply passes. Texts that already carry an enhanced status code
+  // (policy replies passed through the library's callbacks) must not get a second one from
+  // smtp-server's table; an error reply the library would send without one gets one (see
+  // enhanced-status.ts). Only the greeting, the HELO/EHLO success replies and 3xx go bare.
   override send(code: number, data?: string | string[] | null, context?: string | false): void {
-    if (typeof data === 'string' && ENHANCED_PREFIX.test(data)) context = false;
+    if (typeof data === 'string' && hasEnhancedCode(data)) return super.send(code, data, false);
+    if (code >= 400) {
+      const lines = Array.isArray(data) ? data : [data ?? ''];
+      const enhanced = enhancedCodeForError(code, lines.join(' '), this._getEnhancedStatusCode(code, context));
+      const prefixed = lines.map((line) => `${enhanced} ${line}`.trimEnd());
+      return super.send(code, Array.isArray(data) ? prefixed : prefixed[0], false);
+    }
     super.send(code, data, context);
   }
 
@@ -154,7 +163,10 @@ export class PolicyConnection extends SMTPConnection {
       return this.refuseAtConnect(serverReplies.tooManyConnectionsFromAddress(this.name, this.remoteAddress), 'max-connections-per-address');
     }
     this.releaseSlot = this.rt.counter.add(this.remoteAddress);
-    this.sessionTimer = setTimeout(() => this.reply(serverReplies.sessionTimeout(this.name)), limits.sessionTimeoutMs);
+    this.sessionTimer = setTimeout(() => {
+      this.logEvent('timeout', { kind: 'session' });
+      this.reply(serverReplies.sessionTimeout(this.name));
+    }, limits.sessionTimeoutMs);
     this.sessionTimer.unref();
 
     // The lookup starts at once, but the greeting waits for it only when a domain entry
@@ -313,6 +325,12 @@ export class PolicyConnection extends SMTPConnection {
   }
 
   override handler_HELO(command: Buffer, callback: () => void): void {
+    // the same hostname limit as EHLO (the library allows 300 octets; a domain has 255)
+    const hostname = command.toString().trim().split(/\s+/)[1] ?? '';
+    if (hostname.length > 255) {
+      this.send(501, 'Error: Bad hostname syntax', false);
+      return callback();
+    }
     this.routes.clear();
     super.handler_HELO(command, callback);
   }
@@ -388,11 +406,15 @@ export class PolicyConnection extends SMTPConnection {
     // interleave with other sessions' checks, or parallel sessions would each get a guess
     const checked = await authQueueFor(this.rt.throttle).run(address, async (): Promise<'locked-out' | { user: string } | { verdict: ThrottleVerdict }> => {
       if (this.rt.throttle.isLockedOut(address, username)) return 'locked-out';
-      // PLAIN/LOGIN carry a password; CRAM-MD5 and XOAUTH2 need secrets the password file
-      // does not keep (see runtime/auth/password-file.ts), so they fail like a wrong password
+      // each mechanism is checked against its own kind of secret (runtime/auth/password-file.ts);
+      // a user without that secret fails like a wrong one
       let verified: string | null = null;
       if (store && typeof auth.password === 'string' && (auth.method === 'PLAIN' || auth.method === 'LOGIN')) {
         verified = await store.verify(username, auth.password);
+      } else if (store && auth.method === 'CRAM-MD5' && typeof auth.challenge === 'string' && typeof auth.challengeResponse === 'string') {
+        verified = store.verifyCramMd5(username, auth.challenge, auth.challengeResponse);
+      } else if (store && auth.method === 'XOAUTH2' && typeof auth.accessToken === 'string') {
+        verified = store.verifyToken(username, auth.accessToken);
       }
       if (verified) {
         this.rt.throttle.recordSuccess(address, username);
@@ -441,18 +463,18 @@ export class PolicyConnection extends SMTPConnection {
       // a recipient no Maildir folder can hold would be accepted only to bounce later, and
       // the bounce goes to a sender who may be forged (backscatter): refuse it now, by the
       // delivery's own rule
-      const mailbox = mailboxPathFor(MAILBOX_CHECK_ROOT, address.address);
+      const mailbox = mailboxPathFor(MAILBOX_CHECK_ROOT, decision.deliverTo ?? address.address);
       if (!mailbox.ok) {
         this.logEvent('recipient-refused', { rcptTo: clean(address.address), reason: mailbox.reason }, 'warn');
         return replyError(serverReplies.badMailbox());
       }
     }
-    this.logDecision(decision, { rcptTo: clean(address.address) });
+    this.logDecision(decision, { rcptTo: clean(address.address), ...(decision.deliverTo ? { deliverTo: decision.deliverTo } : {}) });
     if (decision.decision !== 'accept') {
       if (decision.stage === 'rcpt' && decision.decision === 'refuse') this.rt.metrics.relayDenied.inc({ server: this.rt.config.name });
       return replyError(decision.reply);
     }
-    this.routes.set(address.address.toLowerCase(), decision.route ?? 'local');
+    this.routes.set(address.address.toLowerCase(), { route: decision.route ?? 'local', deliverTo: decision.deliverTo ?? address.address });
     return null;
   }
 
@@ -470,7 +492,7 @@ export class PolicyConnection extends SMTPConnection {
 
     const envelope = this.session.envelope!;
     const mailFrom = envelope.mailFrom ? envelope.mailFrom.address : '';
-    const recipients: SpoolRecipient[] = envelope.rcptTo.map((r) => ({ address: r.address, route: this.routes.get(r.address.toLowerCase()) ?? 'local' }));
+    const recipients = spoolRecipients(envelope.rcptTo.map((r) => r.address), this.routes);
     const tls = this.tlsFacts();
     const ptr = this.reverseDns?.status === 'found' && this.reverseDns.confirmed ? this.reverseDns.name : null;
     const receivedAt = new Date();
@@ -552,6 +574,27 @@ function authQueueFor(throttle: AuthThrottle): KeyedQueue {
   let queue = authQueues.get(throttle);
   if (!queue) authQueues.set(throttle, (queue = new KeyedQueue()));
   return queue;
+}
+
+/**
+ * The recipients as the spool keeps them: each delivered to its mapped address (the bare
+ * postmaster to its mailbox), and one copy per local mailbox when two forms name the same
+ * one (Maildir folders are lower-case). Relayed addresses stay as given: a remote local part
+ * may be case-sensitive.
+ */
+function spoolRecipients(addresses: string[], routes: ReadonlyMap<string, { route: RecipientRoute; deliverTo: string }>): SpoolRecipient[] {
+  const seen = new Set<string>();
+  const recipients: SpoolRecipient[] = [];
+  for (const given of addresses) {
+    const known = routes.get(given.toLowerCase());
+    const address = known?.deliverTo ?? given;
+    const route = known?.route ?? 'local';
+    const key = route === 'local' ? `local:${address.toLowerCase()}` : `relay:${address}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    recipients.push({ address, route });
+  }
+  return recipients;
 }
 
 function reverseDnsSummary(result: ReverseDnsResult): string {

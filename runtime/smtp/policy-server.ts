@@ -1,14 +1,22 @@
 // One smtp-server instance per listen address. Its options switch off everything the
 // policy decides instead (auth enforcement, reverse lookups, server-wide advertisement),
 // and its connections are PolicyConnection instances bound to the current runtime.
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerAuthenticationResponse, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { PolicyConnection, connectionOf, type RuntimeHolder } from './policy-connection.js';
 import { sniCallback } from './tls-material.js';
 import type { ListenerRuntime } from './server-runtime.js';
+import { readProxyHeader } from './proxy-header-reader.js';
 
 type SocketOptions = ConstructorParameters<typeof PolicyConnection>[2];
+type ProxySocketOptions = NonNullable<SocketOptions> & { id: string };
+
+/** A session id in the library's format (80 random bits, base 32). */
+function sessionId(): string {
+  return BigInt(`0x${randomBytes(10).toString('hex')}`).toString(32).padStart(16, '0');
+}
 
 export function serverOptions(runtime: ListenerRuntime): SMTPServerOptions {
   const { config, tls } = runtime.server;
@@ -76,6 +84,28 @@ export class PolicySmtpServer extends SMTPServer implements RuntimeHolder {
 
   override _expectsProxyHeader(socket: Socket): boolean {
     return this.runtime.server.proxyTrusted(socket.remoteAddress ?? '');
+  }
+
+  // A trusted balancer may send either PROXY version: the first bytes tell. Version 1 (a
+  // text line) is the library's; version 2 (binary) is read here. Untrusted peers never
+  // get this far (see _expectsProxyHeader): their header reaches the session and is refused.
+  override _handleProxy(socket: Socket, callback: (err: Error | null, socketOptions?: ProxySocketOptions) => void): void {
+    if (!this._expectsProxyHeader(socket)) return super._handleProxy(socket, callback);
+    readProxyHeader(socket, (result) => {
+      if (result.version === 1) return super._handleProxy(socket, callback);
+      if (result.version === 'invalid') {
+        this.runtime.server.logger.warn({ event: 'proxy-refused', server: this.runtime.server.config.name, peer: socket.remoteAddress, reason: result.reason }, 'PROXY header refused');
+        socket.on('error', () => {});
+        socket.destroy();
+        return callback(new Error(`invalid PROXY header: ${result.reason}`));
+      }
+      const options: ProxySocketOptions = { id: sessionId() };
+      if (result.header.command === 'proxy') {
+        options.remoteAddress = result.header.address;
+        options.remotePort = result.header.port;
+      }
+      callback(null, options);
+    });
   }
 
   override onAuth(auth: SMTPServerAuthentication, session: SMTPServerSession, callback: (err: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void): void {

@@ -10,6 +10,7 @@ import { compilePolicy } from '../policy/index.js';
 import { createReverseLookup, type ReverseLookup } from '../dns/reverse-lookup.js';
 import { CredentialStore } from '../auth/credential-store.js';
 import { AuthThrottle } from '../auth/auth-throttle.js';
+import { mechanismsByStore, warnAboutMissingSecrets } from '../auth/missing-secrets.js';
 import { createMetrics, type ServerMetrics } from '../observe/metrics.js';
 import { silentLogger } from '../observe/logger.js';
 import { startAdminServer, type AdminServer } from '../observe/admin-server.js';
@@ -48,7 +49,11 @@ export interface ServerHandle {
   adminAddresses(): { address: string; port: number }[];
   /** New sessions get the new config; throws (keeping the old one) when it is unusable. */
   reload(config: RuntimeConfig, baseDir?: string): Promise<void>;
-  /** Stops accepting, lets sessions finish until the deadline, then closes what is left. */
+  /**
+   * Stops accepting, lets sessions finish until the deadline, then closes what is left with
+   * 421 4.3.2. Called again during a drain, a shorter deadline replaces the running one
+   * (`drain(0)`: close the remaining sessions now); the same promise is returned.
+   */
   drain(deadlineMs: number): Promise<void>;
   close(): Promise<void>;
   readonly metrics: ServerMetrics;
@@ -80,10 +85,15 @@ function listenerKey(server: ServerConfig, listen: ListenConfig): string {
 async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Shared): Promise<Built> {
   const compiled = compilePolicy(config);
   const stores = new Map<string, CredentialStore>();
+  const offered = mechanismsByStore(config.servers);
   for (const storeConfig of config.userStores) {
     const file = isAbsolute(storeConfig.file) ? storeConfig.file : resolve(baseDir, storeConfig.file);
-    const store = new CredentialStore(storeConfig.name, file, (error) =>
-      shared.logger.error({ event: 'user-store-reload-failed', store: storeConfig.name, error: error.message }, 'user store reload failed, keeping the previous users'));
+    const store = new CredentialStore(
+      storeConfig.name,
+      file,
+      (error) => shared.logger.error({ event: 'user-store-reload-failed', store: storeConfig.name, error: error.message }, 'user store reload failed, keeping the previous users'),
+      (loaded) => warnAboutMissingSecrets(shared.logger, loaded, offered.get(storeConfig.name) ?? []),
+    );
     try {
       await store.load();
     } catch (error) {
@@ -218,6 +228,11 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
     worker = startDeliveryWorker({
       spool, config, baseDir, logger: logger.child({ component: 'delivery' }),
       pollIntervalMs: options.pollIntervalMs, smarthostTimeoutMs: options.smarthostTimeoutMs,
+      metrics: {
+        outcome: (route, outcome) => metrics.deliveries.inc({ route, outcome }),
+        attempt: (route, seconds) => metrics.deliveryAttemptSeconds.observe({ route }, seconds),
+        dsnQueued: () => metrics.dsnQueued.inc(),
+      },
     });
   }
   for (const l of listeners) {
@@ -227,6 +242,8 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
 
   const connections = (): PolicyConnection[] => listeners.flatMap((l) => [...l.server.connections] as unknown as PolicyConnection[]);
   let closed: Promise<void> | undefined;
+  /** When the running drain stops waiting for sessions; only ever moves earlier. */
+  let drainDeadline = Infinity;
 
   const handle: ServerHandle = {
     metrics,
@@ -258,15 +275,18 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
       logger.info({ event: 'reloaded', sources: next.sources }, 'configuration reloaded');
     },
     drain(deadlineMs: number): Promise<void> {
+      drainDeadline = Math.min(drainDeadline, Date.now() + deadlineMs);
       closed ??= (async () => {
         draining = true;
         logger.info({ event: 'draining', deadlineMs, sessions: connections().length }, 'draining');
         const stopped = Promise.all(listeners.map((l) => new Promise<void>((r) => l.server.server.close(() => r()))));
-        const deadline = Date.now() + deadlineMs;
-        while (connections().length > 0 && Date.now() < deadline) {
-          await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, deadline - Date.now()))));
+        // re-read on every turn: a second drain() may have brought the deadline forward
+        while (connections().length > 0 && Date.now() < drainDeadline) {
+          await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, drainDeadline - Date.now()))));
         }
-        for (const connection of connections()) {
+        const left = connections();
+        if (left.length > 0) logger.warn({ event: 'sessions-closed', sessions: left.length }, 'closing the sessions still open at the drain deadline');
+        for (const connection of left) {
           connection.reply(serverReplies.shuttingDown(connection.name));
           connection.close();
           setTimeout(() => connection._socket.destroy(), 200).unref();

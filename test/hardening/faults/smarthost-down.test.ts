@@ -129,5 +129,17 @@ for (const fault of ['down', 'hung'] as const) {
       assert.match(message.raw.toString(), /\r\n\r\nbody of /);
     }
     assert.equal(maildirMessages(join(dir, 'mail'), 'example.test', 'alice').length, 1, 'the local message was not delivered twice');
+
+    // an operator watching /metrics sees the same story: one local delivery, relayed mail
+    // deferred while the smart host was away, then delivered, each attempt timed
+    const metrics = await running.handle.metrics.registry.metrics();
+    const count = (route: string, outcome: string) =>
+      Number(new RegExp(`^smtppolicy_deliveries_total\\{route="${route}",outcome="${outcome}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+    assert.equal(count('local', 'delivered'), 1);
+    assert.equal(count('relay', 'delivered'), relayed.length + 1);
+    assert.ok(count('relay', 'deferred') >= relayed.length, `every relayed message was deferred at least once:\n${metrics}`);
+    assert.equal(count('relay', 'failed'), 0);
+    assert.match(metrics, /^smtppolicy_delivery_attempt_seconds_count\{route="local"\} 1$/m);
+    assert.ok(running.logs.some((l) => l.event === 'delivery-deferred' && l.route === 'relay'));
   });
 }

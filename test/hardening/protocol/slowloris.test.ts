@@ -103,3 +103,25 @@ test('1,000 trickling connections: a normal client is served within a second, pe
   assert.equal((await after.read())?.code, 220);
   assert.equal((await spooled(running)).length, 1, 'only the normal client\'s message was stored');
 });
+
+test('a client that keeps the session busy with complete commands is still cut at the whole-session deadline', { timeout: 20000 }, async (t) => {
+  const SESSION_MS = 2500;
+  const running = await startAbuseServer(t, { limits: { idleTimeoutMs: 1000, sessionTimeoutMs: SESSION_MS } });
+  const client = await RawSmtpClient.connect({ port: running.port(), localAddress: '127.0.0.3' });
+  t.after(() => client.close());
+  assert.equal((await client.read())?.code, 220);
+  const started = Date.now();
+  // a NOOP every 300 ms restarts the idle timer each time: only the session deadline can end this
+  let last: string | undefined;
+  while (Date.now() - started < SESSION_MS + 5000) {
+    // the 421 comes unasked, between two NOOPs: read it before sending another
+    last = client.closed ? (await client.read())?.text : (await client.command('NOOP', 5000))?.text;
+    if (!last || !/^250 /.test(last)) break;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const endedAfter = Date.now() - started;
+  assert.match(last ?? '', /^421 4\.4\.2 .*session time limit exceeded$/);
+  assert.ok(endedAfter >= SESSION_MS - 100, `cut after ${endedAfter} ms, before the deadline`);
+  await client.waitClosed();
+  assert.ok(running.logs.some((l) => l.event === 'timeout' && l.kind === 'session' && l.client === '127.0.0.3'), 'the cut is logged with its kind');
+});

@@ -56,8 +56,10 @@ test('a smart host that is down, then up: the message is retried and delivered o
 test('one recipient refused permanently: a DSN for that one only, the other delivered once', { timeout: 15_000 }, async () => {
   const smarthost = await startSmarthost({ rcpt: (a) => (a === 'gone@remote.test' ? { code: 550, message: '5.1.1 <gone@remote.test>: user unknown' } : null) });
   const h = await makeHarness(smarthostTarget(smarthost.port));
+  const outcomes: string[] = [];
+  let dsns = 0;
   try {
-    h.start();
+    h.start({ metrics: { outcome: (route, outcome) => outcomes.push(`${route} ${outcome}`), attempt() {}, dsnQueued: () => dsns++ } });
     const id = await h.accept(messageText('partial'), {
       mailFrom: 'alice@example.test',
       recipients: [
@@ -86,6 +88,10 @@ test('one recipient refused permanently: a DSN for that one only, the other deli
     assert.equal(only!.get('diagnostic-code'), 'smtp; 550 5.1.1 <gone@remote.test>: user unknown');
     assert.match(dsn.originalHeaders, /^From: sender@remote.test\r\nTo: alice@example.test\r\nSubject: partial\r\n/);
     assert.match(dsn.human, /<gone@remote.test>: 550 5.1.1/);
+    // what /metrics counts: one relayed recipient failed, one delivered, then the DSN itself
+    // delivered locally to the sender
+    assert.deepEqual(outcomes.sort(), ['local delivered', 'relay delivered', 'relay failed']);
+    assert.equal(dsns, 1);
   } finally {
     await h.cleanup();
     await smarthost.close();
