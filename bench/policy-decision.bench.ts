@@ -6,23 +6,12 @@ import type { CidrItem } from '../runtime/config/types.js';
 import { compilePolicy, decideConnect, decideRcpt, type SessionFacts } from '../runtime/policy/index.js';
 import { makeRuntimeConfig } from '../test/runtime/fixtures/config-builder.js';
 import { median, type BenchOptions, type BenchRow } from './bench-kit.js';
+import { seededRandom } from './seeded-random.js';
 
 /** A row as bench/run.ts tabulates it: `{ name, value, unit }` plus an optional reference. */
 export type BenchResult = BenchRow;
 
 const SIZES = [100, 10_000, 100_000];
-
-// A seeded generator (mulberry32), so that every run measures the same lists.
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomIpv4(next: () => number): number[] {
   return [0, 0, 0, 0].map(() => Math.floor(next() * 256));
@@ -83,7 +72,7 @@ function nsPerCall(clients: string[], decisions: number, decide: (facts: Session
 export async function run(options: Partial<BenchOptions> = {}): Promise<BenchResult[]> {
   const decisions = options.quick ? 50_000 : 100_000;
   const results: BenchResult[] = [];
-  const clients = randomClients(10_000, random(7));
+  const clients = randomClients(10_000, seededRandom(7));
   const baseline = new Map<string, number>();
   const row = (kind: string, size: number, value: number): BenchResult => {
     const name = `${kind} decision, ${size} CIDR entries`;
@@ -102,7 +91,7 @@ export async function run(options: Partial<BenchOptions> = {}): Promise<BenchRes
     };
   };
   for (const size of SIZES) {
-    const next = random(size);
+    const next = seededRandom(size);
     const connections = randomCidrs(size, next);
     const relay = randomCidrs(size, next);
     const compileStart = process.hrtime.bigint();

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { CidrItem } from '../../../runtime/config/types.js';
 import { AddressMatcher } from '../../../runtime/policy/address-matcher.js';
 import { parseAddress, parseCidr } from '../../../runtime/net/ip.js';
+import { seededRandom } from '../../../bench/seeded-random.js';
 
 interface Net {
   family: 4 | 6;
@@ -113,7 +114,7 @@ test('big lists (shared prefix, lookup table) agree with a per-prefix search', (
         withRoot: fc.boolean(),
       }),
       ({ seed, v4Base, v6Base, withRoot }) => {
-        const next = mulberry32(seed);
+        const next = seededRandom(seed);
         const randomBits = (bits: number): bigint => {
           let value = 0n;
           for (let i = 0; i < bits; i += 16) value = (value << 16n) | BigInt(Math.floor(next() * 65536));
@@ -171,14 +172,3 @@ test('big lists (shared prefix, lookup table) agree with a per-prefix search', (
     { numRuns: 12 },
   );
 });
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
