@@ -16,8 +16,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { compileToRuntimeConfig, hasErrors } from '../compiler/index.js';
+import { bundleShipped } from './shipped.js';
 import { median, type BenchOptions, type BenchRow } from './bench-kit.js';
 import { benchPolicyText } from './server-throughput/bench-policy.js';
 import { postfixUnavailable, SMTP_SOURCE, startPostfix } from './postfix/postfix.js';
@@ -25,8 +25,9 @@ import { postfixUnavailable, SMTP_SOURCE, startPostfix } from './postfix/postfix
 const SESSIONS = 20;
 const MESSAGE_BYTES = 1024;
 const RELAY_NETWORKS = '127.0.0.0/8';
-const CHILD = fileURLToPath(new URL('./server-throughput/server-child.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+// The server runs as it ships: bundled to plain JavaScript (bench/shipped.ts), not under tsx,
+// whose closure wrappers cost the server as they cost the compiler.
+const CHILD = 'bench/server-throughput/server-child.ts';
 
 interface Target {
   name: string;
@@ -54,7 +55,7 @@ async function startSmtppolicy(dir: string): Promise<Target> {
   if (hasErrors(compiled.diagnostics)) throw new Error(`bench policy: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
   const configPath = join(dir, 'bench.json');
   await writeFile(configPath, JSON.stringify(compiled.config));
-  const child: ChildProcess = spawn(process.execPath, ['--import', TSX, CHILD, 'policy', configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [await bundleShipped(CHILD), 'policy', configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';

@@ -5,8 +5,8 @@
 // smtp-server whose onData writes the same spool through the same Spool class. Both run as
 // child processes (bench/server-throughput/server-child.ts) and get the same client.
 // Also: peak RSS (VmHWM) of each server after 1,000 idle sessions, measured before any
-// throughput run so the figure is the sessions' own cost. Both servers run under tsx (the
-// loader's own memory is in both peaks alike).
+// throughput run so the figure is the sessions' own cost. Both servers run from the same
+// bundle (its code is in both peaks alike).
 //
 // Note on (b): smtp-server waits a fixed 100 ms before every greeting (its early-talker
 // check, not configurable); smtppolicy replaces it by the policy's greeting delay (0 here).
@@ -18,15 +18,16 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { compileToRuntimeConfig, hasErrors } from '../compiler/index.js';
+import { bundleShipped } from './shipped.js';
 import { median, type BenchOptions, type BenchRow } from './bench-kit.js';
 import { benchPolicyText } from './server-throughput/bench-policy.js';
 
 const SESSIONS = 20;
 const IDLE_CONNECTIONS = 1000;
-const CHILD = fileURLToPath(new URL('./server-throughput/server-child.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+// The server runs as it ships: bundled to plain JavaScript (bench/shipped.ts), not under tsx,
+// whose closure wrappers cost the server as they cost the compiler.
+const CHILD = 'bench/server-throughput/server-child.ts';
 
 const BODY_HEADERS = 'From: load@sender.example\r\nTo: rcpt@remote.example\r\nSubject: throughput\r\n\r\n';
 const MESSAGE = `${BODY_HEADERS}${'x'.repeat(1024 - BODY_HEADERS.length - 2)}\r\n.\r\n`;
@@ -141,9 +142,10 @@ interface Child {
   stop(): Promise<void>;
 }
 
-function startChild(mode: 'policy' | 'bare', arg: string): Promise<Child> {
+async function startChild(mode: 'policy' | 'bare', arg: string): Promise<Child> {
+  const bundle = await bundleShipped(CHILD);
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, ['--import', TSX, CHILD, mode, arg], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child: ChildProcess = spawn(process.execPath, [bundle, mode, arg], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     let out = '';
     child.stdout!.setEncoding('utf8');
