@@ -97,12 +97,14 @@ export const run: Command = async (argv, io) => {
 function writeDecision(io: CliIo, decision: RcptDecision, format: string): void {
   if (format === 'json') {
     const { decision: outcome, stage, reply, trace } = decision;
-    io.stdout.write(`${JSON.stringify({ decision: outcome, stage, reply: formatReply(reply), ...(decision.route ? { route: decision.route } : {}), trace }, null, 2)}\n`);
+    const delivery = { ...(decision.route ? { route: decision.route } : {}), ...(decision.deliverTo ? { deliverTo: decision.deliverTo } : {}) };
+    io.stdout.write(`${JSON.stringify({ decision: outcome, stage, reply: formatReply(reply), ...delivery, trace }, null, 2)}\n`);
     return;
   }
   const lines = [
     `decision: ${decision.decision} at ${decision.stage}${decision.route ? ` (${decision.route} delivery)` : ''}`,
     `reply:    ${formatReply(decision.reply)}`,
+    ...(decision.deliverTo ? [`deliver:  to ${decision.deliverTo}`] : []),
     'trace:',
     ...decision.trace.map((step, i) => `  ${String(i + 1).padStart(2)}. ${step.step}: ${step.result}${step.source ? `  [${step.source}]` : ''}`),
   ];

@@ -15,6 +15,7 @@ async function explain(...args: string[]) {
     stage: string;
     reply: string;
     route?: string;
+    deliverTo?: string;
     trace: { step: string; result: string; source: string | null }[];
   };
 }
@@ -26,6 +27,13 @@ describe('smtppolicy explain', () => {
     assert.equal(d.stage, 'connect');
     assert.equal(d.reply, '554 5.7.1 Access denied');
     assert.ok(d.trace.some((s) => s.source?.startsWith('examples/quickstart.smtppolicy:')), JSON.stringify(d.trace));
+  });
+
+  it('accepts the bare postmaster from anyone admitted, and says which mailbox gets it', async () => {
+    const d = await explain(QUICKSTART, '--server', 'inbound', '--client', '192.0.2.9', '--rcpt', 'PostMaster');
+    assert.deepEqual([d.decision, d.stage, d.reply, d.route, d.deliverTo], ['accept', 'rcpt', '250 2.1.5 Ok', 'local', 'postmaster@example.test']);
+    const pretty = await runCli(['explain', QUICKSTART, '--server', 'inbound', '--client', '192.0.2.9', '--rcpt', 'postmaster']);
+    assert.match(pretty.stdout, /^deliver: {2}to postmaster@example\.test$/m);
   });
 
   it('accepts a client whose reverse name is confirmed and in a listed domain', async () => {

@@ -1,6 +1,6 @@
 // Relay control (the article's step 4): from a client outside the relay grants, a
 // recipient in another domain is refused with 5.7.1; from inside a grant, or logged in,
-// it is accepted; a local domain is accepted. Every step is compared with decideMail and
+// it is accepted; a local domain, and the bare <postmaster>, are accepted. Every step is compared with decideMail and
 // decideRcpt for the same facts. Nothing is ever sent: RSET before DATA, then QUIT.
 import { decideMail, decideRcpt, type Decision, type SessionFacts } from '../../policy/index.js';
 import { endpointId, type ProbeEndpoint } from '../endpoints.js';
@@ -140,6 +140,18 @@ export function relayProbes(endpoint: ProbeEndpoint, options: RelayProbeOptions)
       const anonymousMail = endpoint.server.config.auth.anonymous;
       const credentials = anonymousMail ? undefined : options.credentials;
       return attempt(sessions, { endpoint, source: options.source, credentials, mailFrom: senderFor(endpoint, credentials), rcptTo: `postmaster@${local.domain}` });
+    },
+  });
+  probes.push({
+    id: `${base(endpoint)}/bare-postmaster`,
+    title: 'mail to the bare <postmaster> is accepted, as RFC 5321 4.5.1 requires',
+    source: local?.source ?? config.source,
+    async run(sessions) {
+      // whoever may send MAIL here may reach the postmaster, even when relay rules refuse
+      // everything else: the policy engine says so, and the probe holds the server to it
+      const anonymousMail = endpoint.server.config.auth.anonymous;
+      const credentials = anonymousMail ? undefined : options.credentials;
+      return attempt(sessions, { endpoint, source: options.source, credentials, mailFrom: senderFor(endpoint, credentials), rcptTo: 'postmaster' });
     },
   });
   return probes;

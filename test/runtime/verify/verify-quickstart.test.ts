@@ -26,6 +26,7 @@ test('verify passes every probe against the quickstart it describes', { timeout:
     'inbound/2525/tls/offered',
     'inbound/2525/relay/unauthenticated',
     'inbound/2525/relay/local-domain',
+    'inbound/2525/relay/bare-postmaster',
     'submission/2587/tls/handshake',
     'submission/2587/tls/certificate',
     'submission/2587/tls/min-version',
