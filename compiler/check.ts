@@ -7,6 +7,7 @@ import type { Diagnostic } from '../grammar/diagnostic.js';
 import { SEMANTIC, SYNTAX } from '../grammar/diagnostic.js';
 import { lintPolicy, type LintOptions } from './lint/engine.js';
 import type { RuntimeConfig } from '../runtime/config/types.js';
+import type { CheckReuse } from './check-reuse.js';
 import type { PolicyModel } from './model.js';
 import { resolvePolicy } from './resolve.js';
 import type { ParseText, ReadText, SourceFile } from './source-set.js';
@@ -27,6 +28,11 @@ export interface CheckOptions {
    * would give misleading findings.
    */
   lint?: LintOptions | false;
+  /**
+   * Results of earlier checks of the same policy that this one may take over where the
+   * syntax they came from is unchanged (the language server keeps one per document).
+   */
+  reuse?: CheckReuse;
 }
 
 export interface CheckResult {
@@ -41,7 +47,7 @@ export async function checkPolicy(entry: string, options: CheckOptions = {}): Pr
   const entryPath = resolve(cwd, entry);
   const baseDir = resolve(cwd, options.baseDir ?? dirname(entryPath));
   const sources = await loadSourceSet(entry, { cwd, ...(options.readText ? { readText: options.readText } : {}), ...(options.parseText ? { parseText: options.parseText } : {}) });
-  const { model, diagnostics } = resolvePolicy(sources.files, baseDir);
+  const { model, diagnostics } = resolvePolicy(sources.files, baseDir, options.reuse);
   const found = [...sources.diagnostics, ...diagnostics];
   // Rules reason over the resolved policy; where the text or its values are wrong, that
   // policy is incomplete (an invalid entry is missing from its list, say) and its findings

@@ -4,6 +4,7 @@
 
 import type { AnyNode, ListDecl, ServerDecl, UserStoreDecl } from '../grammar/ast.js';
 import type { RuntimeConfig, ServerConfig } from '../runtime/config/types.js';
+import type { CheckReuse } from './check-reuse.js';
 import type { SourceFile } from './source-set.js';
 
 /** A syntax node together with the file it is in. */
@@ -32,4 +33,6 @@ export interface PolicyModel {
    * finding made on the config can be reported at, and fixed in, the text.
    */
   nodeAt(source: string | null): Located | undefined;
+  /** Results of earlier checks of the same document that lint may take over (language server only). */
+  reuse?: CheckReuse;
 }

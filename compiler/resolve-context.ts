@@ -36,14 +36,24 @@ export class ResolveContext {
 
   /** The `file:line:col` a config item carries, recorded so it can be mapped back to `node`. */
   source(file: SourceFile, node: AnyNode): string {
+    const location = `${this.configPathOf(file)}:${node.range.start.line}:${node.range.start.column}`;
+    if (!this.nodesBySource.has(location)) this.nodesBySource.set(location, { node, file });
+    return location;
+  }
+
+  /** The config path `file` is spelt with in `source` strings. */
+  configPathOf(file: SourceFile): string {
     let path = this.configPaths.get(file.path);
     if (path === undefined) {
       path = configPath(file.path, this.baseDir);
       this.configPaths.set(file.path, path);
     }
-    const location = `${path}:${node.range.start.line}:${node.range.start.column}`;
-    if (!this.nodesBySource.has(location)) this.nodesBySource.set(location, { node, file });
-    return location;
+    return path;
+  }
+
+  /** Records a `source` made by an earlier check for `node` (which it gives again for this one). */
+  adoptSource(file: SourceFile, node: AnyNode, source: string): void {
+    if (!this.nodesBySource.has(source)) this.nodesBySource.set(source, { node, file });
   }
 
   /**

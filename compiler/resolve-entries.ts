@@ -3,6 +3,7 @@
 
 import type { AddressEntry, ListDecl } from '../grammar/ast.js';
 import type { AddressItem } from '../runtime/config/types.js';
+import type { CheckReuse } from './check-reuse.js';
 import type { Located } from './model.js';
 import type { ResolveContext } from './resolve-context.js';
 import type { SourceFile } from './source-set.js';
@@ -16,6 +17,7 @@ export class EntryResolver {
   constructor(
     private readonly ctx: ResolveContext,
     private readonly lists: Map<string, Located<ListDecl>>,
+    private readonly reuse?: CheckReuse,
   ) {}
 
   /**
@@ -88,12 +90,36 @@ export class EntryResolver {
     }
     const cached = this.expanded.get(name);
     if (cached) return cached;
+    const items = this.reused(list) ?? this.resolveList(name, list);
+    this.expanded.set(name, items);
+    return items;
+  }
+
+  private resolveList(name: string, list: Located<ListDecl>): AddressItem[] {
     this.expanding.push(name);
     // An entry keeps the name of the innermost list that holds it: that is where to edit it
     // (items of nested lists already carry theirs).
     const items = this.resolveEntries(list.node.entries, list.file, `list '${name}'`, true, name);
     this.expanding.pop();
-    this.expanded.set(name, items);
+    // A list without references resolves from its own node alone, without diagnostics (a
+    // list takes domains, and invalid values were reported by the parser): keep its items.
+    if (this.reuse && !list.node.entries.some((e) => e.kind === 'ListRef')) {
+      this.reuse.resolvedLists.set(list.node, { configPath: this.ctx.configPathOf(list.file), items });
+    }
     return items;
+  }
+
+  /** The items an earlier check made for this very list node, their sources recorded again. */
+  private reused(list: Located<ListDecl>): AddressItem[] | undefined {
+    const earlier = this.reuse?.resolvedLists.get(list.node);
+    if (!earlier || earlier.configPath !== this.ctx.configPathOf(list.file)) return undefined;
+    const { entries } = list.node;
+    // Items were made in entry order, one for each entry with a value.
+    let next = 0;
+    for (const entry of entries) {
+      const made = ((entry.kind === 'Cidr' || entry.kind === 'Mask') && entry.value) || (entry.kind === 'Domain' && entry.domain?.value);
+      if (made) this.ctx.adoptSource(list.file, entry, earlier.items[next++]!.source);
+    }
+    return earlier.items;
   }
 }

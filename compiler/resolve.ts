@@ -6,6 +6,7 @@ import type { AdminBlock, ListDecl, ResolverBlock, ServerDecl, StorageBlock, Top
 import type { Diagnostic } from '../grammar/diagnostic.js';
 import type { ResolverConfig, RuntimeConfig, StorageConfig, UserStoreConfig } from '../runtime/config/types.js';
 import { RUNTIME_CONFIG_VERSION } from '../runtime/config/types.js';
+import type { CheckReuse } from './check-reuse.js';
 import { DEFAULT_RESOLVER, DEFAULT_STORAGE } from './defaults.js';
 import type { Located, PolicyModel, ServerModel } from './model.js';
 import { configPath } from './paths.js';
@@ -22,7 +23,7 @@ export interface ResolveResult {
 type ItemOf<K extends TopLevelItem['kind']> = Extract<TopLevelItem, { kind: K }>;
 
 /** `baseDir`: the directory the config's paths will be relative to (where the JSON will live). */
-export function resolvePolicy(files: SourceFile[], baseDir: string): ResolveResult {
+export function resolvePolicy(files: SourceFile[], baseDir: string, reuse?: CheckReuse): ResolveResult {
   const ctx = new ResolveContext(baseDir);
   const all = <K extends TopLevelItem['kind']>(kind: K): Located<ItemOf<K>>[] =>
     files.flatMap((file) =>
@@ -32,7 +33,7 @@ export function resolvePolicy(files: SourceFile[], baseDir: string): ResolveResu
   const lists = declareNames(ctx, all('List'), 'list');
   const userStores = declareNames(ctx, all('UserStore'), 'user store');
   const serverDecls = declareNames(ctx, all('Server'), 'server');
-  const entries = new EntryResolver(ctx, lists);
+  const entries = new EntryResolver(ctx, lists, reuse);
   const scope = { ctx, entries, userStoreNames: new Set(userStores.keys()) };
 
   // Lists are checked even when no server uses them, so their errors are never hidden.
@@ -71,6 +72,7 @@ export function resolvePolicy(files: SourceFile[], baseDir: string): ResolveResu
     lists,
     userStores,
     nodeAt: (source) => ctx.nodeAt(source),
+    ...(reuse ? { reuse } : {}),
   };
   return { model, diagnostics: ctx.diagnostics };
 }

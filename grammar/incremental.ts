@@ -17,6 +17,15 @@ import type { Comment, PolicyFile, Position, TopLevelItem } from './ast.js';
 import { parse, parseCleanRegion, type ParseResult } from './parse.js';
 import { LineIndex } from './positions.js';
 
+// Each top-level item copied with moved positions, to the item it was copied from: the
+// compiler keeps what depends on an item's values only (not its positions) across a move.
+const copiedFrom = new WeakMap<object, object>();
+
+/** The item an edit above it moved `item` from (a copy with shifted positions), if it is one. */
+export function movedFrom<T extends object>(item: T): T | undefined {
+  return copiedFrom.get(item) as T | undefined;
+}
+
 /** A text and what parse() made of it. */
 export interface ParsedText {
   text: string;
@@ -83,7 +92,12 @@ function reparseEdited(previous: ParsedText, text: string, file: string): ParseR
     if (newStart.column !== oldStart.column) return undefined;
     const lineDelta = newStart.line - oldStart.line;
     const move = delta === 0 && lineDelta === 0 ? <T>(node: T) => node : <T>(node: T) => shifted(node, delta, lineDelta);
-    for (let i = last; i < items.length; i++) moved.push(move(items[i]!));
+    for (let i = last; i < items.length; i++) {
+      const item = items[i]!;
+      const copy = move(item);
+      if (copy !== item) copiedFrom.set(copy, item);
+      moved.push(copy);
+    }
     for (const comment of comments) if (comment.range.start.offset >= oldTo) movedComments.push(move(comment));
   }
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../grammar/diagnostic.js';
 import { checkPolicy, type CheckResult } from '../compiler/check.js';
+import { CheckReuse } from '../compiler/check-reuse.js';
 import type { SourceFile } from '../compiler/source-set.js';
 import { uriToPath } from './convert.js';
 import { reparse, type ParsedText } from '../grammar/incremental.js';
@@ -67,6 +68,8 @@ export class DocumentStore {
     this.parses.set(path, { text, file: displayName, result });
     return result;
   };
+  // What checks take over from earlier checks where an edit left the syntax as it was.
+  private readonly reuse = new CheckReuse();
 
   constructor(
     private readonly documents: DocumentSource,
@@ -169,7 +172,7 @@ export class DocumentStore {
       reads.set(file, open?.version ?? 'disk');
       return open ? open.getText() : this.readDisk(file);
     };
-    const check = await checkPolicy(path, { cwd: dirname(path), readText, parseText: this.parseText });
+    const check = await checkPolicy(path, { cwd: dirname(path), readText, parseText: this.parseText, reuse: this.reuse });
     return { uri: document.uri, version, path, check, reads, diskGeneration };
   }
 }

@@ -41,8 +41,10 @@ export function entryOverlaps(model: PolicyModel): Finding[] {
 function computeEntryOverlaps(model: PolicyModel): Finding[] {
   const findings: Finding[] = [];
   const reported = new Set<string>();
-  const collect = (entries: OverlapEntry<EntryRef>[], what: string) => {
-    for (const overlap of findOverlaps(entries, sharedKeys)) {
+  // Returns whether any entries overlap (reported here or already, through another collection).
+  const collect = (entries: OverlapEntry<EntryRef>[], what: string): boolean => {
+    const overlaps = findOverlaps(entries, sharedKeys);
+    for (const overlap of overlaps) {
       const { at } = overlap.entry.value;
       const key = `${at.file.path}\0${at.node.range.start.offset}`;
       if (reported.has(key)) continue;
@@ -55,10 +57,15 @@ function computeEntryOverlaps(model: PolicyModel): Finding[] {
         : undefined;
       findings.push({ overlap, what, byWhere, ...(fix ? { fix } : {}) });
     }
+    return overlaps.length > 0;
   };
+  // Which collections are known, from earlier checks of the same document, to hold no overlaps.
+  const reuse = model.reuse;
 
   for (const [name, list] of model.lists) {
-    collect(fromSyntax(list.node.entries, list.file, `list ${name}`), `list '${name}'`);
+    if (reuse?.listHasNoOverlaps(list.node)) continue;
+    const overlapping = collect(fromSyntax(list.node.entries, list.file, `list ${name}`), `list '${name}'`);
+    if (reuse && !overlapping) reuse.noteListHasNoOverlaps(list.node);
   }
   for (const server of model.servers) {
     const { config } = server;
@@ -68,7 +75,9 @@ function computeEntryOverlaps(model: PolicyModel): Finding[] {
       [config.proxyProtocol, 'proxy-protocol list'],
     ];
     for (const [items, what] of groups) {
-      collect(fromConfig(model, items, `server ${config.name}`), `${what} of server '${config.name}'`);
+      if (reuse?.groupHasNoOverlaps(server.decl, what, items)) continue;
+      const overlapping = collect(fromConfig(model, items, `server ${config.name}`), `${what} of server '${config.name}'`);
+      if (reuse && !overlapping) reuse.noteGroupHasNoOverlaps(server.decl, what, items);
     }
   }
   return findings;

@@ -80,6 +80,98 @@ describe('incremental checking in the language server', () => {
     );
   });
 
+  // The store keeps resolved lists and overlap-free lists and server groups from one check to
+  // the next (compiler/check-reuse.ts); these edits change exactly what those results depend on.
+  const scenarios: [string, [string, string][]][] = [
+    [
+      'an edit inside a list used by several servers creates, then removes, a duplicate',
+      [
+        ['  10.4.1.1\n', '  10.4.0.0\n'], // l4 (used by s5's connections and relay) now lists 10.4.0.0 twice
+        ['  10.4.0.0\n  10.4.2.2', '  10.4.1.1\n  10.4.2.2'],
+        // s5's connection list without the included list (whose entries overlap) has no overlaps...
+        ['@l5  @l4 @shared', '@l5  @l4'],
+        // ...until l5 and l4, both in it, share an entry (s5's block itself is unchanged)
+        ['  10.5.1.1\n', '  10.4.2.2\n'],
+        ['  10.4.2.2\n  10.5.2.2', '  10.5.1.1\n  10.5.2.2'],
+        ['  10.5.3.3\n', '  10.4.0.0\n'],
+      ],
+    ],
+    [
+      'a list is renamed away from its servers and back',
+      [
+        ['list l4 {', 'list l44 {'],
+        ['list l44 {', 'list l4 {'],
+        ['list l5 {', 'list l4 {'], // now declared twice
+        ['list l4 {\n  10.5.', 'list l5 {\n  10.5.'],
+      ],
+    ],
+    [
+      'a list that names another list sees the other list change',
+      [
+        ['list l2 {', 'list l2 {\n  @l1'],
+        ['  10.1.1.1\n', '  10.2.2.2\n'], // now also in l2, through @l1: s3's relay grants list it twice
+        ['  10.2.2.2\n  10.1.2.2', '  10.1.1.1\n  10.1.2.2'],
+        ['list l2 {\n  @l1', 'list l2 {'],
+      ],
+    ],
+    [
+      'a server starts and stops naming another list',
+      [
+        ['@l5  @l4 @shared', '@l5  @l4 @shared @l2'],
+        ['@l5  @l4 @shared @l2', '@l5  @l4 @shared'],
+        ['@l5  @l4 @shared', '@l5  @l5 @shared'],
+        ['@l5  @l5 @shared', '@l5  @l4 @shared'],
+      ],
+    ],
+    [
+      'lines typed and deleted above lists move them, with and without findings',
+      [
+        ['list l2 {', '\nlist l2 {'],
+        ['  10.5.0.0\n', '  10.5.0.0\n  10.5.0.0/24\n'], // below the moved text: a shadowed entry in a moved list
+        ['\nlist l2 {', 'list l2 {'],
+        ['  10.5.0.0\n  10.5.0.0/24\n', '  10.5.0.0\n'],
+        ['list l1 {', 'list l1 { 10.1.0.0 }\nlist l1x {'],
+        ['list l1 { 10.1.0.0 }\nlist l1x {', 'list l1 {'],
+      ],
+    ],
+    [
+      'an edit makes the policy invalid, and then valid again',
+      [
+        ['  10.6.1.1\n', '  10.6.1.300\n'],
+        ['  10.6.1.300\n', '  10.6.1.1\n'],
+        ['@l7  @l6', '@l7  @l66'],
+        ['@l7  @l66', '@l7  @l6'],
+      ],
+    ],
+  ];
+  for (const [name, edits] of scenarios) {
+    it(`publishes the diagnostics of a full check when ${name}`, async () => {
+      const document: EditorDocument & { text: string; version: number } = {
+        uri: URI,
+        version: 1,
+        text: BASE,
+        getText() {
+          return this.text;
+        },
+      };
+      const store = new DocumentStore({ get: (uri) => (uri === URI ? document : undefined), all: () => [document] }, { readFile: async () => INCLUDED });
+      await store.context(URI);
+      const seen = new Set<string>();
+      for (const [from, to] of edits) {
+        assert.ok(document.text.includes(from), `the scenario's text '${from}' is in the policy`);
+        document.text = document.text.replace(from, to);
+        document.version++;
+        const incremental = (await store.context(URI))!.diagnostics;
+        const full = await checkPolicy(PATH, { cwd: '/policies', readText: async (path) => (path === PATH ? document.text : INCLUDED) });
+        assert.deepEqual(incremental, full.diagnostics.filter((d) => d.file === 'main.smtppolicy'), `after '${from}' → '${to}'`);
+        for (const d of incremental) seen.add(`${d.ruleId}:${d.range.start.line}`);
+      }
+      // Each scenario changes what is reported, or it would not test the reuse.
+      const base = (await checkPolicy(PATH, { cwd: '/policies', readText: async (path) => (path === PATH ? BASE : INCLUDED) })).diagnostics;
+      assert.ok([...seen].some((key) => !base.some((d) => `${d.ruleId}:${d.range.start.line}` === key)), 'some edit changed the findings');
+    });
+  }
+
   it('the base policy has lint findings, so the comparison covers them', async () => {
     const full = await checkPolicy(PATH, { cwd: '/policies', readText: async (path) => (path === PATH ? BASE : INCLUDED) });
     const rules = new Set(full.diagnostics.map((d) => d.ruleId));
