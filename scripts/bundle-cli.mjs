@@ -8,10 +8,13 @@
 // Node's `require` is provided to the ESM bundle for the CommonJS packages inside it
 // (smtp-server, nodemailer).
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// chunk names carry a content hash: without this, every rebuild would leave the last one's behind
+rmSync(join(root, 'dist/bin'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: { smtppolicy: 'cli/main.ts' },
