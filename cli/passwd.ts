@@ -11,7 +11,7 @@ import { parseCommandArgs } from './args.js';
 import { hashPassword } from '../runtime/auth/password-hash.js';
 import { cramMd5Secret, formatCramMd5Secret } from '../runtime/auth/cram-md5.js';
 import { formatTokenSecret, generateBearerToken } from '../runtime/auth/bearer-token.js';
-import { normalizeUser, parsePasswordFile, updatePasswordLine, type PasswordEntry, type SecretChanges } from '../runtime/auth/password-file.js';
+import { normalizeUser, parsePasswordFile, PasswordFileError, updatePasswordLine, type PasswordEntry, type SecretChanges } from '../runtime/auth/password-file.js';
 
 export const HELP = `Usage: smtppolicy passwd [options] <file> <user>
 
@@ -144,7 +144,14 @@ export const run: Command = async (argv, io) => {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`${fileArg}: ${(error as Error).message}`);
   }
   // refuse to rewrite a file we cannot read back
-  const entry = parsePasswordFile(existing, fileArg).get(normalizeUser(user));
+  let entry: PasswordEntry | undefined;
+  try {
+    entry = parsePasswordFile(existing, fileArg).get(normalizeUser(user));
+  } catch (error) {
+    // a file the user must fix, not a bug in smtppolicy: report it as a usage error (exit 2)
+    if (error instanceof PasswordFileError) throw new UsageError(error.message);
+    throw error;
+  }
 
   let changes: SecretChanges;
   let token: string | undefined;

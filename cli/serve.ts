@@ -10,7 +10,7 @@ import { createLogger, LOG_LEVELS } from '../runtime/observe/logger.js';
 import { startServer, StartupError, type ServerHandle } from '../runtime/smtp/start-server.js';
 import { ensureDevCertificates } from '../runtime/smtp/dev-certificate.js';
 
-export const HELP = `Usage: smtppolicy serve <entry.smtppolicy | config.json> [--log-level info] [--drain-timeout 30s] [--dev-certificate]
+export const HELP = `Usage: smtppolicy serve <entry.smtppolicy | config.json> [--log-level info] [--drain-timeout 30] [--dev-certificate]
 
 Runs the SMTP server the policy describes.
 Signals:

@@ -91,14 +91,22 @@ export class PolicySmtpServer extends SMTPServer implements RuntimeHolder {
   // get this far (see _expectsProxyHeader): their header reaches the session and is refused.
   override _handleProxy(socket: Socket, callback: (err: Error | null, socketOptions?: ProxySocketOptions) => void): void {
     if (!this._expectsProxyHeader(socket)) return super._handleProxy(socket, callback);
+    const refuse = (reason: string) => {
+      this.runtime.server.logger.warn({ event: 'proxy-refused', server: this.runtime.server.config.name, peer: socket.remoteAddress, reason }, 'PROXY header refused');
+      socket.on('error', () => {});
+      socket.destroy();
+      callback(new Error(`invalid PROXY header: ${reason}`));
+    };
     readProxyHeader(socket, (result) => {
-      if (result.version === 1) return super._handleProxy(socket, callback);
-      if (result.version === 'invalid') {
-        this.runtime.server.logger.warn({ event: 'proxy-refused', server: this.runtime.server.config.name, peer: socket.remoteAddress, reason: result.reason }, 'PROXY header refused');
-        socket.on('error', () => {});
-        socket.destroy();
-        return callback(new Error(`invalid PROXY header: ${result.reason}`));
+      if (result.version === 1) {
+        return super._handleProxy(socket, (err, socketOptions) => {
+          // `PROXY UNKNOWN` names no client: refused, as v2's UNSPEC is (proxy-v2.ts), or the
+          // session would run as the balancer, with whatever rights the balancer holds
+          if (!err && !socketOptions?.remoteAddress) return refuse('PROXY v1 UNKNOWN does not name the client');
+          callback(err, socketOptions);
+        });
       }
+      if (result.version === 'invalid') return refuse(result.reason);
       const options: ProxySocketOptions = { id: sessionId() };
       if (result.header.command === 'proxy') {
         options.remoteAddress = result.header.address;
