@@ -1,4 +1,4 @@
-// Review finding: the usage line of `serve --help` must show values serve accepts.
+// The usage line of `serve --help` shows values serve accepts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from './run-cli.js';

@@ -1,4 +1,5 @@
-// Review findings for `smtppolicy passwd`.
+// `smtppolicy passwd` on a password file it cannot read back: a usage error naming the
+// file, line and column, and the file left as it was.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Review finding: a trusted balancer that cannot name the client (v1 `PROXY UNKNOWN`) must
+// A trusted balancer that cannot name the client (v1 `PROXY UNKNOWN`) must
 // not make the session run as the balancer itself, exactly as v2's UNSPEC is refused
 // (runtime/smtp/proxy-v2.ts): the balancer may hold relay rights its clients must not get.
 import { test } from 'node:test';
