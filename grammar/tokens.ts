@@ -92,17 +92,15 @@ export const LCurly = createToken({ name: 'LCurly', pattern: /{/, label: "'{'" }
 export const RCurly = createToken({ name: 'RCurly', pattern: /}/, label: "'}'" });
 export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','" });
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-}
-
 /** Keyword tokens by their text. */
 export const KEYWORD_TOKENS: ReadonlyMap<string, TokenType> = new Map(
   KEYWORDS.map((k) => [
     k.text,
     createToken({
       name: k.tokenName,
-      pattern: new RegExp(escapeRegExp(k.text)),
+      // a string pattern matches literally and spares the lexer analysing a regular
+      // expression per keyword at start-up (a third of a cold `lint`'s lexer set-up)
+      pattern: k.text,
       longer_alt: Word,
       categories: [Reserved],
       label: `'${k.text}'`,
