@@ -47,7 +47,7 @@ export type Stage = 'connect' | 'ehlo' | 'auth' | 'mail' | 'rcpt';
 export interface SmtpReply {
   /** 220, 250, 421, 450, 530, 535, 538, 550, 554, … */
   code: number;
-  /** RFC 3463 enhanced status code, e.g. '5.7.1'. */
+  /** RFC 3463 enhanced status code, e.g. '5.7.1'; '' for the greeting, which carries none (RFC 2034 §3). */
   enhanced: string;
   text: string;
 }
@@ -97,5 +97,5 @@ export interface EhloAdvertisement {
 
 /** Formats a reply as it goes on the wire and in `explain`: `554 5.7.1 Relay access denied`. */
 export function formatReply(reply: SmtpReply): string {
-  return `${reply.code} ${reply.enhanced} ${reply.text}`;
+  return reply.enhanced ? `${reply.code} ${reply.enhanced} ${reply.text}` : `${reply.code} ${reply.text}`;
 }

@@ -101,7 +101,6 @@ export class PolicyConnection extends SMTPConnection {
     const level = decision.decision === 'accept' ? 'info' : 'warn';
     this.rt.logger[level]({
       event: 'decision',
-      server: this.rt.config.name,
       session: this.id,
       client: this.remoteAddress,
       stage: decision.stage,
@@ -114,12 +113,13 @@ export class PolicyConnection extends SMTPConnection {
   }
 
   private logEvent(event: string, detail: Record<string, unknown>, level: 'info' | 'warn' | 'error' = 'info'): void {
-    this.rt.logger[level]({ event, server: this.rt.config.name, session: this.id, client: this.remoteAddress, ...detail }, event);
+    // `server` comes from the runtime's child logger (start-server.ts): not repeated here
+    this.rt.logger[level]({ event, session: this.id, client: this.remoteAddress, ...detail }, event);
   }
 
   /** Sends a reply; a 421 also closes (smtp-server does that for every 421). */
   reply(reply: SmtpReply): void {
-    this.send(reply.code, `${reply.enhanced} ${reply.text}`, false);
+    this.send(reply.code, reply.enhanced ? `${reply.enhanced} ${reply.text}` : reply.text, false);
   }
 
   // The one place every reply passes. Texts that already carry an enhanced status code

@@ -92,7 +92,7 @@ export class PolicySmtpServer extends SMTPServer implements RuntimeHolder {
   override _handleProxy(socket: Socket, callback: (err: Error | null, socketOptions?: ProxySocketOptions) => void): void {
     if (!this._expectsProxyHeader(socket)) return super._handleProxy(socket, callback);
     const refuse = (reason: string) => {
-      this.runtime.server.logger.warn({ event: 'proxy-refused', server: this.runtime.server.config.name, peer: socket.remoteAddress, reason }, 'PROXY header refused');
+      this.runtime.server.logger.warn({ event: 'proxy-refused', peer: socket.remoteAddress, reason }, 'PROXY header refused');
       socket.on('error', () => {});
       socket.destroy();
       callback(new Error(`invalid PROXY header: ${reason}`));
