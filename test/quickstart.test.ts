@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { tempDir } from './helpers/server-fixture.js';
 import { REPO_ROOT, spawnNode } from './helpers/serve-process.js';
-import { requireTool, runTool } from './helpers/tools.js';
+import { requireSwaks, runTool } from './helpers/tools.js';
 
 const PORTS = [2525, 2587, 2465];
 /** The built command, as package.json's bin names it (what `npm start` runs). */
@@ -68,7 +68,7 @@ async function ensureBuilt(t: TestContext): Promise<void> {
 }
 
 test('npm start: submission needs TLS and the demo login, relayed mail waits in the queue, local mail lands in var/mail', { timeout: 300_000 }, async (t) => {
-  const swaks = requireTool(t, 'swaks', 'swaks');
+  const swaks = requireSwaks(t, 'TLS', 'Basic AUTH');
   if (!swaks) return;
   for (const port of PORTS) await assertPortFree(port);
   await ensureBuilt(t);
