@@ -1,9 +1,12 @@
-// A credential store should hold only slow salted hashes (scrypt, as `smtppolicy passwd`
-// writes them: runtime/auth/password-file.ts). A plaintext password or a fast hash (MD5,
-// SHA-1, crypt) turns a copied file into every user's password. The server refuses such
-// files at start; the linter says which lines and why, before deployment.
+// A credential store should hold only what `smtppolicy passwd` writes: slow salted scrypt
+// hashes, CRAM-MD5 states and SHA-256 token digests (runtime/auth/password-file.ts). A
+// plaintext password or a fast hash (MD5, SHA-1, crypt) turns a copied file into every
+// user's password. The server refuses such files at start; the linter says which lines and
+// why, before deployment. It reads the file with the server's own line reader, so every
+// secret the server accepts is accepted here too, and only the fields the server would not
+// understand are judged as foreign passwords or hashes.
 
-import { parseHash } from '../../runtime/auth/password-hash.js';
+import { readPasswordLines, type SecretField } from '../../runtime/auth/password-file.js';
 import { readPolicyFile } from '../lint/certificate-files.js';
 import { defineRule } from '../lint/rule.js';
 
@@ -40,28 +43,36 @@ export default defineRule({
   },
 });
 
-/** `line 3 (alice): a plaintext password`, one per weak line. */
+/** `line 3 (alice): a plaintext password`, one per weakness of a line. */
 export function weakLines(text: string): string[] {
   const problems: string[] = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const colon = line.indexOf(':');
-    if (colon <= 0) return; // not a user line at all: the server's parser reports it
-    const user = line.slice(0, colon);
-    const secret = line.slice(colon + 1);
-    const verdict = judge(secret);
-    if (verdict) problems.push(`line ${index + 1} (${user}): ${verdict}`);
-  });
+  for (const line of readPasswordLines(text)) {
+    if (line.kind !== 'user') continue; // not a user line at all: the server's parser reports it
+    // a plaintext password with ':' in it spans several fields: say it once
+    const verdicts = new Set(line.fields.map(judge).filter((verdict) => verdict !== undefined));
+    for (const verdict of verdicts) problems.push(`line ${line.line} (${line.user}): ${verdict}`);
+  }
   return problems;
 }
 
-function judge(secret: string): string | undefined {
-  if (secret.startsWith('scrypt$')) {
-    const parsed = parseHash(secret);
-    if (typeof parsed === 'string') return `a malformed scrypt hash (${parsed})`;
-    return parsed.params.N < MIN_SCRYPT_N ? `an scrypt hash with cost N=${parsed.params.N} (at least ${MIN_SCRYPT_N})` : undefined;
+function judge(field: SecretField): string | undefined {
+  switch (field.scheme) {
+    case 'scrypt': {
+      if (field.problem !== null) return `a malformed scrypt hash (${field.problem})`;
+      const N = field.value!.scrypt!.params.N;
+      return N < MIN_SCRYPT_N ? `an scrypt hash with cost N=${N} (at least ${MIN_SCRYPT_N})` : undefined;
+    }
+    case 'cram-md5':
+    case 'token':
+      // what passwd --cram-md5 and --token write (the CRAM-MD5 trade-off is documented there)
+      return field.problem !== null ? `a malformed ${field.scheme} secret (${field.problem})` : undefined;
+    case null:
+      return field.text === '' ? undefined : foreign(field.text); // an empty field: the server's parser reports it
   }
+}
+
+/** What a field the server does not understand most likely is. */
+function foreign(secret: string): string {
   if (/^\$1\$/.test(secret)) return 'an MD5-crypt hash';
   if (/^\$(5|6)\$/.test(secret)) return 'a SHA-crypt hash (fast, not memory-hard)';
   if (/^\$2[aby]?\$/.test(secret)) return 'a bcrypt hash (not the scrypt format the server reads)';

@@ -67,52 +67,100 @@ function parseField(scheme: SecretScheme, field: string): Partial<PasswordEntry>
   }
 }
 
-export function parsePasswordFile(text: string, file: string): Map<string, PasswordEntry> {
-  const entries = new Map<string, PasswordEntry>();
-  const problems: string[] = [];
+/** One ':'-separated field after the user name, as written. */
+export interface SecretField {
+  text: string;
+  /** Where the field starts in the raw line (0-based, indentation included). */
+  offset: number;
+  /** The scheme its tag names; null for an unknown tag (a plaintext password, a foreign hash) or an empty field. */
+  scheme: SecretScheme | null;
+  /** Why the field is not a valid secret of its scheme; null when it is valid or has no scheme. */
+  problem: string | null;
+  /** The parsed secret, when the field is a valid one. */
+  value: Partial<PasswordEntry> | null;
+}
+
+/** A line that holds something: a user with their fields, or text that is not `<user>:…`. */
+export type PasswordLine =
+  | { kind: 'user'; line: number; indent: number; user: string; fields: SecretField[] }
+  | { kind: 'malformed'; line: number; indent: number; text: string };
+
+/**
+ * Every non-blank, non-comment line of a password file, each field classified and parsed.
+ * Never throws: parsePasswordFile turns this into users or errors, and the
+ * weak-password-storage lint rule judges the same fields, so both read one format.
+ */
+export function readPasswordLines(text: string): PasswordLine[] {
+  const lines: PasswordLine[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
     const lineNumber = index + 1;
     // columns count from the start of the raw line, indentation included
     const indent = raw.length - raw.trimStart().length;
-    const at = (offset: number) => `${file}:${lineNumber}:${indent + offset + 1}`;
     if (line === '' || line.startsWith('#')) return;
     const colon = line.indexOf(':');
     const user = colon > 0 ? line.slice(0, colon) : '';
     if (!USER.test(user)) {
-      problems.push(`${at(0)}: expected '<user>:<secret>', found '${line.slice(0, 40)}'`);
+      lines.push({ kind: 'malformed', line: lineNumber, indent, text: line });
       return;
     }
-    const entry: PasswordEntry = { user, line: lineNumber, scrypt: null, cramMd5: null, token: null };
-    const seen = new Set<SecretScheme>();
-    let offset = colon + 1;
-    let valid = true;
+    const fields: SecretField[] = [];
+    let offset = indent + colon + 1;
     for (const field of line.slice(colon + 1).split(':')) {
       const tag = field.split('$', 1)[0]!;
-      let problem: string | undefined;
-      if (field === '') problem = `expected a secret (scrypt$…, cram-md5$… or token$sha256$…) for '${user}'`;
-      else if (!isScheme(tag)) problem = `unknown secret '${tag.slice(0, 20)}' for '${user}': expected scrypt$…, cram-md5$… or token$sha256$…`;
-      else if (seen.has(tag)) problem = `'${user}' has a second ${tag} secret (each kind at most once)`;
-      else {
-        const parsed = parseField(tag, field);
-        if (typeof parsed === 'string') problem = `invalid ${tag === 'scrypt' ? 'hash' : `${tag} secret`} for '${user}': ${parsed}`;
-        else Object.assign(entry, parsed);
-        seen.add(tag);
-      }
-      if (problem !== undefined) {
-        problems.push(`${at(offset)}: ${problem}`);
-        valid = false;
-      }
+      const scheme = field !== '' && isScheme(tag) ? tag : null;
+      const parsed = scheme ? parseField(scheme, field) : null;
+      fields.push({
+        text: field,
+        offset,
+        scheme,
+        problem: typeof parsed === 'string' ? parsed : null,
+        value: typeof parsed === 'string' ? null : parsed,
+      });
       offset += field.length + 1;
     }
-    if (!valid) return;
+    lines.push({ kind: 'user', line: lineNumber, indent, user, fields });
+  });
+  return lines;
+}
+
+export function parsePasswordFile(text: string, file: string): Map<string, PasswordEntry> {
+  const entries = new Map<string, PasswordEntry>();
+  const problems: string[] = [];
+  for (const read of readPasswordLines(text)) {
+    const at = (offset: number) => `${file}:${read.line}:${offset + 1}`;
+    if (read.kind === 'malformed') {
+      problems.push(`${at(read.indent)}: expected '<user>:<secret>', found '${read.text.slice(0, 40)}'`);
+      continue;
+    }
+    const { user } = read;
+    const entry: PasswordEntry = { user, line: read.line, scrypt: null, cramMd5: null, token: null };
+    const seen = new Set<SecretScheme>();
+    let valid = true;
+    for (const field of read.fields) {
+      const tag = field.text.split('$', 1)[0]!;
+      let problem: string | undefined;
+      if (field.text === '') problem = `expected a secret (scrypt$…, cram-md5$… or token$sha256$…) for '${user}'`;
+      else if (field.scheme === null) problem = `unknown secret '${tag.slice(0, 20)}' for '${user}': expected scrypt$…, cram-md5$… or token$sha256$…`;
+      else if (seen.has(field.scheme)) problem = `'${user}' has a second ${field.scheme} secret (each kind at most once)`;
+      else {
+        if (field.problem !== null) problem = `invalid ${field.scheme === 'scrypt' ? 'hash' : `${field.scheme} secret`} for '${user}': ${field.problem}`;
+        else Object.assign(entry, field.value);
+        seen.add(field.scheme);
+      }
+      if (problem !== undefined) {
+        problems.push(`${at(field.offset)}: ${problem}`);
+        valid = false;
+      }
+    }
+    if (!valid) continue;
     const key = normalizeUser(user);
     if (entries.has(key)) {
-      problems.push(`${at(0)}: user '${user}' is already defined on line ${entries.get(key)!.line}`);
-      return;
+      problems.push(`${at(read.indent)}: user '${user}' is already defined on line ${entries.get(key)!.line}`);
+      continue;
     }
     entries.set(key, entry);
-  });
+  }
   if (problems.length > 0) throw new PasswordFileError(problems.join('\n'));
   return entries;
 }

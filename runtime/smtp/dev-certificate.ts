@@ -1,16 +1,14 @@
 // `serve --dev-certificate`: for local trials only, creates a self-signed certificate and
-// key (openssl, EC P-256, one year) at the configured paths when both are missing. Servers
-// that share one certificate file share the certificate, so its subjectAltName lists every
-// hostname (and SNI name) that uses it, plus localhost. An existing file is never
-// overwritten, and a half-present pair (one file missing) is left for the normal start-up
-// error.
-import { execFile } from 'node:child_process';
+// key (in-process, EC P-256, DEV_CERTIFICATE_DAYS days: self-signed-certificate.ts) at the
+// configured paths when both are missing. Servers that share one certificate file share the
+// certificate, so its subjectAltName lists every hostname (and SNI name) that uses it, plus
+// localhost, 127.0.0.1 and ::1. An existing file is never overwritten (the files are
+// created exclusively), and a half-present pair (one file missing) is left for the normal
+// start-up error. The key is written with mode 0600: only the server's user may read it.
 import { existsSync, mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import type { RuntimeConfig } from '../config/types.js';
-
-const run = promisify(execFile);
 
 interface PlannedCertificate {
   cert: string;
@@ -33,18 +31,20 @@ export async function ensureDevCertificates(config: RuntimeConfig, baseDir: stri
     }
   }
 
+  if (planned.size === 0) return [];
+  // loaded only when there is a certificate to make: it brings the X.509 library and a Reflect polyfill
+  const { createSelfSignedCertificate } = await import('./self-signed-certificate.js');
   const created: string[] = [];
   for (const { cert, key, names, source } of planned.values()) {
     mkdirSync(dirname(cert), { recursive: true, mode: 0o700 });
     mkdirSync(dirname(key), { recursive: true, mode: 0o700 });
-    const altNames = [...names, 'localhost'].map((n) => `DNS:${n}`).join(',');
-    const commonName = [...names][0] ?? 'localhost';
     try {
-      await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-        '-keyout', key, '-out', cert, '-days', '365', '-subj', `/CN=${commonName}`,
-        '-addext', `subjectAltName=${altNames}`]);
+      const made = await createSelfSignedCertificate({ dnsNames: [...new Set([...names, 'localhost'])], ipAddresses: ['127.0.0.1', '::1'] });
+      // 'wx': fail rather than overwrite a file that appeared meanwhile
+      await writeFile(key, made.keyPem, { mode: 0o600, flag: 'wx' });
+      await writeFile(cert, made.certificatePem, { mode: 0o644, flag: 'wx' });
     } catch (error) {
-      throw new Error(`${source}: could not create a development certificate with openssl: ${(error as Error).message}`);
+      throw new Error(`${source}: could not create a development certificate: ${(error as Error).message}`);
     }
     created.push(cert);
   }

@@ -1,6 +1,6 @@
 // External tools the integration tests drive (openssl, swaks, dnsmasq). Missing tools skip
 // a test on a developer machine but fail it under CI=true, so CI can never go green by
-// silently not testing.
+// silently not testing. .ci/run installs each of them (and swaks' optional Perl modules).
 import { spawn, spawnSync } from 'node:child_process';
 import type { TestContext } from 'node:test';
 
@@ -20,6 +20,42 @@ export function requireTool(t: TestContext, name: string, install: string): stri
   const path = toolPath(name);
   if (path) return path;
   const message = `${name} is not installed (apt-get install -y ${install})`;
+  if (process.env.CI === 'true') throw new Error(message);
+  t.skip(message);
+  return null;
+}
+
+/**
+ * swaks features a test uses, as `swaks --support` names them, with the Debian package that
+ * brings the Perl module behind each. swaks installs without them (`--no-install-recommends`
+ * drops Net::SSLeay) and only says so when the feature is first used, mid-test.
+ */
+const SWAKS_FEATURES = {
+  TLS: 'libnet-ssleay-perl',
+  'Basic AUTH': 'perl',
+  'AUTH CRAM-MD5': 'perl',
+} as const;
+export type SwaksFeature = keyof typeof SWAKS_FEATURES;
+
+let swaksSupport: string | undefined;
+
+/**
+ * swaks' path when it is installed with every feature in `features`; otherwise throws under
+ * CI=true, else skips the test and returns null (as requireTool).
+ */
+export function requireSwaks(t: TestContext, ...features: SwaksFeature[]): string | null {
+  const swaks = requireTool(t, 'swaks', 'swaks');
+  if (!swaks) return null;
+  // `swaks --support` prints '=== <feature> supported' or '*** <feature> not available: requires <module>'
+  swaksSupport ??= (() => {
+    const listed = spawnSync(swaks, ['--support'], { encoding: 'utf8' });
+    return `${listed.stdout}${listed.stderr}`;
+  })();
+  const missing = features.filter((feature) => !swaksSupport!.includes(`=== ${feature} supported`));
+  if (missing.length === 0) return swaks;
+  const packages = [...new Set(missing.map((feature) => SWAKS_FEATURES[feature]))].join(' ');
+  const lines = swaksSupport.split('\n').filter((line) => missing.some((feature) => line.includes(feature)));
+  const message = `swaks lacks ${missing.join(', ')} (${lines.join('; ').trim() || 'not listed by swaks --support'}): apt-get install -y ${packages}`;
   if (process.env.CI === 'true') throw new Error(message);
   t.skip(message);
   return null;
