@@ -41,6 +41,13 @@ const CODE_QUALITY_SCHEMA = {
   },
 };
 
+interface CodeQualityIssue {
+  description: string;
+  check_name: string;
+  severity: string;
+  location: { path: string; lines: { begin: number } };
+}
+
 async function reportFor(examples: string | string[], cwd = root): Promise<Report> {
   const sources = new Map<string, string>();
   const diagnostics = [];
@@ -55,11 +62,11 @@ async function reportFor(examples: string | string[], cwd = root): Promise<Repor
 describe('GitLab Code Quality reporter', () => {
   it('writes the documented fields for every finding', async () => {
     const report = await reportFor(['examples/insecure/open-relay.smtppolicy', 'examples/insecure/duplicate-entry.smtppolicy', 'examples/quickstart.smtppolicy']);
-    const issues = JSON.parse(formatGitlab(report));
+    const issues: CodeQualityIssue[] = JSON.parse(formatGitlab(report));
     const validate = new Ajv({ allErrors: true, strict: true }).compile(CODE_QUALITY_SCHEMA);
     assert.ok(validate(issues), JSON.stringify(validate.errors, null, 2));
     assert.deepEqual(
-      issues.map((i: { check_name: string; severity: string; location: { path: string; lines: { begin: number } } }) => [i.check_name, i.severity, i.location.path, i.location.lines.begin]),
+      issues.map((i) => [i.check_name, i.severity, i.location.path, i.location.lines.begin]),
       [
         ['open-relay', 'critical', 'examples/insecure/open-relay.smtppolicy', 6],
         ['duplicate-entry', 'major', 'examples/insecure/duplicate-entry.smtppolicy', 4],
