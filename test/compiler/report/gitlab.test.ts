@@ -72,7 +72,7 @@ describe('GitLab Code Quality reporter', () => {
         ['duplicate-entry', 'major', 'examples/insecure/duplicate-entry.smtppolicy', 4],
       ],
     );
-    assert.match(issues[0].description, /may relay without authenticating/);
+    assert.match(issues[0]?.description ?? '', /may relay without authenticating/);
   });
 
   it('maps syntax errors to blocker, so a policy that cannot compile heads the widget', () => {
