@@ -1,0 +1,125 @@
+// The GitHub Action (action.yml + action/) run step by step as the runner runs it
+// (composite-action.ts), on the repository's own clean and insecure examples.
+
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadAction, runCompositeAction, type ActionDefinition } from './composite-action.js';
+
+const REPO_ROOT = join(import.meta.dirname, '..', '..');
+const CLEAN = 'examples/quickstart.smtppolicy examples/submission-server.smtppolicy';
+const INSECURE = 'examples/insecure/open-relay.smtppolicy\nexamples/insecure/duplicate-entry.smtppolicy';
+const WARNING_ONLY = 'examples/insecure/duplicate-entry.smtppolicy';
+
+let action: ActionDefinition;
+const temps: string[] = [];
+
+/** Runs the action from this checkout (already built by `npm ci`) with the repository as the workspace. */
+async function runAction(inputs: Record<string, string>) {
+  const runnerTemp = await mkdtemp(join(tmpdir(), 'smtppolicy-action-'));
+  temps.push(runnerTemp);
+  const run = await runCompositeAction(action, { actionPath: REPO_ROOT, workspace: REPO_ROOT, runnerTemp, inputs: { version: 'checkout', ...inputs } });
+  return { ...run, runnerTemp, stepNames: run.steps.map((s) => s.name) };
+}
+
+describe('GitHub Action', () => {
+  before(async () => {
+    action = await loadAction(join(REPO_ROOT, 'action.yml'));
+    assert.ok(existsSync(join(REPO_ROOT, 'dist/bin/smtppolicy.js')), 'dist/ is missing: run npm ci (it builds)');
+  });
+  after(() => Promise.all(temps.map((t) => rm(t, { recursive: true, force: true }))));
+
+  it('passes a clean policy: an empty SARIF file for code scanning, a summary without findings', async () => {
+    const run = await runAction({ paths: CLEAN });
+    assert.equal(run.status, 0, run.steps.map((s) => s.stderr).join('\n'));
+    assert.deepEqual(run.stepNames, ['Install smtppolicy', 'Lint policies', 'Verdict']);
+    const sarifFile = join(run.runnerTemp, 'smtppolicy.sarif');
+    assert.deepEqual(run.uses, [{ uses: 'github/codeql-action/upload-sarif@v4', with: { sarif_file: sarifFile, category: 'smtppolicy' } }]);
+    const sarif = JSON.parse(await readFile(sarifFile, 'utf8'));
+    assert.equal(sarif.version, '2.1.0');
+    assert.deepEqual(sarif.runs[0].results, []);
+    assert.match(run.summary, /^## smtppolicy lint\n\n✅ smtppolicy lint passed: 0 errors, 0 warnings \(fail-on: error\)/);
+    assert.match(run.summary, /\| error \| 0 \|\n\| warning \| 0 \|/);
+    assert.match(run.summary, /No findings\./);
+    assert.deepEqual(run.outputs, { 'sarif-file': sarifFile, errors: '0', warnings: '0', 'exit-code': '0' });
+  });
+
+  it('fails an insecure policy after uploading it: the finding in the SARIF file and the summary', async () => {
+    const run = await runAction({ paths: INSECURE });
+    assert.equal(run.status, 1);
+    assert.deepEqual(run.stepNames, ['Install smtppolicy', 'Lint policies', 'Verdict']);
+    assert.equal(run.steps[1]!.status, 0, 'the lint step succeeds so that the upload runs');
+    assert.equal(run.uses.length, 1, 'the SARIF file is uploaded before the verdict fails the job');
+    const sarif = JSON.parse(await readFile(run.uses[0]!.with.sarif_file!, 'utf8'));
+    const relay = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'open-relay');
+    assert.deepEqual(relay.locations[0].physicalLocation.artifactLocation, { uri: 'examples/insecure/open-relay.smtppolicy', uriBaseId: '%SRCROOT%' });
+    assert.equal(relay.locations[0].physicalLocation.region.startLine, 6);
+    assert.match(run.steps[2]!.stdout, /smtppolicy lint failed: 1 error, 1 warning \(fail-on: error\)/);
+    assert.match(run.summary, /^## smtppolicy lint\n\n❌ smtppolicy lint failed: 1 error, 1 warning/);
+    assert.match(run.summary, /\| error \| 1 \|\n\| warning \| 1 \|\n\| info \| 0 \|/);
+    // Most severe first, the rule linked to its documentation.
+    const rows = run.summary.split('\n').filter((l) => /^\| (error|warning) \| \[/.test(l));
+    assert.equal(rows.length, 2);
+    assert.match(rows[0]!, /^\| error \| \[open-relay\]\(https:\/\/\S+\/docs\/rules\/open-relay\.md\) \| <code>examples\/insecure\/open-relay\.smtppolicy:6:11<\/code> \| any client in 0\.0\.0\.0\/0 .* may relay without authenticating/);
+    assert.match(rows[1]!, /^\| warning \| \[duplicate-entry\]/);
+  });
+
+  it('annotates the files instead of uploading when code scanning is off', async () => {
+    const run = await runAction({ paths: INSECURE, 'code-scanning': 'false' });
+    assert.equal(run.status, 1);
+    assert.deepEqual(run.uses, []);
+    assert.deepEqual(run.skipped, ['Upload findings to code scanning']);
+    assert.match(run.stdout, /^::error file=examples\/insecure\/open-relay\.smtppolicy,line=6,col=11,endLine=6,endColumn=\d+,title=open-relay::any client/m);
+    assert.match(run.stdout, /^::warning file=examples\/insecure\/duplicate-entry\.smtppolicy,line=4,.*title=duplicate-entry::/m);
+  });
+
+  it('code scanning on: no annotations of its own (code scanning shows the alerts)', async () => {
+    const run = await runAction({ paths: INSECURE });
+    assert.doesNotMatch(run.stdout, /^::(error|warning) file=/m);
+  });
+
+  it('fails by the CLI exit policy: warnings pass by default, fail with fail-on: warning or max-warnings', async () => {
+    assert.equal((await runAction({ paths: WARNING_ONLY })).status, 0);
+    const strict = await runAction({ paths: WARNING_ONLY, 'fail-on': 'warning' });
+    assert.equal(strict.status, 1);
+    assert.match(strict.summary, /❌ smtppolicy lint failed: 0 errors, 1 warning \(fail-on: warning\)/);
+    assert.equal((await runAction({ paths: WARNING_ONLY, 'max-warnings': '0' })).status, 1);
+    assert.equal((await runAction({ paths: WARNING_ONLY, 'max-warnings': '1' })).status, 0);
+  });
+
+  it('fail-on: never reports the findings and passes', async () => {
+    const run = await runAction({ paths: INSECURE, 'fail-on': 'never' });
+    assert.equal(run.status, 0);
+    assert.equal(run.outputs.errors, '1');
+    assert.equal(run.outputs['exit-code'], '0');
+    assert.match(run.summary, /✅ smtppolicy lint reported 1 error, 1 warning \(fail-on: never\)/);
+    assert.equal(run.uses.length, 1);
+  });
+
+  it('stops with status 2 on a usage error or a missing file, before any upload', async () => {
+    for (const inputs of [{ 'fail-on': 'sometimes' }, { 'max-warnings': 'ten' }, { 'fail-on': 'warning', 'max-warnings': '3' }, { 'code-scanning': 'yes' }, { paths: ' ' }, { paths: 'examples/nope.smtppolicy' }]) {
+      const run = await runAction({ paths: CLEAN, ...inputs });
+      assert.equal(run.status, 2, JSON.stringify(inputs));
+      assert.deepEqual(run.stepNames, ['Install smtppolicy', 'Lint policies'], JSON.stringify(inputs));
+      assert.deepEqual(run.uses, []);
+      assert.match(run.stdout, /^::error title=smtppolicy::/m);
+    }
+  });
+
+  it('inputs never become shell code: they reach the scripts as environment variables', async () => {
+    for (const step of action.runs.steps) assert.doesNotMatch(step.run ?? '', /\$\{\{/, `${step.name} pastes an expression into its script`);
+    const marker = join(tmpdir(), `smtppolicy-injected-${process.pid}`);
+    const run = await runAction({ paths: `examples/quickstart.smtppolicy $(touch ${marker}) \`touch ${marker}\``, 'fail-on': `error\n::error::injected` });
+    assert.equal(run.status, 2);
+    assert.equal(existsSync(marker), false);
+    assert.doesNotMatch(run.stdout, /^::error::injected/m);
+  });
+
+  it('pins the npm version it installs to the release it belongs to', () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+    assert.equal(action.inputs.version?.default, version);
+  });
+});
