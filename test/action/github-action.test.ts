@@ -100,7 +100,8 @@ describe('GitHub Action', () => {
   });
 
   it('stops with status 2 on a usage error or a missing file, before any upload', async () => {
-    for (const inputs of [{ 'fail-on': 'sometimes' }, { 'max-warnings': 'ten' }, { 'fail-on': 'warning', 'max-warnings': '3' }, { 'code-scanning': 'yes' }, { paths: ' ' }, { paths: 'examples/nope.smtppolicy' }]) {
+    const usageErrors: Record<string, string>[] = [{ 'fail-on': 'sometimes' }, { 'max-warnings': 'ten' }, { 'fail-on': 'warning', 'max-warnings': '3' }, { 'code-scanning': 'yes' }, { paths: ' ' }, { paths: 'examples/nope.smtppolicy' }];
+    for (const inputs of usageErrors) {
       const run = await runAction({ paths: CLEAN, ...inputs });
       assert.equal(run.status, 2, JSON.stringify(inputs));
       assert.deepEqual(run.stepNames, ['Install smtppolicy', 'Lint policies'], JSON.stringify(inputs));
