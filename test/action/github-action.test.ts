@@ -7,6 +7,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { readmeYaml } from '../ci/readme-snippets.js';
 import { loadAction, runCompositeAction, type ActionDefinition } from './composite-action.js';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -117,6 +119,32 @@ describe('GitHub Action', () => {
     assert.equal(run.status, 2);
     assert.equal(existsSync(marker), false);
     assert.doesNotMatch(run.stdout, /^::error::injected/m);
+  });
+
+  it("runs the README's copy-paste workflow: clean policies pass, an insecure one fails", async () => {
+    const workflow = readmeYaml('GitHub Actions') as {
+      permissions: Record<string, string>;
+      jobs: { lint: { steps: { uses?: string; with?: Record<string, string> }[] } };
+    };
+    assert.equal(workflow.permissions['security-events'], 'write');
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+    const step = workflow.jobs.lint.steps.find((s) => s.uses?.startsWith('smtppolicy/smtppolicy@'));
+    assert.equal(step?.uses, `smtppolicy/smtppolicy@v${version}`);
+    const inputs = step?.with ?? {};
+    for (const name of Object.keys(inputs)) assert.ok(name in action.inputs, `the README passes '${name}', which action.yml does not declare`);
+
+    const workspace = await mkdtemp(join(tmpdir(), 'smtppolicy-workspace-'));
+    temps.push(workspace);
+    await mkdir(join(workspace, inputs.paths ?? '.'), { recursive: true });
+    await copyFile(join(REPO_ROOT, 'examples/quickstart.smtppolicy'), join(workspace, inputs.paths ?? '.', 'main.smtppolicy'));
+    const runnerTemp = await mkdtemp(join(tmpdir(), 'smtppolicy-action-'));
+    temps.push(runnerTemp);
+    const clean = await runCompositeAction(action, { actionPath: REPO_ROOT, workspace, runnerTemp, inputs });
+    assert.equal(clean.status, 0, clean.steps.map((s) => s.stdout + s.stderr).join('\n'));
+    await copyFile(join(REPO_ROOT, 'examples/insecure/open-relay.smtppolicy'), join(workspace, inputs.paths ?? '.', 'relay.smtppolicy'));
+    const insecure = await runCompositeAction(action, { actionPath: REPO_ROOT, workspace, runnerTemp, inputs });
+    assert.equal(insecure.status, 1);
+    assert.match(insecure.summary, /<code>policies\/relay\.smtppolicy:6:11<\/code>/);
   });
 
   it('pins the npm version it installs to the release it belongs to', () => {
