@@ -69,6 +69,18 @@ describe('GitHub Action', () => {
     assert.match(rows[1]!, /^\| warning \| \[duplicate-entry\]/);
   });
 
+  it('lists the ten most severe findings in the summary when there are more', async () => {
+    const run = await runAction({ paths: 'examples/insecure' });
+    const count = (severity: string) => Number(new RegExp(`^\\| ${severity} \\| (\\d+) \\|$`, 'm').exec(run.summary)?.[1]);
+    const total = count('error') + count('warning') + count('info');
+    assert.equal(run.status, 1);
+    assert.ok(total > 10, `examples/insecure has ${total} findings`);
+    assert.match(run.summary, new RegExp(`### Top findings \\(10 of ${total}\\)`));
+    const severities = run.summary.split('\n').filter((l) => /^\| (error|warning|info) \| \[/.test(l)).map((l) => l.split(' | ')[0]);
+    assert.equal(severities.length, 10);
+    assert.deepEqual(severities, [...severities].sort(), 'errors before warnings');
+  });
+
   it('annotates the files instead of uploading when code scanning is off', async () => {
     const run = await runAction({ paths: INSECURE, 'code-scanning': 'false' });
     assert.equal(run.status, 1);
