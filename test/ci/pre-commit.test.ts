@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { stringify } from 'yaml';
 import { requireTool } from '../helpers/tools.js';
+import { snapshotCheckout } from '../helpers/checkout-snapshot.js';
 import { readmeYaml, REPO_ROOT } from './readme-snippets.js';
 
 interface Result { status: number; output: string }
@@ -50,12 +51,10 @@ describe('pre-commit hooks', { timeout: 30 * 60_000 }, () => {
 
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'smtppolicy-pre-commit-'));
-    // The hook repository: this checkout's files as they are now (tracked and new, not
-    // ignored), committed in a repository of their own.
+    // The hook repository: this checkout as it is now, committed in a repository of its own.
     hookRepo = join(root, 'hooks');
     await mkdir(hookRepo);
-    const files = (await ok('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], REPO_ROOT)).split('\0').filter(Boolean);
-    for (const file of files) await cp(join(REPO_ROOT, file), join(hookRepo, file), { recursive: true, verbatimSymlinks: true }).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+    await snapshotCheckout(hookRepo);
     await ok('git', ['init', '-q'], hookRepo);
     await ok('git', ['add', '-A'], hookRepo);
     await ok('git', ['commit', '-q', '-m', 'snapshot'], hookRepo);
