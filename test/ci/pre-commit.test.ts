@@ -18,7 +18,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { stringify } from 'yaml';
 import { requireTool } from '../helpers/tools.js';
 import { snapshotCheckout } from '../helpers/checkout-snapshot.js';
-import { readmeYaml, REPO_ROOT } from './readme-snippets.js';
+import { packageVersion, readmeYaml, REPO_ROOT } from './readme-snippets.js';
 
 interface Result { status: number; output: string }
 
@@ -76,6 +76,7 @@ describe('pre-commit hooks', { timeout: 30 * 60_000 }, () => {
     const config = readmeYaml('pre-commit') as { repos: { repo: string; rev: string; hooks: { id: string }[] }[] };
     const repo = config.repos.find((r) => r.repo === 'https://github.com/smtppolicy/smtppolicy');
     assert.ok(repo, 'the README config names the smtppolicy repository');
+    assert.equal(repo.rev, `v${packageVersion()}`, 'the README pins the release tag of this version');
     repo.repo = hookRepo;
     repo.rev = rev;
     if (hooks) repo.hooks = hooks;
