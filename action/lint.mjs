@@ -27,8 +27,9 @@ function main() {
   if (codeScanning !== 'true' && codeScanning !== 'false') return usage(`the input 'code-scanning' is '${codeScanning}' (expected true or false)`);
 
   const limit = failOn === 'warning' ? ['--max-warnings', '0'] : maxWarnings !== '' ? ['--max-warnings', maxWarnings] : [];
+  // Paths after `--`: a path input can never turn into a flag such as --fix.
   const lint = (/** @type {string} */ format) =>
-    spawnSync(process.execPath, [command, 'lint', ...paths, '--format', format, ...limit], { cwd: workspace, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    spawnSync(process.execPath, [command, 'lint', '--format', format, ...limit, '--', ...paths], { cwd: workspace, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
 
   const sarifRun = lint('sarif');
   process.stderr.write(sarifRun.stderr ?? '');

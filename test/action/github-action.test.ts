@@ -159,6 +159,12 @@ describe('GitHub Action', () => {
     assert.match(insecure.summary, /<code>policies\/relay\.smtppolicy:6:11<\/code>/);
   });
 
+  it('a path input is a path, never a flag', async () => {
+    const run = await runAction({ paths: '--fix examples/quickstart.smtppolicy' });
+    assert.equal(run.status, 2);
+    assert.match(run.steps[1]!.stderr, /no such file or directory: --fix/);
+  });
+
   it('pins the npm version it installs to the release it belongs to', () => {
     const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
     assert.equal(action.inputs.version?.default, version);
