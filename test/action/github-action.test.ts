@@ -165,6 +165,14 @@ describe('GitHub Action', () => {
     assert.match(run.steps[1]!.stderr, /no such file or directory: --fix/);
   });
 
+  it("the README's input table lists every input with its default", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('| input | default | meaning |')).split('\n\n')[0]!;
+    const rows = table.split('\n').slice(2).map((row) => /^\| `([\w-]+)` \| (.*?) \|/.exec(row)!.slice(1, 3));
+    const documented = Object.fromEntries(rows.map(([name, shown]) => [name, shown === '(no limit)' ? '' : shown!.replace(/^`|`$/g, '')]));
+    assert.deepEqual(documented, Object.fromEntries(Object.entries(action.inputs).map(([name, spec]) => [name, spec.default ?? ''])));
+  });
+
   it('pins the npm version it installs to the release it belongs to', () => {
     const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
     assert.equal(action.inputs.version?.default, version);
