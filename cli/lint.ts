@@ -1,4 +1,4 @@
-// `smtppolicy lint [paths…] [--format pretty|json|sarif|github] [--max-warnings N]
+// `smtppolicy lint [paths…] [--format pretty|json|sarif|github|gitlab|junit] [--max-warnings N]
 //                  [--rule <id>=off|warn|error]… [--fix]`
 // Exit 0: no errors and no more warnings than --max-warnings. 1: findings. 2: usage or I/O error.
 
@@ -7,7 +7,9 @@ import type { Diagnostic } from '../grammar/diagnostic.js';
 import { parseRuleSetting, type RuleSetting } from '../compiler/lint/engine.js';
 import { applyFixes } from '../compiler/lint/fixes.js';
 import { formatGithub } from '../compiler/report/github.js';
+import { formatGitlab } from '../compiler/report/gitlab.js';
 import { formatJson } from '../compiler/report/json.js';
+import { formatJunit } from '../compiler/report/junit.js';
 import { formatPretty } from '../compiler/report/pretty.js';
 import { summarize } from '../compiler/report/report.js';
 import { formatSarif } from '../compiler/report/sarif.js';
@@ -19,7 +21,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { packageVersion } from './package-root.js';
 import { expandPolicyPaths } from './policy-files.js';
 
-const FORMATS = ['pretty', 'json', 'sarif', 'github'] as const;
+const FORMATS = ['pretty', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** ESLint's limit: fixes can enable further fixes, but never loop forever. */
@@ -31,10 +33,16 @@ Checks .smtppolicy files (directories are searched) for syntax errors, invalid v
 insecure settings ('smtppolicy rules' lists the rules).
 
 Options:
-  --format pretty|json|sarif|github  output format (default pretty)
-  --max-warnings N                   exit 1 when there are more than N warnings (default: no limit)
-  --rule <id>=off|warn|error         change a rule's severity (repeatable)
-  --fix                              apply the rules' mechanical fixes to the files
+  --format FORMAT             output format (default pretty):
+                                pretty  file:line:column, message and code frame
+                                json    the findings and a summary, for scripts
+                                sarif   SARIF 2.1.0, for GitHub code scanning
+                                github  GitHub Actions annotations (workflow commands)
+                                gitlab  GitLab Code Quality JSON (artifacts:reports:codequality)
+                                junit   JUnit XML: a test case per file and rule, for CI dashboards
+  --max-warnings N            exit 1 when there are more than N warnings (default: no limit)
+  --rule <id>=off|warn|error  change a rule's severity (repeatable)
+  --fix                       apply the rules' mechanical fixes to the files
 
 Suppress one finding with a reason: # smtppolicy-ignore <rule-id> -- <why it is safe here>
 Exit status: 0 clean, 1 errors (or too many warnings), 2 usage or I/O error.`;
@@ -73,6 +81,8 @@ export const run: Command = async (argv, io) => {
   if (format === 'json') io.stdout.write(formatJson(report));
   else if (format === 'sarif') io.stdout.write(formatSarif(report, { rules: RULES, toolVersion: packageVersion() }));
   else if (format === 'github') io.stdout.write(formatGithub(report));
+  else if (format === 'gitlab') io.stdout.write(formatGitlab(report));
+  else if (format === 'junit') io.stdout.write(formatJunit(report));
   else io.stdout.write(formatPretty(report, { color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR }));
 
   const { errors, warnings } = summarize(report.diagnostics);

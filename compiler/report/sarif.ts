@@ -2,11 +2,11 @@
 // tool.driver.rules (ids, descriptions, docs links, default level, `security` tags and a
 // `security-severity` score for GitHub's severity badges); results point at 1-based
 // regions of files relative to %SRCROOT%, and carry a fingerprint that survives lines
-// being inserted above the finding (hash of rule, file, the line's text, occurrence).
+// being inserted above the finding (fingerprint.ts, shared with the GitLab report).
 
-import { createHash } from 'node:crypto';
 import type { Diagnostic, Severity } from '../../grammar/diagnostic.js';
 import type { RuleMeta } from '../lint/rule.js';
+import { findingFingerprints } from './fingerprint.js';
 import type { Report } from './report.js';
 import { docsUrl } from './report.js';
 
@@ -27,13 +27,9 @@ const LANGUAGE_RULES: { meta: Pick<RuleMeta, 'id' | 'description' | 'defaultSeve
 export function formatSarif(report: Report, options: SarifOptions): string {
   const rules = [...LANGUAGE_RULES, ...options.rules];
   const index = new Map(rules.map((r, i) => [r.meta.id, i]));
-  const occurrences = new Map<string, number>();
-  const results = report.diagnostics.map((d) => {
+  const fingerprints = findingFingerprints(report);
+  const results = report.diagnostics.map((d, n) => {
     const ruleIndex = index.get(d.ruleId);
-    const lineText = (report.sources.get(d.file)?.split('\n')[d.range.start.line - 1] ?? '').trim();
-    const key = `${d.ruleId}\0${d.file}\0${lineText}`;
-    const occurrence = occurrences.get(key) ?? 0;
-    occurrences.set(key, occurrence + 1);
     return {
       ruleId: d.ruleId,
       ...(ruleIndex !== undefined ? { ruleIndex } : {}),
@@ -41,7 +37,7 @@ export function formatSarif(report: Report, options: SarifOptions): string {
       message: { text: d.message },
       locations: [location(d)],
       partialFingerprints: {
-        'smtppolicyFinding/v1': createHash('sha256').update(`${key}\0${occurrence}`).digest('hex'),
+        'smtppolicyFinding/v1': fingerprints[n],
       },
       ...(d.related?.length
         ? { relatedLocations: d.related.map((r, i) => ({ id: i, ...location({ file: r.file, range: r.range }), message: { text: r.message } })) }

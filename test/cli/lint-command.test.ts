@@ -62,6 +62,22 @@ describe('smtppolicy lint', () => {
     assert.equal(JSON.parse((await cli(['lint', 'w.smtppolicy', '--format', 'sarif'], dir)).out).version, '2.1.0');
     assert.equal((await cli(['lint', 'w.smtppolicy', '--format', 'xml'], dir)).code, 2);
   });
+
+  it('--format gitlab and junit report the findings and keep the exit policy', async () => {
+    await writeFile(join(dir, 'w.smtppolicy'), DUPLICATES);
+    const gitlab = await cli(['lint', 'w.smtppolicy', '--format', 'gitlab'], dir);
+    assert.equal(gitlab.code, 0);
+    const issues = JSON.parse(gitlab.out);
+    assert.ok(issues.some((i: { check_name: string; location: { path: string; lines: { begin: number } } }) => i.check_name === 'duplicate-entry' && i.location.path === 'w.smtppolicy' && i.location.lines.begin === 5));
+    const junit = await cli(['lint', 'w.smtppolicy', '--format', 'junit', '--max-warnings', '0'], dir);
+    assert.equal(junit.code, 1);
+    assert.match(junit.out, /<testcase classname="w\.smtppolicy" name="duplicate-entry">\n\s*<failure type="warning"/);
+  });
+
+  it('--help lists every format', async () => {
+    const help = (await cli(['lint', '--help'], dir)).out;
+    for (const format of ['pretty', 'json', 'sarif', 'github', 'gitlab', 'junit']) assert.match(help, new RegExp(`^\\s+${format}\\s`, 'm'));
+  });
 });
 
 describe('smtppolicy rules', () => {
