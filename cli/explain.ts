@@ -1,4 +1,4 @@
-// `smtppolicy explain <entry> --server NAME --client IP [--proxy-from IP | --via-gateway IP]
+// `smtppolicy explain <entry> --server NAME --client IP [--proxy-from IP | --proxy-local | --via-gateway IP]
 //   [--ptr NAME [--unconfirmed]] [--dns-fail]
 //   [--tls [--tls-version V] [--cipher-bits N]] [--user NAME] [--mail-from ADDR] --rcpt ADDR
 //   [--format json]`
@@ -19,13 +19,14 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
 
 export const HELP = `Usage: smtppolicy explain <entry.smtppolicy | config.json> --server NAME --client IP --rcpt ADDR
-         [--proxy-from IP | --via-gateway IP] [--ptr NAME [--unconfirmed]] [--dns-fail]
+         [--proxy-from IP | --proxy-local | --via-gateway IP] [--ptr NAME [--unconfirmed]] [--dns-fail]
          [--tls [--tls-version V] [--cipher-bits N]] [--user NAME] [--mail-from ADDR]
          [--format pretty|json]
 
 Prints the decision (accept, refuse, tempfail), the stage that decided (connect, auth, mail,
 rcpt), the SMTP reply and the trace of policy lines that decided it.
   --proxy-from IP  the connection comes from IP, whose PROXY header claims --client
+  --proxy-local    the client is a trusted balancer sending a PROXY v2 LOCAL header (its own session)
   --via-gateway IP the client reaches the server through a gateway (NAT, a load balancer
                    without PROXY, a container bridge) at IP: the server sees IP
   --ptr NAME       the client's reverse DNS name (forward-confirmed unless --unconfirmed)
@@ -41,6 +42,7 @@ export const run: Command = async (argv, io) => {
     client: { type: 'string' },
     'proxy-from': { type: 'string' },
     'via-gateway': { type: 'string' },
+    'proxy-local': { type: 'boolean' },
     ptr: { type: 'string' },
     unconfirmed: { type: 'boolean' },
     'dns-fail': { type: 'boolean' },
@@ -62,7 +64,9 @@ export const run: Command = async (argv, io) => {
   if (!values.client || isIP(values.client.replace(/^\[|\]$/g, '')) === 0) throw new UsageError(`--client needs an IP address${values.client ? `, found '${values.client}'` : ''}`);
   const proxyFrom = ipOption(values['proxy-from'], '--proxy-from');
   const viaGateway = ipOption(values['via-gateway'], '--via-gateway');
-  if (proxyFrom !== undefined && viaGateway !== undefined) throw new UsageError('--proxy-from and --via-gateway describe different arrivals; give one');
+  if ([proxyFrom !== undefined, viaGateway !== undefined, values['proxy-local'] === true].filter(Boolean).length > 1) {
+    throw new UsageError('--proxy-from, --via-gateway and --proxy-local describe different arrivals; give one');
+  }
   if (!values.rcpt) throw new UsageError('--rcpt ADDR is required: the recipient to decide');
   if (values.ptr && values['dns-fail']) throw new UsageError('--ptr and --dns-fail contradict each other');
   if (values.unconfirmed && !values.ptr) throw new UsageError('--unconfirmed describes a --ptr name; give --ptr too');
@@ -94,7 +98,13 @@ export const run: Command = async (argv, io) => {
 
   const client = values.client.replace(/^\[|\]$/g, '');
   const arrivalFacts: ArrivalFacts =
-    proxyFrom !== undefined ? { peerAddress: proxyFrom, proxyClaim: client } : viaGateway !== undefined ? { peerAddress: viaGateway, behindGateway: client } : { peerAddress: client };
+    proxyFrom !== undefined
+      ? { peerAddress: proxyFrom, proxyClaim: client }
+      : viaGateway !== undefined
+        ? { peerAddress: viaGateway, behindGateway: client }
+        : values['proxy-local']
+          ? { peerAddress: client, proxyLocal: true }
+          : { peerAddress: client };
   const arrival = decideArrival(server, arrivalFacts);
   if (arrival.decision === 'refuse') {
     writeDecision(io, { decision: 'refuse', stage: 'connect', reply: arrival.reply, trace: arrival.trace }, values.format);

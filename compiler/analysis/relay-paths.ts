@@ -26,6 +26,8 @@ export interface RelayWitness {
   client: string;
   /** The TCP peer sending a PROXY header (`explain --proxy-from`). */
   proxyFrom?: string;
+  /** The peer (`client`) is a balancer sending a PROXY v2 LOCAL header, its own session (`explain --proxy-local`). */
+  proxyLocal?: boolean;
   /** The gateway the real client hides behind (`explain --via-gateway`); `client` is then the real client. */
   viaGateway?: string;
   /** The client's forward-confirmed PTR name (`explain --ptr`), for domain grants. */
@@ -123,12 +125,12 @@ function claimCandidates(server: ServerConfig, granted: AddressSet, connectable:
 }
 
 /** Public addresses of the set, a familiar one first: findings are about strangers, not the host's own processes. */
-function publicOnes(set: AddressSet): string[] {
+export function publicOnes(set: AddressSet): string[] {
   return [examplePublicAddress(set), ...hostsOf(set.intersect(PUBLIC_ADDRESSES))].filter(defined);
 }
 
 /** One address per range, a host rather than the network address where the range has room (10.0.0.1, not 10.0.0.0). */
-function hostsOf(set: AddressSet): string[] {
+export function hostsOf(set: AddressSet): string[] {
   return ([4, 6] as Family[]).flatMap((family) =>
     set.intervals(family).map((i) => formatAddress(i.last - i.first >= 2n ? i.first + 1n : i.first, family)),
   );

@@ -48,6 +48,7 @@ export function relaysWithoutAuth(server: CompiledServer, clientAddress: string,
 export function witnessArrival(witness: RelayWitness): ArrivalFacts {
   if (witness.viaGateway !== undefined) return { peerAddress: witness.viaGateway, behindGateway: witness.client };
   if (witness.proxyFrom !== undefined) return { peerAddress: witness.proxyFrom, proxyClaim: witness.client };
+  if (witness.proxyLocal === true) return { peerAddress: witness.client, proxyLocal: true };
   return { peerAddress: witness.client };
 }
 
@@ -68,6 +69,7 @@ export function explainCommand(entry: string, server: CompiledServer, witness: R
     ...(witness.proxyFrom !== undefined ? [`--proxy-from ${witness.proxyFrom}`] : []),
     ...(witness.viaGateway !== undefined ? [`--via-gateway ${witness.viaGateway}`] : []),
     `--client ${witness.client}`,
+    ...(witness.proxyLocal === true ? ['--proxy-local'] : []),
     ...(witness.ptr !== undefined ? [`--ptr ${witness.ptr}`] : []),
     ...(server.config.tls ? ['--tls'] : []),
     `--rcpt ${probeRecipient(server)}`,

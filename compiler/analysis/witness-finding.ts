@@ -29,6 +29,7 @@ export function grantFor(server: CompiledServer, witness: RelayWitness): Address
 export function describeWitness(witness: RelayWitness): string {
   const ptr = witness.ptr === undefined ? '' : ` (PTR ${witness.ptr})`;
   if (witness.viaGateway !== undefined) return `a client at ${witness.client} reaching the server through ${witness.viaGateway}`;
+  if (witness.proxyLocal === true) return `a PROXY v2 LOCAL session from ${witness.client} (the balancer's own)`;
   if (witness.proxyFrom !== undefined) return `a PROXY header from ${witness.proxyFrom} claiming ${witness.client}${ptr}`;
   return `a client at ${witness.client}${ptr}`;
 }

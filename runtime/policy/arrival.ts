@@ -16,6 +16,8 @@ export interface ArrivalFacts {
   peerAddress: string;
   /** The client address a PROXY header names (v1 text or v2 binary); absent when none was sent. */
   proxyClaim?: string;
+  /** A PROXY v2 `LOCAL` header: the balancer's own connection (a health check), which keeps its address. */
+  proxyLocal?: boolean;
   /** `explain` only: the real client hidden behind `peerAddress` when the peer is a gateway. */
   behindGateway?: string;
 }
@@ -42,6 +44,19 @@ export function decideArrival(server: CompiledServer, facts: ArrivalFacts): Arri
       result: `the server sees ${peerText}: the gateway's address stands for every client behind it`,
       source: null,
     });
+  }
+
+  if (facts.proxyLocal === true) {
+    if (trusted === undefined) {
+      trace.push({ step: `PROXY v2 LOCAL header from ${peerText}`, result: 'refused: the peer is not in the proxy-protocol list', source: server.config.proxyProtocol[0]?.source ?? null });
+      return { decision: 'refuse', reply: replies.proxyNotTrusted(server.config.hostname), trace };
+    }
+    trace.push({
+      step: `PROXY v2 LOCAL header from ${peerText}`,
+      result: `believed: ${peerText} matched ${describeEntry(trusted, trusted.cidr)}; the balancer's own session keeps its address`,
+      source: trusted.source,
+    });
+    return arrived(server, peerText, trace);
   }
 
   if (facts.proxyClaim === undefined) {
