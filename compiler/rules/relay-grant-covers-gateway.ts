@@ -13,8 +13,8 @@
 // the session (confirmed by runtime/policy) that would relay.
 
 import { isLoopbackOnly, peersOf } from '../analysis/listener-reach.js';
-import { connectableSet } from '../analysis/reach.js';
-import type { RelayWitness } from '../analysis/relay-paths.js';
+import { ANYWHERE, connectableSet, exceeds } from '../analysis/reach.js';
+import { relayPaths, type RelayWitness } from '../analysis/relay-paths.js';
 import { confirmedWitness, describeWitness, grantFor, reproduce } from '../analysis/witness-finding.js';
 import { nodeAt } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
@@ -48,6 +48,9 @@ export default defineRule({
       if (!compiled || !config.auth.anonymous || config.gateways.length > 0) return;
       const exposed = config.listen.filter((listen) => !isLoopbackOnly(listen) && peersOf(listen).has(DOCKER_BRIDGE_GATEWAYS[0]!));
       if (exposed.length === 0) return;
+      // A grant that already lets the Internet relay directly is open-relay's finding.
+      const direct = relayPaths(config).flatMap((l) => l.paths).filter((p) => p.kind === 'direct');
+      if (direct.some((p) => exceeds(p.publicClients, ANYWHERE))) return;
       const connectable = connectableSet(config.connections);
       const reported = new Set<string>();
       for (const gateway of DOCKER_BRIDGE_GATEWAYS) {

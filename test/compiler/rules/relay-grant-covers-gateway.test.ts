@@ -11,6 +11,7 @@ ruleTests('relay-grant-covers-gateway', {
     { name: 'bridge range, but connection control keeps the gateway out', code: mx('  connections except { 172.17.0.1 }\n  relay { 172.17.0.0/16 }') },
     { name: 'gateways declared: open-relay judges them', code: mx('  relay { 172.16.0.0/12 }\n  gateways { 10.9.0.1 }') },
     { name: 'an IPv6 listener does not hear the IPv4 bridge', code: mx('  relay { 172.16.0.0/12 }', '[::]:25') },
+    { name: 'a grant that lets the whole Internet relay anyway is open-relay\'s finding', code: mx('  relay { 0.0.0.0/0 }') },
   ],
   invalid: [
     {
