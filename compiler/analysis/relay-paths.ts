@@ -53,6 +53,12 @@ export interface ListenerRelay {
   paths: RelayPath[];
 }
 
+/**
+ * Witnesses tried per path (and per side of a forged header): the first usually relays, and
+ * a list of 100,000 ranges must not become 100,000 candidate sessions (or their product).
+ */
+const CANDIDATES = 16;
+
 /** A host name under a granted domain, for a witness: the server believes forward-confirmed PTR names. */
 const PTR_LABEL = 'relay-probe';
 
@@ -91,7 +97,7 @@ function listenerPaths(server: ServerConfig, listen: ListenConfig): RelayPath[] 
   if (!proxies.isEmpty()) {
     const claims = claimCandidates(server, granted, connectable);
     if (claims.length > 0) {
-      const forgers = publicOnes(proxies);
+      const forgers = publicOnes(proxies).slice(0, 4);
       const witnesses = forgers.flatMap((proxyFrom) => claims.map((claim) => ({ ...claim, proxyFrom })));
       paths.push(path('proxy', proxies, granted, witnesses));
     }
@@ -121,19 +127,19 @@ function claimCandidates(server: ServerConfig, granted: AddressSet, connectable:
     const clients = admitted.length > 0 ? admitted : connectDomains.length > 0 ? ['192.0.2.1'] : [];
     return clients.slice(0, 2).map((client) => ({ client, ptr }));
   });
-  return [...byAddress, ...byName];
+  return [...byAddress, ...byName].slice(0, CANDIDATES);
 }
 
 /** Public addresses of the set, a familiar one first: findings are about strangers, not the host's own processes. */
 export function publicOnes(set: AddressSet): string[] {
-  return [examplePublicAddress(set), ...hostsOf(set.intersect(PUBLIC_ADDRESSES))].filter(defined);
+  return [examplePublicAddress(set), ...hostsOf(set.intersect(PUBLIC_ADDRESSES))].filter(defined).slice(0, CANDIDATES);
 }
 
-/** One address per range, a host rather than the network address where the range has room (10.0.0.1, not 10.0.0.0). */
-export function hostsOf(set: AddressSet): string[] {
+/** One address per range (at most `limit`), a host rather than the network address where the range has room (10.0.0.1, not 10.0.0.0). */
+export function hostsOf(set: AddressSet, limit = CANDIDATES): string[] {
   return ([4, 6] as Family[]).flatMap((family) =>
-    set.intervals(family).map((i) => formatAddress(i.last - i.first >= 2n ? i.first + 1n : i.first, family)),
-  );
+    set.intervals(family).slice(0, limit).map((i) => formatAddress(i.last - i.first >= 2n ? i.first + 1n : i.first, family)),
+  ).slice(0, limit);
 }
 
 function defined<T>(value: T | undefined): value is T {
