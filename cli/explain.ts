@@ -1,4 +1,5 @@
-// `smtppolicy explain <entry> --server NAME --client IP [--ptr NAME [--unconfirmed]] [--dns-fail]
+// `smtppolicy explain <entry> --server NAME --client IP [--proxy-from IP | --proxy-local | --via-gateway IP]
+//   [--ptr NAME [--unconfirmed]] [--dns-fail]
 //   [--tls [--tls-version V] [--cipher-bits N]] [--user NAME] [--mail-from ADDR] --rcpt ADDR
 //   [--format json]`
 //
@@ -8,8 +9,9 @@
 
 import { isIP } from 'node:net';
 import { formatPretty } from '../compiler/report/pretty.js';
-import { compilePolicy, decideSession } from '../runtime/policy/index.js';
-import type { RcptDecision, SessionFacts } from '../runtime/policy/types.js';
+import { compilePolicy, decideArrival, decideSession } from '../runtime/policy/index.js';
+import type { ArrivalFacts } from '../runtime/policy/index.js';
+import type { RcptDecision, SessionFacts, SmtpReply } from '../runtime/policy/types.js';
 import { formatReply } from '../runtime/policy/types.js';
 import { parseCommandArgs } from './args.js';
 import type { CliIo, Command } from './command.js';
@@ -17,11 +19,16 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
 
 export const HELP = `Usage: smtppolicy explain <entry.smtppolicy | config.json> --server NAME --client IP --rcpt ADDR
-         [--ptr NAME [--unconfirmed]] [--dns-fail] [--tls [--tls-version V] [--cipher-bits N]]
-         [--user NAME] [--mail-from ADDR] [--format pretty|json]
+         [--proxy-from IP | --proxy-local | --via-gateway IP] [--ptr NAME [--unconfirmed]] [--dns-fail]
+         [--tls [--tls-version V] [--cipher-bits N]] [--user NAME] [--mail-from ADDR]
+         [--format pretty|json]
 
 Prints the decision (accept, refuse, tempfail), the stage that decided (connect, auth, mail,
 rcpt), the SMTP reply and the trace of policy lines that decided it.
+  --proxy-from IP  the connection comes from IP, whose PROXY header claims --client
+  --proxy-local    the client is a trusted balancer sending a PROXY v2 LOCAL header (its own session)
+  --via-gateway IP the client reaches the server through a gateway (NAT, a load balancer
+                   without PROXY, a container bridge) at IP: the server sees IP
   --ptr NAME       the client's reverse DNS name (forward-confirmed unless --unconfirmed)
   --dns-fail       the reverse lookup fails (timeout, SERVFAIL)
   --tls            the session is encrypted (default TLSv1.3 with a 256-bit cipher)
@@ -33,6 +40,9 @@ export const run: Command = async (argv, io) => {
   const { values, positionals } = parseCommandArgs(argv, {
     server: { type: 'string' },
     client: { type: 'string' },
+    'proxy-from': { type: 'string' },
+    'via-gateway': { type: 'string' },
+    'proxy-local': { type: 'boolean' },
     ptr: { type: 'string' },
     unconfirmed: { type: 'boolean' },
     'dns-fail': { type: 'boolean' },
@@ -52,6 +62,11 @@ export const run: Command = async (argv, io) => {
   if (positionals.length !== 1) throw new UsageError('expected one policy or config file');
   if (values.format !== 'pretty' && values.format !== 'json') throw new UsageError(`unknown format '${values.format}' (expected pretty, json)`);
   if (!values.client || isIP(values.client.replace(/^\[|\]$/g, '')) === 0) throw new UsageError(`--client needs an IP address${values.client ? `, found '${values.client}'` : ''}`);
+  const proxyFrom = ipOption(values['proxy-from'], '--proxy-from');
+  const viaGateway = ipOption(values['via-gateway'], '--via-gateway');
+  if ([proxyFrom !== undefined, viaGateway !== undefined, values['proxy-local'] === true].filter(Boolean).length > 1) {
+    throw new UsageError('--proxy-from, --via-gateway and --proxy-local describe different arrivals; give one');
+  }
   if (!values.rcpt) throw new UsageError('--rcpt ADDR is required: the recipient to decide');
   if (values.ptr && values['dns-fail']) throw new UsageError('--ptr and --dns-fail contradict each other');
   if (values.unconfirmed && !values.ptr) throw new UsageError('--unconfirmed describes a --ptr name; give --ptr too');
@@ -63,13 +78,16 @@ export const run: Command = async (argv, io) => {
 
   let loaded;
   try {
-    loaded = await loadPolicyOrConfig(positionals[0]!, io.cwd);
+    loaded = await loadPolicyOrConfig(positionals[0]!, io.cwd, { allowRuleErrors: true });
   } catch (error) {
     if (!(error instanceof PolicyHasErrors)) throw error;
     io.stderr.write(formatPretty(error.report, { color: Boolean(io.stderr.isTTY) && !io.env.NO_COLOR }));
     io.stderr.write('smtppolicy explain: the policy has errors\n');
     return EXIT_FINDINGS;
   }
+
+  const findings = loaded.report?.diagnostics.filter((d) => d.severity === 'error').length ?? 0;
+  if (findings > 0) io.stderr.write(`smtppolicy explain: note: lint reports ${findings} error${findings === 1 ? '' : 's'} in this policy; explaining it as written\n`);
 
   const policy = compilePolicy(loaded.config);
   const names = policy.servers.map((s) => s.config.name);
@@ -78,8 +96,23 @@ export const run: Command = async (argv, io) => {
   const server = policy.server(serverName);
   if (!server) throw new UsageError(`no server named '${serverName}' (servers: ${names.join(', ')})`);
 
+  const client = values.client.replace(/^\[|\]$/g, '');
+  const arrivalFacts: ArrivalFacts =
+    proxyFrom !== undefined
+      ? { peerAddress: proxyFrom, proxyClaim: client }
+      : viaGateway !== undefined
+        ? { peerAddress: viaGateway, behindGateway: client }
+        : values['proxy-local']
+          ? { peerAddress: client, proxyLocal: true }
+          : { peerAddress: client };
+  const arrival = decideArrival(server, arrivalFacts);
+  if (arrival.decision === 'refuse') {
+    writeDecision(io, { decision: 'refuse', stage: 'connect', reply: arrival.reply, trace: arrival.trace }, values.format);
+    return EXIT_OK;
+  }
+
   const facts: SessionFacts = {
-    clientAddress: values.client.replace(/^\[|\]$/g, ''),
+    clientAddress: arrival.clientAddress,
     ...(values.ptr ? { reverseDns: { status: 'found', name: values.ptr, confirmed: !values.unconfirmed } } : {}),
     ...(values['dns-fail'] ? { reverseDns: { status: 'error', reason: 'lookup failed (--dns-fail)' } } : {}),
     // Without --ptr or --dns-fail the client simply has no PTR record.
@@ -89,21 +122,35 @@ export const run: Command = async (argv, io) => {
     mailFrom: values['mail-from'] ?? (values.user ?? 'sender@example.invalid'),
     rcptTo: values.rcpt,
   };
-  const decision = decideSession(server, facts);
-  writeDecision(io, decision, values.format);
+  const session = decideSession(server, facts);
+  writeDecision(io, { ...session, trace: [...arrival.trace, ...session.trace] }, values.format);
   return EXIT_OK;
 };
 
-function writeDecision(io: CliIo, decision: RcptDecision, format: string): void {
+function ipOption(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const address = value.replace(/^\[|\]$/g, '');
+  if (isIP(address) === 0) throw new UsageError(`${flag} needs an IP address, found '${value}'`);
+  return address;
+}
+
+/** A decision as explain prints it; `reply` null: the server closes the connection without one. */
+type Explained = Omit<RcptDecision, 'reply'> & { reply: SmtpReply | null };
+
+function describeReply(reply: SmtpReply | null): string {
+  return reply === null ? '(none: the connection is closed)' : formatReply(reply);
+}
+
+function writeDecision(io: CliIo, decision: Explained, format: string): void {
   if (format === 'json') {
     const { decision: outcome, stage, reply, trace } = decision;
     const delivery = { ...(decision.route ? { route: decision.route } : {}), ...(decision.deliverTo ? { deliverTo: decision.deliverTo } : {}) };
-    io.stdout.write(`${JSON.stringify({ decision: outcome, stage, reply: formatReply(reply), ...delivery, trace }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ decision: outcome, stage, reply: describeReply(reply), ...delivery, trace }, null, 2)}\n`);
     return;
   }
   const lines = [
     `decision: ${decision.decision} at ${decision.stage}${decision.route ? ` (${decision.route} delivery)` : ''}`,
-    `reply:    ${formatReply(decision.reply)}`,
+    `reply:    ${describeReply(decision.reply)}`,
     ...(decision.deliverTo ? [`deliver:  to ${decision.deliverTo}`] : []),
     'trace:',
     ...decision.trace.map((step, i) => `  ${String(i + 1).padStart(2)}. ${step.step}: ${step.result}${step.source ? `  [${step.source}]` : ''}`),

@@ -8,6 +8,7 @@ import { hasErrors } from '../compiler/index.js';
 import { ConfigError, loadRuntimeConfig } from '../runtime/config/index.js';
 import type { RuntimeConfig } from '../runtime/config/types.js';
 import { UsageError } from './command.js';
+import { SEMANTIC, SYNTAX } from '../grammar/diagnostic.js';
 
 export interface LoadedConfig {
   config: RuntimeConfig;
@@ -24,7 +25,16 @@ export class PolicyHasErrors extends Error {
   }
 }
 
-export async function loadPolicyOrConfig(path: string, cwd: string): Promise<LoadedConfig> {
+export interface LoadOptions {
+  /**
+   * Lint rule findings (open-relay, …) do not stop loading, only errors of the text and its
+   * values do: `explain` shows what a policy means as written, including the sessions its
+   * findings name. `serve` and `verify` never set it.
+   */
+  allowRuleErrors?: boolean;
+}
+
+export async function loadPolicyOrConfig(path: string, cwd: string, options: LoadOptions = {}): Promise<LoadedConfig> {
   if (path.endsWith('.json')) {
     try {
       const { config, baseDir } = await loadRuntimeConfig(resolve(cwd, path));
@@ -37,7 +47,8 @@ export async function loadPolicyOrConfig(path: string, cwd: string): Promise<Loa
   // Compiled in memory, the config's paths and sources are relative to the working
   // directory: logs and traces then name the policy file as the user typed it.
   const { report, results } = await checkEntries([path], { cwd, baseDir: cwd });
-  if (hasErrors(report.diagnostics)) throw new PolicyHasErrors(report);
+  const blocking = options.allowRuleErrors ? report.diagnostics.filter((d) => d.ruleId === SYNTAX || d.ruleId === SEMANTIC) : report.diagnostics;
+  if (hasErrors(blocking)) throw new PolicyHasErrors(report);
   const { model } = results[0]!;
   return { config: model.config, baseDir: model.baseDir, report };
 }

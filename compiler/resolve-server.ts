@@ -77,6 +77,7 @@ export function resolveServer(scope: ServerScope, file: SourceFile, decl: Server
     relayTo: resolveRelayTo(scope, file, single(ctx, file, of('RelayTo'), 'relay-to')),
     limits: resolveLimits(scope, file, single(ctx, file, of('Limits'), 'limits')),
     proxyProtocol: of('ProxyProtocol').flatMap((p) => scope.entries.resolve(p.entries, file, 'proxy-protocol', false)),
+    gateways: of('Gateways').flatMap((g) => scope.entries.resolve(g.entries, file, 'gateways', false)),
     rejectBareLineEndings: of('AllowBareNewlines').length === 0,
     source: ctx.source(file, decl),
   };

@@ -2,7 +2,7 @@
 //
 // Canonical style (README, "Formatting"):
 //   - 2-space indentation; blocks of settings always open, one setting per line;
-//   - entry blocks (list, connections, relay, proxy-protocol) stay on one line when they fit,
+//   - entry blocks (list, connections, relay, proxy-protocol, gateways) stay on one line when they fit,
 //     entries two spaces apart and without commas; otherwise one entry per line, as they
 //     also stay when written with the first entry on a new line;
 //   - inline lists (`listen a, b`) stay on one line when they fit, otherwise the keyword

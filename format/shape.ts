@@ -20,7 +20,7 @@ export type SmarthostTarget = Extract<NonNullable<Ast.RelayTo['target']>, { kind
 /** Nodes whose body is a `{ … }` of settings (printed one per line). */
 const SETTINGS_BLOCKS = new Set(['Resolver', 'ResolverCache', 'Storage', 'Admin', 'Server', 'Tls', 'TlsSni', 'Auth', 'Limits', 'Smarthost']);
 /** Nodes whose body is a `{ … }` of address entries or grants (kept on one line when short). */
-const ENTRY_BLOCKS = new Set(['List', 'Connections', 'Relay', 'ProxyProtocol']);
+const ENTRY_BLOCKS = new Set(['List', 'Connections', 'Relay', 'ProxyProtocol', 'Gateways']);
 const LISTS = new Set(['Listen', 'ResolverServers', 'ReverseZone', 'LocalDomains']);
 
 export function start(node: Spanned): number {
@@ -69,6 +69,7 @@ export function bodyKey(node: object): string | undefined {
     case 'Connections':
     case 'Relay':
     case 'ProxyProtocol':
+    case 'Gateways':
       return 'entries';
     case 'Listen':
     case 'ResolverServers':

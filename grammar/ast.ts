@@ -184,6 +184,7 @@ export type ServerSetting =
   | RelayTo
   | LimitsBlock
   | ProxyProtocol
+  | Gateways
   | AllowBareNewlines;
 
 /** `listen 0.0.0.0:587, [::]:587` or `listen 0.0.0.0:465 implicit-tls` */
@@ -381,6 +382,17 @@ export interface LimitSetting extends NodeBase {
 /** `proxy-protocol { 10.0.0.10 }`: load balancers whose PROXY header is trusted. */
 export interface ProxyProtocol extends NodeBase {
   kind: 'ProxyProtocol';
+  keyword: Keyword;
+  entries: AddressEntry[];
+}
+
+/**
+ * `gateways { 172.17.0.1 }`: addresses that front other clients (NAT gateways, load
+ * balancers without PROXY, container bridges). The server sees every client behind one
+ * with the gateway's address, so the linter treats a grant that covers it as a grant to them all.
+ */
+export interface Gateways extends NodeBase {
+  kind: 'Gateways';
   keyword: Keyword;
   entries: AddressEntry[];
 }

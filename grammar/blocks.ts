@@ -18,7 +18,8 @@ export type BlockKind =
   | 'relay'
   | 'smarthost'
   | 'limits'
-  | 'proxy-protocol';
+  | 'proxy-protocol'
+  | 'gateways';
 
 export interface BlockInfo {
   /** "the server block", as in "expected '}' to close the server block". */
@@ -54,6 +55,7 @@ export const BLOCKS: Record<BlockKind, BlockInfo> = {
   smarthost: { noun: 'smarthost block', contexts: ['smarthost'], expectation: settings('a', 'smarthost setting', 'smarthost') },
   limits: { noun: 'limits block', contexts: ['limits'], expectation: settings('a', 'limit', 'limits') },
   'proxy-protocol': { noun: 'proxy-protocol block', contexts: ['entries'], expectation: `an entry (${ENTRY})` },
+  gateways: { noun: 'gateways block', contexts: ['entries'], expectation: `an entry (${ENTRY})` },
 };
 
 /** The block a parser rule opens, for "expected '{' to open the … block". */
@@ -72,6 +74,7 @@ export const BLOCK_OF_RULE: Record<string, BlockKind> = {
   smarthostTarget: 'smarthost',
   limitsBlock: 'limits',
   proxyProtocol: 'proxy-protocol',
+  gateways: 'gateways',
 };
 
 /** Where a context's keywords live, for hints like "'listen' belongs inside a server block". */

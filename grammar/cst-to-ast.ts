@@ -239,6 +239,11 @@ function serverSetting(ctx: CstContext, node: CstNode): Ast.ServerSetting | unde
       if (!kw) return undefined;
       return { kind: 'ProxyProtocol', keyword: ctx.keyword(kw), entries: addressEntries(ctx, node), range: ctx.nodeRange(node, kw) };
     }
+    case 'gateways': {
+      const kw = leadingKeyword(ctx, node, 'Gateways');
+      if (!kw) return undefined;
+      return { kind: 'Gateways', keyword: ctx.keyword(kw), entries: addressEntries(ctx, node), range: ctx.nodeRange(node, kw) };
+    }
     case 'allowBareNewlines': {
       const kw = leadingKeyword(ctx, node, 'AllowBareNewlines');
       if (!kw) return undefined;

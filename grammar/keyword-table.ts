@@ -106,6 +106,11 @@ const ROWS: Row[] = [
   { text: 'relay-to', contexts: ['server'], description: 'Where relayed mail goes: `smarthost HOST:PORT { … }` or `hold` (keep it queued). Default hold.' },
   { text: 'limits', contexts: ['server'], description: 'Size, count and time limits of this server.' },
   { text: 'proxy-protocol', contexts: ['server'], description: 'Load balancers whose PROXY protocol header is trusted.' },
+  {
+    text: 'gateways',
+    contexts: ['server'],
+    description: 'Addresses that stand for other clients (NAT gateways, load balancers without PROXY, container bridges): a grant that covers one is a grant to everyone behind it.',
+  },
   { text: 'allow-bare-newlines', contexts: ['server'], description: 'Accepts bare LF line endings; turns off the SMTP smuggling defence (not recommended).' },
 
   // listen endpoints

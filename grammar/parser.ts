@@ -47,6 +47,7 @@ const LocalDomains = kw('local-domains');
 const RelayTo = kw('relay-to');
 const Limits = kw('limits');
 const ProxyProtocol = kw('proxy-protocol');
+const Gateways = kw('gateways');
 const AllowBareNewlines = kw('allow-bare-newlines');
 const ImplicitTls = kw('implicit-tls');
 const MinVersion = kw('min-version');
@@ -276,6 +277,7 @@ export class PolicyParser extends CstParser {
       { ALT: () => this.SUBRULE(this.relayTo) },
       { ALT: () => this.SUBRULE(this.limitsBlock) },
       { ALT: () => this.SUBRULE(this.proxyProtocol) },
+      { ALT: () => this.SUBRULE(this.gateways) },
       { ALT: () => this.SUBRULE(this.allowBareNewlines) },
     ]);
   });
@@ -498,6 +500,11 @@ export class PolicyParser extends CstParser {
   readonly proxyProtocol = this.RULE('proxyProtocol', () => {
     this.CONSUME(ProxyProtocol);
     this.block('proxy-protocol', () => this.entries());
+  });
+
+  readonly gateways = this.RULE('gateways', () => {
+    this.CONSUME(Gateways);
+    this.block('gateways', () => this.entries());
   });
 
   readonly allowBareNewlines = this.RULE('allowBareNewlines', () => {

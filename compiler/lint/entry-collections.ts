@@ -73,6 +73,7 @@ function computeEntryOverlaps(model: PolicyModel): Finding[] {
       [config.connections.entries, 'connection list'],
       [config.relay.entries, 'relay grants'],
       [config.proxyProtocol, 'proxy-protocol list'],
+      [config.gateways, 'gateways list'],
     ];
     for (const [items, what] of groups) {
       if (reuse?.groupHasNoOverlaps(server.decl, what, items)) continue;

@@ -14,7 +14,10 @@ import duplicateEntry from './duplicate-entry.js';
 import invalidSuppression from './invalid-suppression.js';
 import listenAddressConflict from './listen-address-conflict.js';
 import openRelay from './open-relay.js';
+import proxyTrustTooWide from './proxy-trust-too-wide.js';
+import publicSuffixDomainEntry from './public-suffix-domain-entry.js';
 import relayGrantByDomain from './relay-grant-by-domain.js';
+import relayGrantCoversGateway from './relay-grant-covers-gateway.js';
 import shadowedEntry from './shadowed-entry.js';
 import smarthostWithoutTls from './smarthost-without-tls.js';
 import submissionPortWithoutAuth from './submission-port-without-auth.js';
@@ -28,6 +31,8 @@ import widePublicGrant from './wide-public-grant.js';
 export const RULES: readonly Rule[] = [
   basicAuthWithoutTls,
   openRelay,
+  proxyTrustTooWide,
+  publicSuffixDomainEntry,
   domainAclWithoutReverseZone,
   challengeResponseWithoutTls,
   authWithoutUserStore,
@@ -40,6 +45,7 @@ export const RULES: readonly Rule[] = [
   certificateInvalid,
   certificateHostnameMismatch,
   relayGrantByDomain,
+  relayGrantCoversGateway,
   widePublicGrant,
   allowListAdmitsNobody,
   duplicateEntry,

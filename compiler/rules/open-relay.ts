@@ -1,16 +1,22 @@
 // An open relay: strangers on the Internet may send through this server to any domain
 // without logging in. The article: granting relay to everyone makes the server a spam
-// relay. Decided by analysis, not by pattern: who can connect (connection control) ×
-// who can relay without auth (relay grants, `anyone`) × whether MAIL needs a login at all,
-// as exact address sets (compiler/analysis), then confirmed by asking runtime/policy on a
-// concrete public address. "Anywhere" is defined in compiler/analysis/reach.ts (ANYWHERE):
-// more public addresses than a /16 (IPv4) or a /32 (IPv6).
+// relay. Decided by analysis, not by pattern: for every listener, who can reach it (its bind
+// address), who arrives with which address (directly, through a declared gateway, or with a
+// PROXY header from a trusted source), who of those connection control admits, who the
+// relay grants cover, and whether MAIL needs a login at all — as exact address sets
+// (compiler/analysis/relay-paths.ts) — then confirmed by asking runtime/policy on a concrete
+// session, which the message shows with the `explain` command that replays it.
+// "Anywhere" is defined in compiler/analysis/reach.ts (ANYWHERE): more public addresses
+// than a /16 (IPv4) or a /32 (IPv6).
 
-import type { AddressItem, ServerConfig } from '../../runtime/config/types.js';
-import type { AddressSet } from '../analysis/address-set.js';
+import type { AddressItem, ListenConfig, ServerConfig } from '../../runtime/config/types.js';
+import type { CompiledServer } from '../../runtime/policy/index.js';
+import { AddressSet } from '../analysis/address-set.js';
+import { describeListener } from '../analysis/listener-reach.js';
 import { examplePublicAddress } from '../analysis/public-addresses.js';
-import { relaysWithoutAuth } from '../analysis/relay-probe.js';
-import { ANYWHERE, cidrSet, exceeds, unauthenticatedRelay } from '../analysis/reach.js';
+import { ANYWHERE, exceeds } from '../analysis/reach.js';
+import { relayPaths, type RelayWitness } from '../analysis/relay-paths.js';
+import { confirmedWitness, describeWitness, grantFor, reproduce } from '../analysis/witness-finding.js';
 import type { Located, PolicyModel, ServerModel } from '../model.js';
 import { nodeAt, settingsOf, where } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
@@ -22,7 +28,12 @@ export default defineRule({
     defaultSeverity: 'error',
     description: 'clients anywhere on the Internet may relay to other domains without authenticating',
     messages: {
-      open: 'any client in {{clients}} (public addresses such as {{example}}) may relay without authenticating: {{grant}}; connections: {{connections}}',
+      direct:
+        'any client in {{clients}} (public addresses such as {{example}}) may relay without authenticating: {{grant}}; connections: {{connections}}; listeners: {{listeners}}. Witness: {{witness}} relays; replay it with `{{explain}}`',
+      gateway:
+        'every client behind gateway {{gateway}} (anyone who reaches it, such as {{example}}) may relay without authenticating: the server sees them all as {{gateway}}, which {{grant}} covers; listeners: {{listeners}}. Witness: {{witness}} relays; replay it with `{{explain}}`',
+      proxy:
+        'anyone who can connect from a trusted PROXY source in {{clients}} (public addresses such as {{example}}) may relay without authenticating: their PROXY header may claim any client address, and {{grant}} covers {{claim}}; listeners: {{listeners}}. Witness: {{witness}} relays; replay it with `{{explain}}`',
     },
     fixable: false,
   },
@@ -30,40 +41,52 @@ export default defineRule({
     context.model.servers.forEach((server, index) => {
       const compiled = context.policy.servers[index];
       if (!compiled) return;
-      const { open, publicOpen } = unauthenticatedRelay(server.config);
-      if (!exceeds(publicOpen, ANYWHERE)) return;
-      const example = [examplePublicAddress(publicOpen), ...publicOpen.boundaries()].find(
-        (address) => address !== undefined && relaysWithoutAuth(compiled, address),
-      );
-      if (example === undefined) return; // runtime/policy disagrees: the property test guards this
-      const grant = deciding(server.config, publicOpen);
-      const at = grantNode(context.model, server, grant);
-      if (!at) return;
-      context.report({
-        at,
-        messageId: 'open',
-        data: {
-          clients: describeSet(open),
-          example,
-          grant: grant ? `relay grant ${grant.cidr} at ${where(context.model, grant.source)}` : `relay { anyone } at ${where(context.model, server.config.relay.source)}`,
-          connections: describeConnections(context.model, server.config),
-        },
-      });
+      const listeners = relayPaths(server.config);
+      for (const kind of ['direct', 'gateway', 'proxy'] as const) {
+        const found = listeners.flatMap(({ listen, paths }) => paths.filter((p) => p.kind === kind).map((p) => ({ listen, path: p })));
+        const publicClients = found.reduce((set, f) => set.union(f.path.publicClients), AddressSet.EMPTY);
+        if (!exceeds(publicClients, ANYWHERE)) continue;
+        const witness = confirmedWitness(compiled, found.flatMap((f) => f.path.witnesses));
+        if (witness === undefined) continue; // runtime/policy disagrees: the property tests guard this
+        const grant = kind === 'direct' ? deciding(server.config, publicClients, compiled, witness) : grantFor(compiled, witness);
+        const at = grantNode(context.model, server, grant);
+        if (!at) continue;
+        context.report({
+          at,
+          messageId: kind,
+          data: {
+            clients: describeSet(found.reduce((set, f) => set.union(f.path.clients), AddressSet.EMPTY)),
+            example: examplePublicAddress(publicClients) ?? witness.client,
+            gateway: witness.viaGateway ?? '',
+            claim: witness.client,
+            grant: describeGrant(context.model, server.config, grant),
+            connections: describeConnections(context.model, server.config),
+            listeners: describeListeners(found.map((f) => f.listen)),
+            witness: describeWitness(witness),
+            explain: reproduce(context.model, compiled, witness),
+          },
+        });
+      }
     });
   },
 });
 
-/** The address grant that lets the most strangers relay; undefined when it is `anyone`. */
-function deciding(config: ServerConfig, publicOpen: AddressSet): (AddressItem & { kind: 'cidr' }) | undefined {
+/** The address grant that lets the most strangers relay; the witness's own grant when none is wider. */
+function deciding(config: ServerConfig, publicOpen: AddressSet, compiled: CompiledServer, witness: RelayWitness): AddressItem | undefined {
   if (config.relay.anyone) return undefined;
-  let best: { item: AddressItem & { kind: 'cidr' }; size: bigint } | undefined;
+  let best: { item: AddressItem; size: bigint } | undefined;
   for (const item of config.relay.entries) {
     if (item.kind !== 'cidr') continue;
-    const reach = cidrSet([item]).intersect(publicOpen);
+    const reach = AddressSet.fromCidr(item.cidr).intersect(publicOpen);
     const size = reach.size(4) + reach.size(6);
     if (!best || size > best.size) best = { item, size };
   }
-  return best?.item;
+  return best?.item ?? grantFor(compiled, witness);
+}
+
+function describeGrant(model: PolicyModel, config: ServerConfig, grant: AddressItem | undefined): string {
+  if (grant === undefined) return `relay { anyone } at ${where(model, config.relay.source)}`;
+  return grant.kind === 'cidr' ? `relay grant ${grant.cidr} at ${where(model, grant.source)}` : `relay grant domain ${grant.domain} at ${where(model, grant.source)}`;
 }
 
 /** Report at the relay block's own entry: the `anyone`, the range, or the `@list` that brought it in. */
@@ -83,6 +106,10 @@ function grantNode(model: PolicyModel, server: ServerModel, grant: AddressItem |
 function describeSet(set: AddressSet): string {
   const cidrs = set.toCidrs();
   return cidrs.length <= 3 ? cidrs.join(', ') : `${cidrs.slice(0, 3).join(', ')} and ${cidrs.length - 3} more ranges`;
+}
+
+function describeListeners(listens: ListenConfig[]): string {
+  return [...new Set(listens.map(describeListener))].join(', ');
 }
 
 function describeConnections(model: PolicyModel, config: ServerConfig): string {

@@ -3,7 +3,9 @@
 // who can create a name under the suffix (a wildcard record, a dynamic-DNS host, a
 // forgotten test machine) or poison the resolver's cache (no DNSSEC here) may relay.
 // The article allows suffix grants; it also warns that they cost a lookup per connection.
+// A grant at a public suffix (`com`) is public-suffix-domain-entry's error instead.
 
+import { publicSuffixOf } from '../analysis/public-suffix.js';
 import { nodeAt } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
@@ -24,6 +26,8 @@ export default defineRule({
     for (const server of context.model.servers) {
       for (const item of server.config.relay.entries) {
         if (item.kind !== 'domain' || seen.has(item.source)) continue;
+        // A public suffix is worse than this rule says: public-suffix-domain-entry reports it.
+        if (publicSuffixOf(item.domain) !== undefined) continue;
         seen.add(item.source);
         const at = nodeAt(context.model, item.source);
         if (at) context.report({ at, messageId: 'domain', data: { server: server.config.name, domain: item.domain } });

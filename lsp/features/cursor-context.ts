@@ -151,7 +151,7 @@ function blockOpenedBy(block: Block, statement: readonly CursorToken[]): Block {
       return lead === 'cache' ? 'cache' : 'unknown';
     case 'server':
       if (lead === 'tls' || lead === 'auth' || lead === 'relay' || lead === 'limits') return lead;
-      if (lead === 'connections' || lead === 'proxy-protocol') return 'entries';
+      if (lead === 'connections' || lead === 'proxy-protocol' || lead === 'gateways') return 'entries';
       if (lead === 'relay-to') return 'smarthost';
       return 'unknown';
     case 'tls':

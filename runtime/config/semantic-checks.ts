@@ -55,6 +55,7 @@ export function semanticProblems(config: RuntimeConfig): ConfigProblem[] {
     checkItems(`${at}/connections/entries`, server.connections.entries);
     checkItems(`${at}/relay/entries`, server.relay.entries);
     checkItems(`${at}/proxyProtocol`, server.proxyProtocol);
+    checkItems(`${at}/gateways`, server.gateways);
     const mechanisms = new Set<string>();
     server.auth.mechanisms.forEach((mechanism, index) => {
       const pointer = `${at}/auth/mechanisms/${index}`;

@@ -89,6 +89,13 @@ export interface ServerConfig {
   limits: LimitsConfig;
   /** Load balancers whose PROXY protocol header is trusted; empty means PROXY is refused. */
   proxyProtocol: AddressItem[];
+  /**
+   * Addresses that front other clients: NAT gateways, load balancers without PROXY,
+   * container bridges. Every client behind one arrives with the gateway's address, so a
+   * grant that covers a gateway grants everyone behind it. Decisions do not change (the
+   * server cannot see through a gateway); traces and the linter say so.
+   */
+  gateways: AddressItem[];
   /** Refuse bare CR or LF in commands and message data (SMTP smuggling defence). */
   rejectBareLineEndings: boolean;
   source: string;

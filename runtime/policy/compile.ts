@@ -10,6 +10,10 @@ export interface CompiledServer {
   connections: AddressMatcher;
   /** Relay grants by address or reverse-DNS domain. */
   relay: AddressMatcher;
+  /** Load balancers whose PROXY header is believed (arrival.ts). */
+  proxy: AddressMatcher;
+  /** Declared gateways: addresses that stand for every client behind them (arrival.ts). */
+  gateways: AddressMatcher;
   /** Local domains by lower-case name. */
   localDomains: ReadonlyMap<string, DomainItem>;
   /** Configured SASL mechanisms by upper-case name. */
@@ -45,6 +49,8 @@ export function compileServer(config: ServerConfig): CompiledServer {
     config,
     connections: new AddressMatcher(config.connections.entries),
     relay: new AddressMatcher(config.relay.entries),
+    proxy: new AddressMatcher(config.proxyProtocol),
+    gateways: new AddressMatcher(config.gateways),
     localDomains,
     mechanisms,
     connect: prepareConnect(config),

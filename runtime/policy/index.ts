@@ -2,6 +2,7 @@
 // I/O, no clock, no randomness. The SMTP server gathers facts and applies the replies;
 // `explain`, `verify` and the compiler's analysis ask the same functions.
 export { compilePolicy, type CompiledPolicy, type CompiledServer } from './compile.js';
+export { decideArrival, trustsProxyHeader, type ArrivalDecision, type ArrivalFacts } from './arrival.js';
 export { decideConnect, needsReverseDns } from './connect.js';
 export { ehloAdvertisement } from './ehlo.js';
 export { decideAuth } from './auth.js';

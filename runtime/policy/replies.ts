@@ -23,6 +23,8 @@ export const replies = {
   accessDenied: reply(554, '5.7.1', 'Access denied'),
   /** A domain entry decides and the reverse lookup failed or timed out: fail closed, temporarily. */
   connectLookupFailed: reply(421, '4.7.0', 'Cannot verify your hostname (reverse DNS lookup failed); try again later'),
+  /** A PROXY header from a peer the policy does not trust: a client cannot claim an address it does not have. */
+  proxyNotTrusted: (hostname: string) => reply(554, '5.7.1', `${hostname} Error: PROXY header from an address that is not a trusted load balancer`),
   /** A domain entry decides and the server made no reverse lookup (a server bug): fail closed. */
   lookupNotMade: reply(421, '4.7.0', 'Cannot verify your hostname (reverse DNS lookup was not made); try again later'),
 

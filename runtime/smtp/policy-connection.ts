@@ -18,7 +18,7 @@ import { isUtf8 } from 'node:buffer';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import sasl from 'smtp-server/lib/sasl.js';
 import type { SMTPServer, SMTPServerAddress, SMTPServerAuthentication, SMTPServerSession } from 'smtp-server';
-import { decideAuth, decideConnect, decideMail, decideRcpt, ehloAdvertisement, needsReverseDns } from '../policy/index.js';
+import { decideAuth, decideConnect, decideMail, decideRcpt, ehloAdvertisement, needsReverseDns, replies } from '../policy/index.js';
 import type { Decision, ReverseDnsResult, SessionFacts, SmtpReply, TlsFacts, RecipientRoute } from '../policy/types.js';
 import { formatReply } from '../policy/types.js';
 import { clean } from '../observe/logger.js';
@@ -268,7 +268,7 @@ export class PolicyConnection extends SMTPConnection {
     if (!this._nextHandler && name === 'PROXY' && !this._upgrading) {
       // a trusted load balancer's header is consumed before the session starts; seeing
       // one here means the peer is not trusted
-      return this.refuseAtConnect(serverReplies.proxyNotTrusted(this.name), 'untrusted-proxy-header');
+      return this.refuseAtConnect(replies.proxyNotTrusted(this.name), 'untrusted-proxy-header');
     }
     // draining refuses new work, but a client that says goodbye gets a normal 221
     if (this.rt.draining() && !this._nextHandler && !this.session.envelope?.mailFrom && !this._upgrading && name !== 'QUIT') {

@@ -9,6 +9,7 @@ import { PolicyConnection, connectionOf, type RuntimeHolder } from './policy-con
 import { sniCallback } from './tls-material.js';
 import type { ListenerRuntime } from './server-runtime.js';
 import { readProxyHeader } from './proxy-header-reader.js';
+import { trustsProxyHeader } from '../policy/index.js';
 
 type SocketOptions = ConstructorParameters<typeof PolicyConnection>[2];
 type ProxySocketOptions = NonNullable<SocketOptions> & { id: string };
@@ -83,7 +84,7 @@ export class PolicySmtpServer extends SMTPServer implements RuntimeHolder {
   }
 
   override _expectsProxyHeader(socket: Socket): boolean {
-    return this.runtime.server.proxyTrusted(socket.remoteAddress ?? '');
+    return trustsProxyHeader(this.runtime.server.compiled, socket.remoteAddress ?? '');
   }
 
   // A trusted balancer may send either PROXY version: the first bytes tell. Version 1 (a

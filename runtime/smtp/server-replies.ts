@@ -27,5 +27,4 @@ export const serverReplies = {
   identityChange: () => r(503, '5.5.1', 'Error: already authenticated'),
   unknownMechanism: () => r(504, '5.5.4', 'Unrecognized authentication type'),
   starttlsUnavailable: () => r(502, '5.5.1', 'Error: command not implemented'),
-  proxyNotTrusted: (host: string) => r(554, '5.7.1', `${host} Error: PROXY header from an address that is not a trusted load balancer`),
 };

@@ -1,9 +1,8 @@
 // Everything one virtual server's sessions need, built once per config (re)load. A session
 // captures the ServerRuntime current when it connects and keeps it to the end, so a
 // reload changes new sessions only.
-import ipaddr from 'ipaddr.js';
 import type { Logger } from 'pino';
-import type { ServerConfig, ListenConfig, AddressItem } from '../config/types.js';
+import type { ServerConfig, ListenConfig } from '../config/types.js';
 import type { CompiledServer } from '../policy/index.js';
 import type { ReverseLookup } from '../dns/reverse-lookup.js';
 import type { CredentialStore } from '../auth/credential-store.js';
@@ -29,7 +28,6 @@ export interface ServerRuntime {
   draining: () => boolean;
   /** Called after a message is spooled (wakes the delivery worker). */
   onSpooled: () => void;
-  proxyTrusted: (address: string) => boolean;
 }
 
 export interface ListenerRuntime {
@@ -37,20 +35,3 @@ export interface ListenerRuntime {
   listen: ListenConfig;
 }
 
-/**
- * PROXY protocol trust by address range. Domain entries would need a reverse lookup
- * before the header could even be read, so they never make a peer trusted.
- */
-export function proxyMatcher(entries: AddressItem[]): (address: string) => boolean {
-  const ranges = entries.flatMap((entry) => (entry.kind === 'cidr' ? [ipaddr.parseCIDR(entry.cidr)] : []));
-  return (address: string) => {
-    if (ranges.length === 0) return false;
-    let parsed: ipaddr.IPv4 | ipaddr.IPv6;
-    try {
-      parsed = ipaddr.process(address);
-    } catch {
-      return false;
-    }
-    return ranges.some(([network, bits]) => network.kind() === parsed.kind() && parsed.match(network, bits));
-  };
-}

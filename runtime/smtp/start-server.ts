@@ -19,7 +19,7 @@ import { startDeliveryWorker, type DeliveryWorker } from '../delivery/index.js';
 import { loadTlsMaterial } from './tls-material.js';
 import { ConnectionCounter } from './connection-counter.js';
 import { PolicySmtpServer } from './policy-server.js';
-import { proxyMatcher, type ListenerRuntime, type ServerRuntime } from './server-runtime.js';
+import type { ListenerRuntime, ServerRuntime } from './server-runtime.js';
 import { serverReplies } from './server-replies.js';
 import type { PolicyConnection } from './policy-connection.js';
 
@@ -140,7 +140,6 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
       metrics: shared.metrics,
       draining: shared.draining,
       onSpooled: shared.onSpooled,
-      proxyTrusted: proxyMatcher(server.proxyProtocol),
     });
   }
   // Only a config that built completely replaces the shared state: a refused reload must

@@ -43,6 +43,7 @@ describe('the keyword table', () => {
       'relay-to',
       'limits',
       'proxy-protocol',
+      'gateways',
       'allow-bare-newlines',
     ]);
     assert.deepEqual(keywordsIn('top'), ['include', 'resolver', 'storage', 'admin', 'users', 'list', 'server']);
@@ -61,6 +62,7 @@ describe('the keyword table', () => {
       'relay-to': 'relay-to hold',
       limits: 'limits { recipients 10 }',
       'proxy-protocol': 'proxy-protocol { 10.0.0.1 }',
+      gateways: 'gateways { 172.17.0.1 }',
       'allow-bare-newlines': 'allow-bare-newlines',
     };
     for (const keyword of keywordsIn('server')) {

@@ -93,7 +93,8 @@ test('hover on a list reference shows its resolved entries, nested lists expande
 
 test("hover on a finding's range gives the rule's summary", { timeout: 60_000 }, async () => {
   const uri = pathToFileURL(join(dir, 'insecure.smtppolicy')).href;
-  const text = 'server open {\n  listen 127.0.0.1:2526\n  hostname mx.example.test\n  relay { anyone }\n}\n';
+  // listening on every interface: relay for anyone on loopback alone is local, not an open relay
+  const text = 'server open {\n  listen 0.0.0.0:2526\n  hostname mx.example.test\n  relay { anyone }\n}\n';
   await session.open(uri, text);
   await session.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'open-relay'));
   const hover = await hoverText(uri, at(text, 'anyone', 1));

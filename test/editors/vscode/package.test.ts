@@ -77,8 +77,9 @@ test('npm run package:vscode builds a self-contained .vsix whose bundled server 
   await server.client.sendNotification('initialized', {});
   const uri = pathToFileURL(join(dir, 'open.smtppolicy')).href;
   const published = server.nextDiagnostics(uri, 60_000);
+  // listening on every interface: relay for anyone on loopback alone is local, not an open relay
   await server.client.sendNotification('textDocument/didOpen', {
-    textDocument: { uri, languageId: 'smtppolicy', version: 1, text: 'server open {\n  listen 127.0.0.1:2526\n  hostname mx.example.test\n  relay { anyone }\n}\n' },
+    textDocument: { uri, languageId: 'smtppolicy', version: 1, text: 'server open {\n  listen 0.0.0.0:2526\n  hostname mx.example.test\n  relay { anyone }\n}\n' },
   });
   const { diagnostics } = await published;
   assert.ok(diagnostics.some((d) => d.code === 'open-relay'), `${JSON.stringify(diagnostics)}\n${server.stderr()}`);

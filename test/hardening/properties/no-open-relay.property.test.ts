@@ -1,4 +1,9 @@
 // Security property: no unauthenticated client outside the relay grants can ever relay.
+// With PROXY trust, "the relay grants" are the effective ones: a trusted PROXY source may
+// claim any address, so when any grant exists, every trusted source is inside them (the
+// linter's definition, compiler/analysis/relay-paths.ts). Generated policies therefore
+// also trust some of the attacking clients as PROXY sources; those may relay only by a
+// forged claim, and whenever one does, the linter's analysis must list it as a way in.
 //
 // For random policies (anything but relay-for-anyone), clients whose address is outside
 // every relay grant — decided here independently of runtime/policy, from the CIDRs and the
@@ -22,8 +27,9 @@ import { startDnsmasq } from '../../helpers/dnsmasq.js';
 import { tempDir } from '../../helpers/server-fixture.js';
 import { plainAuth, type RawSmtpClient, type SmtpReplyLine } from '../../helpers/smtp-client.js';
 import { startSmarthost, waitFor, type Smarthost } from '../../runtime/delivery/helpers/smarthost-fixture.js';
-import { src } from '../../runtime/fixtures/config-builder.js';
-import { CLIENT_ADDRESSES, DNS_RECORDS, EXPECTED_REVERSE_DNS, USER, buildConfig, makeWorld, policyShape, type PolicyShape, type World } from './helpers/policy-world.js';
+import { cidrItem, src } from '../../runtime/fixtures/config-builder.js';
+import { relayPaths } from '../../../compiler/analysis/relay-paths.js';
+import { CLIENT_ADDRESSES, DNS_RECORDS, EXPECTED_REVERSE_DNS, TRUSTED_PROXY, USER, buildConfig, makeWorld, policyShape, type PolicyShape, type World } from './helpers/policy-world.js';
 import { connectFrom, describeReply } from './helpers/session-client.js';
 
 const CONFIGS = 40;
@@ -70,9 +76,31 @@ const attempt: fc.Arbitrary<Attempt> = fc.record({
  * Random policies, half of them opened up (no connection list, anonymous mail, TLS
  * optional) so that most attacks reach RCPT instead of being stopped at the door.
  */
-const attackedPolicy: fc.Arbitrary<PolicyShape> = fc.tuple(policyShape({ relayAnyone: false }), fc.boolean()).map(([shape, open]) => (open
+const attackedShape: fc.Arbitrary<PolicyShape> = fc.tuple(policyShape({ relayAnyone: false }), fc.boolean()).map(([shape, open]) => (open
   ? { ...shape, connectionMode: 'deny-list' as const, connectionEntries: [], anonymous: true, tls: shape.tls && { ...shape.tls, mode: 'optional' as const } }
   : shape));
+
+/** A policy and the attacking clients it (wrongly) trusts as PROXY sources, besides the real balancer. */
+interface AttackedPolicy {
+  shape: PolicyShape;
+  proxyClients: string[];
+}
+
+const attackedPolicy: fc.Arbitrary<AttackedPolicy> = fc.record({
+  shape: attackedShape,
+  proxyClients: fc.subarray([...CLIENT_ADDRESSES], { maxLength: 2 }),
+});
+
+/** The effective relay set: the grants, and, when any grant exists, every trusted PROXY source. */
+function mayRelay(policy: AttackedPolicy, address: string): boolean {
+  return insideRelayGrants(policy.shape, address) || (policy.proxyClients.includes(address) && policy.shape.relayEntries.length > 0);
+}
+
+/** The address a forged header claims: inside the first address grant when there is one. */
+function forgedClaim(shape: PolicyShape): string {
+  const grant = shape.relayEntries.find((e) => e.includes('/'));
+  return grant ? grant.replace(/\.0\/\d+$/, '.1').replace(/\/\d+$/, '') : '127.0.0.2';
+}
 
 /** The independent oracle: is the address inside a relay grant (CIDR, or confirmed PTR under a domain)? */
 function insideRelayGrants(shape: PolicyShape, address: string): boolean {
@@ -94,8 +122,10 @@ function isLocal(shape: PolicyShape, address: string): boolean {
 
 /** Runs one attack session; returns the recipients the server accepted with 2xx. */
 let reachedRcpt = 0;
+let forgedRelays = 0;
 
-async function attack(port: number, plan: Attempt, transcript: string[]): Promise<string[]> {
+/** `sendData` false: stop after RCPT (a trusted PROXY source's accepted relay is checked, not delivered). */
+async function attack(port: number, plan: Attempt, transcript: string[], claim = '127.0.0.2', sendData = true): Promise<string[]> {
   const client: RawSmtpClient = await connectFrom(port, plan.clientAddress, false);
   const say = async (line: string): Promise<SmtpReplyLine | null> => {
     const reply = await client.command(line).catch(() => null);
@@ -105,8 +135,8 @@ async function attack(port: number, plan: Attempt, transcript: string[]): Promis
   const accepted: string[] = [];
   try {
     if (plan.trick === 'proxy-header') {
-      // claim to be a load balancer forwarding a granted client: the peer is not trusted
-      client.write('PROXY TCP4 127.0.0.2 127.0.0.1 40000 25\r\n');
+      // claim to be a load balancer forwarding a granted client: refused unless the peer is trusted
+      client.write(`PROXY TCP4 ${claim} 127.0.0.1 40000 25\r\n`);
     }
     const greeting = await client.read().catch(() => null);
     transcript.push(`${plan.clientAddress} ${plan.trick} < ${describeReply(greeting)}`);
@@ -156,7 +186,7 @@ async function attack(port: number, plan: Attempt, transcript: string[]): Promis
         if (reply !== null && reply.code >= 200 && reply.code < 300) accepted.push(recipient);
       }
     }
-    if (accepted.length > 0) {
+    if (accepted.length > 0 && sendData) {
       const data = await say('DATA');
       if (data?.code === 354) await say(`Subject: relay attempt by ${plan.trick}\r\n\r\nspam\r\n.`);
     }
@@ -188,11 +218,12 @@ async function proveTheSmarthostSeesRelaying(t: TestContext, world: World, smart
   smarthost.received.length = 0;
 }
 
-function withSmarthost(config: RuntimeConfig, port: number): RuntimeConfig {
+function withSmarthost(config: RuntimeConfig, port: number, proxyClients: string[] = []): RuntimeConfig {
   const server = config.servers[0]!;
   server.relayTo = { kind: 'smarthost', host: '127.0.0.1', port, tls: 'none', verifyCertificate: true, user: null, password: null, source: src(80) };
-  // buildConfig trusts PROXY headers from a load balancer; none of the attacking clients is it
-  assert.ok(server.proxyProtocol.length > 0 && !CLIENT_ADDRESSES.some((a) => server.proxyProtocol.some((p) => p.kind === 'cidr' && p.cidr === `${a}/32`)));
+  // the real balancer, and the attacking clients this policy trusts too (and no others)
+  server.proxyProtocol = [TRUSTED_PROXY, ...proxyClients].map((a, i) => cidrItem(`${a}/32`, src(70 + i)));
+  assert.deepEqual(CLIENT_ADDRESSES.filter((a) => server.proxyProtocol.some((p) => p.kind === 'cidr' && p.cidr === `${a}/32`)), CLIENT_ADDRESSES.filter((a) => proxyClients.includes(a)));
   return config;
 }
 
@@ -208,19 +239,28 @@ test('no unauthenticated client outside the relay grants can ever relay, whateve
   let attacks = 0;
   let acceptedLocal = 0;
   await fc.assert(
-    fc.asyncProperty(attackedPolicy, fc.array(attempt, { minLength: SESSIONS_PER_CONFIG, maxLength: SESSIONS_PER_CONFIG }), async (shape, plans) => {
+    fc.asyncProperty(attackedPolicy, fc.array(attempt, { minLength: SESSIONS_PER_CONFIG, maxLength: SESSIONS_PER_CONFIG }), async (policy, plans) => {
+      const { shape } = policy;
       const storage = mkdtempSync(join(tmpdir(), 'smtppolicy-no-relay-case-'));
-      const config = withSmarthost(buildConfig(world, shape, storage), smarthost.port);
+      const config = withSmarthost(buildConfig(world, shape, storage), smarthost.port, policy.proxyClients);
+      const proxyPath = relayPaths(config.servers[0]!).flatMap((l) => l.paths).find((p) => p.kind === 'proxy');
       const server = await startServer(config, { baseDir: world.dir, portOverride: () => 0, delivery: false });
       const transcript: string[] = [];
       try {
         const port = server.addresses().find((a) => a.tlsMode === 'starttls')!.port;
         for (const plan of plans) {
           if (insideRelayGrants(shape, plan.clientAddress)) continue;
-          attacks++;
-          const accepted = await attack(port, plan, transcript);
+          const trusted = mayRelay(policy, plan.clientAddress);
+          if (!trusted) attacks++;
+          // a client that knows it is trusted as a PROXY source uses that, not another trick
+          const tried = policy.proxyClients.includes(plan.clientAddress) ? { ...plan, trick: 'proxy-header' as const } : plan;
+          const accepted = await attack(port, tried, transcript, forgedClaim(shape), !trusted);
           for (const recipient of accepted) {
-            assert.ok(isLocal(shape, recipient), `a relay to ${recipient} was accepted\n${transcript.join('\n')}`);
+            if (isLocal(shape, recipient)) continue;
+            // a trusted PROXY source relayed by a forged claim: the linter must know this way in
+            assert.ok(trusted, `a relay to ${recipient} was accepted\n${transcript.join('\n')}`);
+            forgedRelays++;
+            assert.ok(proxyPath?.clients.has(plan.clientAddress), `${plan.clientAddress} relayed through a forged PROXY header, but the analysis lists no such way in\n${transcript.join('\n')}`);
           }
         }
         // what was stored: local routes only, each to a local domain
@@ -250,8 +290,9 @@ test('no unauthenticated client outside the relay grants can ever relay, whateve
     }),
     { numRuns: CONFIGS, endOnFailure: true },
   );
-  t.diagnostic(`${attacks} attack sessions against ${CONFIGS} policies, ${reachedRcpt} reached RCPT with ${RECIPIENT_TRICKS.length} recipient tricks each; ${acceptedLocal} local messages accepted and delivered, nothing relayed`);
+  t.diagnostic(`${attacks} attack sessions against ${CONFIGS} policies, ${reachedRcpt} reached RCPT with ${RECIPIENT_TRICKS.length} recipient tricks each; ${acceptedLocal} local messages accepted and delivered, nothing relayed; ${forgedRelays} relays by trusted PROXY sources' forged claims, each one a way in the analysis lists`);
   assert.ok(attacks >= CONFIGS, 'most sessions came from outside the grants');
   assert.ok(reachedRcpt >= attacks / 4, `only ${reachedRcpt} of ${attacks} attacks got past MAIL`);
   assert.ok(acceptedLocal > 0, 'some local mail got through, so the checks above saw real deliveries');
+  assert.ok(forgedRelays > 0, 'some trusted PROXY source relayed by a forged claim, so the analysis check above was exercised');
 });

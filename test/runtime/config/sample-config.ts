@@ -71,6 +71,7 @@ const submission: ServerConfig = {
     source: 'main.smtppolicy:50:3',
   },
   proxyProtocol: [{ kind: 'cidr', cidr: '10.0.0.5/32', source: 'main.smtppolicy:60:3' }],
+  gateways: [],
   rejectBareLineEndings: true,
   source: 'main.smtppolicy:29:1',
 };

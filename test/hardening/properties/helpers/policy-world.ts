@@ -111,6 +111,7 @@ export function buildConfig(world: World, shape: PolicyShape, storageDir: string
       localDomains: shape.localDomains.map((d, i) => domainItem(d, src(60 + i))),
       // a load balancer the sessions may come through (PROXY protocol v1)
       proxyProtocol: [cidrItem(TRUSTED_PROXY + '/32', src(70))],
+      gateways: [],
       // sessions of one config run one after the other; failed logins must not lock the address out
       limits: { maxConnectionsPerAddress: 20, authFailures: 10_000, greetingDelayMs: 0 },
       ...extra,
