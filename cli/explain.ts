@@ -11,40 +11,38 @@ import { formatPretty } from '../compiler/report/pretty.js';
 import { compilePolicy, decideSession } from '../runtime/policy/index.js';
 import type { RcptDecision, SessionFacts } from '../runtime/policy/types.js';
 import { formatReply } from '../runtime/policy/types.js';
-import { parseCommandArgs } from './args.js';
+import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
 
-export const HELP = `Usage: smtppolicy explain <entry.smtppolicy | config.json> --server NAME --client IP --rcpt ADDR
-         [--ptr NAME [--unconfirmed]] [--dns-fail] [--tls [--tls-version V] [--cipher-bits N]]
-         [--user NAME] [--mail-from ADDR] [--format pretty|json]
+const OPTIONS = {
+  server: { type: 'string', value: 'NAME', description: 'the server of the policy to ask (may be left out when there is one)' },
+  client: { type: 'string', value: 'IP', description: "the client's address (required)" },
+  rcpt: { type: 'string', value: 'ADDR', description: 'the recipient to decide (required)' },
+  ptr: { type: 'string', value: 'NAME', description: "the client's reverse DNS name (forward-confirmed unless --unconfirmed)" },
+  unconfirmed: { type: 'boolean', description: 'the --ptr name is not forward-confirmed' },
+  'dns-fail': { type: 'boolean', description: 'the reverse lookup fails (timeout, SERVFAIL)' },
+  tls: { type: 'boolean', description: 'the session is encrypted (default TLSv1.3 with a 256-bit cipher)' },
+  'tls-version': { type: 'string', value: 'V', description: 'with --tls: the negotiated version, TLSv1 | TLSv1.1 | TLSv1.2 | TLSv1.3' },
+  'cipher-bits': { type: 'string', value: 'N', description: "with --tls: the negotiated cipher's strength in bits" },
+  user: { type: 'string', value: 'NAME', description: 'the client has authenticated as NAME' },
+  'mail-from': { type: 'string', value: 'ADDR', description: 'the envelope sender (default: the --user, or sender@example.invalid)' },
+  format: { type: 'string', value: 'pretty|json', default: 'pretty', description: 'output format' },
+} as const satisfies OptionTable;
 
-Prints the decision (accept, refuse, tempfail), the stage that decided (connect, auth, mail,
-rcpt), the SMTP reply and the trace of policy lines that decided it.
-  --ptr NAME       the client's reverse DNS name (forward-confirmed unless --unconfirmed)
-  --dns-fail       the reverse lookup fails (timeout, SERVFAIL)
-  --tls            the session is encrypted (default TLSv1.3 with a 256-bit cipher)
-  --user NAME      the client has authenticated as NAME`;
+export const HELP = helpText({
+  usage: `Usage: smtppolicy explain <entry.smtppolicy | config.json> --server NAME --client IP --rcpt ADDR [facts…]
+
+Prints the decision (accept, refuse, tempfail), the stage that decided (connect, tls, auth,
+mail, rcpt), the SMTP reply and the trace of policy lines that decided it.`,
+  options: OPTIONS,
+});
 
 const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, {
-    server: { type: 'string' },
-    client: { type: 'string' },
-    ptr: { type: 'string' },
-    unconfirmed: { type: 'boolean' },
-    'dns-fail': { type: 'boolean' },
-    tls: { type: 'boolean' },
-    'tls-version': { type: 'string' },
-    'cipher-bits': { type: 'string' },
-    user: { type: 'string' },
-    'mail-from': { type: 'string' },
-    rcpt: { type: 'string' },
-    format: { type: 'string', default: 'pretty' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
     io.stdout.write(`${HELP}\n`);
     return EXIT_OK;

@@ -3,14 +3,21 @@
 // the password files (queued while the server is still starting).
 import type { LevelWithSilent } from 'pino';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
-import { parseCommandArgs } from './args.js';
+import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
 import { formatPretty } from '../compiler/report/pretty.js';
 import { createLogger, LOG_LEVELS } from '../runtime/observe/logger.js';
 import { startServer, StartupError, type ServerHandle } from '../runtime/smtp/start-server.js';
 import { ensureDevCertificates } from '../runtime/smtp/dev-certificate.js';
 
-export const HELP = `Usage: smtppolicy serve <entry.smtppolicy | config.json> [--log-level info] [--drain-timeout 30] [--dev-certificate]
+const OPTIONS = {
+  'log-level': { type: 'string', value: 'L', default: 'info', description: 'fatal | error | warn | info | debug | trace | silent' },
+  'drain-timeout': { type: 'string', value: 'S', default: '30', description: 'seconds to wait for sessions on shutdown' },
+  'dev-certificate': { type: 'boolean', description: 'create self-signed certificates at the configured paths when missing' },
+} as const satisfies OptionTable;
+
+export const HELP = helpText({
+  usage: `Usage: smtppolicy serve <entry.smtppolicy | config.json> [--log-level info] [--drain-timeout 30] [--dev-certificate]
 
 Runs the SMTP server the policy describes.
 Signals:
@@ -23,25 +30,20 @@ Signals:
   a second SIGTERM or SIGINT
                    stop at once: the remaining sessions get 421 4.3.2 and the process exits 1
                    without waiting for the drain timeout (or for deliveries in progress:
-                   they stay queued and are retried on the next start)
-Options:
-  --log-level        fatal | error | warn | info | debug | trace | silent (default info)
-  --drain-timeout    seconds to wait for sessions on shutdown (default 30)
-  --dev-certificate  create self-signed certificates at the configured paths when missing
-`;
+                   they stay queued and are retried on the next start)`,
+  options: OPTIONS,
+  footer: `Exit status: 0 stopped after a drain, 1 the policy has errors or declares no server (or a
+second stop signal cut the drain short), 2 usage or I/O error (a file that cannot be read, a
+certificate or key that cannot be loaded, a port that cannot be bound).`,
+});
 
 /** After a second stop signal, how long the shutdown may take before the process exits regardless. */
 const FORCED_EXIT_GRACE_MS = 2000;
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, {
-    'log-level': { type: 'string', default: 'info' },
-    'drain-timeout': { type: 'string', default: '30' },
-    'dev-certificate': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  });
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(`${HELP}\n`);
     return EXIT_OK;
   }
   if (positionals.length !== 1) throw new UsageError('serve needs exactly one policy or config file');
