@@ -12,7 +12,7 @@ import { checkEntries } from './check-entries.js';
 import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 
-const OPTIONS = {
+export const OPTIONS = {
   output: { type: 'string', short: 'o', value: 'out.json', description: 'write the config to this file instead of standard output' },
 } as const satisfies OptionTable;
 

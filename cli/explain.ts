@@ -16,7 +16,7 @@ import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
 
-const OPTIONS = {
+export const OPTIONS = {
   server: { type: 'string', value: 'NAME', description: 'the server of the policy to ask (may be left out when there is one)' },
   client: { type: 'string', value: 'IP', description: "the client's address (required)" },
   rcpt: { type: 'string', value: 'ADDR', description: 'the recipient to decide (required)' },

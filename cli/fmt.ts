@@ -17,7 +17,7 @@ import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { expandPolicyPaths } from './policy-files.js';
 
-const OPTIONS = {
+export const OPTIONS = {
   check: { type: 'boolean', description: 'list the files that are not formatted; exit 1 if there are any' },
   write: { type: 'boolean', description: 'rewrite the files that are not formatted, and list them' },
 } as const satisfies OptionTable;

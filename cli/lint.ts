@@ -25,7 +25,7 @@ type Format = (typeof FORMATS)[number];
 /** ESLint's limit: fixes can enable further fixes, but never loop forever. */
 const MAX_FIX_PASSES = 10;
 
-const OPTIONS = {
+export const OPTIONS = {
   format: { type: 'string', value: 'pretty|json|sarif|github', default: 'pretty', description: 'output format' },
   'max-warnings': { type: 'string', value: 'N', description: 'exit 1 when there are more than N warnings (default, or -1: no limit)' },
   rule: { type: 'string', value: '<id>=off|warn|error', multiple: true, description: "change a rule's severity; syntax and semantic errors are not rules" },

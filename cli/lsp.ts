@@ -5,7 +5,7 @@ import type { CliIo, Command } from './command.js';
 import { EXIT_OK, UsageError } from './command.js';
 import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 
-const OPTIONS = {
+export const OPTIONS = {
   stdio: { type: 'boolean', description: 'speak the Language Server Protocol on stdin/stdout (required)' },
   clientProcessId: { type: 'string', value: 'PID', description: "the editor's process id (LSP clients pass it; not used)" },
 } as const satisfies OptionTable;

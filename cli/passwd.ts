@@ -4,8 +4,8 @@
 // (for scripts: `printf '%s\n' "$PW" | smtppolicy passwd users.passwd demo@example.test`).
 // The file is rewritten through a temporary file and a rename, with mode 0600, so the
 // server (which polls it) never reads half a file.
-import { readFile, writeFile, rename } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, writeFile, rename, unlink } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { EXIT_OK, UsageError, type CliIo, type Command } from './command.js';
 import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import { hashPassword } from '../runtime/auth/password-hash.js';
@@ -13,7 +13,7 @@ import { cramMd5Secret, formatCramMd5Secret } from '../runtime/auth/cram-md5.js'
 import { formatTokenSecret, generateBearerToken } from '../runtime/auth/bearer-token.js';
 import { normalizeUser, parsePasswordFile, PasswordFileError, updatePasswordLine, type PasswordEntry, type SecretChanges } from '../runtime/auth/password-file.js';
 
-const OPTIONS = {
+export const OPTIONS = {
   'cram-md5': {
     type: 'boolean',
     description: `Also store a CRAM-MD5 secret made from the same password, for
@@ -109,6 +109,22 @@ async function readPassword(io: CliIo, user: string): Promise<string> {
   return password;
 }
 
+/** Why the file could not be written, in the user's terms (the temporary file is ours, not theirs). */
+function describeWriteError(error: unknown, fileArg: string): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return `the directory ${dirname(fileArg)} does not exist`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied in ${dirname(fileArg)}`;
+    case 'EISDIR':
+      return 'it is a directory';
+    default:
+      return (error as Error).message;
+  }
+}
+
 type Flags = { 'cram-md5': boolean; token: boolean; remove: boolean; password: boolean };
 
 function checkFlags(flags: Flags): void {
@@ -148,7 +164,7 @@ export const run: Command = async (argv, io) => {
   try {
     existing = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`${fileArg}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`cannot read ${fileArg}: ${(error as Error).message}`);
   }
   // refuse to rewrite a file we cannot read back
   let entry: PasswordEntry | undefined;
@@ -180,8 +196,14 @@ export const run: Command = async (argv, io) => {
 
   const updated = updatePasswordLine(existing, user, changes);
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, updated, { mode: 0o600 });
-  await rename(temporary, file);
+  try {
+    await writeFile(temporary, updated, { mode: 0o600 });
+    await rename(temporary, file);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    // name the file the user gave, not the temporary one beside it
+    throw new UsageError(`cannot write ${fileArg}: ${describeWriteError(error, fileArg)}`);
+  }
   if (changes['cram-md5']) io.stderr.write(CRAM_MD5_WARNING(fileArg, user));
   io.stderr.write(`${done}\n`);
   if (token !== undefined) {

@@ -13,7 +13,7 @@ import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { formatQueueEntry, formatQueueTable } from './queue-format.js';
 
-const OPTIONS = {
+export const OPTIONS = {
   spool: { type: 'string', value: 'DIR', description: 'the spool directory (instead of a policy or config file)' },
   format: { type: 'string', value: 'table|json', default: 'table', description: 'output format' },
 } as const satisfies OptionTable;

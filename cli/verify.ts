@@ -12,7 +12,7 @@ import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
 
-const OPTIONS = {
+export const OPTIONS = {
   server: { type: 'string', value: 'NAME', description: 'verify only this server of the policy' },
   target: { type: 'string', value: 'HOST', description: "connect here instead of the policy's listen addresses\n(0.0.0.0 and :: in the policy mean loopback)" },
   'port-map': { type: 'string', value: 'FROM:TO', multiple: true, description: "connect to port TO for the policy's port FROM" },
