@@ -8,8 +8,8 @@
 
 import { isIP } from 'node:net';
 import { formatPretty } from '../compiler/report/pretty.js';
-import { compilePolicy, decideSession } from '../runtime/policy/index.js';
-import type { RcptDecision, SessionFacts } from '../runtime/policy/types.js';
+import { compilePolicy, decideSession, type SessionDecision } from '../runtime/policy/index.js';
+import type { SessionFacts } from '../runtime/policy/types.js';
 import { formatReply } from '../runtime/policy/types.js';
 import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
@@ -92,17 +92,23 @@ export const run: Command = async (argv, io) => {
   return EXIT_OK;
 };
 
-function writeDecision(io: CliIo, decision: RcptDecision, format: string): void {
+/** A handshake that fails gets no SMTP reply at all: explain says so instead of inventing one. */
+const NO_REPLY = 'none: the TLS handshake fails, the client gets no SMTP reply';
+
+function writeDecision(io: CliIo, decision: SessionDecision, format: string): void {
+  const reply = decision.reply === null ? null : formatReply(decision.reply);
+  const route = decision.stage === 'rcpt' ? decision.route : undefined;
+  const deliverTo = decision.stage === 'rcpt' ? decision.deliverTo : undefined;
   if (format === 'json') {
-    const { decision: outcome, stage, reply, trace } = decision;
-    const delivery = { ...(decision.route ? { route: decision.route } : {}), ...(decision.deliverTo ? { deliverTo: decision.deliverTo } : {}) };
-    io.stdout.write(`${JSON.stringify({ decision: outcome, stage, reply: formatReply(reply), ...delivery, trace }, null, 2)}\n`);
+    const { decision: outcome, stage, trace } = decision;
+    const delivery = { ...(route ? { route } : {}), ...(deliverTo ? { deliverTo } : {}) };
+    io.stdout.write(`${JSON.stringify({ decision: outcome, stage, reply, ...delivery, trace }, null, 2)}\n`);
     return;
   }
   const lines = [
-    `decision: ${decision.decision} at ${decision.stage}${decision.route ? ` (${decision.route} delivery)` : ''}`,
-    `reply:    ${formatReply(decision.reply)}`,
-    ...(decision.deliverTo ? [`deliver:  to ${decision.deliverTo}`] : []),
+    `decision: ${decision.decision} at ${decision.stage}${route ? ` (${route} delivery)` : ''}`,
+    `reply:    ${reply ?? NO_REPLY}`,
+    ...(deliverTo ? [`deliver:  to ${deliverTo}`] : []),
     'trace:',
     ...decision.trace.map((step, i) => `  ${String(i + 1).padStart(2)}. ${step.step}: ${step.result}${step.source ? `  [${step.source}]` : ''}`),
   ];

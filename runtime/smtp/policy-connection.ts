@@ -72,6 +72,12 @@ export class PolicyConnection extends SMTPConnection {
   private routes = new Map<string, { route: RecipientRoute; deliverTo: string }>();
   /** Commands answered since the event loop last turned (see continueFairly). */
   private commandsThisTurn = 0;
+  /**
+   * The policy's reply for the accepted MAIL, RCPT or AUTH in progress. smtp-server sends
+   * its own success text ("250 Accepted") once our check returns; send() puts the policy's
+   * reply in its place, so that what explain and the logs say is what the client gets.
+   */
+  private acceptedReply: SmtpReply | undefined;
 
   constructor(server: SMTPServer & RuntimeHolder, socket: Socket | TLSSocket, options: ConstructorParameters<typeof SMTPConnection>[2]) {
     super(server, socket, options);
@@ -127,6 +133,11 @@ export class PolicyConnection extends SMTPConnection {
   // smtp-server's table; an error reply the library would send without one gets one (see
   // enhanced-status.ts). Only the greeting, the HELO/EHLO success replies and 3xx go bare.
   override send(code: number, data?: string | string[] | null, context?: string | false): void {
+    const accepted = this.acceptedReply;
+    if (accepted && code === accepted.code && (context === 'MAIL_FROM_OK' || context === 'RCPT_TO_OK' || code === 235)) {
+      this.acceptedReply = undefined;
+      return super.send(accepted.code, `${accepted.enhanced} ${accepted.text}`, false);
+    }
     if (typeof data === 'string' && hasEnhancedCode(data)) return super.send(code, data, false);
     if (code >= 400) {
       const lines = Array.isArray(data) ? data : [data ?? ''];
@@ -370,6 +381,8 @@ export class PolicyConnection extends SMTPConnection {
       this.reply(decision.reply);
       return callback();
     }
+    // sent by the mechanism once the credentials check out (a failure clears it first)
+    this.acceptedReply = decision.reply;
     const implementation = (sasl as unknown as Record<string, unknown>)[`SASL_${mechanism}`];
     if (typeof implementation !== 'function') {
       this.reply(serverReplies.unknownMechanism());
@@ -422,6 +435,7 @@ export class PolicyConnection extends SMTPConnection {
       }
       return { verdict: this.rt.throttle.recordFailure(address, username) };
     });
+    if (checked === 'locked-out' || !('user' in checked)) this.acceptedReply = undefined;
     if (checked === 'locked-out') {
       this.logEvent('auth-locked-out', { user: clean(username), mechanism: auth.method }, 'warn');
       return replyError(serverReplies.authLockedOut(this.name));
@@ -444,7 +458,9 @@ export class PolicyConnection extends SMTPConnection {
   checkMail(address: SMTPServerAddress): Error | null {
     const decision = decideMail(this.rt.compiled, this.facts({ mailFrom: address.address ?? '' }));
     this.logDecision(decision, { mailFrom: clean(address.address) });
-    return decision.decision === 'accept' ? null : replyError(decision.reply);
+    if (decision.decision !== 'accept') return replyError(decision.reply);
+    this.acceptedReply = decision.reply;
+    return null;
   }
 
   async checkRcpt(address: SMTPServerAddress): Promise<Error | null> {
@@ -475,6 +491,7 @@ export class PolicyConnection extends SMTPConnection {
       return replyError(decision.reply);
     }
     this.routes.set(address.address.toLowerCase(), { route: decision.route ?? 'local', deliverTo: decision.deliverTo ?? address.address });
+    this.acceptedReply = decision.reply;
     return null;
   }
 
