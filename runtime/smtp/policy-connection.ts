@@ -23,7 +23,7 @@ import type { Decision, ReverseDnsResult, SessionFacts, SmtpReply, TlsFacts, Rec
 import { formatReply } from '../policy/types.js';
 import { clean } from '../observe/logger.js';
 import { BareLineEndingScanner, type BareLineEnding } from './bare-line-endings.js';
-import { cipherBits } from './tls-material.js';
+import { cipherBits, tlsErrorMessage, type TlsHandshakeError } from './tls-material.js';
 import { serverReplies } from './server-replies.js';
 import { enhancedCodeForError, hasEnhancedCode } from './enhanced-status.js';
 import type { ListenerRuntime, ServerRuntime } from './server-runtime.js';
@@ -78,6 +78,8 @@ export class PolicyConnection extends SMTPConnection {
    * reply in its place, so that what explain and the logs say is what the client gets.
    */
   private acceptedReply: SmtpReply | undefined;
+  /** A failed handshake has been logged: the errors that follow from it are not news. */
+  private errorReported = false;
 
   constructor(server: SMTPServer & RuntimeHolder, socket: Socket | TLSSocket, options: ConstructorParameters<typeof SMTPConnection>[2]) {
     super(server, socket, options);
@@ -116,6 +118,22 @@ export class PolicyConnection extends SMTPConnection {
       reason: deciding ? `${deciding.step}: ${deciding.result}` : null,
       ...detail,
     }, `${decision.stage} ${decision.decision}`);
+  }
+
+  /**
+   * A socket or TLS error of this session, logged once with its client. A failed STARTTLS
+   * handshake raises several errors for one cause (the TLS socket's 'error' and '_tlsError'):
+   * only the first is logged, the session is over anyway.
+   */
+  reportError(error: TlsHandshakeError): void {
+    if (this.errorReported) return;
+    const handshake = this._upgrading || error.meta?.stage === 'connect';
+    if (handshake) {
+      this.errorReported = true;
+      this.logEvent('tls-error', { tlsMode: 'starttls', error: clean(tlsErrorMessage(error)) }, 'warn');
+      return;
+    }
+    this.logEvent('error', { error: clean(error.message) }, 'warn');
   }
 
   private logEvent(event: string, detail: Record<string, unknown>, level: 'info' | 'warn' | 'error' = 'info'): void {
