@@ -31,6 +31,7 @@ import type { SpoolRecipient } from '../delivery/spool.js';
 import { mailboxPathFor } from '../delivery/mailbox-path.js';
 import type { AuthThrottle, ThrottleVerdict } from '../auth/auth-throttle.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { ProxyV2Lookout } from './proxy-v2-lookout.js';
 
 const CONNECTION = Symbol('smtppolicy.connection');
 const CONTROL = /[\x00-\x1f\x7f]/;
@@ -261,22 +262,28 @@ export class PolicyConnection extends SMTPConnection {
   override _createParser(): ReturnType<SMTPConnection['_createParser']> {
     const parser = super._createParser();
     // runs from the base constructor too, before this class's fields exist: read the
-    // runtime from the server, and keep the scanner state in this closure
+    // runtime from the server, and keep the scanners' state in this closure
     const runtime = (this._server as unknown as RuntimeHolder).runtime;
-    if (!runtime.server.config.rejectBareLineEndings) return parser;
-    const scanner = new BareLineEndingScanner();
+    const scanner = runtime.server.config.rejectBareLineEndings ? new BareLineEndingScanner() : null;
+    const lookout = new ProxyV2Lookout();
     const write = parser.write.bind(parser) as (chunk: unknown, ...rest: unknown[]) => boolean;
     let refused = false;
     parser.write = ((chunk: unknown, ...rest: unknown[]) => {
       if (refused) return true;
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'binary') : (chunk as Uint8Array);
-      const found = scanner.scan(bytes);
+      const head = lookout.take(typeof chunk === 'string' ? Buffer.from(chunk, 'binary') : Buffer.from(chunk as Uint8Array));
+      if (head.state === 'holding') return true;
+      if (head.state === 'signature') {
+        refused = true;
+        this.refuseAtConnect(serverReplies.proxyNotTrusted(this.name), 'untrusted-proxy-header');
+        return true;
+      }
+      const found = scanner?.scan(head.bytes);
       if (found) {
         refused = true;
         this.refuseBareLineEnding(found);
         return true;
       }
-      return write(chunk, ...rest);
+      return write(head.bytes, ...rest);
     }) as typeof parser.write;
     return parser;
   }

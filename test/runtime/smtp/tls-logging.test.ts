@@ -2,7 +2,7 @@
 // logged as offering STARTTLS, and a failed handshake is one `tls-error` line that names
 // the client (not two anonymous `smtp-error` lines).
 import assert from 'node:assert/strict';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { test } from 'node:test';
 import { makeCertificate } from '../../helpers/certificates.js';
 import { runServer, tempDir } from '../../helpers/server-fixture.js';
@@ -53,7 +53,8 @@ test('listening lines say tlsMode none for a server without a certificate, and t
 
   // a failed implicit-TLS handshake: one line, with the client
   await assert.rejects(new Promise((resolve, reject) => {
-    const socket = tlsConnect({ port: running.port('secure', 'implicit'), host: '127.0.0.1', localAddress: '127.0.0.62', rejectUnauthorized: false, ...OLD_TLS }, () => resolve(socket));
+    const options = { port: running.port('secure', 'implicit'), host: '127.0.0.1', localAddress: '127.0.0.62', rejectUnauthorized: false, ...OLD_TLS };
+    const socket = tlsConnect(options as ConnectionOptions, () => resolve(socket));
     socket.once('error', reject);
   }));
   const implicit = await waitFor(() => running.logs.find((l) => l.event === 'tls-error' && l.client === '127.0.0.62'), 'the implicit tls-error line');
