@@ -1,12 +1,13 @@
 // `smtppolicy verify <entry.smtppolicy | config.json> [options]`
 // Probes a live server over SMTP and checks each answer against what runtime/policy says
 // for the same facts. Exit 0 when every probe that ran passed, 1 when one failed (or the
-// policy has errors), 2 on a usage error.
+// policy has errors), 2 on a usage error, a --source this machine cannot send from, or a
+// server that cannot be reached at all.
 
 import { isIP } from 'node:net';
 import { formatPretty as formatDiagnostics } from '../compiler/report/pretty.js';
 import { parseDuration } from '../grammar/values.js';
-import { formatJson, formatPretty, UnknownServerError, verifyServers, type VerifyCredentials } from '../runtime/verify/index.js';
+import { formatJson, formatPretty, SourceNotLocalError, TargetUnreachableError, UnknownServerError, verifyServers, type VerifyCredentials } from '../runtime/verify/index.js';
 import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
@@ -100,6 +101,8 @@ export const run: Command = async (argv, io) => {
     });
   } catch (error) {
     if (error instanceof UnknownServerError) throw new UsageError(`--server: ${error.message}`);
+    // nothing could be probed: one line and exit 2, not a FAIL per probe
+    if (error instanceof SourceNotLocalError || error instanceof TargetUnreachableError) throw new UsageError(error.message);
     throw error;
   }
   io.stdout.write(values.format === 'json' ? formatJson(report) : formatPretty(report, { color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR }));

@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runServer } from '../../helpers/server-fixture.js';
+import type { VerifyReport } from '../../../runtime/verify/index.js';
 import { runVerify } from './cli-harness.js';
 import { DEMO_PASSWORD, DEMO_USER, portMapArgs, quickstartCopy } from './quickstart-fixture.js';
 
@@ -19,7 +20,7 @@ test('repeated verify runs inside the auth-failure window report the throttle, n
   await writeFile(configFile, JSON.stringify(config));
   const args = [configFile, '--target', '127.0.0.1', ...portMapArgs(config, running), '--user', DEMO_USER, '--password-env', 'VERIFY_PASSWORD', '--format', 'json'];
 
-  const runs = [];
+  const runs: VerifyReport[] = [];
   for (let run = 1; run <= 3; run++) {
     const result = await runVerify(args, { VERIFY_PASSWORD: DEMO_PASSWORD });
     assert.ok(result.report, result.stderr);
@@ -28,7 +29,7 @@ test('repeated verify runs inside the auth-failure window report the throttle, n
     assert.equal(result.code, 0);
     runs.push(result.report);
   }
-  const wrong = (report: (typeof runs)[number]) => report.probes.find((p) => p.id === 'submission/2587/auth/wrong-password')!;
+  const wrong = (report: VerifyReport) => report.probes.find((p) => p.id === 'submission/2587/auth/wrong-password')!;
   assert.equal(wrong(runs[0]!).status, 'pass', 'the first run checks the 535');
   for (const report of runs.slice(1)) {
     const throttled = report.probes.filter((p) => p.status === 'skipped' && /throttling logins from 127\.0\.0\.1/.test(p.reason ?? ''));
