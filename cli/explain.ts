@@ -68,6 +68,11 @@ export const run: Command = async (argv, io) => {
     io.stderr.write('smtppolicy explain: the policy has errors\n');
     return EXIT_FINDINGS;
   }
+  if (loaded.config.servers.length === 0) {
+    // as compile and serve say it: a file of shared lists is an include, not a policy to explain
+    io.stderr.write(`smtppolicy explain: ${positionals[0]} declares no server: nothing to explain (is it an include file?)\n`);
+    return EXIT_FINDINGS;
+  }
 
   const policy = compilePolicy(loaded.config);
   const names = policy.servers.map((s) => s.config.name);

@@ -88,6 +88,11 @@ export const run: Command = async (argv, io) => {
     io.stderr.write('smtppolicy verify: the policy has errors\n');
     return EXIT_FINDINGS;
   }
+  if (loaded.config.servers.length === 0) {
+    // as compile and serve say it: a file of shared lists is an include, not a policy to verify
+    io.stderr.write(`smtppolicy verify: ${positionals[0]} declares no server: nothing to verify (is it an include file?)\n`);
+    return EXIT_FINDINGS;
+  }
 
   let report;
   try {

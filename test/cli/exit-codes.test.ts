@@ -69,3 +69,21 @@ test('passwd into a directory that does not exist is an I/O error naming the pat
   assert.equal(result.code, 2, result.stderr);
   assert.equal(oneLine(result), `smtppolicy passwd: cannot write ${file}: the directory ${join(dir, 'no', 'such')} does not exist`);
 });
+
+test('every command that runs a policy refuses one that declares no server the same way: one line, exit 1', async (t) => {
+  const dir = tempDir(t, 'smtppolicy-exit-');
+  await writeFile(join(dir, 'lists.smtppolicy'), 'list partners { 192.0.2.0/24 }\n');
+  for (const [command, verb, extra] of [['compile', 'run', []], ['explain', 'explain', ['--client', '192.0.2.1', '--rcpt', 'a@example.test']], ['verify', 'verify', []]] as const) {
+    const result = await runCli([command, 'lists.smtppolicy', ...extra], { cwd: dir });
+    assert.equal(result.code, 1, command);
+    const line = oneLine(result);
+    assert.match(line, new RegExp(`^smtppolicy ${command}: lists\\.smtppolicy declares no server: nothing to ${verb}`), line);
+  }
+});
+
+test('a runtime config that does not exist is one line naming it, exit 2', async (t) => {
+  const dir = tempDir(t, 'smtppolicy-exit-');
+  const result = await runCli(['explain', 'missing.json', '--client', '192.0.2.1', '--rcpt', 'a@example.test'], { cwd: dir });
+  assert.equal(result.code, 2);
+  assert.match(oneLine(result), /^smtppolicy explain: \S*missing\.json: cannot load runtime config: cannot read the file: no such file$/);
+});
