@@ -270,7 +270,8 @@ export class PolicyConnection extends SMTPConnection {
     let refused = false;
     parser.write = ((chunk: unknown, ...rest: unknown[]) => {
       if (refused) return true;
-      const head = lookout.take(typeof chunk === 'string' ? Buffer.from(chunk, 'binary') : Buffer.from(chunk as Uint8Array));
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'binary') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      const head = lookout.take(bytes);
       if (head.state === 'holding') return true;
       if (head.state === 'signature') {
         refused = true;

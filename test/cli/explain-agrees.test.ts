@@ -17,7 +17,7 @@ async function explainJson(configFile: string, args: string[]) {
   return JSON.parse(result.stdout) as { decision: string; stage: string; reply: string | null };
 }
 
-test('an accepted MAIL and RCPT: the client, explain and the decision log line show the same reply', { timeout: 30_000 }, async (t) => {
+test('an accepted MAIL and RCPT: the client, explain and the decision log line show the same reply', { timeout: 120_000 }, async (t) => {
   const dir = tempDir(t, 'smtppolicy-explain-wire-');
   const config = makeRuntimeConfig({ storageDir: dir, servers: [{ localDomains: [domainItem('example.test')] }] });
   const configFile = join(dir, 'config.json');
@@ -41,7 +41,7 @@ test('an accepted MAIL and RCPT: the client, explain and the decision log line s
   assert.equal(mail, '250 2.1.0 Ok');
 });
 
-test('a TLS version below min-version: explain says the handshake fails with no reply, and the real handshake does fail', { timeout: 30_000 }, async (t) => {
+test('a TLS version below min-version: explain says the handshake fails with no reply, and the real handshake does fail', { timeout: 120_000 }, async (t) => {
   const dir = tempDir(t, 'smtppolicy-explain-wire-');
   const cert = makeCertificate({ dir });
   const config = makeRuntimeConfig({

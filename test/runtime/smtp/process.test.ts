@@ -159,7 +159,7 @@ test('startup refusals are I/O errors, exit 2 with one line: a missing certifica
   assert.equal(inUse.logs.filter((l) => l.event === 'listening').length, 0, 'nothing was served');
 });
 
-test('a policy that declares no server is refused with one line, exit 1: nothing would be served', { timeout: 30_000 }, async (t) => {
+test('a policy that declares no server is refused with one line, exit 1: nothing would be served', { timeout: 90_000 }, async (t) => {
   const dir = tempDir(t, 'smtppolicy-process-');
   const file = join(dir, 'lists.smtppolicy');
   await writeFile(file, 'list partners { 192.0.2.0/24 }\n');
