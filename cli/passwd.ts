@@ -4,7 +4,8 @@
 // (for scripts: `printf '%s\n' "$PW" | smtppolicy passwd users.passwd demo@example.test`).
 // The file is rewritten through a temporary file and a rename, with mode 0600, so the
 // server (which polls it) never reads half a file.
-import { readFile, writeFile, rename, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, writeFile, rename, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { EXIT_OK, UsageError, type CliIo, type Command } from './command.js';
 import { helpText, parseCommandArgs, type OptionTable } from './args.js';
@@ -165,6 +166,10 @@ export const run: Command = async (argv, io) => {
     existing = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`cannot read ${fileArg}: ${(error as Error).message}`);
+    // a new file: say now, not after the password has been typed twice, that it cannot be written
+    await access(dirname(file), constants.W_OK).catch((reason: unknown) => {
+      throw new UsageError(`cannot write ${fileArg}: ${describeWriteError(reason, fileArg)}`);
+    });
   }
   // refuse to rewrite a file we cannot read back
   let entry: PasswordEntry | undefined;
