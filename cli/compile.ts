@@ -7,22 +7,26 @@ import { dirname, resolve } from 'node:path';
 import { emitConfig, hasErrors } from '../compiler/index.js';
 import { formatPretty } from '../compiler/report/pretty.js';
 import { validateRuntimeConfig } from '../runtime/config/index.js';
-import { parseCommandArgs } from './args.js';
+import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import { checkEntries } from './check-entries.js';
 import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 
-export const HELP = `Usage: smtppolicy compile <entry.smtppolicy> [-o out.json]
+export const OPTIONS = {
+  output: { type: 'string', short: 'o', value: 'out.json', description: 'write the config to this file instead of standard output' },
+} as const satisfies OptionTable;
+
+export const HELP = helpText({
+  usage: `Usage: smtppolicy compile <entry.smtppolicy> [-o out.json]
 
 Compiles a policy and its includes to the runtime config that 'smtppolicy serve' runs.
 Paths in the config are relative to the output file's directory (with -o) or to the
-working directory (on standard output).`;
+working directory (on standard output).`,
+  options: OPTIONS,
+});
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, {
-    output: { type: 'string', short: 'o' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
     io.stdout.write(`${HELP}\n`);
     return EXIT_OK;

@@ -9,52 +9,45 @@
 
 import { isIP } from 'node:net';
 import { formatPretty } from '../compiler/report/pretty.js';
-import { compilePolicy, decideArrival, decideSession } from '../runtime/policy/index.js';
+import { compilePolicy, decideArrival, decideSession, type SessionDecision } from '../runtime/policy/index.js';
 import type { ArrivalFacts } from '../runtime/policy/index.js';
-import type { RcptDecision, SessionFacts, SmtpReply } from '../runtime/policy/types.js';
+import type { SessionFacts, SmtpReply, TraceStep } from '../runtime/policy/types.js';
 import { formatReply } from '../runtime/policy/types.js';
-import { parseCommandArgs } from './args.js';
+import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
 
-export const HELP = `Usage: smtppolicy explain <entry.smtppolicy | config.json> --server NAME --client IP --rcpt ADDR
-         [--proxy-from IP | --proxy-local | --via-gateway IP] [--ptr NAME [--unconfirmed]] [--dns-fail]
-         [--tls [--tls-version V] [--cipher-bits N]] [--user NAME] [--mail-from ADDR]
-         [--format pretty|json]
+export const OPTIONS = {
+  server: { type: 'string', value: 'NAME', description: 'the server of the policy to ask (may be left out when there is one)' },
+  client: { type: 'string', value: 'IP', description: "the client's address (required)" },
+  rcpt: { type: 'string', value: 'ADDR', description: 'the recipient to decide (required)' },
+  'proxy-from': { type: 'string', value: 'IP', description: 'the connection comes from IP, whose PROXY header claims --client' },
+  'proxy-local': { type: 'boolean', description: 'the client is a trusted balancer sending a PROXY v2 LOCAL header (its own session)' },
+  'via-gateway': { type: 'string', value: 'IP', description: 'the client reaches the server through a gateway at IP (NAT, a load balancer without PROXY, a container bridge): the server sees IP' },
+  ptr: { type: 'string', value: 'NAME', description: "the client's reverse DNS name (forward-confirmed unless --unconfirmed)" },
+  unconfirmed: { type: 'boolean', description: 'the --ptr name is not forward-confirmed' },
+  'dns-fail': { type: 'boolean', description: 'the reverse lookup fails (timeout, SERVFAIL)' },
+  tls: { type: 'boolean', description: 'the session is encrypted (default TLSv1.3 with a 256-bit cipher)' },
+  'tls-version': { type: 'string', value: 'V', description: 'with --tls: the negotiated version, TLSv1 | TLSv1.1 | TLSv1.2 | TLSv1.3' },
+  'cipher-bits': { type: 'string', value: 'N', description: "with --tls: the negotiated cipher's strength in bits" },
+  user: { type: 'string', value: 'NAME', description: 'the client has authenticated as NAME' },
+  'mail-from': { type: 'string', value: 'ADDR', description: 'the envelope sender (default: the --user, or sender@example.invalid)' },
+  format: { type: 'string', value: 'pretty|json', default: 'pretty', description: 'output format' },
+} as const satisfies OptionTable;
 
-Prints the decision (accept, refuse, tempfail), the stage that decided (connect, auth, mail,
-rcpt), the SMTP reply and the trace of policy lines that decided it.
-  --proxy-from IP  the connection comes from IP, whose PROXY header claims --client
-  --proxy-local    the client is a trusted balancer sending a PROXY v2 LOCAL header (its own session)
-  --via-gateway IP the client reaches the server through a gateway (NAT, a load balancer
-                   without PROXY, a container bridge) at IP: the server sees IP
-  --ptr NAME       the client's reverse DNS name (forward-confirmed unless --unconfirmed)
-  --dns-fail       the reverse lookup fails (timeout, SERVFAIL)
-  --tls            the session is encrypted (default TLSv1.3 with a 256-bit cipher)
-  --user NAME      the client has authenticated as NAME`;
+export const HELP = helpText({
+  usage: `Usage: smtppolicy explain <entry.smtppolicy | config.json> --server NAME --client IP --rcpt ADDR [facts…]
+
+Prints the decision (accept, refuse, tempfail), the stage that decided (connect, tls, auth,
+mail, rcpt), the SMTP reply and the trace of policy lines that decided it.`,
+  options: OPTIONS,
+});
 
 const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, {
-    server: { type: 'string' },
-    client: { type: 'string' },
-    'proxy-from': { type: 'string' },
-    'via-gateway': { type: 'string' },
-    'proxy-local': { type: 'boolean' },
-    ptr: { type: 'string' },
-    unconfirmed: { type: 'boolean' },
-    'dns-fail': { type: 'boolean' },
-    tls: { type: 'boolean' },
-    'tls-version': { type: 'string' },
-    'cipher-bits': { type: 'string' },
-    user: { type: 'string' },
-    'mail-from': { type: 'string' },
-    rcpt: { type: 'string' },
-    format: { type: 'string', default: 'pretty' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
     io.stdout.write(`${HELP}\n`);
     return EXIT_OK;
@@ -83,6 +76,11 @@ export const run: Command = async (argv, io) => {
     if (!(error instanceof PolicyHasErrors)) throw error;
     io.stderr.write(formatPretty(error.report, { color: Boolean(io.stderr.isTTY) && !io.env.NO_COLOR }));
     io.stderr.write('smtppolicy explain: the policy has errors\n');
+    return EXIT_FINDINGS;
+  }
+  if (loaded.config.servers.length === 0) {
+    // as compile and serve say it: a file of shared lists is an include, not a policy to explain
+    io.stderr.write(`smtppolicy explain: ${positionals[0]} declares no server: nothing to explain (is it an include file?)\n`);
     return EXIT_FINDINGS;
   }
 
@@ -134,24 +132,34 @@ function ipOption(value: string | undefined, flag: string): string | undefined {
   return address;
 }
 
-/** A decision as explain prints it; `reply` null: the server closes the connection without one. */
-type Explained = Omit<RcptDecision, 'reply'> & { reply: SmtpReply | null };
-
-function describeReply(reply: SmtpReply | null): string {
-  return reply === null ? '(none: the connection is closed)' : formatReply(reply);
+/** A connection refused on arrival (an untrusted or unusable PROXY header), before any session. */
+interface ArrivalRefusal {
+  decision: 'refuse';
+  stage: 'connect';
+  /** null: the connection is closed without a greeting. */
+  reply: SmtpReply | null;
+  trace: TraceStep[];
 }
 
-function writeDecision(io: CliIo, decision: Explained, format: string): void {
+/** Where the client gets no SMTP reply at all, explain says why instead of inventing one. */
+function noReply(stage: string): string {
+  return stage === 'tls' ? 'none: the TLS handshake fails, the client gets no SMTP reply' : 'none: the connection is closed without a reply';
+}
+
+function writeDecision(io: CliIo, decision: SessionDecision | ArrivalRefusal, format: string): void {
+  const reply = decision.reply === null ? null : formatReply(decision.reply);
+  const route = decision.stage === 'rcpt' ? decision.route : undefined;
+  const deliverTo = decision.stage === 'rcpt' ? decision.deliverTo : undefined;
   if (format === 'json') {
-    const { decision: outcome, stage, reply, trace } = decision;
-    const delivery = { ...(decision.route ? { route: decision.route } : {}), ...(decision.deliverTo ? { deliverTo: decision.deliverTo } : {}) };
-    io.stdout.write(`${JSON.stringify({ decision: outcome, stage, reply: describeReply(reply), ...delivery, trace }, null, 2)}\n`);
+    const { decision: outcome, stage, trace } = decision;
+    const delivery = { ...(route ? { route } : {}), ...(deliverTo ? { deliverTo } : {}) };
+    io.stdout.write(`${JSON.stringify({ decision: outcome, stage, reply, ...delivery, trace }, null, 2)}\n`);
     return;
   }
   const lines = [
-    `decision: ${decision.decision} at ${decision.stage}${decision.route ? ` (${decision.route} delivery)` : ''}`,
-    `reply:    ${describeReply(decision.reply)}`,
-    ...(decision.deliverTo ? [`deliver:  to ${decision.deliverTo}`] : []),
+    `decision: ${decision.decision} at ${decision.stage}${route ? ` (${route} delivery)` : ''}`,
+    `reply:    ${reply ?? noReply(decision.stage)}`,
+    ...(deliverTo ? [`deliver:  to ${deliverTo}`] : []),
     'trace:',
     ...decision.trace.map((step, i) => `  ${String(i + 1).padStart(2)}. ${step.step}: ${step.result}${step.source ? `  [${step.source}]` : ''}`),
   ];

@@ -5,39 +5,41 @@
 // (--check) or has syntax errors. 2: usage or I/O error.
 
 import { chmod, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { LineIndex } from '../grammar/index.js';
-import { describeIoError, readDecodedFromDisk } from '../compiler/source-set.js';
+import { describeIoError, invalidUtf8Diagnostics, readDecodedFromDisk } from '../compiler/source-set.js';
 import { decodeUtf8, type DecodedText } from '../compiler/utf8-text.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { resolveConfig } from 'prettier';
 import { formatPretty } from '../compiler/report/pretty.js';
 import { formatPolicy, PolicySyntaxError } from '../format/format.js';
 import type { Diagnostic } from '../grammar/diagnostic.js';
-import { parseCommandArgs } from './args.js';
+import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { expandPolicyPaths } from './policy-files.js';
 
-export const HELP = `Usage: smtppolicy fmt [--check | --write] [paths…]
+export const OPTIONS = {
+  check: { type: 'boolean', description: 'list the files that are not formatted; exit 1 if there are any' },
+  write: { type: 'boolean', description: 'rewrite the files that are not formatted, and list them' },
+} as const satisfies OptionTable;
 
-Formats .smtppolicy files in the canonical style (directories are searched).
-  (no flag)  print the formatted file on standard output: one file, or standard input
-             when no path is given
-  --check    list the files that are not formatted; exit 1 if there are any
-  --write    rewrite the files that are not formatted, and list them
-A prettier configuration (.prettierrc, .editorconfig) in the project is respected.
-Files with syntax errors are reported and left as they are.
-Exit status: 0 done, 1 a file is not formatted (--check) or has syntax errors,
-2 usage or I/O error.`;
+export const HELP = helpText({
+  usage: `Usage: smtppolicy fmt [--check | --write] [paths…]
+
+Formats .smtppolicy files in the canonical style (directories are searched). Without
+--check or --write, prints the formatted file on standard output: one file, or standard
+input when no path is given.`,
+  options: OPTIONS,
+  footer: `A prettier configuration (.prettierrc, .editorconfig) in the project is respected.
+Files with syntax errors or bytes that are not UTF-8 are reported (as lint reports them)
+and left as they are.
+Exit status: 0 done, 1 a file is not formatted (--check) or cannot be formatted (syntax
+errors, not UTF-8), 2 usage or I/O error.`,
+});
 
 type Mode = 'print' | 'check' | 'write';
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, {
-    check: { type: 'boolean' },
-    write: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
     io.stdout.write(`${HELP}\n`);
     return EXIT_OK;
@@ -48,7 +50,7 @@ export const run: Command = async (argv, io) => {
   if (positionals.length === 0) {
     if (mode !== 'print') throw new UsageError(`no files given: smtppolicy fmt --${mode} <file.smtppolicy | directory>…`);
     if (io.stdin.isTTY) throw new UsageError('no files given: smtppolicy fmt <file.smtppolicy>, or a policy on standard input');
-    return printFormatted(await readStream(io.stdin), '<stdin>', join(io.cwd, 'stdin.smtppolicy'), io);
+    return printFormatted(decodeUtf8(await readStream(io.stdin)), '<stdin>', join(io.cwd, 'stdin.smtppolicy'), io);
   }
   const files = await expandPolicyPaths(positionals, io.cwd);
   if (mode === 'print') {
@@ -67,7 +69,7 @@ export const run: Command = async (argv, io) => {
       failed = true;
       continue;
     }
-    if (formatted === text) continue;
+    if (formatted === text.text) continue;
     if (mode === 'write') await replaceFile(path, formatted);
     else unformatted++;
     io.stdout.write(`${file}\n`);
@@ -80,56 +82,52 @@ export const run: Command = async (argv, io) => {
   return failed ? EXIT_FINDINGS : EXIT_OK;
 };
 
-async function printFormatted(text: string, file: string, path: string, io: CliIo): Promise<number> {
+async function printFormatted(text: DecodedText, file: string, path: string, io: CliIo): Promise<number> {
   const formatted = await formatOrReport(text, file, path, io);
   if (formatted === undefined) return EXIT_FINDINGS;
   io.stdout.write(formatted);
   return EXIT_OK;
 }
 
-/** The formatted text, or undefined after reporting the file's syntax errors. */
-async function formatOrReport(text: string, file: string, path: string, io: CliIo): Promise<string | undefined> {
+/**
+ * The formatted text, or undefined after reporting why the file cannot be formatted. Bytes
+ * that are not UTF-8 are reported like syntax errors, with lint's own diagnostics, and are
+ * a finding in the file (exit 1), not a usage error: formatting them would write back
+ * replacement characters and change the file's meaning without anyone asking.
+ */
+async function formatOrReport({ text, invalid }: DecodedText, file: string, path: string, io: CliIo): Promise<string | undefined> {
+  if (invalid.length > 0) {
+    reportUnformattable(invalidUtf8Diagnostics(text, invalid, file), file, text, 'is not valid UTF-8', io);
+    return undefined;
+  }
   const config = (await resolveConfig(path, { editorconfig: true })) ?? {};
   try {
     return await formatPolicy(text, { ...config, filepath: file });
   } catch (error) {
     if (!(error instanceof PolicySyntaxError)) throw error;
-    reportSyntaxErrors(error.diagnostics, file, text, io);
+    reportUnformattable(error.diagnostics, file, text, 'has syntax errors', io);
     return undefined;
   }
 }
 
-function reportSyntaxErrors(diagnostics: Diagnostic[], file: string, text: string, io: CliIo): void {
+function reportUnformattable(diagnostics: Diagnostic[], file: string, text: string, why: string, io: CliIo): void {
   const report = { diagnostics, sources: new Map([[file, text]]) };
   io.stderr.write(formatPretty(report, { color: Boolean(io.stderr.isTTY) && !io.env['NO_COLOR'] }));
-  io.stderr.write(`smtppolicy fmt: ${file} has syntax errors and was not formatted\n`);
+  io.stderr.write(`smtppolicy fmt: ${file} ${why} and was not formatted\n`);
 }
 
-async function readPolicy(file: string, cwd: string): Promise<string> {
-  let decoded: DecodedText;
+async function readPolicy(file: string, cwd: string): Promise<DecodedText> {
   try {
-    decoded = await readDecodedFromDisk(resolve(cwd, file));
+    return await readDecodedFromDisk(resolve(cwd, file));
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${describeIoError(error)}`);
   }
-  return validText(decoded, file);
 }
 
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return validText(decodeUtf8(Buffer.concat(chunks)), '<stdin>');
-}
-
-/**
- * Formatting text whose bytes are not UTF-8 would write back replacement characters in
- * their place: the file would change meaning without anyone asking. Refuse instead.
- */
-function validText({ text, invalid }: DecodedText, file: string): string {
-  const first = invalid[0];
-  if (!first) return text;
-  const { line, column } = new LineIndex(text).position(first.offset);
-  throw new UsageError(`${file}:${line}:${column}: not valid UTF-8 (${invalid.length} bad byte sequence${invalid.length === 1 ? '' : 's'}); not formatted`);
+  return Buffer.concat(chunks);
 }
 
 /** Writes beside the file, then renames over it: a crash never leaves a half-written policy. */

@@ -14,7 +14,7 @@ import { formatPretty } from '../compiler/report/pretty.js';
 import { summarize } from '../compiler/report/report.js';
 import { formatSarif } from '../compiler/report/sarif.js';
 import { RULES } from '../compiler/rules/index.js';
-import { parseCommandArgs } from './args.js';
+import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import { checkEntries, type CheckedEntries } from './check-entries.js';
 import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
@@ -27,34 +27,34 @@ type Format = (typeof FORMATS)[number];
 /** ESLint's limit: fixes can enable further fixes, but never loop forever. */
 const MAX_FIX_PASSES = 10;
 
-export const HELP = `Usage: smtppolicy lint [paths…] [options]
+export const OPTIONS = {
+  format: { type: 'string', value: 'FORMAT', default: 'pretty', description: 'output format (see Formats below)' },
+  'max-warnings': { type: 'string', value: 'N', description: 'exit 1 when there are more than N warnings (default, or -1: no limit)' },
+  rule: { type: 'string', value: '<id>=off|warn|error', multiple: true, description: "change a rule's severity; syntax and semantic errors are not rules" },
+  fix: { type: 'boolean', description: "apply the rules' mechanical fixes to the files" },
+} as const satisfies OptionTable;
+
+export const HELP = helpText({
+  usage: `Usage: smtppolicy lint [paths…] [options]
 
 Checks .smtppolicy files (directories are searched) for syntax errors, invalid values and
-insecure settings ('smtppolicy rules' lists the rules).
-
-Options:
-  --format FORMAT             output format (default pretty):
-                                pretty  file:line:column, message and code frame
-                                json    the findings and a summary, for scripts
-                                sarif   SARIF 2.1.0, for GitHub code scanning
-                                github  GitHub Actions annotations (workflow commands)
-                                gitlab  GitLab Code Quality JSON (artifacts:reports:codequality)
-                                junit   JUnit XML: a test case per file and rule, for CI dashboards
-  --max-warnings N            exit 1 when there are more than N warnings (default: no limit)
-  --rule <id>=off|warn|error  change a rule's severity (repeatable)
-  --fix                       apply the rules' mechanical fixes to the files
+insecure settings ('smtppolicy rules' lists the rules).`,
+  options: OPTIONS,
+  footer: `Formats:
+  pretty  file:line:column, message and code frame
+  json    the findings and a summary, for scripts
+  sarif   SARIF 2.1.0, for GitHub code scanning
+  github  GitHub Actions annotations (workflow commands)
+  gitlab  GitLab Code Quality JSON (artifacts:reports:codequality)
+  junit   JUnit XML: a test case per file and rule, for CI dashboards
 
 Suppress one finding with a reason: # smtppolicy-ignore <rule-id> -- <why it is safe here>
-Exit status: 0 clean, 1 errors (or too many warnings), 2 usage or I/O error.`;
+Exit status: 0 clean, 1 errors (or too many warnings), 2 usage or I/O error (also when no
+policy file is found: linting nothing must not pass).`,
+});
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, {
-    format: { type: 'string', default: 'pretty' },
-    'max-warnings': { type: 'string' },
-    rule: { type: 'string', multiple: true },
-    fix: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
     io.stdout.write(`${HELP}\n`);
     return EXIT_OK;
@@ -86,12 +86,19 @@ export const run: Command = async (argv, io) => {
   else io.stdout.write(formatPretty(report, { color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR }));
 
   const { errors, warnings } = summarize(report.diagnostics);
-  return errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings) ? EXIT_FINDINGS : EXIT_OK;
+  if (errors > 0) return EXIT_FINDINGS;
+  if (maxWarnings !== undefined && warnings > maxWarnings) {
+    // the report above shows only warnings: say why they fail the run (as ESLint does)
+    io.stderr.write(`smtppolicy lint: ${warnings} warning${warnings === 1 ? '' : 's'} found, more than --max-warnings ${maxWarnings} allows\n`);
+    return EXIT_FINDINGS;
+  }
+  return EXIT_OK;
 };
 
+/** A whole number of warnings; -1 means no limit, as in ESLint (where it is the default). */
 function parseMaxWarnings(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) throw new UsageError(`--max-warnings expects a whole number, found '${text}'`);
+  if (text === undefined || text === '-1') return undefined;
+  if (!/^\d+$/.test(text)) throw new UsageError(`--max-warnings expects a whole number (or -1 for no limit), found '${text}'`);
   return Number(text);
 }
 

@@ -40,7 +40,8 @@ export async function loadPolicyOrConfig(path: string, cwd: string, options: Loa
       const { config, baseDir } = await loadRuntimeConfig(resolve(cwd, path));
       return { config, baseDir, report: null };
     } catch (error) {
-      if (error instanceof ConfigError) throw new UsageError(`${path}: ${error.message}`);
+      // the message names the file already
+      if (error instanceof ConfigError) throw new UsageError(error.message);
       throw error;
     }
   }

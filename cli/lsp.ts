@@ -2,25 +2,30 @@
 
 import { createConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import type { CliIo, Command } from './command.js';
-import { UsageError } from './command.js';
+import { EXIT_OK, UsageError } from './command.js';
+import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 
-const HELP = `Usage: smtppolicy lsp --stdio
+export const OPTIONS = {
+  stdio: { type: 'boolean', description: 'speak the Language Server Protocol on stdin/stdout (required)' },
+  clientProcessId: { type: 'string', value: 'PID', description: "the editor's process id (LSP clients pass it; not used)" },
+} as const satisfies OptionTable;
+
+export const HELP = helpText({
+  usage: `Usage: smtppolicy lsp --stdio
 
 Runs the smtppolicy language server over standard input and output, for editors
-(the VS Code extension starts it this way).
-
-Options:
-  --stdio   speak the Language Server Protocol on stdin/stdout (required)
-  -h, --help`;
+(the VS Code extension starts it this way).`,
+  options: OPTIONS,
+});
 
 export const run: Command = async (argv, io: CliIo) => {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  if (values.help) {
     io.stdout.write(`${HELP}\n`);
-    return 0;
+    return EXIT_OK;
   }
-  const unknown = argv.filter((a) => a !== '--stdio' && !a.startsWith('--clientProcessId'));
-  if (unknown.length) throw new UsageError(`unknown option '${unknown[0]}'. ${HELP.split('\n')[0]}`);
-  if (!argv.includes('--stdio')) throw new UsageError('--stdio is required: the server speaks LSP on stdin/stdout');
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}': smtppolicy lsp --stdio`);
+  if (!values.stdio) throw new UsageError('--stdio is required: the server speaks LSP on stdin/stdout');
 
   // stdout carries the protocol: anything else printed there would corrupt it.
   const toStderr = (...args: unknown[]) => io.stderr.write(`${args.map(String).join(' ')}\n`);

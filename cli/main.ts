@@ -49,8 +49,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`smtppolicy ${name}: ${error.message}\n`);
       return EXIT_USAGE;
     }
+    // An operating-system error (a file, a directory, a socket) that a command did not
+    // word itself is still an I/O error, exit 2 as documented, not a bug in smtppolicy.
+    if (isSystemError(error)) {
+      io.stderr.write(`smtppolicy ${name}: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
     throw error;
   }
+}
+
+/** Node's errors from a system call carry the call and its errno code (`ENOENT`, `EACCES`, …). */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string' && typeof (error as NodeJS.ErrnoException).code === 'string';
 }
 
 const isEntryPoint = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);

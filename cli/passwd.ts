@@ -4,39 +4,53 @@
 // (for scripts: `printf '%s\n' "$PW" | smtppolicy passwd users.passwd demo@example.test`).
 // The file is rewritten through a temporary file and a rename, with mode 0600, so the
 // server (which polls it) never reads half a file.
-import { readFile, writeFile, rename } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, readFile, writeFile, rename, unlink } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { EXIT_OK, UsageError, type CliIo, type Command } from './command.js';
-import { parseCommandArgs } from './args.js';
+import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import { hashPassword } from '../runtime/auth/password-hash.js';
 import { cramMd5Secret, formatCramMd5Secret } from '../runtime/auth/cram-md5.js';
 import { formatTokenSecret, generateBearerToken } from '../runtime/auth/bearer-token.js';
 import { normalizeUser, parsePasswordFile, PasswordFileError, updatePasswordLine, type PasswordEntry, type SecretChanges } from '../runtime/auth/password-file.js';
 
-export const HELP = `Usage: smtppolicy passwd [options] <file> <user>
+export const OPTIONS = {
+  'cram-md5': {
+    type: 'boolean',
+    description: `Also store a CRAM-MD5 secret made from the same password, for
+\`challenge-response users STORE\`. Warning: this secret is
+password-equivalent for CRAM-MD5 (whoever reads the file can log in as
+the user with CRAM-MD5, though not learn the password): protect the file
+like the passwords themselves.`,
+  },
+  token: {
+    type: 'boolean',
+    description: `Generate a random 256-bit bearer token for XOAUTH2 (\`token users STORE\`),
+store only its SHA-256 hash and print the token once on standard output.
+No password is asked; the user's password, if any, is kept.`,
+  },
+  remove: {
+    type: 'boolean',
+    description: `Remove the user. With --password, --cram-md5 or --token, remove only that
+secret (a user keeps at least one).`,
+  },
+  password: {
+    type: 'boolean',
+    description: `With --remove: remove the password hash (the user can then log in only
+with CRAM-MD5 or XOAUTH2).`,
+  },
+} as const satisfies OptionTable;
+
+export const HELP = helpText({
+  usage: `Usage: smtppolicy passwd [options] <file> <user>
 
 Adds <user> to the password file, or changes their password (scrypt hash, for the
 \`basic\` methods PLAIN and LOGIN). The password is read from the terminal (not echoed,
 asked twice) or from the first line of standard input. The user's other secrets are kept;
-a CRAM-MD5 secret the user already has is renewed from the new password.
-
-Options:
-  --cram-md5   Also store a CRAM-MD5 secret made from the same password, for
-               \`challenge-response users STORE\`. Warning: this secret is
-               password-equivalent for CRAM-MD5 (whoever reads the file can log in as
-               the user with CRAM-MD5, though not learn the password): protect the file
-               like the passwords themselves.
-  --token      Generate a random 256-bit bearer token for XOAUTH2 (\`token users STORE\`),
-               store only its SHA-256 hash and print the token once on standard output.
-               No password is asked; the user's password, if any, is kept.
-  --remove     Remove the user. With --password, --cram-md5 or --token, remove only that
-               secret (a user keeps at least one).
-  --password   With --remove: remove the password hash (the user can then log in only
-               with CRAM-MD5 or XOAUTH2).
-  -h, --help   Show this help.
-
-The file is rewritten atomically with mode 0600.
-`;
+a CRAM-MD5 secret the user already has is renewed from the new password.`,
+  options: OPTIONS,
+  footer: 'The file is rewritten atomically with mode 0600.',
+});
 
 const MIN_PASSWORD_LENGTH = 8;
 
@@ -96,6 +110,22 @@ async function readPassword(io: CliIo, user: string): Promise<string> {
   return password;
 }
 
+/** Why the file could not be written, in the user's terms (the temporary file is ours, not theirs). */
+function describeWriteError(error: unknown, fileArg: string): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return `the directory ${dirname(fileArg)} does not exist`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied in ${dirname(fileArg)}`;
+    case 'EISDIR':
+      return 'it is a directory';
+    default:
+      return (error as Error).message;
+  }
+}
+
 type Flags = { 'cram-md5': boolean; token: boolean; remove: boolean; password: boolean };
 
 function checkFlags(flags: Flags): void {
@@ -120,19 +150,13 @@ function removal(flags: Flags, entry: PasswordEntry | undefined, fileArg: string
 }
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, {
-    help: { type: 'boolean', short: 'h', default: false },
-    'cram-md5': { type: 'boolean', default: false },
-    token: { type: 'boolean', default: false },
-    remove: { type: 'boolean', default: false },
-    password: { type: 'boolean', default: false },
-  });
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(`${HELP}\n`);
     return EXIT_OK;
   }
   if (positionals.length !== 2) throw new UsageError('passwd needs a file and a user name');
-  const flags: Flags = { 'cram-md5': values['cram-md5'], token: values.token, remove: values.remove, password: values.password };
+  const flags: Flags = { 'cram-md5': values['cram-md5'] === true, token: values.token === true, remove: values.remove === true, password: values.password === true };
   checkFlags(flags);
   const [fileArg, user] = positionals as [string, string];
   if (!/^[^\s:]+$/.test(user)) throw new UsageError(`user name '${user}' may not contain ':' or whitespace`);
@@ -141,7 +165,11 @@ export const run: Command = async (argv, io) => {
   try {
     existing = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`${fileArg}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`cannot read ${fileArg}: ${(error as Error).message}`);
+    // a new file: say now, not after the password has been typed twice, that it cannot be written
+    await access(dirname(file), constants.W_OK).catch((reason: unknown) => {
+      throw new UsageError(`cannot write ${fileArg}: ${describeWriteError(reason, fileArg)}`);
+    });
   }
   // refuse to rewrite a file we cannot read back
   let entry: PasswordEntry | undefined;
@@ -173,8 +201,14 @@ export const run: Command = async (argv, io) => {
 
   const updated = updatePasswordLine(existing, user, changes);
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, updated, { mode: 0o600 });
-  await rename(temporary, file);
+  try {
+    await writeFile(temporary, updated, { mode: 0o600 });
+    await rename(temporary, file);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    // name the file the user gave, not the temporary one beside it
+    throw new UsageError(`cannot write ${fileArg}: ${describeWriteError(error, fileArg)}`);
+  }
   if (changes['cram-md5']) io.stderr.write(CRAM_MD5_WARNING(fileArg, user));
   io.stderr.write(`${done}\n`);
   if (token !== undefined) {

@@ -1,5 +1,7 @@
 // Finding the policy files a command was pointed at: files as named, directories searched
-// for *.smtppolicy. A path that does not exist is a usage error (exit 2), not a finding.
+// for *.smtppolicy. A path that does not exist, or a directory without a policy, is a
+// usage error (exit 2), not a finding: a CI job that checks nothing must not pass (ESLint
+// refuses such a run the same way).
 
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -14,10 +16,17 @@ export async function expandPolicyPaths(paths: string[], cwd: string): Promise<s
     try {
       info = await stat(resolve(cwd, path));
     } catch {
+      // the shell leaves a pattern that matched nothing as it was written
+      if (/[*?[\]{}]/.test(path)) throw new UsageError(`no files match the pattern '${path}'`);
       throw new UsageError(`no such file or directory: ${path}`);
     }
-    if (info.isDirectory()) found.push(...(await findPolicies(path, cwd)));
-    else found.push(path);
+    if (!info.isDirectory()) {
+      found.push(path);
+      continue;
+    }
+    const policies = await findPolicies(path, cwd);
+    if (policies.length === 0) throw new UsageError(`no ${POLICY_EXTENSION} files in the directory ${path}`);
+    found.push(...policies);
   }
   return [...new Set(found)];
 }

@@ -8,23 +8,27 @@ import { resolve, extname } from 'node:path';
 import { Spool } from '../runtime/delivery/spool.js';
 import { isSpoolId } from '../runtime/delivery/spool-id.js';
 import { readQueue, readQueueEntry } from '../runtime/delivery/queue-view.js';
-import { parseCommandArgs } from './args.js';
+import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { formatQueueEntry, formatQueueTable } from './queue-format.js';
 
-export const HELP = `Usage: smtppolicy queue <list | show <id> | retry <id|all> | delete <id>>
+export const OPTIONS = {
+  spool: { type: 'string', value: 'DIR', description: 'the spool directory (instead of a policy or config file)' },
+  format: { type: 'string', value: 'table|json', default: 'table', description: 'output format' },
+} as const satisfies OptionTable;
+
+export const HELP = helpText({
+  usage: `Usage: smtppolicy queue <list | show <id> | retry <id|all> | delete <id>>
                         [--spool DIR | <entry.smtppolicy | config.json>] [--format table|json]
 
 Shows and manages the messages waiting in the spool (like postqueue -p and postsuper).
-Safe while 'smtppolicy serve' runs: retry asks the running server to try again now.`;
+Safe while 'smtppolicy serve' runs: retry asks the running server to try again now.`,
+  options: OPTIONS,
+});
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, {
-    spool: { type: 'string' },
-    format: { type: 'string', default: 'table' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
     io.stdout.write(`${HELP}\n`);
     return EXIT_OK;

@@ -5,18 +5,21 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RULES, ruleById } from '../compiler/rules/index.js';
 import { didYouMean } from '../compiler/suggest.js';
-import { parseCommandArgs } from './args.js';
+import { helpText, parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
 import { EXIT_OK, UsageError } from './command.js';
 import { packageRoot } from './package-root.js';
 
-export const HELP = `Usage: smtppolicy rules [<rule-id>]
+export const HELP = helpText({
+  usage: `Usage: smtppolicy rules [<rule-id>]
 
 Without an id: lists every lint rule (id, default severity, what it catches).
-With an id: prints that rule's documentation.`;
+With an id: prints that rule's documentation.`,
+  options: {},
+});
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, { help: { type: 'boolean', short: 'h' } });
+  const { values, positionals } = parseCommandArgs(argv, {});
   if (values.help) {
     io.stdout.write(`${HELP}\n`);
     return EXIT_OK;

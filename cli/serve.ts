@@ -3,14 +3,22 @@
 // the password files (queued while the server is still starting).
 import type { LevelWithSilent } from 'pino';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
-import { parseCommandArgs } from './args.js';
+import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
 import { formatPretty } from '../compiler/report/pretty.js';
+import type { Report } from '../compiler/report/report.js';
 import { createLogger, LOG_LEVELS } from '../runtime/observe/logger.js';
 import { startServer, StartupError, type ServerHandle } from '../runtime/smtp/start-server.js';
 import { ensureDevCertificates } from '../runtime/smtp/dev-certificate.js';
 
-export const HELP = `Usage: smtppolicy serve <entry.smtppolicy | config.json> [--log-level info] [--drain-timeout 30] [--dev-certificate]
+export const OPTIONS = {
+  'log-level': { type: 'string', value: 'L', default: 'info', description: 'fatal | error | warn | info | debug | trace | silent' },
+  'drain-timeout': { type: 'string', value: 'S', default: '30', description: 'seconds to wait for sessions on shutdown' },
+  'dev-certificate': { type: 'boolean', description: 'create self-signed certificates at the configured paths when missing' },
+} as const satisfies OptionTable;
+
+export const HELP = helpText({
+  usage: `Usage: smtppolicy serve <entry.smtppolicy | config.json> [--log-level info] [--drain-timeout 30] [--dev-certificate]
 
 Runs the SMTP server the policy describes.
 Signals:
@@ -23,25 +31,37 @@ Signals:
   a second SIGTERM or SIGINT
                    stop at once: the remaining sessions get 421 4.3.2 and the process exits 1
                    without waiting for the drain timeout (or for deliveries in progress:
-                   they stay queued and are retried on the next start)
-Options:
-  --log-level        fatal | error | warn | info | debug | trace | silent (default info)
-  --drain-timeout    seconds to wait for sessions on shutdown (default 30)
-  --dev-certificate  create self-signed certificates at the configured paths when missing
-`;
+                   they stay queued and are retried on the next start)`,
+  options: OPTIONS,
+  footer: `Exit status: 0 stopped after a drain, 1 the policy has errors or declares no server (or a
+second stop signal cut the drain short), 2 usage or I/O error (a file that cannot be read, a
+certificate or key that cannot be loaded, a port that cannot be bound).`,
+});
+
+/** The policy has errors: nothing is started (or, on reload, changed). */
+class PolicyRefused extends Error {
+  constructor(
+    path: string,
+    readonly report: Report,
+  ) {
+    super(`${path}: the policy has errors`);
+  }
+
+  /** The errors with their positions, for a JSON log line. */
+  positions(): { file: string; line: number; column: number; ruleId: string; message: string }[] {
+    return this.report.diagnostics
+      .filter((d) => d.severity === 'error')
+      .map((d) => ({ file: d.file, line: d.range.start.line, column: d.range.start.column, ruleId: d.ruleId, message: d.message }));
+  }
+}
 
 /** After a second stop signal, how long the shutdown may take before the process exits regardless. */
 const FORCED_EXIT_GRACE_MS = 2000;
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, {
-    'log-level': { type: 'string', default: 'info' },
-    'drain-timeout': { type: 'string', default: '30' },
-    'dev-certificate': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  });
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(`${HELP}\n`);
     return EXIT_OK;
   }
   if (positionals.length !== 1) throw new UsageError('serve needs exactly one policy or config file');
@@ -52,14 +72,13 @@ export const run: Command = async (argv, io) => {
   const path = positionals[0]!;
   const logger = createLogger(level, io.stdout);
 
+  // A policy with errors is refused at start (the report on stderr, exit 1) and on reload
+  // (the positions in the JSON log line: a daemon's stderr is often nowhere to be seen).
   const load = async () => {
     try {
       return await loadPolicyOrConfig(path, io.cwd);
     } catch (error) {
-      if (error instanceof PolicyHasErrors) {
-        io.stderr.write(formatPretty(error.report, { color: Boolean(io.stderr.isTTY) && !io.env.NO_COLOR }));
-        throw new StartupError(`${path}: the policy has errors`);
-      }
+      if (error instanceof PolicyHasErrors) throw new PolicyRefused(path, error.report);
       throw error;
     }
   };
@@ -78,7 +97,11 @@ export const run: Command = async (argv, io) => {
   const reload = (running: ServerHandle) => {
     void load()
       .then(({ config, baseDir }) => running.reload(config, baseDir))
-      .catch((error: Error) => logger.error({ event: 'reload-refused', error: error.message }, 'reload refused, keeping the running configuration'));
+      .catch((error: Error) => logger.error({
+        event: 'reload-refused',
+        error: error.message,
+        ...(error instanceof PolicyRefused ? { diagnostics: error.positions() } : {}),
+      }, 'reload refused, keeping the running configuration'));
   };
   const beginDrain = (running: ServerHandle, signal: string) => {
     phase = 'stopping';
@@ -128,6 +151,12 @@ export const run: Command = async (argv, io) => {
 
   try {
     const { config, baseDir } = await load();
+    if (config.servers.length === 0) {
+      // nothing would listen: the process would log "starting" and exit 0 as if it had served
+      removeHandlers();
+      io.stderr.write(`smtppolicy serve: ${path} declares no server: nothing to serve (is it an include file?)\n`);
+      return EXIT_FINDINGS;
+    }
     if (values['dev-certificate']) {
       for (const created of await ensureDevCertificates(config, baseDir)) logger.warn({ event: 'dev-certificate', file: created }, 'created a self-signed development certificate');
     }
@@ -135,8 +164,17 @@ export const run: Command = async (argv, io) => {
   } catch (error) {
     removeHandlers();
     if (error instanceof UsageError) throw error;
+    if (error instanceof PolicyRefused) {
+      // problems found in the policy: exit 1, like lint and compile
+      io.stderr.write(formatPretty(error.report, { color: Boolean(io.stderr.isTTY) && !io.env.NO_COLOR }));
+      io.stderr.write(`smtppolicy serve: ${error.message}\n`);
+      return EXIT_FINDINGS;
+    }
+    // whatever else stops the start (a certificate, a password file, a port, the spool) is
+    // an I/O error: exit 2, as every command's README table says
+    if (!(error instanceof StartupError) && !(error instanceof Error && 'syscall' in error)) throw error;
     io.stderr.write(`smtppolicy serve: ${(error as Error).message}\n`);
-    return error instanceof StartupError ? EXIT_FINDINGS : EXIT_USAGE;
+    return EXIT_USAGE;
   }
 
   phase = 'running';

@@ -1,39 +1,44 @@
 // `smtppolicy verify <entry.smtppolicy | config.json> [options]`
 // Probes a live server over SMTP and checks each answer against what runtime/policy says
 // for the same facts. Exit 0 when every probe that ran passed, 1 when one failed (or the
-// policy has errors), 2 on a usage error.
+// policy has errors), 2 on a usage error, a --source this machine cannot send from, or a
+// server that cannot be reached at all.
 
 import { isIP } from 'node:net';
 import { formatPretty as formatDiagnostics } from '../compiler/report/pretty.js';
 import { parseDuration } from '../grammar/values.js';
-import { formatJson, formatPretty, UnknownServerError, verifyServers, type VerifyCredentials } from '../runtime/verify/index.js';
-import { parseCommandArgs } from './args.js';
+import { formatJson, formatPretty, SourceNotLocalError, TargetUnreachableError, UnknownServerError, verifyServers, type VerifyCredentials } from '../runtime/verify/index.js';
+import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
 
-export const HELP = `Usage: smtppolicy verify <entry.smtppolicy | config.json> [options]
+export const OPTIONS = {
+  server: { type: 'string', value: 'NAME', description: 'verify only this server of the policy' },
+  target: { type: 'string', value: 'HOST', description: "connect here instead of the policy's listen addresses\n(0.0.0.0 and :: in the policy mean loopback)" },
+  'port-map': { type: 'string', value: 'FROM:TO', multiple: true, description: "connect to port TO for the policy's port FROM" },
+  source: {
+    type: 'string', value: 'ADDR', multiple: true,
+    description: "connect from this source address; by default, on a loopback target,\naddresses in 127.0.0.0/8 inside and outside the policy's lists are chosen",
+  },
+  user: { type: 'string', value: 'NAME', description: 'log in as this user for the login and relay probes' },
+  'password-env': { type: 'string', value: 'VAR', description: 'the environment variable holding the password of --user\n(never given on the command line)' },
+  format: { type: 'string', value: 'pretty|json', default: 'pretty', description: 'output format' },
+  timeout: { type: 'string', value: 'DURATION', default: '10s', description: 'bound on each connect, handshake and reply' },
+} as const satisfies OptionTable;
+
+export const HELP = helpText({
+  usage: `Usage: smtppolicy verify <entry.smtppolicy | config.json> [options]
 
 Connects to a running server and checks that it behaves as the policy says: connection
 control, authentication before and after TLS, TLS versions, ciphers and certificate, and
-relaying. Nothing is ever sent: relay probes reset before DATA.
-
-Options:
-  --server NAME         verify only this server of the policy
-  --target HOST         connect here instead of the policy's listen addresses
-                        (0.0.0.0 and :: in the policy mean loopback)
-  --port-map FROM:TO    connect to port TO for the policy's port FROM (repeatable)
-  --source ADDR         connect from this source address (repeatable); by default, on a
-                        loopback target, addresses in 127.0.0.0/8 inside and outside the
-                        policy's lists are chosen
-  --user NAME           log in as this user for the login and relay probes
-  --password-env VAR    the environment variable holding the password of --user
-                        (never given on the command line)
-  --format pretty|json  output format (default pretty)
-  --timeout DURATION    bound on each connect, handshake and reply (default 10s)
-
-verify's own TLS accepts self-signed certificates; the certificate probe checks the
-hostname and validity dates itself.`;
+relaying. Nothing is ever sent: relay probes reset before DATA.`,
+  options: OPTIONS,
+  footer: `verify's own TLS accepts self-signed certificates; the certificate probe checks the
+hostname and validity dates itself.
+Exit status: 0 every probe that ran passed, 1 a probe failed (or the policy has errors),
+2 usage error, or the target cannot be reached at all.`,
+});
 
 function parsePortMap(entries: string[]): Map<number, number> {
   const map = new Map<number, number>();
@@ -59,17 +64,7 @@ function credentialsFrom(user: string | undefined, passwordEnv: string | undefin
 }
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, {
-    server: { type: 'string' },
-    target: { type: 'string' },
-    'port-map': { type: 'string', multiple: true },
-    source: { type: 'string', multiple: true },
-    user: { type: 'string' },
-    'password-env': { type: 'string' },
-    format: { type: 'string', default: 'pretty' },
-    timeout: { type: 'string', default: '10s' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
     io.stdout.write(`${HELP}\n`);
     return EXIT_OK;
@@ -93,6 +88,11 @@ export const run: Command = async (argv, io) => {
     io.stderr.write('smtppolicy verify: the policy has errors\n');
     return EXIT_FINDINGS;
   }
+  if (loaded.config.servers.length === 0) {
+    // as compile and serve say it: a file of shared lists is an include, not a policy to verify
+    io.stderr.write(`smtppolicy verify: ${positionals[0]} declares no server: nothing to verify (is it an include file?)\n`);
+    return EXIT_FINDINGS;
+  }
 
   let report;
   try {
@@ -106,6 +106,8 @@ export const run: Command = async (argv, io) => {
     });
   } catch (error) {
     if (error instanceof UnknownServerError) throw new UsageError(`--server: ${error.message}`);
+    // nothing could be probed: one line and exit 2, not a FAIL per probe
+    if (error instanceof SourceNotLocalError || error instanceof TargetUnreachableError) throw new UsageError(error.message);
     throw error;
   }
   io.stdout.write(values.format === 'json' ? formatJson(report) : formatPretty(report, { color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR }));

@@ -44,7 +44,8 @@ export const readTextFromDisk: ReadText = async (path) => (await readDecodedFrom
 /** At most this many invalid-UTF-8 diagnostics per file (a binary file has thousands). */
 const MAX_INVALID_UTF8_REPORTS = 20;
 
-function invalidUtf8Diagnostics(text: string, invalid: InvalidUtf8[], file: string): Diagnostic[] {
+/** Syntax errors, one per invalid sequence (capped), as lint reports them and fmt too. */
+export function invalidUtf8Diagnostics(text: string, invalid: InvalidUtf8[], file: string): Diagnostic[] {
   if (invalid.length === 0) return [];
   const lines = new LineIndex(text);
   const shown = invalid.slice(0, MAX_INVALID_UTF8_REPORTS);

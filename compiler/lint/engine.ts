@@ -86,6 +86,10 @@ export function parseRuleSetting(text: string): [string, RuleSetting] | string {
   const match = /^([a-z0-9-]+)=(off|warn|warning|error|info)$/.exec(text);
   if (!match) return `expected --rule <rule-id>=off|warn|error, found '${text}'`;
   const [, id, level] = match as unknown as [string, string, string];
+  // errors in the text itself are not findings about the policy: nothing can switch them off
+  if (id === 'syntax' || id === 'semantic') {
+    return `'${id}' errors are not a lint rule and cannot be switched off or changed: the policy cannot be read past them`;
+  }
   if (!ruleById(id)) return `unknown rule '${id}' in --rule (run 'smtppolicy rules' for the list)`;
   return [id, level === 'warn' ? 'warning' : (level as RuleSetting)];
 }

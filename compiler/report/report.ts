@@ -25,9 +25,11 @@ export function summarize(diagnostics: readonly Diagnostic[]): Summary {
   return summary;
 }
 
-/** Where a rule's documentation lives; syntax and semantic errors have no page. */
+/** Where a rule's documentation lives: docs/rules/<id>.md. */
 export const DOCS_BASE = 'https://github.com/smtppolicy/smtppolicy/blob/main/docs/rules/';
+/** Syntax and semantic errors are not rules: one page (docs/syntax-errors.md) has a section for each. */
+export const LANGUAGE_ERRORS_DOCS = 'https://github.com/smtppolicy/smtppolicy/blob/main/docs/syntax-errors.md';
 
-export function docsUrl(ruleId: string): string | undefined {
-  return ruleId === 'syntax' || ruleId === 'semantic' ? undefined : `${DOCS_BASE}${ruleId}.md`;
+export function docsUrl(ruleId: string): string {
+  return ruleId === 'syntax' || ruleId === 'semantic' ? `${LANGUAGE_ERRORS_DOCS}#${ruleId}` : `${DOCS_BASE}${ruleId}.md`;
 }

@@ -16,7 +16,7 @@ export function rulesIndexMarkdown(): string {
     'and the fix. Change a severity with `--rule <id>=off|warn|error`; suppress one finding with',
     '`# smtppolicy-ignore <id> -- <reason>`. Two kinds of error are not rules and cannot be',
     'suppressed: `syntax` (the text cannot be read) and `semantic` (an invalid value, an unknown',
-    'or duplicate name, an include cycle).',
+    'or duplicate name, an include cycle); [syntax-errors.md](../syntax-errors.md) describes both.',
     '',
     '| rule | severity | category | fixable | what it catches |',
     '|---|---|---|---|---|',

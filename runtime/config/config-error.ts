@@ -15,7 +15,9 @@ export class ConfigError extends Error {
 
   constructor(problems: readonly ConfigProblem[], file?: string, heading = 'invalid runtime config') {
     const lines = problems.map((problem) => `  ${formatProblem(problem)}`);
-    super(`${file === undefined ? '' : `${file}: `}${heading}:\n${lines.join('\n')}`);
+    const only = problems.length === 1 && problems[0]!.pointer === '' ? problems[0]!.message : undefined;
+    // one problem with the whole document (unreadable, not JSON) reads best on one line
+    super(`${file === undefined ? '' : `${file}: `}${heading}${only === undefined ? `:\n${lines.join('\n')}` : `: ${only}`}`);
     this.problems = problems;
     this.file = file;
   }

@@ -31,7 +31,8 @@ export async function loadRuntimeConfig(path: string): Promise<{ config: Runtime
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : error instanceof Error ? error.message : String(error);
     throw new ConfigError([{ pointer: '', message: `cannot read the file: ${reason}` }], path, 'cannot load runtime config');
   }
   return { config: validateRuntimeConfig(parseJson(text, path), path), baseDir: dirname(resolve(path)) };

@@ -17,8 +17,8 @@ const VERSION_RANK: Record<TlsConfig['minVersion'], number> = {
   'TLSv1.3': 4,
 };
 
-function versionRank(version: string): number {
-  // Anything not known (SSLv3, 'unknown') ranks below every allowed minimum.
+/** TLS versions in order; anything unknown (SSLv3, 'unknown') ranks below every allowed minimum. */
+export function versionRank(version: string): number {
   return Object.hasOwn(VERSION_RANK, version) ? VERSION_RANK[version as TlsConfig['minVersion']] : 0;
 }
 

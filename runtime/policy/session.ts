@@ -1,14 +1,18 @@
-// A whole session as `explain` needs it: connect → (auth, when the facts name a user) →
-// mail → rcpt, stopping at the first decision that is not accept. The trace of the answer
-// covers every stage checked on the way.
+// A whole session as `explain` needs it: connect → (the TLS handshake, when the facts name
+// a TLS session) → (auth, when the facts name a user) → mail → rcpt, stopping at the first
+// decision that is not accept. The trace of the answer covers every stage checked on the way.
 import { decideAuth } from './auth.js';
 import type { CompiledServer } from './compile.js';
 import { decideConnect } from './connect.js';
 import { decideMail } from './mail.js';
 import { decideRcpt } from './rcpt.js';
+import { decideTlsHandshake, type HandshakeRefusal } from './tls-handshake.js';
 import type { Decision, RcptDecision, SessionFacts, TraceStep } from './types.js';
 
-export function decideSession(server: CompiledServer, facts: SessionFacts): RcptDecision {
+/** A decision with its SMTP reply, or a TLS session the server would never have negotiated. */
+export type SessionDecision = RcptDecision | HandshakeRefusal;
+
+export function decideSession(server: CompiledServer, facts: SessionFacts): SessionDecision {
   const trace: TraceStep[] = [];
   const stop = (decision: Decision): RcptDecision | undefined => {
     trace.push(...decision.trace);
@@ -17,6 +21,9 @@ export function decideSession(server: CompiledServer, facts: SessionFacts): Rcpt
 
   const refusedAtConnect = stop(decideConnect(server, facts));
   if (refusedAtConnect) return refusedAtConnect;
+
+  const handshake = decideTlsHandshake(server, facts);
+  if (handshake) return { ...handshake, trace: [...trace, ...handshake.trace] };
 
   if (facts.user !== undefined && facts.user !== null) {
     const refusedAtAuth = stop(authenticationPossible(server, facts));

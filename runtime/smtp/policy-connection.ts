@@ -23,7 +23,7 @@ import type { Decision, ReverseDnsResult, SessionFacts, SmtpReply, TlsFacts, Rec
 import { formatReply } from '../policy/types.js';
 import { clean } from '../observe/logger.js';
 import { BareLineEndingScanner, type BareLineEnding } from './bare-line-endings.js';
-import { cipherBits } from './tls-material.js';
+import { cipherBits, tlsErrorMessage, type TlsHandshakeError } from './tls-material.js';
 import { serverReplies } from './server-replies.js';
 import { enhancedCodeForError, hasEnhancedCode } from './enhanced-status.js';
 import type { ListenerRuntime, ServerRuntime } from './server-runtime.js';
@@ -31,6 +31,7 @@ import type { SpoolRecipient } from '../delivery/spool.js';
 import { mailboxPathFor } from '../delivery/mailbox-path.js';
 import type { AuthThrottle, ThrottleVerdict } from '../auth/auth-throttle.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { ProxyV2Lookout } from './proxy-v2-lookout.js';
 
 const CONNECTION = Symbol('smtppolicy.connection');
 const CONTROL = /[\x00-\x1f\x7f]/;
@@ -72,6 +73,14 @@ export class PolicyConnection extends SMTPConnection {
   private routes = new Map<string, { route: RecipientRoute; deliverTo: string }>();
   /** Commands answered since the event loop last turned (see continueFairly). */
   private commandsThisTurn = 0;
+  /**
+   * The policy's reply for the accepted MAIL, RCPT or AUTH in progress. smtp-server sends
+   * its own success text ("250 Accepted") once our check returns; send() puts the policy's
+   * reply in its place, so that what explain and the logs say is what the client gets.
+   */
+  private acceptedReply: SmtpReply | undefined;
+  /** A failed handshake has been logged: the errors that follow from it are not news. */
+  private errorReported = false;
 
   constructor(server: SMTPServer & RuntimeHolder, socket: Socket | TLSSocket, options: ConstructorParameters<typeof SMTPConnection>[2]) {
     super(server, socket, options);
@@ -112,6 +121,22 @@ export class PolicyConnection extends SMTPConnection {
     }, `${decision.stage} ${decision.decision}`);
   }
 
+  /**
+   * A socket or TLS error of this session, logged once with its client. A failed STARTTLS
+   * handshake raises several errors for one cause (the TLS socket's 'error' and '_tlsError'):
+   * only the first is logged, the session is over anyway.
+   */
+  reportError(error: TlsHandshakeError): void {
+    if (this.errorReported) return;
+    const handshake = this._upgrading || error.meta?.stage === 'connect';
+    if (handshake) {
+      this.errorReported = true;
+      this.logEvent('tls-error', { tlsMode: 'starttls', error: clean(tlsErrorMessage(error)) }, 'warn');
+      return;
+    }
+    this.logEvent('error', { error: clean(error.message) }, 'warn');
+  }
+
   private logEvent(event: string, detail: Record<string, unknown>, level: 'info' | 'warn' | 'error' = 'info'): void {
     // `server` comes from the runtime's child logger (start-server.ts): not repeated here
     this.rt.logger[level]({ event, session: this.id, client: this.remoteAddress, ...detail }, event);
@@ -127,6 +152,11 @@ export class PolicyConnection extends SMTPConnection {
   // smtp-server's table; an error reply the library would send without one gets one (see
   // enhanced-status.ts). Only the greeting, the HELO/EHLO success replies and 3xx go bare.
   override send(code: number, data?: string | string[] | null, context?: string | false): void {
+    const accepted = this.acceptedReply;
+    if (accepted && code === accepted.code && (context === 'MAIL_FROM_OK' || context === 'RCPT_TO_OK' || code === 235)) {
+      this.acceptedReply = undefined;
+      return super.send(accepted.code, `${accepted.enhanced} ${accepted.text}`, false);
+    }
     if (typeof data === 'string' && hasEnhancedCode(data)) return super.send(code, data, false);
     if (code >= 400) {
       const lines = Array.isArray(data) ? data : [data ?? ''];
@@ -232,22 +262,29 @@ export class PolicyConnection extends SMTPConnection {
   override _createParser(): ReturnType<SMTPConnection['_createParser']> {
     const parser = super._createParser();
     // runs from the base constructor too, before this class's fields exist: read the
-    // runtime from the server, and keep the scanner state in this closure
+    // runtime from the server, and keep the scanners' state in this closure
     const runtime = (this._server as unknown as RuntimeHolder).runtime;
-    if (!runtime.server.config.rejectBareLineEndings) return parser;
-    const scanner = new BareLineEndingScanner();
+    const scanner = runtime.server.config.rejectBareLineEndings ? new BareLineEndingScanner() : null;
+    const lookout = new ProxyV2Lookout();
     const write = parser.write.bind(parser) as (chunk: unknown, ...rest: unknown[]) => boolean;
     let refused = false;
     parser.write = ((chunk: unknown, ...rest: unknown[]) => {
       if (refused) return true;
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'binary') : (chunk as Uint8Array);
-      const found = scanner.scan(bytes);
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'binary') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      const head = lookout.take(bytes);
+      if (head.state === 'holding') return true;
+      if (head.state === 'signature') {
+        refused = true;
+        this.refuseAtConnect(replies.proxyNotTrusted(this.name), 'untrusted-proxy-header');
+        return true;
+      }
+      const found = scanner?.scan(head.bytes);
       if (found) {
         refused = true;
         this.refuseBareLineEnding(found);
         return true;
       }
-      return write(chunk, ...rest);
+      return write(head.bytes, ...rest);
     }) as typeof parser.write;
     return parser;
   }
@@ -370,6 +407,8 @@ export class PolicyConnection extends SMTPConnection {
       this.reply(decision.reply);
       return callback();
     }
+    // sent by the mechanism once the credentials check out (a failure clears it first)
+    this.acceptedReply = decision.reply;
     const implementation = (sasl as unknown as Record<string, unknown>)[`SASL_${mechanism}`];
     if (typeof implementation !== 'function') {
       this.reply(serverReplies.unknownMechanism());
@@ -422,6 +461,7 @@ export class PolicyConnection extends SMTPConnection {
       }
       return { verdict: this.rt.throttle.recordFailure(address, username) };
     });
+    if (checked === 'locked-out' || !('user' in checked)) this.acceptedReply = undefined;
     if (checked === 'locked-out') {
       this.logEvent('auth-locked-out', { user: clean(username), mechanism: auth.method }, 'warn');
       return replyError(serverReplies.authLockedOut(this.name));
@@ -444,7 +484,9 @@ export class PolicyConnection extends SMTPConnection {
   checkMail(address: SMTPServerAddress): Error | null {
     const decision = decideMail(this.rt.compiled, this.facts({ mailFrom: address.address ?? '' }));
     this.logDecision(decision, { mailFrom: clean(address.address) });
-    return decision.decision === 'accept' ? null : replyError(decision.reply);
+    if (decision.decision !== 'accept') return replyError(decision.reply);
+    this.acceptedReply = decision.reply;
+    return null;
   }
 
   async checkRcpt(address: SMTPServerAddress): Promise<Error | null> {
@@ -475,6 +517,7 @@ export class PolicyConnection extends SMTPConnection {
       return replyError(decision.reply);
     }
     this.routes.set(address.address.toLowerCase(), { route: decision.route ?? 'local', deliverTo: decision.deliverTo ?? address.address });
+    this.acceptedReply = decision.reply;
     return null;
   }
 

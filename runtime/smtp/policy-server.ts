@@ -10,6 +10,8 @@ import { sniCallback } from './tls-material.js';
 import type { ListenerRuntime } from './server-runtime.js';
 import { readProxyHeader } from './proxy-header-reader.js';
 import { trustsProxyHeader } from '../policy/index.js';
+import { clean } from '../observe/logger.js';
+import { tlsErrorMessage, type TlsHandshakeError } from './tls-material.js';
 
 type SocketOptions = ConstructorParameters<typeof PolicyConnection>[2];
 type ProxySocketOptions = NonNullable<SocketOptions> & { id: string };
@@ -78,9 +80,19 @@ export class PolicySmtpServer extends SMTPServer implements RuntimeHolder {
   override connect(socket: Socket | TLSSocket, socketOptions: SocketOptions): void {
     const connection = new PolicyConnection(this, socket, socketOptions);
     this.connections.add(connection);
-    connection.on('error', (error: Error) => this._onError(error));
+    // a session's errors are the session's to log, with its client (see reportError)
+    connection.on('error', (error: Error) => connection.reportError(error));
     connection.on('connect', (data) => this._onClientConnect(data));
     connection.init();
+  }
+
+  // An implicit-TLS handshake fails before any session exists: smtp-server reports it as
+  // a server error. It is logged here once, as a session's would be, with the client.
+  override _onError(error: TlsHandshakeError): void {
+    if (error.meta?.stage !== 'connect') return super._onError(error);
+    this.runtime.server.logger.warn({
+      event: 'tls-error', client: error.meta.remoteAddress ?? null, tlsMode: 'implicit', error: clean(tlsErrorMessage(error)),
+    }, 'tls-error');
   }
 
   override _expectsProxyHeader(socket: Socket): boolean {

@@ -195,7 +195,7 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
       for (const listen of server.listen) {
         const runtime: ListenerRuntime = { server: built.runtimes.get(server.name)!, listen };
         const smtp = new PolicySmtpServer(runtime);
-        smtp.on('error', (error: Error) => logger.warn({ event: 'smtp-error', server: server.name, error: error.message }, 'session error'));
+        smtp.on('error', (error: Error) => logger.warn({ event: 'smtp-error', server: server.name, error: error.message }, 'listener error'));
         const port = options.portOverride ? options.portOverride(listen, 'smtp') : listen.port;
         try {
           await listenOn(smtp, port, listen.address);
@@ -236,7 +236,9 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
   }
   for (const l of listeners) {
     const a = l.server.server.address() as AddressInfo;
-    logger.info({ event: 'listening', server: l.serverName, address: a.address, port: a.port, tlsMode: l.listen.tlsMode, source: l.listen.source }, 'listening');
+    // the config's tlsMode says how TLS would start; without a certificate it never does
+    const tlsMode = l.server.runtime.server.tls ? l.listen.tlsMode : 'none';
+    logger.info({ event: 'listening', server: l.serverName, address: a.address, port: a.port, tlsMode, source: l.listen.source }, 'listening');
   }
 
   const connections = (): PolicyConnection[] => listeners.flatMap((l) => [...l.server.connections] as unknown as PolicyConnection[]);

@@ -94,3 +94,15 @@ export function cipherBits(name: string): number {
   if (/DES/.test(n)) return 56;
   return 0;
 }
+
+/** smtp-server's errors from a TLS upgrade carry `meta` (normalizeTLSError): stage 'connect', the client, OpenSSL's message. */
+export type TlsHandshakeError = Error & { meta?: { remoteAddress?: string; stage?: string; message?: string } };
+
+/**
+ * What went wrong in a failed handshake, in OpenSSL's words ("unsupported protocol", "no
+ * shared cipher"): smtp-server replaces some with "Failed to establish TLS session" and
+ * keeps the original in `meta.message`.
+ */
+export function tlsErrorMessage(error: TlsHandshakeError): string {
+  return error.meta?.message ?? error.message;
+}

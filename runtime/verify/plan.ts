@@ -4,7 +4,7 @@
 // server sees it, negotiated TLS, login).
 import type { AddressItem } from '../config/types.js';
 import { compilePolicy, decideConnect, decideRcpt, type CompiledServer } from '../policy/index.js';
-import { endpointId, endpointsOf, isLoopback } from './endpoints.js';
+import { endpointId, endpointsOf, isLoopback, type ProbeEndpoint } from './endpoints.js';
 import { skipped, type Probe, type VerifyContext } from './probe.js';
 import { authProbes } from './probes/auth.js';
 import { connectProbe } from './probes/connect.js';
@@ -17,7 +17,8 @@ const MAX_GRANT_PROBES = 8;
 
 export class UnknownServerError extends Error {}
 
-export async function planProbes(context: VerifyContext): Promise<Probe[]> {
+/** The servers to verify: all of the policy's, or the one --server names. */
+export function selectedServers(context: VerifyContext): CompiledServer[] {
   const policy = compilePolicy(context.config);
   const wanted = context.options.serverName;
   const servers = wanted === undefined ? policy.servers : policy.servers.filter((s) => s.config.name === wanted);
@@ -25,8 +26,17 @@ export async function planProbes(context: VerifyContext): Promise<Probe[]> {
     const names = policy.servers.map((s) => s.config.name).join(', ') || '(none)';
     throw new UnknownServerError(`the policy has no server named '${wanted}'; its servers: ${names}`);
   }
+  return servers;
+}
+
+/** Every listener verify will connect to. */
+export function selectedEndpoints(context: VerifyContext): ProbeEndpoint[] {
+  return selectedServers(context).flatMap((server) => endpointsOf(server, context.options.target, context.options.portMap ?? new Map()));
+}
+
+export async function planProbes(context: VerifyContext): Promise<Probe[]> {
   const probes: Probe[] = [];
-  for (const server of servers) probes.push(...(await planServer(context, server)));
+  for (const server of selectedServers(context)) probes.push(...(await planServer(context, server)));
   return probes;
 }
 

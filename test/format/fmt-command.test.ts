@@ -120,12 +120,18 @@ test('fmt is listed in the command help', async () => {
   assert.match(help.stdout, /^Usage: smtppolicy fmt \[--check \| --write\] \[paths…\]/);
 });
 
-test('refuses a file that is not valid UTF-8 rather than writing replacement characters back', async () => {
+test('a file that is not valid UTF-8 is reported as lint reports it (exit 1), and never rewritten with replacement characters', async () => {
   const cwd = await project('bad-utf8', { 'placeholder.txt': '' });
   const bytes = Buffer.concat([Buffer.from('server x {\n  listen 0.0.0.0:25\n  hostname mx.exam'), Buffer.from([0xff]), Buffer.from('ple.com\n}\n')]);
   await writeFile(join(cwd, 'a.smtppolicy'), bytes);
-  const result = await runCli(['fmt', '--write', 'a.smtppolicy'], { cwd });
-  assert.equal(result.code, 2);
-  assert.equal(result.stderr, 'smtppolicy fmt: a.smtppolicy:3:19: not valid UTF-8 (1 bad byte sequence); not formatted\n');
-  assert.deepEqual(await readFile(join(cwd, 'a.smtppolicy')), bytes);
+  const lint = await runCli(['lint', 'a.smtppolicy', '--format', 'json'], { cwd });
+  const [finding] = JSON.parse(lint.stdout).diagnostics as { message: string; range: { start: { line: number; column: number } } }[];
+  for (const mode of ['--write', '--check']) {
+    const result = await runCli(['fmt', mode, 'a.smtppolicy'], { cwd });
+    assert.equal(result.code, lint.code, `fmt ${mode} exits as lint does`);
+    assert.equal(result.code, 1);
+    assert.ok(result.stderr.includes(`a.smtppolicy:3:19 error ${finding!.message}`), result.stderr);
+    assert.match(result.stderr, /smtppolicy fmt: a\.smtppolicy is not valid UTF-8 and was not formatted\n$/);
+    assert.deepEqual(await readFile(join(cwd, 'a.smtppolicy')), bytes);
+  }
 });

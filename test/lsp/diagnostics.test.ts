@@ -121,7 +121,7 @@ test('syntax errors are reported with their position and cannot be suppressed', 
   assert.ok(syntax, JSON.stringify(diagnostics));
   assert.equal(syntax.range.start.line, 2);
   assert.equal(syntax.range.start.character, 2);
-  assert.equal(syntax.codeDescription, undefined);
+  assert.match(syntax.codeDescription?.href ?? '', /docs\/syntax-errors\.md#syntax$/, 'syntax errors link to the page that explains them');
   const actions = await session.request<CodeAction[]>('textDocument/codeAction', {
     textDocument: { uri },
     range: syntax.range,

@@ -9,6 +9,7 @@ import { decidingSource, describeDecision } from '../expectations.js';
 import { skipped, verdict, type Probe, type ProbeSessions } from '../probe.js';
 import type { VerifyCredentials } from '../types.js';
 import { authenticate, cancelAuth, describeResponse, openSession, secureSession, SUPPORTED_MECHANISMS, type OpenedSession } from '../smtp-steps.js';
+import { isLoginThrottled, throttledReason } from '../login-throttle.js';
 
 /** The made-up user of probes that must fail; `.invalid` can never be a real domain. */
 export const PROBE_USER = 'smtppolicy-verify@example.invalid';
@@ -75,6 +76,7 @@ function plainBeforeTlsProbe(endpoint: ProbeEndpoint, source: string | undefined
       }
       const reply = await authenticate(opened.client, 'PLAIN', PROBE_USER, PROBE_PASSWORD);
       await cancelAuth(opened.client, reply);
+      if (isLoginThrottled(reply)) return skipped(expected, throttledReason(config, opened.client.localAddress, reply));
       // 535 means the server checked the credentials it received in clear: that is the failure.
       const pass = reply.code >= 500 && reply.code !== 535;
       return verdict(pass, `${expected}; any 5xx but 535 (which means the password was checked)`, `AUTH PLAIN: ${describeResponse(reply)}`, decidingSource(decision));
@@ -134,6 +136,7 @@ function loginProbe(endpoint: ProbeEndpoint, source: string | undefined, credent
       if (!mechanism) return verdict(false, `${expected} with one of ${configuredMechanisms(endpoint).join(', ')}`, `EHLO lists ${list(mechanisms)}`);
       const reply = await authenticate(opened.client, mechanism, credentials.user, credentials.password);
       await cancelAuth(opened.client, reply);
+      if (isLoginThrottled(reply)) return skipped(`${expected} with ${mechanism}`, throttledReason(config, opened.client.localAddress, reply));
       return verdict(reply.code === 235, `${expected} with ${mechanism}`, `AUTH ${mechanism}: ${describeResponse(reply)}`);
     },
   };
@@ -156,6 +159,7 @@ function wrongPasswordProbe(endpoint: ProbeEndpoint, source: string | undefined,
       const wrong = credentials ? `${credentials.password}-wrong` : PROBE_PASSWORD;
       const reply = await authenticate(opened.client, mechanism, user, wrong);
       await cancelAuth(opened.client, reply);
+      if (isLoginThrottled(reply)) return skipped(`${expected} with ${mechanism}`, throttledReason(config, opened.client.localAddress, reply));
       return verdict(reply.code === 535, `${expected} with ${mechanism}`, `AUTH ${mechanism}: ${describeResponse(reply)}`);
     },
   };

@@ -11,6 +11,7 @@ import type { SourcePick } from '../source-addresses.js';
 import type { VerifyCredentials } from '../types.js';
 import { pickMechanism } from './auth.js';
 import { authenticate, cancelAuth } from '../smtp-steps.js';
+import { isLoginThrottled, throttledReason } from '../login-throttle.js';
 
 /** Reserved example domains (RFC 2606): never local to a real server, never delivered to. */
 const FOREIGN_DOMAINS = ['example.com', 'example.net', 'example.org', 'relay-probe.invalid'];
@@ -55,6 +56,7 @@ async function attempt(sessions: ProbeSessions, a: Attempt): Promise<ProbeOutcom
     if (!mechanism) return verdict(false, 'a login before the relay attempt', `EHLO offers no mechanism verify can log in with (${mechanisms.join(' ') || 'no AUTH'})`);
     const reply = await authenticate(client, mechanism, a.credentials.user, a.credentials.password);
     await cancelAuth(client, reply);
+    if (isLoginThrottled(reply)) return skipped('a login before the relay attempt', throttledReason(a.endpoint.server.config, client.localAddress, reply));
     if (reply.code !== 235) return verdict(false, 'a login before the relay attempt', `AUTH ${mechanism}: ${describeResponse(reply)}`);
     user = a.credentials.user;
   }

@@ -61,6 +61,21 @@ describe('SARIF reporter', () => {
     });
   });
 
+  it('every rule, syntax and semantic included, has a helpUri to a page (and section) that exists in docs/', async () => {
+    const sarif = await sarifForText('server s {\n  listen 10.0.0.1:25\n');
+    const rules: { id: string; helpUri?: string }[] = sarif.runs[0].tool.driver.rules;
+    assert.ok(rules.some((r) => r.id === 'syntax') && rules.some((r) => r.id === 'semantic'));
+    for (const rule of rules) {
+      assert.ok(rule.helpUri, `${rule.id} has no helpUri`);
+      const [url, section] = rule.helpUri.split('#') as [string, string | undefined];
+      const local = url.replace('https://github.com/smtppolicy/smtppolicy/blob/main/', '');
+      assert.notEqual(local, url, `${rule.id}: ${rule.helpUri} is not a page of this repository`);
+      assert.ok(existsSync(join(root, local)), `${rule.id}: ${local} does not exist`);
+      if (section !== undefined) assert.match(readFileSync(join(root, local), 'utf8'), new RegExp(`^## ${section}$`, 'm'), `${rule.id}: no section #${section} in ${local}`);
+    }
+    assert.ok(sarif.runs[0].results.some((r: { ruleId: string }) => r.ruleId === 'syntax'));
+  });
+
   it('fingerprints survive lines inserted above the finding', async () => {
     const text = readFileSync(join(root, 'examples/insecure/open-relay.smtppolicy'), 'utf8');
     const before = await sarifForText(text);

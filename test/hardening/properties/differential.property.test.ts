@@ -1,5 +1,6 @@
 // Differential property: for random policies and random session facts, what a client sees
-// over a real socket equals what runtime/policy decides, stage by stage (connect, EHLO
+// over a real socket equals what runtime/policy decides, reply line for reply line (code,
+// enhanced code and text), stage by stage (connect, EHLO
 // advertisement, AUTH, MAIL, RCPT), and what is spooled carries the route the policy chose.
 // One server per generated config, several sessions against it; about 300 sessions a run.
 import { test } from 'node:test';
@@ -13,7 +14,7 @@ import fc from 'fast-check';
 import { startServer, type ServerHandle } from '../../../runtime/smtp/start-server.js';
 import { decideAuth, decideConnect, decideMail, decideRcpt, ehloAdvertisement, type CompiledServer } from '../../../runtime/policy/index.js';
 import { compileServer } from '../../../runtime/policy/compile.js';
-import type { RecipientRoute, SessionFacts, SmtpReply } from '../../../runtime/policy/types.js';
+import { formatReply, type RecipientRoute, type SessionFacts, type SmtpReply } from '../../../runtime/policy/types.js';
 import { createReverseLookup } from '../../../runtime/dns/reverse-lookup.js';
 import { startDnsmasq } from '../../helpers/dnsmasq.js';
 import { tempDir } from '../../helpers/server-fixture.js';
@@ -71,7 +72,7 @@ async function closedUdpPort(): Promise<string> {
 async function runSession(server: ServerHandle, compiled: CompiledServer, shape: PolicyShape, dnsDown: boolean, plan: SessionPlan, caseId: string, seen: Set<string>): Promise<RecipientRoute | null> {
   const transcript: string[] = [];
   const check = (stage: string, expected: SmtpReply, got: SmtpReplyLine | null) => {
-    transcript.push(`${stage}: policy ${expected.code} ${expected.enhanced} | server ${describeReply(got)}`);
+    transcript.push(`${stage}: policy ${formatReply(expected)} | server ${describeReply(got)}`);
     if (!sameReply(expected, got)) throw new Mismatch(`stage ${stage} differs\n${transcript.join('\n')}`);
     if (expected.code >= 400) seen.add(`${stage.split(' ')[0]} ${expected.code}`);
   };

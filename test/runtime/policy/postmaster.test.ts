@@ -44,5 +44,5 @@ test('MAIL-stage requirements still come first: a login-only server refuses the 
     auth: { mechanisms: [], anonymous: false, senderMustMatch: false, source: src(30) },
   });
   const decision = decideSession(server, { ...outside, mailFrom: 'a@outside.example', rcptTo: 'postmaster' });
-  assert.equal(formatReply(decision.reply), '530 5.7.0 Authentication required');
+  assert.equal(formatReply(decision.reply!), '530 5.7.0 Authentication required');
 });

@@ -64,6 +64,29 @@ describe('decideSession (as explain uses it)', () => {
 
   test('unauthenticated over TLS: refused at MAIL (anonymous off)', () => {
     const decision = decideSession(submission, { clientAddress: '198.51.100.1', tls: STRONG_TLS, mailFrom: 'a@example.test', rcptTo: 'x@elsewhere.example' });
-    assert.equal(formatReply(decision.reply), '530 5.7.0 Authentication required');
+    assert.equal(formatReply(decision.reply!), '530 5.7.0 Authentication required');
+  });
+
+  test('a TLS version below min-version never negotiates: refused at the handshake, with no SMTP reply (not 538 at MAIL)', () => {
+    const old = { ...STRONG_TLS, version: 'TLSv1.1' };
+    const decision = decideSession(submission, { clientAddress: '198.51.100.1', tls: old, user: 'a@example.test', mailFrom: 'a@example.test', rcptTo: 'x@elsewhere.example' });
+    assert.equal(decision.decision, 'refuse');
+    assert.equal(decision.stage, 'tls');
+    assert.equal(decision.reply, null);
+    assert.equal(decision.trace.at(-1)?.source, src(12), 'the tls block decides');
+  });
+
+  test('a weak cipher does negotiate, and is refused later with 538 (the cipher minimum is the policy\'s check)', () => {
+    const weak = { ...STRONG_TLS, cipher: 'TLS_CHACHA_64', cipherBits: 64 };
+    const decision = decideSession(submission, { clientAddress: '198.51.100.1', tls: weak, user: 'a@example.test', mailFrom: 'a@example.test', rcptTo: 'x@elsewhere.example' });
+    assert.equal(decision.stage, 'auth');
+    assert.match(formatReply(decision.reply!), /^538 5\.7\.11 /);
+  });
+
+  test('TLS facts for a server without a certificate: no TLS can be negotiated at all', () => {
+    const plain = compiledServer({ name: 'plain', tls: null });
+    const decision = decideSession(plain, { clientAddress: '198.51.100.1', tls: STRONG_TLS, mailFrom: 'a@example.test', rcptTo: 'x@example.test' });
+    assert.equal(decision.stage, 'tls');
+    assert.equal(decision.reply, null);
   });
 });

@@ -74,7 +74,12 @@ test('SIGHUP reloads a changed policy for new sessions; a bad policy is refused 
   const refused = await serve.waitForLog((l) => l.event === 'reload-refused', 'the refused reload');
   assert.match(String(refused.msg), /reload refused, keeping the running configuration/);
   assert.match(String(refused.error), /policy has errors/);
-  assert.match(serve.stderr(), /policy\.smtppolicy:\d+:\d+/, 'the errors are reported with file, line and column');
+  // the positions are in the log line itself: a daemon's stderr is often nowhere to be seen
+  const positions = refused.diagnostics as { file: string; line: number; column: number; ruleId: string; message: string }[];
+  assert.ok(Array.isArray(positions) && positions.length > 0, `no positions in ${JSON.stringify(refused)}`);
+  assert.deepEqual(Object.keys(positions[0]!).sort(), ['column', 'file', 'line', 'message', 'ruleId']);
+  assert.ok(positions.every((d) => d.file.endsWith('policy.smtppolicy') && d.line >= 1 && d.column >= 1 && d.ruleId === 'syntax'), JSON.stringify(positions));
+  assert.equal(serve.stderr(), '', 'nothing of the refused reload goes to stderr');
   assert.match(await greeting(port, '127.0.0.78'), /^220 /, 'the bad policy did not apply');
   assert.match(await greeting(port, '127.0.0.77'), /^554 5\.7\.1 /, 'the running policy is still in force');
   assert.equal(serve.child.exitCode, null, 'still running');
@@ -120,7 +125,7 @@ test('SIGTERM lets a message in the middle of DATA complete, then the process ex
   assert.ok(serve.logs.some((l) => l.event === 'stopped'));
 });
 
-test('startup refusals exit non-zero with one line: a missing certificate, a port in use', { timeout: 90_000 }, async (t) => {
+test('startup refusals are I/O errors, exit 2 with one line: a missing certificate, a port in use', { timeout: 90_000 }, async (t) => {
   const dir = tempDir(t, 'smtppolicy-process-');
   const port = await freePort();
   const missingCert = makeRuntimeConfig({
@@ -134,7 +139,7 @@ test('startup refusals exit non-zero with one line: a missing certificate, a por
   await writeFile(certFile, JSON.stringify(missingCert));
   const noCert = spawnCli(t, ['serve', certFile]);
   const noCertExit = await noCert.exited;
-  assert.notEqual(noCertExit.code, 0);
+  assert.equal(noCertExit.code, 2, 'an I/O error, as the README says');
   const certLines = noCert.stderr().trim().split('\n');
   assert.equal(certLines.length, 1, `one line: ${noCert.stderr()}`);
   assert.match(certLines[0]!, /^smtppolicy serve: .*missing\.crt/);
@@ -147,11 +152,21 @@ test('startup refusals exit non-zero with one line: a missing certificate, a por
   await writeFile(busyFile, JSON.stringify(busy));
   const inUse = spawnCli(t, ['serve', busyFile]);
   const inUseExit = await inUse.exited;
-  assert.notEqual(inUseExit.code, 0);
+  assert.equal(inUseExit.code, 2, 'an I/O error, as the README says');
   const busyLines = inUse.stderr().trim().split('\n');
   assert.equal(busyLines.length, 1, `one line: ${inUse.stderr()}`);
   assert.match(busyLines[0]!, new RegExp(`^smtppolicy serve: .*cannot listen on 127\\.0\\.0\\.1:${port}: EADDRINUSE`));
   assert.equal(inUse.logs.filter((l) => l.event === 'listening').length, 0, 'nothing was served');
+});
+
+test('a policy that declares no server is refused with one line, exit 1: nothing would be served', { timeout: 90_000 }, async (t) => {
+  const dir = tempDir(t, 'smtppolicy-process-');
+  const file = join(dir, 'lists.smtppolicy');
+  await writeFile(file, 'list partners { 192.0.2.0/24 }\n');
+  const serve = spawnCli(t, ['serve', file]);
+  assert.deepEqual(await serve.exited, { code: 1, signal: null });
+  assert.equal(serve.stderr(), `smtppolicy serve: ${file} declares no server: nothing to serve (is it an include file?)\n`);
+  assert.equal(serve.logs.filter((l) => l.event === 'listening').length, 0);
 });
 
 test('SIGTERM with a session stuck in DATA: at the drain deadline it gets 421, nothing partial is kept, the process exits 0', { timeout: 90_000 }, async (t) => {

@@ -9,6 +9,7 @@ import { after, test } from 'node:test';
 import { runServer, tempDir } from '../../helpers/server-fixture.js';
 import { makeRuntimeConfig, addressItems } from '../fixtures/config-builder.js';
 import { runVerify } from './cli-harness.js';
+import { freePort } from '../../helpers/serve-process.js';
 
 // A policy that compiles on any machine (no certificate files to find).
 const POLICY_DIR = mkdtempSync(join(tmpdir(), 'smtppolicy-verify-cli-'));
@@ -30,6 +31,8 @@ const usageCases: [string, string[], NodeJS.ProcessEnv, RegExp][] = [
   ['a timeout without a unit', [POLICY, '--timeout', '5'], {}, /--timeout: expected a duration .*add a unit/],
   ['an unknown server', [POLICY, '--server', 'nope'], {}, /no server named 'nope'; its servers: inbound, backup/],
   ['an unknown flag', [POLICY, '--password', 'secret'], {}, /Unknown option '--password'/],
+  // 192.0.2.0/24 is TEST-NET-1: never an address of this machine
+  ['a source this machine cannot send from', [POLICY, '--source', '192.0.2.1'], {}, /--source 192\.0\.2\.1: not an address of this machine \(EADDRNOTAVAIL\)/],
 ];
 
 for (const [what, args, env, message] of usageCases) {
@@ -42,6 +45,14 @@ for (const [what, args, env, message] of usageCases) {
     assert.equal(result.stdout, '');
   });
 }
+
+test('a server that cannot be reached at all is one clear error, exit 2, not a FAIL per probe', { timeout: 60_000 }, async () => {
+  const [closedA, closedB] = [await freePort(), await freePort()];
+  const result = await runVerify([POLICY, '--target', '127.0.0.1', '--port-map', `2525:${closedA}`, '--port-map', `2526:${closedB}`, '--format', 'json']);
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, '', 'no report of failed probes');
+  assert.equal(result.stderr, `smtppolicy verify: cannot reach the server: 127.0.0.1:${closedA} (connection refused), 127.0.0.1:${closedB} (connection refused). Is it running there? (--target and --port-map say where to connect)\n`);
+});
 
 test("--help describes every option and exits 0", { timeout: 60_000 }, async () => {
   const result = await runVerify(['--help']);
