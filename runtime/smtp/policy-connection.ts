@@ -31,6 +31,8 @@ import type { SpoolRecipient } from '../delivery/spool.js';
 import { mailboxPathFor } from '../delivery/mailbox-path.js';
 import type { AuthThrottle, ThrottleVerdict } from '../auth/auth-throttle.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { admitToSlot, idleTimeoutNow, STRESS_IDLE_MS } from './connection-slots.js';
+import { clientNetwork } from '../net/client-network.js';
 
 const CONNECTION = Symbol('smtppolicy.connection');
 const CONTROL = /[\x00-\x1f\x7f]/;
@@ -158,9 +160,13 @@ export class PolicyConnection extends SMTPConnection {
   private async admit(): Promise<void> {
     const limits = this.rt.config.limits;
     if (this.rt.draining()) return this.refuseAtConnect(serverReplies.shuttingDown(this.name), 'draining');
-    if (this.rt.counter.size >= limits.maxConnections) return this.refuseAtConnect(serverReplies.tooManyConnections(this.name), 'max-connections');
-    if (this.rt.counter.countFor(this.remoteAddress) >= limits.maxConnectionsPerAddress) {
-      return this.refuseAtConnect(serverReplies.tooManyConnectionsFromAddress(this.name, this.remoteAddress), 'max-connections-per-address');
+    const refusal = admitToSlot(limits, this.rt.counter, this.remoteAddress, this.rt.goodClients.isKnown(this.remoteAddress));
+    if (refusal === 'max-connections') return this.refuseAtConnect(serverReplies.tooManyConnections(this.name), refusal);
+    if (refusal === 'max-connections-per-address') {
+      return this.refuseAtConnect(serverReplies.tooManyConnectionsFromAddress(this.name, this.remoteAddress), refusal);
+    }
+    if (refusal === 'max-connections-per-network') {
+      return this.refuseAtConnect(serverReplies.tooManyConnectionsFromNetwork(this.name, clientNetwork(this.remoteAddress)), refusal);
     }
     this.releaseSlot = this.rt.counter.add(this.remoteAddress);
     this.sessionTimer = setTimeout(() => {
@@ -207,15 +213,22 @@ export class PolicyConnection extends SMTPConnection {
 
   // ---- timers ------------------------------------------------------------------------------
 
-  private armIdle(): void {
+  // The timer wakes at least every STRESS_IDLE_MS and asks again how long this session may
+  // be idle: a session that went idle before the server came under stress gets the stress
+  // timeout too, within seconds, instead of keeping its slot for the full idle timeout.
+  private armIdle(idleSince = Date.now()): void {
     clearTimeout(this.idleTimer);
     if (this._closing || this._closed || this.inData) return;
+    const limits = this.rt.config.limits;
+    const wait = Math.max(0, Math.min(idleTimeoutNow(limits, this.rt.counter), STRESS_IDLE_MS) - (Date.now() - idleSince));
     this.idleTimer = setTimeout(() => {
       // waiting for our own handler (a DNS or credential check) is not the client's idleness
       if (this._handlerPending) return this.armIdle();
-      this.logEvent('timeout', { kind: 'idle' });
+      const allowed = idleTimeoutNow(limits, this.rt.counter);
+      if (Date.now() - idleSince < allowed) return this.armIdle(idleSince);
+      this.logEvent('timeout', { kind: allowed < limits.idleTimeoutMs ? 'stress-idle' : 'idle', idleMs: allowed });
       this.reply(serverReplies.idleTimeout(this.name));
-    }, this.rt.config.limits.idleTimeoutMs);
+    }, wait);
     this.idleTimer.unref();
   }
 
@@ -429,6 +442,7 @@ export class PolicyConnection extends SMTPConnection {
     if ('user' in checked) {
       const user = checked.user;
       this.logEvent('auth', { user: clean(user), mechanism: auth.method, outcome: 'accept', source: mechanismConfig?.source ?? null });
+      this.rt.goodClients.remember(this.remoteAddress);
       return { user };
     }
     const verdict = checked.verdict;
@@ -558,6 +572,7 @@ export class PolicyConnection extends SMTPConnection {
         } else {
           this.rt.metrics.messagesAccepted.inc({ server: this.rt.config.name });
           this.logEvent('queued', { id: result.id, size: result.size, mailFrom: clean(mailFrom), recipients: recipients.length });
+          this.rt.goodClients.remember(this.remoteAddress);
           this.rt.onSpooled();
           const queued = serverReplies.queued(result.id);
           done(null, `${queued.enhanced} ${queued.text}`);

@@ -8,6 +8,7 @@ const r = (code: number, enhanced: string, text: string): SmtpReply => ({ code, 
 export const serverReplies = {
   tooManyConnections: (host: string) => r(421, '4.7.0', `${host} Error: too many connections`),
   tooManyConnectionsFromAddress: (host: string, address: string) => r(421, '4.7.0', `${host} Error: too many connections from ${address}`),
+  tooManyConnectionsFromNetwork: (host: string, network: string) => r(421, '4.7.0', `${host} Error: too many connections from ${network}`),
   /** Postfix postscreen refuses pre-greeting talkers with a 5xx; the session is closed. */
   talkedTooSoon: (host: string) => r(554, '5.5.1', `${host} Error: protocol error: client sent data before the greeting`),
   bareLineEnding: (kind: 'LF' | 'CR') => r(554, '5.5.2', `Bare <${kind}> received; see RFC 5321 2.3.8`),
