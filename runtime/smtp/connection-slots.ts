@@ -13,8 +13,13 @@
 //    STRESS_IDLE_MS (Postfix's stress-mode smtpd_timeout), so that held slots come free in
 //    seconds instead of minutes. smtp-server's own socket timeout restarts on every byte, so
 //    this one, which restarts only on complete commands, is what cuts a trickling client.
+import type { Socket } from 'node:net';
 import type { LimitsConfig } from '../config/types.js';
+import { formatReply, type SmtpReply } from '../policy/types.js';
+import { clientNetwork } from '../net/client-network.js';
 import type { ConnectionCounter } from './connection-counter.js';
+import type { ServerRuntime } from './server-runtime.js';
+import { serverReplies } from './server-replies.js';
 
 export const STRESS_IDLE_MS = 10_000;
 
@@ -49,4 +54,21 @@ export function underStress(limits: SlotLimits, counter: ConnectionCounter): boo
 /** The idle timeout a session gets now: shorter under stress, never longer than configured. */
 export function idleTimeoutNow(limits: SlotLimits, counter: ConnectionCounter): number {
   return underStress(limits, counter) ? Math.min(limits.idleTimeoutMs, STRESS_IDLE_MS) : limits.idleTimeoutMs;
+}
+
+/** Answers a connection that gets no slot with its 421 and closes it, logged and counted. */
+export function refuseSlot(rt: ServerRuntime, socket: Socket, address: string, refusal: SlotRefusal): void {
+  const reply = slotRefusalReply(rt.config.hostname, address, refusal);
+  rt.metrics.connectionsRefused.inc({ server: rt.config.name, reason: refusal });
+  rt.logger.warn({ event: 'refused', client: address, reason: refusal, reply: formatReply(reply) }, 'refused');
+  socket.on('error', () => {});
+  socket.end(`${reply.code} ${reply.enhanced} ${reply.text}\r\n`);
+  // a client that never reads its refusal must not keep the socket open
+  setTimeout(() => socket.destroy(), 1000).unref();
+}
+
+export function slotRefusalReply(host: string, address: string, refusal: SlotRefusal): SmtpReply {
+  if (refusal === 'max-connections') return serverReplies.tooManyConnections(host);
+  if (refusal === 'max-connections-per-address') return serverReplies.tooManyConnectionsFromAddress(host, address);
+  return serverReplies.tooManyConnectionsFromNetwork(host, clientNetwork(address));
 }

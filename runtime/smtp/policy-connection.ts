@@ -31,8 +31,8 @@ import type { SpoolRecipient } from '../delivery/spool.js';
 import { mailboxPathFor } from '../delivery/mailbox-path.js';
 import type { AuthThrottle, ThrottleVerdict } from '../auth/auth-throttle.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { admitToSlot, idleTimeoutNow, STRESS_IDLE_MS } from './connection-slots.js';
-import { clientNetwork } from '../net/client-network.js';
+import { admitToSlot, idleTimeoutNow, slotRefusalReply, STRESS_IDLE_MS } from './connection-slots.js';
+import { authThrottleKey } from '../net/client-network.js';
 
 const CONNECTION = Symbol('smtppolicy.connection');
 const CONTROL = /[\x00-\x1f\x7f]/;
@@ -160,14 +160,10 @@ export class PolicyConnection extends SMTPConnection {
   private async admit(): Promise<void> {
     const limits = this.rt.config.limits;
     if (this.rt.draining()) return this.refuseAtConnect(serverReplies.shuttingDown(this.name), 'draining');
+    // checked before this session was built too (PolicySmtpServer.connect, where a flood is
+    // refused cheaply); again here in case a TLS upgrade came in between
     const refusal = admitToSlot(limits, this.rt.counter, this.remoteAddress, this.rt.goodClients.isKnown(this.remoteAddress));
-    if (refusal === 'max-connections') return this.refuseAtConnect(serverReplies.tooManyConnections(this.name), refusal);
-    if (refusal === 'max-connections-per-address') {
-      return this.refuseAtConnect(serverReplies.tooManyConnectionsFromAddress(this.name, this.remoteAddress), refusal);
-    }
-    if (refusal === 'max-connections-per-network') {
-      return this.refuseAtConnect(serverReplies.tooManyConnectionsFromNetwork(this.name, clientNetwork(this.remoteAddress)), refusal);
-    }
+    if (refusal) return this.refuseAtConnect(slotRefusalReply(this.name, this.remoteAddress, refusal), refusal);
     this.releaseSlot = this.rt.counter.add(this.remoteAddress);
     this.sessionTimer = setTimeout(() => {
       this.logEvent('timeout', { kind: 'session' });
@@ -415,9 +411,12 @@ export class PolicyConnection extends SMTPConnection {
     const username = auth.username ?? '';
     const mechanismConfig = this.rt.config.auth.mechanisms.find((m) => m.mechanism === auth.method);
     const store = mechanismConfig?.userStore ? this.rt.credentials.get(mechanismConfig.userStore) : undefined;
-    // one check at a time per address: the lockout test and the recorded outcome must not
-    // interleave with other sessions' checks, or parallel sessions would each get a guess
-    const checked = await authQueueFor(this.rt.throttle).run(address, async (): Promise<'locked-out' | { user: string } | { verdict: ThrottleVerdict }> => {
+    // one check at a time per network (an IPv4 address or an IPv6 /64), and per user name: the lockout test and the recorded
+    // outcome must not interleave with other sessions' checks, or parallel sessions (from one
+    // address, or from many at one user) would each get a guess. Always address first, then
+    // user, so two sessions never wait for each other in a cycle.
+    const queue = authQueueFor(this.rt.throttle);
+    const checked = await queue.run(`network:${authThrottleKey(address)}`, () => queue.run(`user:${username.toLowerCase()}`, async (): Promise<'locked-out' | { user: string } | { verdict: ThrottleVerdict }> => {
       if (this.rt.throttle.isLockedOut(address, username)) return 'locked-out';
       // each mechanism is checked against its own kind of secret (runtime/auth/password-file.ts);
       // a user without that secret fails like a wrong one
@@ -434,7 +433,7 @@ export class PolicyConnection extends SMTPConnection {
         return { user: verified };
       }
       return { verdict: this.rt.throttle.recordFailure(address, username) };
-    });
+    }));
     if (checked === 'locked-out') {
       this.logEvent('auth-locked-out', { user: clean(username), mechanism: auth.method }, 'warn');
       return replyError(serverReplies.authLockedOut(this.name));

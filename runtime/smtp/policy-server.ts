@@ -9,6 +9,8 @@ import { PolicyConnection, connectionOf, type RuntimeHolder } from './policy-con
 import { sniCallback } from './tls-material.js';
 import type { ListenerRuntime } from './server-runtime.js';
 import { readProxyHeader } from './proxy-header-reader.js';
+import { admitToSlot, refuseSlot } from './connection-slots.js';
+import { parseAddress } from '../net/ip.js';
 
 type SocketOptions = ConstructorParameters<typeof PolicyConnection>[2];
 type ProxySocketOptions = NonNullable<SocketOptions> & { id: string };
@@ -16,6 +18,11 @@ type ProxySocketOptions = NonNullable<SocketOptions> & { id: string };
 /** A session id in the library's format (80 random bits, base 32). */
 function sessionId(): string {
   return BigInt(`0x${randomBytes(10).toString('hex')}`).toString(32).padStart(16, '0');
+}
+
+/** The client address as sessions name it (IPv4-mapped IPv6 as IPv4, IPv6 compressed). */
+function clientAddress(raw: string): string {
+  return parseAddress(raw)?.text ?? raw;
 }
 
 export function serverOptions(runtime: ListenerRuntime): SMTPServerOptions {
@@ -75,6 +82,13 @@ export class PolicySmtpServer extends SMTPServer implements RuntimeHolder {
   }
 
   override connect(socket: Socket | TLSSocket, socketOptions: SocketOptions): void {
+    // A flood of connections beyond the limits is refused here, before a session (its
+    // parser, streams and timers) is built: refusing must cost the server less than
+    // connecting costs the attacker, or the refusals themselves take the server away.
+    const address = clientAddress(socketOptions?.remoteAddress ?? socket.remoteAddress ?? '');
+    const rt = this.runtime.server;
+    const refusal = admitToSlot(rt.config.limits, rt.counter, address, rt.goodClients.isKnown(address));
+    if (refusal) return refuseSlot(rt, socket, address, refusal);
     const connection = new PolicyConnection(this, socket, socketOptions);
     this.connections.add(connection);
     connection.on('error', (error: Error) => this._onError(error));

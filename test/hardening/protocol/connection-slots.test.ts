@@ -21,11 +21,15 @@ function trickler(port: number, localAddress: string): Trickler {
   const socket = connect({ port, host: '127.0.0.1', localAddress });
   const slow: Trickler = { socket, received: '', greetedAt: 0, closedAt: 0 };
   let sent = 0;
-  const timer = setInterval(() => socket.write('EHLO slow.example'[sent++ % 17]!), 500);
+  let timer: NodeJS.Timeout | undefined;
   socket.setEncoding('latin1');
   socket.on('data', (data: string) => {
     slow.received += data;
-    if (!slow.greetedAt && /^220 /.test(slow.received)) slow.greetedAt = Date.now();
+    if (!slow.greetedAt && /^220 /.test(slow.received)) {
+      slow.greetedAt = Date.now();
+      // after the greeting: a byte before it would be refused as an early talker
+      timer = setInterval(() => socket.write('EHLO slow.example'[sent++ % 17]!), 500);
+    }
   });
   socket.on('error', () => {});
   socket.on('close', () => {

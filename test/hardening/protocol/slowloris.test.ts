@@ -33,11 +33,15 @@ function slowClient(port: number, localAddress: string, attack: Attack): void {
   attack.open.add(socket);
   let received = '';
   let sent = 0;
-  const trickle = setInterval(() => socket.write('EHLO slow.example'[sent++ % 17]!), 500);
+  let trickle: NodeJS.Timeout | undefined;
   socket.setEncoding('latin1');
   socket.on('data', (data: string) => {
     received += data;
-    if (/^220 /.test(received)) attack.greeted.add(socket);
+    if (/^220 /.test(received) && !attack.greeted.has(socket)) {
+      attack.greeted.add(socket);
+      // after the greeting: a byte before it would be refused as an early talker
+      trickle = setInterval(() => socket.write('EHLO slow.example'[sent++ % 17]!), 500);
+    }
     else if (/^421 .*\r\n/.test(received) && attack.refusals.length < 50) attack.refusals.push(received.trim());
   });
   socket.on('error', () => {});
@@ -46,7 +50,7 @@ function slowClient(port: number, localAddress: string, attack: Attack): void {
     attack.open.delete(socket);
     attack.greeted.delete(socket);
     // the attacker just reconnects (after a short pause, as a real one must to avoid a tight loop)
-    setTimeout(() => slowClient(port, localAddress, attack), 50).unref();
+    setTimeout(() => slowClient(port, localAddress, attack), 250).unref();
   });
 }
 
