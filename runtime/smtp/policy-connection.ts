@@ -243,14 +243,21 @@ export class PolicyConnection extends SMTPConnection {
     // runs from the base constructor too, before this class's fields exist: read the
     // runtime from the server, and keep the scanner state in this closure
     const runtime = (this._server as unknown as RuntimeHolder).runtime;
-    if (!runtime.server.config.rejectBareLineEndings) return parser;
-    const scanner = new BareLineEndingScanner();
+    const scanner = runtime.server.config.rejectBareLineEndings ? new BareLineEndingScanner() : null;
     const write = parser.write.bind(parser) as (chunk: unknown, ...rest: unknown[]) => boolean;
     let refused = false;
     parser.write = ((chunk: unknown, ...rest: unknown[]) => {
       if (refused) return true;
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'binary') : (chunk as Uint8Array);
-      const found = scanner.scan(bytes);
+      // NUL is refused whatever the settings: no SMTP text may hold it (RFC 5321 4.1.1,
+      // RFC 6152 3), and receivers disagree on it as on bare line endings: one that cuts a
+      // line at a NUL sees `\r\n\0.\r\n` as the end of the message (smuggling at the next hop)
+      if (bytes.includes(0)) {
+        refused = true;
+        this.refuseNul();
+        return true;
+      }
+      const found = scanner?.scan(bytes);
       if (found) {
         refused = true;
         this.refuseBareLineEnding(found);
@@ -265,6 +272,15 @@ export class PolicyConnection extends SMTPConnection {
     this.logEvent('bare-line-ending', { kind, inData: this.inData }, 'warn');
     this.rt.metrics.connectionsRefused.inc({ server: this.rt.config.name, reason: 'bare-line-ending' });
     this.reply(serverReplies.bareLineEnding(kind));
+    this.close();
+  }
+
+  // The message (or command) is never passed on: the session ends, as for a bare line ending,
+  // because nothing after the NUL can be trusted to mean what the client meant.
+  private refuseNul(): void {
+    this.logEvent('nul-character', { inData: this.inData }, 'warn');
+    this.rt.metrics.connectionsRefused.inc({ server: this.rt.config.name, reason: 'nul-character' });
+    this.reply(this.inData ? serverReplies.nulInMessage() : serverReplies.nulInCommand());
     this.close();
   }
 

@@ -12,6 +12,9 @@ export const serverReplies = {
   /** Postfix postscreen refuses pre-greeting talkers with a 5xx; the session is closed. */
   talkedTooSoon: (host: string) => r(554, '5.5.1', `${host} Error: protocol error: client sent data before the greeting`),
   bareLineEnding: (kind: 'LF' | 'CR') => r(554, '5.5.2', `Bare <${kind}> received; see RFC 5321 2.3.8`),
+  /** NUL in a command: a syntax error (RFC 3463 5.5.2); in message data: a content error (5.6.0). */
+  nulInCommand: () => r(554, '5.5.2', 'NUL character received in a command'),
+  nulInMessage: () => r(554, '5.6.0', 'NUL character received in message data; see RFC 6152 3'),
   idleTimeout: (host: string) => r(421, '4.4.2', `${host} Error: timeout exceeded`),
   sessionTimeout: (host: string) => r(421, '4.4.2', `${host} Error: session time limit exceeded`),
   dataTimeout: (host: string) => r(421, '4.4.2', `${host} Error: timeout exceeded while receiving the message`),
