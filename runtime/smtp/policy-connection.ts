@@ -471,12 +471,26 @@ export class PolicyConnection extends SMTPConnection {
   }
 
   checkMail(address: SMTPServerAddress): Error | null {
+    const refusal = this.refuseUtf8WithoutSmtpUtf8(address.address, 'mailFrom');
+    if (refusal) return refusal;
     const decision = decideMail(this.rt.compiled, this.facts({ mailFrom: address.address ?? '' }));
     this.logDecision(decision, { mailFrom: clean(address.address) });
     return decision.decision === 'accept' ? null : replyError(decision.reply);
   }
 
+  // RFC 6531 3.4: a non-ASCII address may appear only in a transaction that announced it
+  // with the SMTPUTF8 parameter of MAIL; without it the next hop, which may not speak
+  // SMTPUTF8, would get an address it cannot represent (RFC 6531 3.7.4.1: 553 5.6.7).
+  private refuseUtf8WithoutSmtpUtf8(address: string | false | undefined, field: 'mailFrom' | 'rcptTo'): Error | null {
+    // eslint-disable-next-line no-control-regex
+    if (!address || /^[\x00-\x7f]*$/.test(address) || this.session.envelope?.smtpUtf8) return null;
+    this.logEvent('utf8-without-smtputf8', { [field]: clean(address) }, 'warn');
+    return replyError(serverReplies.smtpUtf8Required());
+  }
+
   async checkRcpt(address: SMTPServerAddress): Promise<Error | null> {
+    const utf8Refusal = this.refuseUtf8WithoutSmtpUtf8(address.address, 'rcptTo');
+    if (utf8Refusal) return utf8Refusal;
     const mailFrom = this.session.envelope?.mailFrom;
     const decide = () => decideRcpt(this.rt.compiled, this.facts({
       mailFrom: mailFrom ? mailFrom.address : '',
@@ -609,7 +623,7 @@ function authQueueFor(throttle: AuthThrottle): KeyedQueue {
 /**
  * The recipients as the spool keeps them: each delivered to its mapped address (the bare
  * postmaster to its mailbox), and one copy per local mailbox when two forms name the same
- * one (Maildir folders are lower-case). Relayed addresses stay as given: a remote local part
+ * one (Maildir folders are lower-case, in Unicode normal form C). Relayed addresses stay as given: a remote local part
  * may be case-sensitive.
  */
 function spoolRecipients(addresses: string[], routes: ReadonlyMap<string, { route: RecipientRoute; deliverTo: string }>): SpoolRecipient[] {
@@ -619,7 +633,8 @@ function spoolRecipients(addresses: string[], routes: ReadonlyMap<string, { rout
     const known = routes.get(given.toLowerCase());
     const address = known?.deliverTo ?? given;
     const route = known?.route ?? 'local';
-    const key = route === 'local' ? `local:${address.toLowerCase()}` : `relay:${address}`;
+    // a local mailbox is named by the NFC, lower-case local part (mailbox-path.ts)
+    const key = route === 'local' ? `local:${address.normalize('NFC').toLowerCase()}` : `relay:${address}`;
     if (seen.has(key)) continue;
     seen.add(key);
     recipients.push({ address, route });

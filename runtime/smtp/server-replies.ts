@@ -21,6 +21,8 @@ export const serverReplies = {
   shuttingDown: (host: string) => r(421, '4.3.2', `${host} Service shutting down, try again later`),
   /** A local recipient whose address cannot name a Maildir folder (RFC 3463 5.1.3). */
   badMailbox: () => r(550, '5.1.3', 'Error: bad destination mailbox address'),
+  /** RFC 6531 3.7.4.1: a non-ASCII address in a transaction without the SMTPUTF8 parameter. */
+  smtpUtf8Required: () => r(553, '5.6.7', 'Error: non-ASCII address without the SMTPUTF8 parameter of MAIL (RFC 6531)'),
   tooManyRecipients: () => r(452, '4.5.3', 'Error: too many recipients'),
   messageTooBig: (limit: number) => r(552, '5.3.4', `Error: message exceeds fixed maximum message size ${limit}`),
   spoolFailure: () => r(452, '4.3.1', 'Insufficient system storage'),
