@@ -23,7 +23,9 @@ import { serverReplies } from './server-replies.js';
 
 export const STRESS_IDLE_MS = 10_000;
 
-export type SlotRefusal = 'max-connections' | 'max-connections-per-address' | 'max-connections-per-network';
+/** Why a connection got no slot: the `reason` of its log line and metric label. */
+export const SLOT_REFUSALS = ['max-connections', 'max-connections-per-address', 'max-connections-per-network'] as const;
+export type SlotRefusal = (typeof SLOT_REFUSALS)[number];
 
 type SlotLimits = Pick<LimitsConfig, 'maxConnections' | 'maxConnectionsPerAddress' | 'idleTimeoutMs'>;
 
