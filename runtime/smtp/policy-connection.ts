@@ -223,6 +223,9 @@ export class PolicyConnection extends SMTPConnection {
       const allowed = idleTimeoutNow(limits, this.rt.counter);
       if (Date.now() - idleSince < allowed) return this.armIdle(idleSince);
       this.logEvent('timeout', { kind: allowed < limits.idleTimeoutMs ? 'stress-idle' : 'idle', idleMs: allowed });
+      // the slot is free from now on, not when the socket has closed: the next timer that asks
+      // whether the server is still under stress must not count the sessions already cut
+      this.releaseSlot?.();
       this.reply(serverReplies.idleTimeout(this.name));
     }, wait);
     this.idleTimer.unref();

@@ -82,18 +82,23 @@ export class PolicySmtpServer extends SMTPServer implements RuntimeHolder {
   }
 
   override connect(socket: Socket | TLSSocket, socketOptions: SocketOptions): void {
-    // A flood of connections beyond the limits is refused here, before a session (its
-    // parser, streams and timers) is built: refusing must cost the server less than
-    // connecting costs the attacker, or the refusals themselves take the server away.
-    const address = clientAddress(socketOptions?.remoteAddress ?? socket.remoteAddress ?? '');
-    const rt = this.runtime.server;
-    const refusal = admitToSlot(rt.config.limits, rt.counter, address, rt.goodClients.isKnown(address));
-    if (refusal) return refuseSlot(rt, socket, address, refusal);
+    if (this.refusedForSlots(socket, socketOptions?.remoteAddress ?? socket.remoteAddress ?? '')) return;
     const connection = new PolicyConnection(this, socket, socketOptions);
     this.connections.add(connection);
     connection.on('error', (error: Error) => this._onError(error));
     connection.on('connect', (data) => this._onClientConnect(data));
     connection.init();
+  }
+
+  // A flood of connections beyond the limits is refused before a session (its parser,
+  // streams and timers) is built: refusing must cost the server less than connecting costs
+  // the attacker, or the refusals themselves take the server away. True when refused.
+  private refusedForSlots(socket: Socket, rawAddress: string): boolean {
+    const address = clientAddress(rawAddress);
+    const rt = this.runtime.server;
+    const refusal = admitToSlot(rt.config.limits, rt.counter, address, rt.goodClients.isKnown(address));
+    if (refusal) refuseSlot(rt, socket, address, refusal);
+    return refusal !== null;
   }
 
   override _expectsProxyHeader(socket: Socket): boolean {
@@ -104,7 +109,14 @@ export class PolicySmtpServer extends SMTPServer implements RuntimeHolder {
   // text line) is the library's; version 2 (binary) is read here. Untrusted peers never
   // get this far (see _expectsProxyHeader): their header reaches the session and is refused.
   override _handleProxy(socket: Socket, callback: (err: Error | null, socketOptions?: ProxySocketOptions) => void): void {
-    if (!this._expectsProxyHeader(socket)) return super._handleProxy(socket, callback);
+    if (!this._expectsProxyHeader(socket)) {
+      // on a plain listener a connection without a slot is refused at once, before the
+      // session id and the event-loop turn the library spends on every connection (the
+      // socket's close releases what the library holds for it); on an implicit TLS listener
+      // a reply can only come after the handshake (connect() refuses there)
+      if (this.runtime.listen.tlsMode !== 'implicit' && this.refusedForSlots(socket, socket.remoteAddress ?? '')) return;
+      return super._handleProxy(socket, callback);
+    }
     const refuse = (reason: string) => {
       this.runtime.server.logger.warn({ event: 'proxy-refused', peer: socket.remoteAddress, reason }, 'PROXY header refused');
       socket.on('error', () => {});

@@ -6,7 +6,7 @@
 // Arguments: port, addresses (127.0.1.1 … 127.0.1.N), connections per address, the most
 // connection attempts in all. Each slow client connects, trickles `EHLO` one byte every
 // 500 ms once greeted (a byte before the greeting would be refused as an early talker), and
-// reconnects a second after it is refused or cut. Reports its state to the parent every 100 ms.
+// reconnects 1–2 s after it is refused or cut. Reports its state to the parent every 100 ms.
 import { connect, type Socket } from 'node:net';
 
 const [port, addresses, perAddress, maxAttempts] = process.argv.slice(2).map(Number) as [number, number, number, number];
@@ -46,7 +46,7 @@ function slowClient(localAddress: string): void {
     clearInterval(trickle);
     open.delete(socket);
     if (greeted) report.greeted--;
-    setTimeout(() => slowClient(localAddress), 1000);
+    setTimeout(() => slowClient(localAddress), 1000 + Math.random() * 1000);
   });
 }
 
