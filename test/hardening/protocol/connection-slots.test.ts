@@ -75,9 +75,16 @@ test('default limits: slots reserved for known clients, and trickling sessions c
   const cut = slow.filter((s) => s.closedAt > 0);
   const cutAfter = Math.max(...cut.map((s) => s.closedAt)) - attackStarted;
   t.diagnostic(`${cut.length} of 90 trickling sessions cut within ${cutAfter} ms of the first greeting (stress idle timeout ${STRESS_IDLE_MS} ms)`);
-  assert.ok(cut.every((s) => s.closedAt - s.greetedAt >= STRESS_IDLE_MS - 100), 'none was cut before the stress idle timeout');
+  // measured on the server's clock (its log lines): on a loaded machine this process may read
+  // a greeting late, which would make a cut look early
+  const greeted = new Map(running.logs.filter((l) => l.event === 'decision' && l.stage === 'connect').map((l) => [l.session, Date.parse(String(l.time))]));
+  const cuts = running.logs.filter((l) => l.event === 'timeout' && l.kind === 'stress-idle');
+  assert.equal(cuts.length, cut.length, 'every cut is logged as a stress timeout');
+  for (const line of cuts) {
+    const idleMs = Date.parse(String(line.time)) - greeted.get(line.session)!;
+    assert.ok(idleMs >= STRESS_IDLE_MS - 5, `a session was cut after ${idleMs} ms, before the stress idle timeout`);
+  }
   assert.ok(cut.every((s) => /\r\n421 4\.4\.2 .*timeout exceeded\r\n$/.test(s.received)), 'each was told why');
-  assert.ok(running.logs.some((l) => l.event === 'timeout' && l.kind === 'stress-idle'), 'the cut is logged as a stress timeout');
   await new Promise((r) => setTimeout(r, 1000));
   // a cut frees its slot at once, so exactly 41 go: below half of the slots the other 49
   // keep the configured idle timeout

@@ -3,7 +3,7 @@
 // ends, and reconnect whenever they are refused or cut. A real client from another network
 // must still deliver a message within 2 s: the per-network limit keeps the attacker to a
 // fifth of the slots however many of its addresses it uses. The attacker runs in a child
-// process at the lowest priority (slowloris-attacker.ts): a remote one would not take the
+// process at a lower priority (slowloris-attacker.ts): a remote one would not take the
 // server's CPU time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,14 +21,14 @@ const MAX_ATTEMPTS = 20_000;
 test('1,000 slow clients from 100 addresses with the default limits: a real client from another network delivers within 2 s', { timeout: 60000 }, async (t) => {
   const running = await startAbuseServer(t);
   const port = running.port();
-  // at the lowest CPU priority: a remote attacker's own work does not slow the server down
-  const attacker = spawn('nice', ['-n', '19', process.execPath, '--import', 'tsx', fileURLToPath(new URL('./slowloris-attacker.ts', import.meta.url)),
+  // at a lower CPU priority: a remote attacker's own work does not slow the server down
+  const attacker = spawn('nice', ['-n', '10', process.execPath, '--import', 'tsx', fileURLToPath(new URL('./slowloris-attacker.ts', import.meta.url)),
     ...[port, ADDRESSES, PER_ADDRESS, MAX_ATTEMPTS].map(String)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   t.after(() => attacker.kill());
   let report: AttackReport = { attempts: 0, greeted: 0, refusals: [] };
   attacker.on('message', (message) => (report = message as AttackReport));
   // the attacker holds what it can and has started reconnecting its refused clients
-  await waitUntil('the attacker to hold every slot it can get and reconnect', () => report.greeted >= 20 && report.attempts >= 1200, 40000);
+  await waitUntil('the attacker to hold every slot it can get and reconnect', () => report.greeted >= 20 && report.attempts >= 1100, 40000);
   const attemptsBefore = report.attempts;
 
   // the real client, from a fresh address of another network, while the attack goes on
