@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { SLOT_REFUSALS } from '../runtime/smtp/connection-slots.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const doc = readFileSync(join(ROOT, 'docs', 'operations.md'), 'utf8');
@@ -43,6 +44,8 @@ test('docs/operations.md documents every metric', () => {
 test('every refusal reason counted in smtppolicy_connections_refused_total is explained', () => {
   const reasons = namesIn(['runtime'], /refuseAtConnect\([^;]*?, '([a-z-]+)'\)/g);
   for (const reason of namesIn(['runtime'], /connectionsRefused\.inc\(\{[^}]*reason: '([a-z-]+)'/g)) reasons.add(reason);
+  // the connection limits name their reasons in one list (runtime/smtp/connection-slots.ts)
+  for (const reason of SLOT_REFUSALS) reasons.add(reason);
   assert.ok(reasons.size >= 6, `found only ${reasons.size} reasons`);
   const row = doc.split('\n').find((line) => line.startsWith('| `smtppolicy_connections_refused_total` |')) ?? '';
   const missing = [...reasons].filter((reason) => !row.includes(`\`${reason}\``));

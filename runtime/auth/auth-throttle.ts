@@ -1,16 +1,29 @@
-// Failed-login throttling. Two independent counters, each over a sliding window:
+// Failed-login throttling. Counters over a sliding window, keyed by the client's network
+// (an IPv4 address, or an IPv6 /64: one host owns a whole /64, see net/client-network.ts):
 //
-//  - per client address: a guesser trying many user names from one place is slowed and
-//    then cut off;
-//  - per (user, client address): a guesser trying one user's password is slowed and cut
-//    off, but only at that address. Counting per user alone would let anyone lock a user
-//    out from everywhere by failing on purpose; keying on (user, address) keeps the real
-//    user, connecting from elsewhere, able to log in.
+//  - per network: a guesser trying many user names from one place is slowed and then cut
+//    off;
+//  - per (user, network): a guesser trying one user's password is slowed and cut off, but
+//    only there;
+//  - per user, from every network together: a guesser spread over many addresses. Once a
+//    user has failed `limit` times in the window from anywhere, the user is under attack,
+//    and every network that has failed for that user in the window (and has not logged in
+//    as that user lately) is refused that user's AUTH: each further network gets one guess.
+//    The user is never locked out as such — counting per user alone would let anyone lock
+//    a user out from everywhere by failing on purpose — so the real user, from a network
+//    that has not guessed, or from one they logged in from before, still logs in.
 //
-// Each failure delays the reply by base·2^(n-1) ms (capped), and once either counter
-// reaches `limit` within the window the session gets `421 4.7.0` and is closed; further
-// AUTH from that address (or for that user from that address) is refused until the window
-// has passed. A success clears the (user, address) counter.
+// Each failure delays the reply by base·2^(n-1) ms (capped), n being the largest of the
+// three counts: guessing at one user from many addresses is slowed for all of them.
+// Reaching the limit answers `421 4.7.0` and closes the session; further AUTH is refused
+// until the window has passed. A success clears the (user, network) counter and remembers
+// the network as the user's own.
+//
+// What this bounds: within one window, an attacker with N networks gets at most
+// limit + N − 1 password checks against one user (limit − 1 from the first networks before
+// the user counts as under attack, then one per network), and at most `limit` checks per
+// network over all users.
+import { authThrottleKey } from '../net/client-network.js';
 
 export interface ThrottleVerdict {
   /** Wait this long before replying to the failure. */
@@ -24,13 +37,18 @@ export interface AuthThrottleOptions {
   windowMs: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** How long a successful login keeps its network known as the user's own (default 7 days). */
+  knownNetworkMs?: number;
   now?: () => number;
   maxTracked?: number;
 }
 
 export class AuthThrottle {
-  private readonly byAddress = new Map<string, number[]>();
-  private readonly byUserAddress = new Map<string, number[]>();
+  private readonly byNetwork = new Map<string, number[]>();
+  private readonly byUserNetwork = new Map<string, number[]>();
+  private readonly byUser = new Map<string, number[]>();
+  /** (user, network) → when the user last logged in from there. */
+  private readonly knownNetworks = new Map<string, number>();
   private readonly now: () => number;
 
   constructor(private readonly options: AuthThrottleOptions) {
@@ -40,22 +58,44 @@ export class AuthThrottle {
   /** Is AUTH from this address (for this user, when known) refused outright right now? */
   isLockedOut(address: string, user?: string): boolean {
     if (this.options.limit <= 0) return false;
-    if (this.recent(this.byAddress, address).length >= this.options.limit) return true;
-    return user !== undefined && this.recent(this.byUserAddress, key(user, address)).length >= this.options.limit;
+    const network = authThrottleKey(address);
+    if (this.recent(this.byNetwork, network).length >= this.options.limit) return true;
+    if (user === undefined) return false;
+    const failedHere = this.recent(this.byUserNetwork, key(user, network)).length;
+    if (failedHere >= this.options.limit) return true;
+    return failedHere > 0 && this.underAttack(user) && !this.isKnownNetwork(user, network);
   }
 
   recordFailure(address: string, user: string): ThrottleVerdict {
     const t = this.now();
-    const perAddress = this.push(this.byAddress, address, t);
-    const perUser = this.push(this.byUserAddress, key(user, address), t);
-    const count = Math.max(perAddress, perUser);
+    const network = authThrottleKey(address);
+    const perNetwork = this.push(this.byNetwork, network, t);
+    const perUserNetwork = this.push(this.byUserNetwork, key(user, network), t);
+    const perUser = this.push(this.byUser, user.toLowerCase(), t);
+    const count = Math.max(perNetwork, perUserNetwork, perUser);
     const base = this.options.baseDelayMs ?? 250;
     const delayMs = Math.min(this.options.maxDelayMs ?? 8000, base * 2 ** (count - 1));
-    return { delayMs, lockedOut: this.options.limit > 0 && count >= this.options.limit };
+    const limited = this.options.limit > 0;
+    const lockedOut = limited && (Math.max(perNetwork, perUserNetwork) >= this.options.limit
+      || (perUser >= this.options.limit && !this.isKnownNetwork(user, network)));
+    return { delayMs, lockedOut };
   }
 
   recordSuccess(address: string, user: string): void {
-    this.byUserAddress.delete(key(user, address));
+    const k = key(user, authThrottleKey(address));
+    this.byUserNetwork.delete(k);
+    this.knownNetworks.delete(k);
+    this.knownNetworks.set(k, this.now());
+    this.bound(this.knownNetworks);
+  }
+
+  private underAttack(user: string): boolean {
+    return this.recent(this.byUser, user.toLowerCase()).length >= this.options.limit;
+  }
+
+  private isKnownNetwork(user: string, network: string): boolean {
+    const at = this.knownNetworks.get(key(user, network));
+    return at !== undefined && this.now() - at < (this.options.knownNetworkMs ?? 7 * 24 * 3600_000);
   }
 
   private recent(map: Map<string, number[]>, k: string): number[] {
@@ -73,13 +113,17 @@ export class AuthThrottle {
     list.push(t);
     map.delete(k);
     map.set(k, list);
-    // bounded memory: forget the least recently failing keys first
+    this.bound(map);
+    return list.length;
+  }
+
+  /** Bounded memory: forget the least recently touched keys first. */
+  private bound(map: Map<string, unknown>): void {
     const max = this.options.maxTracked ?? 100_000;
     while (map.size > max) map.delete(map.keys().next().value as string);
-    return list.length;
   }
 }
 
-function key(user: string, address: string): string {
-  return `${user.toLowerCase()}\u0000${address}`;
+function key(user: string, network: string): string {
+  return `${user.toLowerCase()}\u0000${network}`;
 }

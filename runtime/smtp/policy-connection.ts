@@ -32,6 +32,8 @@ import { mailboxPathFor } from '../delivery/mailbox-path.js';
 import type { AuthThrottle, ThrottleVerdict } from '../auth/auth-throttle.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { ProxyV2Lookout } from './proxy-v2-lookout.js';
+import { admitToSlot, idleTimeoutNow, slotRefusalReply, STRESS_IDLE_MS } from './connection-slots.js';
+import { authThrottleKey } from '../net/client-network.js';
 
 const CONNECTION = Symbol('smtppolicy.connection');
 const CONTROL = /[\x00-\x1f\x7f]/;
@@ -188,10 +190,10 @@ export class PolicyConnection extends SMTPConnection {
   private async admit(): Promise<void> {
     const limits = this.rt.config.limits;
     if (this.rt.draining()) return this.refuseAtConnect(serverReplies.shuttingDown(this.name), 'draining');
-    if (this.rt.counter.size >= limits.maxConnections) return this.refuseAtConnect(serverReplies.tooManyConnections(this.name), 'max-connections');
-    if (this.rt.counter.countFor(this.remoteAddress) >= limits.maxConnectionsPerAddress) {
-      return this.refuseAtConnect(serverReplies.tooManyConnectionsFromAddress(this.name, this.remoteAddress), 'max-connections-per-address');
-    }
+    // checked before this session was built too (PolicySmtpServer.connect, where a flood is
+    // refused cheaply); again here in case a TLS upgrade came in between
+    const refusal = admitToSlot(limits, this.rt.counter, this.remoteAddress, this.rt.goodClients.isKnown(this.remoteAddress));
+    if (refusal) return this.refuseAtConnect(slotRefusalReply(this.name, this.remoteAddress, refusal), refusal);
     this.releaseSlot = this.rt.counter.add(this.remoteAddress);
     this.sessionTimer = setTimeout(() => {
       this.logEvent('timeout', { kind: 'session' });
@@ -237,15 +239,25 @@ export class PolicyConnection extends SMTPConnection {
 
   // ---- timers ------------------------------------------------------------------------------
 
-  private armIdle(): void {
+  // The timer wakes at least every STRESS_IDLE_MS and asks again how long this session may
+  // be idle: a session that went idle before the server came under stress gets the stress
+  // timeout too, within seconds, instead of keeping its slot for the full idle timeout.
+  private armIdle(idleSince = Date.now()): void {
     clearTimeout(this.idleTimer);
     if (this._closing || this._closed || this.inData) return;
+    const limits = this.rt.config.limits;
+    const wait = Math.max(0, Math.min(idleTimeoutNow(limits, this.rt.counter), STRESS_IDLE_MS) - (Date.now() - idleSince));
     this.idleTimer = setTimeout(() => {
       // waiting for our own handler (a DNS or credential check) is not the client's idleness
       if (this._handlerPending) return this.armIdle();
-      this.logEvent('timeout', { kind: 'idle' });
+      const allowed = idleTimeoutNow(limits, this.rt.counter);
+      if (Date.now() - idleSince < allowed) return this.armIdle(idleSince);
+      this.logEvent('timeout', { kind: allowed < limits.idleTimeoutMs ? 'stress-idle' : 'idle', idleMs: allowed });
+      // the slot is free from now on, not when the socket has closed: the next timer that asks
+      // whether the server is still under stress must not count the sessions already cut
+      this.releaseSlot?.();
       this.reply(serverReplies.idleTimeout(this.name));
-    }, this.rt.config.limits.idleTimeoutMs);
+    }, wait);
     this.idleTimer.unref();
   }
 
@@ -271,11 +283,21 @@ export class PolicyConnection extends SMTPConnection {
     parser.write = ((chunk: unknown, ...rest: unknown[]) => {
       if (refused) return true;
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'binary') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      // a PROXY v2 signature from an untrusted peer is held and refused first: the signature
+      // itself holds a NUL, and the client must get the documented PROXY refusal
       const head = lookout.take(bytes);
       if (head.state === 'holding') return true;
       if (head.state === 'signature') {
         refused = true;
         this.refuseAtConnect(replies.proxyNotTrusted(this.name), 'untrusted-proxy-header');
+        return true;
+      }
+      // NUL is refused whatever the settings: no SMTP text may hold it (RFC 5321 4.1.1,
+      // RFC 6152 3), and receivers disagree on it as on bare line endings: one that cuts a
+      // line at a NUL sees `\r\n\0.\r\n` as the end of the message (smuggling at the next hop)
+      if (head.bytes.includes(0)) {
+        refused = true;
+        this.refuseNul();
         return true;
       }
       const found = scanner?.scan(head.bytes);
@@ -293,6 +315,15 @@ export class PolicyConnection extends SMTPConnection {
     this.logEvent('bare-line-ending', { kind, inData: this.inData }, 'warn');
     this.rt.metrics.connectionsRefused.inc({ server: this.rt.config.name, reason: 'bare-line-ending' });
     this.reply(serverReplies.bareLineEnding(kind));
+    this.close();
+  }
+
+  // The message (or command) is never passed on: the session ends, as for a bare line ending,
+  // because nothing after the NUL can be trusted to mean what the client meant.
+  private refuseNul(): void {
+    this.logEvent('nul-character', { inData: this.inData }, 'warn');
+    this.rt.metrics.connectionsRefused.inc({ server: this.rt.config.name, reason: 'nul-character' });
+    this.reply(this.inData ? serverReplies.nulInMessage() : serverReplies.nulInCommand());
     this.close();
   }
 
@@ -441,9 +472,12 @@ export class PolicyConnection extends SMTPConnection {
     const username = auth.username ?? '';
     const mechanismConfig = this.rt.config.auth.mechanisms.find((m) => m.mechanism === auth.method);
     const store = mechanismConfig?.userStore ? this.rt.credentials.get(mechanismConfig.userStore) : undefined;
-    // one check at a time per address: the lockout test and the recorded outcome must not
-    // interleave with other sessions' checks, or parallel sessions would each get a guess
-    const checked = await authQueueFor(this.rt.throttle).run(address, async (): Promise<'locked-out' | { user: string } | { verdict: ThrottleVerdict }> => {
+    // one check at a time per network (an IPv4 address or an IPv6 /64), and per user name: the lockout test and the recorded
+    // outcome must not interleave with other sessions' checks, or parallel sessions (from one
+    // address, or from many at one user) would each get a guess. Always address first, then
+    // user, so two sessions never wait for each other in a cycle.
+    const queue = authQueueFor(this.rt.throttle);
+    const checked = await queue.run(`network:${authThrottleKey(address)}`, () => queue.run(`user:${username.toLowerCase()}`, async (): Promise<'locked-out' | { user: string } | { verdict: ThrottleVerdict }> => {
       if (this.rt.throttle.isLockedOut(address, username)) return 'locked-out';
       // each mechanism is checked against its own kind of secret (runtime/auth/password-file.ts);
       // a user without that secret fails like a wrong one
@@ -460,7 +494,7 @@ export class PolicyConnection extends SMTPConnection {
         return { user: verified };
       }
       return { verdict: this.rt.throttle.recordFailure(address, username) };
-    });
+    }));
     if (checked === 'locked-out' || !('user' in checked)) this.acceptedReply = undefined;
     if (checked === 'locked-out') {
       this.logEvent('auth-locked-out', { user: clean(username), mechanism: auth.method }, 'warn');
@@ -469,6 +503,7 @@ export class PolicyConnection extends SMTPConnection {
     if ('user' in checked) {
       const user = checked.user;
       this.logEvent('auth', { user: clean(user), mechanism: auth.method, outcome: 'accept', source: mechanismConfig?.source ?? null });
+      this.rt.goodClients.remember(this.remoteAddress);
       return { user };
     }
     const verdict = checked.verdict;
@@ -482,6 +517,8 @@ export class PolicyConnection extends SMTPConnection {
   }
 
   checkMail(address: SMTPServerAddress): Error | null {
+    const refusal = this.refuseUtf8WithoutSmtpUtf8(address.address, 'mailFrom');
+    if (refusal) return refusal;
     const decision = decideMail(this.rt.compiled, this.facts({ mailFrom: address.address ?? '' }));
     this.logDecision(decision, { mailFrom: clean(address.address) });
     if (decision.decision !== 'accept') return replyError(decision.reply);
@@ -489,7 +526,19 @@ export class PolicyConnection extends SMTPConnection {
     return null;
   }
 
+  // RFC 6531 3.4: a non-ASCII address may appear only in a transaction that announced it
+  // with the SMTPUTF8 parameter of MAIL; without it the next hop, which may not speak
+  // SMTPUTF8, would get an address it cannot represent (RFC 6531 3.7.4.1: 553 5.6.7).
+  private refuseUtf8WithoutSmtpUtf8(address: string | false | undefined, field: 'mailFrom' | 'rcptTo'): Error | null {
+    // eslint-disable-next-line no-control-regex
+    if (!address || /^[\x00-\x7f]*$/.test(address) || this.session.envelope?.smtpUtf8) return null;
+    this.logEvent('utf8-without-smtputf8', { [field]: clean(address) }, 'warn');
+    return replyError(serverReplies.smtpUtf8Required());
+  }
+
   async checkRcpt(address: SMTPServerAddress): Promise<Error | null> {
+    const utf8Refusal = this.refuseUtf8WithoutSmtpUtf8(address.address, 'rcptTo');
+    if (utf8Refusal) return utf8Refusal;
     const mailFrom = this.session.envelope?.mailFrom;
     const decide = () => decideRcpt(this.rt.compiled, this.facts({
       mailFrom: mailFrom ? mailFrom.address : '',
@@ -601,6 +650,7 @@ export class PolicyConnection extends SMTPConnection {
         } else {
           this.rt.metrics.messagesAccepted.inc({ server: this.rt.config.name });
           this.logEvent('queued', { id: result.id, size: result.size, mailFrom: clean(mailFrom), recipients: recipients.length });
+          this.rt.goodClients.remember(this.remoteAddress);
           this.rt.onSpooled();
           const queued = serverReplies.queued(result.id);
           done(null, `${queued.enhanced} ${queued.text}`);
@@ -622,7 +672,7 @@ function authQueueFor(throttle: AuthThrottle): KeyedQueue {
 /**
  * The recipients as the spool keeps them: each delivered to its mapped address (the bare
  * postmaster to its mailbox), and one copy per local mailbox when two forms name the same
- * one (Maildir folders are lower-case). Relayed addresses stay as given: a remote local part
+ * one (Maildir folders are lower-case, in Unicode normal form C). Relayed addresses stay as given: a remote local part
  * may be case-sensitive.
  */
 function spoolRecipients(addresses: string[], routes: ReadonlyMap<string, { route: RecipientRoute; deliverTo: string }>): SpoolRecipient[] {
@@ -632,7 +682,8 @@ function spoolRecipients(addresses: string[], routes: ReadonlyMap<string, { rout
     const known = routes.get(given.toLowerCase());
     const address = known?.deliverTo ?? given;
     const route = known?.route ?? 'local';
-    const key = route === 'local' ? `local:${address.toLowerCase()}` : `relay:${address}`;
+    // a local mailbox is named by the NFC, lower-case local part (mailbox-path.ts)
+    const key = route === 'local' ? `local:${address.normalize('NFC').toLowerCase()}` : `relay:${address}`;
     if (seen.has(key)) continue;
     seen.add(key);
     recipients.push({ address, route });

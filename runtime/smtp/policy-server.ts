@@ -12,6 +12,8 @@ import { readProxyHeader } from './proxy-header-reader.js';
 import { trustsProxyHeader } from '../policy/index.js';
 import { clean } from '../observe/logger.js';
 import { tlsErrorMessage, type TlsHandshakeError } from './tls-material.js';
+import { admitToSlot, refuseSlot } from './connection-slots.js';
+import { parseAddress } from '../net/ip.js';
 
 type SocketOptions = ConstructorParameters<typeof PolicyConnection>[2];
 type ProxySocketOptions = NonNullable<SocketOptions> & { id: string };
@@ -19,6 +21,11 @@ type ProxySocketOptions = NonNullable<SocketOptions> & { id: string };
 /** A session id in the library's format (80 random bits, base 32). */
 function sessionId(): string {
   return BigInt(`0x${randomBytes(10).toString('hex')}`).toString(32).padStart(16, '0');
+}
+
+/** The client address as sessions name it (IPv4-mapped IPv6 as IPv4, IPv6 compressed). */
+function clientAddress(raw: string): string {
+  return parseAddress(raw)?.text ?? raw;
 }
 
 export function serverOptions(runtime: ListenerRuntime): SMTPServerOptions {
@@ -78,6 +85,7 @@ export class PolicySmtpServer extends SMTPServer implements RuntimeHolder {
   }
 
   override connect(socket: Socket | TLSSocket, socketOptions: SocketOptions): void {
+    if (this.refusedForSlots(socket, socketOptions?.remoteAddress ?? socket.remoteAddress ?? '')) return;
     const connection = new PolicyConnection(this, socket, socketOptions);
     this.connections.add(connection);
     // a session's errors are the session's to log, with its client (see reportError)
@@ -95,6 +103,17 @@ export class PolicySmtpServer extends SMTPServer implements RuntimeHolder {
     }, 'tls-error');
   }
 
+  // A flood of connections beyond the limits is refused before a session (its parser,
+  // streams and timers) is built: refusing must cost the server less than connecting costs
+  // the attacker, or the refusals themselves take the server away. True when refused.
+  private refusedForSlots(socket: Socket, rawAddress: string): boolean {
+    const address = clientAddress(rawAddress);
+    const rt = this.runtime.server;
+    const refusal = admitToSlot(rt.config.limits, rt.counter, address, rt.goodClients.isKnown(address));
+    if (refusal) refuseSlot(rt, socket, address, refusal);
+    return refusal !== null;
+  }
+
   override _expectsProxyHeader(socket: Socket): boolean {
     return trustsProxyHeader(this.runtime.server.compiled, socket.remoteAddress ?? '');
   }
@@ -103,7 +122,14 @@ export class PolicySmtpServer extends SMTPServer implements RuntimeHolder {
   // text line) is the library's; version 2 (binary) is read here. Untrusted peers never
   // get this far (see _expectsProxyHeader): their header reaches the session and is refused.
   override _handleProxy(socket: Socket, callback: (err: Error | null, socketOptions?: ProxySocketOptions) => void): void {
-    if (!this._expectsProxyHeader(socket)) return super._handleProxy(socket, callback);
+    if (!this._expectsProxyHeader(socket)) {
+      // on a plain listener a connection without a slot is refused at once, before the
+      // session id and the event-loop turn the library spends on every connection (the
+      // socket's close releases what the library holds for it); on an implicit TLS listener
+      // a reply can only come after the handshake (connect() refuses there)
+      if (this.runtime.listen.tlsMode !== 'implicit' && this.refusedForSlots(socket, socket.remoteAddress ?? '')) return;
+      return super._handleProxy(socket, callback);
+    }
     const refuse = (reason: string) => {
       this.runtime.server.logger.warn({ event: 'proxy-refused', peer: socket.remoteAddress, reason }, 'PROXY header refused');
       socket.on('error', () => {});

@@ -8,15 +8,21 @@ const r = (code: number, enhanced: string, text: string): SmtpReply => ({ code, 
 export const serverReplies = {
   tooManyConnections: (host: string) => r(421, '4.7.0', `${host} Error: too many connections`),
   tooManyConnectionsFromAddress: (host: string, address: string) => r(421, '4.7.0', `${host} Error: too many connections from ${address}`),
+  tooManyConnectionsFromNetwork: (host: string, network: string) => r(421, '4.7.0', `${host} Error: too many connections from ${network}`),
   /** Postfix postscreen refuses pre-greeting talkers with a 5xx; the session is closed. */
   talkedTooSoon: (host: string) => r(554, '5.5.1', `${host} Error: protocol error: client sent data before the greeting`),
   bareLineEnding: (kind: 'LF' | 'CR') => r(554, '5.5.2', `Bare <${kind}> received; see RFC 5321 2.3.8`),
+  /** NUL in a command: a syntax error (RFC 3463 5.5.2); in message data: a content error (5.6.0). */
+  nulInCommand: () => r(554, '5.5.2', 'NUL character received in a command'),
+  nulInMessage: () => r(554, '5.6.0', 'NUL character received in message data; see RFC 6152 3'),
   idleTimeout: (host: string) => r(421, '4.4.2', `${host} Error: timeout exceeded`),
   sessionTimeout: (host: string) => r(421, '4.4.2', `${host} Error: session time limit exceeded`),
   dataTimeout: (host: string) => r(421, '4.4.2', `${host} Error: timeout exceeded while receiving the message`),
   shuttingDown: (host: string) => r(421, '4.3.2', `${host} Service shutting down, try again later`),
   /** A local recipient whose address cannot name a Maildir folder (RFC 3463 5.1.3). */
   badMailbox: () => r(550, '5.1.3', 'Error: bad destination mailbox address'),
+  /** RFC 6531 3.7.4.1: a non-ASCII address in a transaction without the SMTPUTF8 parameter. */
+  smtpUtf8Required: () => r(553, '5.6.7', 'Error: non-ASCII address without the SMTPUTF8 parameter of MAIL (RFC 6531)'),
   tooManyRecipients: () => r(452, '4.5.3', 'Error: too many recipients'),
   messageTooBig: (limit: number) => r(552, '5.3.4', `Error: message exceeds fixed maximum message size ${limit}`),
   spoolFailure: () => r(452, '4.3.1', 'Insufficient system storage'),

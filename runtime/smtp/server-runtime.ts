@@ -11,6 +11,7 @@ import type { ServerMetrics } from '../observe/metrics.js';
 import type { Spool } from '../delivery/spool.js';
 import type { TlsMaterial } from './tls-material.js';
 import type { ConnectionCounter } from './connection-counter.js';
+import type { GoodClients } from './good-clients.js';
 
 export interface ServerRuntime {
   config: ServerConfig;
@@ -21,6 +22,8 @@ export interface ServerRuntime {
   credentials: ReadonlyMap<string, CredentialStore>;
   throttle: AuthThrottle;
   counter: ConnectionCounter;
+  /** Clients that completed a transaction or a login lately: they may use the reserved slots. */
+  goodClients: GoodClients;
   spool: Spool;
   logger: Logger;
   metrics: ServerMetrics;

@@ -18,6 +18,7 @@ import { Spool } from '../delivery/spool.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../delivery/index.js';
 import { loadTlsMaterial } from './tls-material.js';
 import { ConnectionCounter } from './connection-counter.js';
+import { GoodClients } from './good-clients.js';
 import { PolicySmtpServer } from './policy-server.js';
 import type { ListenerRuntime, ServerRuntime } from './server-runtime.js';
 import { serverReplies } from './server-replies.js';
@@ -62,8 +63,12 @@ export interface ServerHandle {
 
 export class StartupError extends Error {}
 
+/** Clients that sent mail or logged in within a week keep access to the reserved slots (connection-slots.ts). */
+const GOOD_CLIENTS = { ttlMs: 7 * 24 * 3600_000, maxEntries: 10_000 };
+
 interface Shared {
   counters: Map<string, ConnectionCounter>;
+  goodClients: Map<string, GoodClients>;
   throttles: Map<string, { key: string; throttle: AuthThrottle }>;
   metrics: ServerMetrics;
   spool: Spool;
@@ -106,6 +111,7 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
   });
   const runtimes = new Map<string, ServerRuntime>();
   const counters = new Map<string, ConnectionCounter>();
+  const knownClients = new Map<string, GoodClients>();
   const throttles = new Map<string, { key: string; throttle: AuthThrottle }>();
   for (const server of config.servers) {
     const compiledServer = compiled.server(server.name);
@@ -121,6 +127,8 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
     }
     const counter = shared.counters.get(server.name) ?? new ConnectionCounter();
     counters.set(server.name, counter);
+    const goodClients = shared.goodClients.get(server.name) ?? new GoodClients(GOOD_CLIENTS);
+    knownClients.set(server.name, goodClients);
     const throttleKey = `${server.limits.authFailures}/${server.limits.authFailureWindowMs}`;
     let throttleEntry = shared.throttles.get(server.name);
     if (!throttleEntry || throttleEntry.key !== throttleKey) {
@@ -135,6 +143,7 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
       credentials: stores,
       throttle: throttleEntry.throttle,
       counter,
+      goodClients,
       spool: shared.spool,
       logger: shared.logger.child({ server: server.name }),
       metrics: shared.metrics,
@@ -145,6 +154,7 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
   // Only a config that built completely replaces the shared state: a refused reload must
   // not reset failed-login counts (or connection counts) that the running config relies on.
   for (const [name, counter] of counters) shared.counters.set(name, counter);
+  for (const [name, known] of knownClients) shared.goodClients.set(name, known);
   for (const [name, entry] of throttles) shared.throttles.set(name, entry);
   return { runtimes, stores: [...stores.values()], reverseLookup };
 }
@@ -177,6 +187,7 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
   const metrics = createMetrics({ queueDepth: () => spool.count(), processMetrics: false });
   const shared: Shared = {
     counters: new Map(),
+    goodClients: new Map(),
     throttles: new Map(),
     metrics,
     spool,

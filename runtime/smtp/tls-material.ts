@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { X509Certificate, constants, createPrivateKey } from 'node:crypto';
 import type { TlsConfig } from '../config/types.js';
 
 export interface TlsMaterial {
@@ -45,7 +45,29 @@ function contextOptions(baseDir: string, certificate: string, key: string, sourc
     if (error instanceof TlsMaterialError) throw error;
     throw new TlsMaterialError(`${source}: ${key} is not a usable private key (${(error as Error).message})`);
   }
-  return { cert, key: keyPem, minVersion: tls.minVersion, honorCipherOrder: true };
+  return { cert, key: keyPem, minVersion: tls.minVersion, honorCipherOrder: true, ...hardening(tls) };
+}
+
+/**
+ * TLS 1.2 and 1.3 suites with authenticated encryption only (AES-GCM, ChaCha20-Poly1305),
+ * forward secret (ECDHE). Node's default list also offers CBC suites with TLS 1.2 (the
+ * padding-oracle family: Lucky 13), which no client that speaks TLS 1.2 needs.
+ */
+export const AEAD_CIPHERS = [
+  'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_GCM_SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256',
+].join(':');
+
+// Client-initiated renegotiation is refused (SSL_OP_NO_RENEGOTIATION: OpenSSL answers it
+// with a no_renegotiation alert and the session goes on unchanged): each renegotiation costs
+// the server a handshake, so a client could make it do handshakes for free. With a minimum
+// of TLS 1.2 only AEAD suites are offered; a policy that allows TLS 1.0 or 1.1 asks for old
+// clients, which have no AEAD suite, so Node's default list stays.
+function hardening(tls: TlsConfig): SecureContextOptions {
+  const modern = tls.minVersion === 'TLSv1.2' || tls.minVersion === 'TLSv1.3';
+  return { secureOptions: constants.SSL_OP_NO_RENEGOTIATION, ...(modern ? { ciphers: AEAD_CIPHERS } : {}) };
 }
 
 export function loadTlsMaterial(tls: TlsConfig, baseDir: string): TlsMaterial {

@@ -86,6 +86,8 @@ test('no denial of service by lockout: guessing one user from many addresses lea
     for (let i = 0; i < LIMIT; i++) {
       const reply = await client.command(`AUTH PLAIN ${plainAuth(USER, `spread-${address}-${i}`)}`, 20000);
       assert.ok(reply && [535, 421].includes(reply.code), reply?.text);
+      // locked out (per address, or as one more network guessing at a user under attack)
+      if (reply.code === 421) break;
     }
     await client.waitClosed();
   }));
@@ -100,4 +102,45 @@ test('no denial of service by lockout: guessing one user from many addresses lea
   // and a success does not reset the attacker's lockout
   const stillLocked = await session(t, running.port(), '127.0.0.91');
   assert.match((await stillLocked.command(`AUTH PLAIN ${plainAuth(USER, PASSWORD)}`))?.text ?? '', /^421 4\.7\.0 /);
+});
+
+test('guessing one user from 15 addresses with the default limits: bounded per user, and the real user still logs in', { timeout: 60000 }, async (t) => {
+  const dir = tempDir(t, 'smtppolicy-auth-');
+  await writePasswordFile(dir, { [USER]: PASSWORD });
+  // the default limits: 5 failures per window of 15 minutes
+  const running = await runServer(t, abuseConfig(dir, {
+    auth: { mechanisms: [mechanismConfig('PLAIN')], anonymous: true, senderMustMatch: false, source: src(30) },
+  }, { userStores: [{ name: 'users', file: 'users.passwd', source: src(5) }] }), { dir });
+  const limit = 5;
+  const port = running.port();
+  // the user logged in from their usual address before the attack
+  const usual = await session(t, port, '127.0.41.2');
+  assert.equal((await usual.command(`AUTH PLAIN ${plainAuth(USER, PASSWORD)}`))?.code, 235);
+  usual.close();
+
+  // 60 guesses: 4 from each of 15 addresses, each address guessing in its own sessions
+  const attackers = Array.from({ length: 15 }, (_, i) => `127.0.40.${i + 1}`);
+  const replies: number[] = [];
+  await Promise.all(attackers.map(async (address) => {
+    for (let i = 0; i < 4; i++) {
+      const client = await session(t, port, address);
+      replies.push((await client.command(`AUTH PLAIN ${plainAuth(USER, `guess-${address}-${i}`)}`, 20000))?.code ?? 0);
+      client.close();
+    }
+  }));
+  const checked = running.logs.filter((l) => l.event === 'auth' && attackers.includes(String(l.client))).length;
+  t.diagnostic(`${checked} of 60 distributed guesses were checked (bound: ${limit} + 15 - 1)`);
+  assert.equal(replies.length, 60);
+  assert.ok(replies.every((code) => code === 535 || code === 421), replies.join(','));
+  assert.ok(checked <= limit + attackers.length - 1, `${checked} password checks`);
+
+  // the real user: from a fresh address, and from their usual one even after a typo
+  const fresh = await session(t, port, '127.0.41.1');
+  assert.match((await fresh.command(`AUTH PLAIN ${plainAuth(USER, PASSWORD)}`))?.text ?? '', /^235 2\.7\.0 /);
+  const own = await session(t, port, '127.0.41.2');
+  assert.match((await own.command(`AUTH PLAIN ${plainAuth(USER, 'typo')}`, 20000))?.text ?? '', /^535 5\.7\.8 /);
+  assert.match((await own.command(`AUTH PLAIN ${plainAuth(USER, PASSWORD)}`))?.text ?? '', /^235 2\.7\.0 /);
+  // while a guessing address stays refused without a check, even with the right password
+  const guesser = await session(t, port, attackers[0]!);
+  assert.match((await guesser.command(`AUTH PLAIN ${plainAuth(USER, PASSWORD)}`))?.text ?? '', /^421 4\.7\.0 /);
 });

@@ -3,9 +3,11 @@
 // variant from the published research is sent here with a complete second transaction
 // behind it; whatever the variant, the server must never store or acknowledge a second
 // message. With the default (rejectBareLineEndings) a bare CR or LF ends the session with
-// 554 5.5.2 and nothing is stored; a variant without a bare line ending (NUL, a space before
-// the dot) is just content, so the one message keeps it; and an operator who allows bare
-// line endings still gets exactly one message with every byte of it.
+// 554 5.5.2 and nothing is stored; a NUL ends the session with 554 5.6.0 whatever the
+// settings (a next hop that cuts lines at NUL would see `\r\n\0.\r\n` as the end of data);
+// a variant with neither (a space before the dot) is just content, so the one message keeps
+// it; and an operator who allows bare line endings still gets exactly one message with
+// every byte of it.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAbuseServer, openTransaction, spooled } from './abuse-helpers.js';
@@ -28,10 +30,15 @@ const BARE_VARIANTS: Record<string, string> = {
   'CRLF . CR CRLF': '\r\n.\r\r\n',
 };
 
-/** Look-alikes without a bare line ending: content, never an end of data. */
-const CONTENT_VARIANTS: Record<string, string> = {
+/** Look-alikes with a NUL: refused, never stored or relayed. */
+const NUL_VARIANTS: Record<string, string> = {
   'CRLF NUL . CRLF': '\r\n\x00.\r\n',
   'CRLF . NUL CRLF': '\r\n.\x00\r\n',
+  'NUL alone': 'text\x00text\r\n',
+};
+
+/** Look-alikes without a bare line ending or NUL: content, never an end of data. */
+const CONTENT_VARIANTS: Record<string, string> = {
   'CRLF SP . CRLF': '\r\n .\r\n',
   'CRLF . SP CRLF': '\r\n. \r\n',
   'CRLF TAB . CRLF': '\r\n\t.\r\n',
@@ -65,6 +72,31 @@ describe('SMTP smuggling with bare line endings refused (the default)', () => {
       assert.equal(refused?.inData, true, 'the log says where the bare line ending was');
     });
   }
+});
+
+describe('NUL in message data or commands is refused, whatever the bare line ending setting', () => {
+  for (const [name, variant] of Object.entries(NUL_VARIANTS)) {
+    for (const rejectBareLineEndings of [true, false]) {
+      test(`${name} (rejectBareLineEndings ${rejectBareLineEndings}): 554 5.6.0, the session ends, nothing is stored`, { timeout: 10000 }, async (t) => {
+        const running = await startAbuseServer(t, { rejectBareLineEndings });
+        const client = await openTransaction(t, running.port());
+        await sendSmuggling(client, variant, false);
+        assert.match((await client.read())?.text ?? '', /^554 5\.6\.0 NUL character received in message data/);
+        await client.waitClosed();
+        assert.equal(await client.read(), null, 'no reply to any smuggled command');
+        assert.deepEqual(await spooled(running), []);
+        assert.equal(running.logs.find((l) => l.event === 'nul-character')?.inData, true);
+      });
+    }
+  }
+
+  test('a NUL in a command: 554 5.5.2 and the session ends', { timeout: 10000 }, async (t) => {
+    const running = await startAbuseServer(t);
+    const client = await openTransaction(t, running.port());
+    assert.match((await client.command('RCPT TO:<other\x00@example.test>'))?.text ?? '', /^554 5\.5\.2 NUL character received in a command$/);
+    await client.waitClosed();
+    assert.equal(running.logs.find((l) => l.event === 'nul-character')?.inData, false);
+  });
 });
 
 describe('SMTP smuggling with look-alikes that contain no bare line ending', () => {
