@@ -43,7 +43,7 @@ function resolveNode(spec: string): NodeBuild {
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(3));
 
-/** The figures of every build side by side, with the ratio of the last build to the first. */
+/** The figures of every build side by side, with the ratio of each later build to the first. */
 export function comparisonTable(runs: { version: string; results: ModuleResult[] }[]): string {
   const [first, ...others] = runs;
   if (!first) return '';
@@ -54,7 +54,8 @@ export function comparisonTable(runs: { version: string; results: ModuleResult[]
     const peers = runs.map((r) => r.results.find((m) => m.module === moduleResult.module));
     for (const row of moduleResult.rows) {
       const values = peers.map((p) => p?.rows.find((r) => r.name === row.name));
-      const cells = values.map((v) => (v ? `${fmt(v.value)} ${v.unit}` : 'failed'));
+      // With its own reference (measured in the same module run, on the same Node) as a ratio.
+      const cells = values.map((v) => (v ? `${fmt(v.value)} ${v.unit}${v.reference?.value ? ` (${(v.value / v.reference.value).toFixed(2)}× ref.)` : ''}` : 'failed'));
       const ratios = values.slice(1).map((v) => (v && row.value ? `${(v.value / row.value).toFixed(2)}×` : ''));
       lines.push(`| ${moduleResult.module} | ${row.name} | ${cells.join(' | ')} | ${ratios.join(' | ')} | ${peers.map(load).join(' / ')} |`);
     }
