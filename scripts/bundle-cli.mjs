@@ -8,11 +8,15 @@
 // Node's `require` is provided to the ESM bundle for the CommonJS packages inside it
 // (smtp-server, nodemailer).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Built for the oldest Node that package.json's engines field admits, and for no older one.
+const engines = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines?.node ?? '';
+const floor = /^>=(\d+)$/.exec(engines)?.[1];
+if (!floor) throw new Error(`package.json engines.node must read '>=MAJOR' (the oldest supported Node), not '${engines}'`);
 // chunk names carry a content hash: without this, every rebuild would leave the last one's behind
 rmSync(join(root, 'dist/bin'), { recursive: true, force: true });
 await build({
@@ -24,7 +28,7 @@ await build({
   splitting: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: `node${floor}`,
   sourcemap: true,
   external: ['prettier', 'prettier/*'],
   banner: { js: "import { createRequire as __smtppolicyRequire } from 'node:module'; const require = __smtppolicyRequire(import.meta.url);" },

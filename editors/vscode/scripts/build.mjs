@@ -3,9 +3,10 @@
 // server (ESM, run by VS Code's Node) into dist/, so the .vsix carries no node_modules.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleTarget } from './vscode-node.mjs';
 
 const extensionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(extensionDir, '..', '..');
@@ -16,8 +17,12 @@ if (!existsSync(join(repoRoot, 'runtime', 'config', 'validate.generated.js'))) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+// Built for the Node of the oldest VS Code the manifest admits (fails for an unknown one).
+const manifest = JSON.parse(readFileSync(join(extensionDir, 'package.json'), 'utf8'));
+const target = bundleTarget(manifest);
+
 rmSync(join(extensionDir, 'dist'), { recursive: true, force: true });
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', legalComments: 'none' };
+const common = { bundle: true, platform: 'node', target, sourcemap: true, logLevel: 'warning', legalComments: 'none' };
 await build({
   ...common,
   entryPoints: [join(extensionDir, 'src', 'extension.ts')],
@@ -33,4 +38,4 @@ await build({
   // Bundled CommonJS dependencies (vscode-languageserver) call require(): give them one.
   banner: { js: "import { createRequire as __smtppolicyCreateRequire } from 'node:module'; const require = __smtppolicyCreateRequire(import.meta.url);" },
 });
-console.log(`bundled ${join('editors', 'vscode', 'dist')}/extension.cjs and server.mjs`);
+console.log(`bundled ${join('editors', 'vscode', 'dist')}/extension.cjs and server.mjs for ${target} (VS Code ${manifest.engines.vscode})`);

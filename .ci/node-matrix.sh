@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds and runs the whole test suite on every Node.js build pinned in
+# scripts/node-builds.txt (or only on the versions given as arguments), each run under a
+# banner naming its Node, then prints the time each took. Any failing version fails the
+# matrix, after every version has run, so one run shows all version-specific failures.
+#
+# Expects `npm ci` to have run once. Why once and not per version: node_modules holds only
+# JavaScript and per-platform executables (esbuild), no Node-ABI addons (*.node), so the
+# install is the same under every Node; what differs per Node is the build (`prepare`) and
+# the tests, and both run here under each version. The check below fails if an ABI addon
+# ever appears, because then a shared node_modules would test the wrong binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+addons="$(find node_modules -name '*.node' -type f -print -quit)"
+if [[ -n "$addons" ]]; then
+  echo "node-matrix: node_modules holds a native addon ($addons), built for one Node ABI only:" >&2
+  echo "node-matrix: run 'npm ci' under each version instead of sharing one install" >&2
+  exit 2
+fi
+
+if [[ $# -gt 0 ]]; then
+  versions=("$@")
+else
+  mapfile -t versions < <(awk '$1 !~ /^#/ && NF >= 2 { print $1 }' scripts/node-builds.txt)
+fi
+
+summary=()
+failed=0
+for wanted in "${versions[@]}"; do
+  # Resolves a major to its pinned version (and fetches the build) before the banner.
+  version="$(scripts/with-node.sh "$wanted" node -p 'process.versions.node')"
+  echo
+  echo "== Node v$version: npm run build && npm test =="
+  started=$SECONDS
+  if scripts/with-node.sh "$version" bash -c 'npm run build && npm test'; then
+    outcome=passed
+  else
+    outcome=FAILED
+    failed=1
+  fi
+  summary+=("$(printf 'Node v%-9s %-6s in %4d s' "$version" "$outcome" $((SECONDS - started)))")
+  echo "== Node v$version: $outcome in $((SECONDS - started)) s =="
+done
+
+echo
+echo "== Node matrix (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)) =="
+printf '%s\n' "${summary[@]}"
+exit "$failed"
