@@ -8,6 +8,9 @@ import {
   DidChangeWatchedFilesNotification,
   ResponseError,
   ErrorCodes,
+  LSPErrorCodes,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -18,10 +21,12 @@ import { resolveConfig } from 'prettier';
 import { DocumentStore } from './document-store.js';
 import { defaultRuleCatalog } from './default-rules.js';
 import type { RuleCatalog } from './rule-catalog.js';
+import { RequestGuard } from './request-guard.js';
 import { codeActions } from './features/code-actions.js';
 import { completion, type DirectoryEntry } from './features/completion.js';
 import { documentDiagnostics } from './features/diagnostics.js';
 import { formatDocument } from './features/formatting.js';
+import { FormattingCancelledError, inProcessFormatter, NotFormattedError, type Formatter } from './formatter.js';
 import { hover } from './features/hover.js';
 import { definition, references } from './features/navigation.js';
 import { prepareRename, rename, RenameError } from './features/rename.js';
@@ -33,6 +38,8 @@ export interface LanguageServerOptions {
   rules?: RuleCatalog;
   readFile?: (path: string) => Promise<string>;
   listDirectory?: (path: string) => Promise<DirectoryEntry[]>;
+  /** Where formatting runs; the shipped servers pass a worker (lsp/format-worker.ts). Default: in-process. */
+  formatter?: Formatter;
 }
 
 export const DEFAULT_DIAGNOSTICS_DELAY_MS = 200;
@@ -49,20 +56,28 @@ export interface RunningLanguageServer {
 
 export function startLanguageServer(connection: Connection, options: LanguageServerOptions = {}): RunningLanguageServer {
   const documents = new TextDocuments(TextDocument);
-  const store = new DocumentStore(documents, { readFile: options.readFile ?? ((p) => readFile(p, 'utf8')) });
+  const store = new DocumentStore(documents, {
+    readFile: options.readFile ?? ((p) => readFile(p, 'utf8')),
+  });
   const rules = options.rules ?? defaultRuleCatalog();
   const listDirectory = options.listDirectory ?? listDirectoryFromDisk;
+  const formatter = options.formatter ?? inProcessFormatter;
   let delayMs = options.diagnosticsDelayMs ?? DEFAULT_DIAGNOSTICS_DELAY_MS;
   let watchFiles = false;
   const timers = new Map<string, NodeJS.Timeout>();
+  const guard = new RequestGuard();
 
   connection.onInitialize((params): InitializeResult => {
+    guard.markInitialized();
     const init = params.initializationOptions as { diagnosticsDelayMs?: unknown } | undefined;
     if (typeof init?.diagnosticsDelayMs === 'number' && init.diagnosticsDelayMs >= 0) delayMs = init.diagnosticsDelayMs;
     watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: {
+          openClose: true,
+          change: TextDocumentSyncKind.Incremental,
+        },
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['@', '"', '/', ' '] },
         definitionProvider: true,
@@ -78,7 +93,10 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
 
   connection.onInitialized(() => {
     // Included files edited outside the editor change what open policies mean.
-    if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.smtppolicy' }] });
+    if (watchFiles)
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.smtppolicy' }],
+      });
   });
 
   const publish = async (uri: string): Promise<void> => {
@@ -89,7 +107,11 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       const context = await store.context(uri);
       // A newer edit has its own run coming; publishing this one would flash stale results.
       if (!context || documents.get(uri)?.version !== version) return;
-      await connection.sendDiagnostics({ uri, version, diagnostics: documentDiagnostics(context, rules) });
+      await connection.sendDiagnostics({
+        uri,
+        version,
+        diagnostics: documentDiagnostics(context, rules),
+      });
     } catch (error) {
       connection.console.error(`smtppolicy: checking ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
@@ -130,7 +152,12 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     for (const document of documents.all()) schedule(document.uri);
   });
 
-  const withContext = async <T>(uri: string, position: { line: number; character: number }, fallback: T, run: (context: NonNullable<Awaited<ReturnType<DocumentStore['context']>>>, offset: number) => T | Promise<T>): Promise<T> => {
+  const withContext = async <T>(
+    uri: string,
+    position: { line: number; character: number },
+    fallback: T,
+    run: (context: NonNullable<Awaited<ReturnType<DocumentStore['context']>>>, offset: number) => T | Promise<T>,
+  ): Promise<T> => {
     const document = documents.get(uri);
     if (!document) return fallback;
     const context = await store.context(uri);
@@ -138,20 +165,34 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     return run(context, document.offsetAt(position));
   };
 
-  connection.onHover((params) => withContext(params.textDocument.uri, params.position, null, (context, offset) => hover(context, offset, rules)));
-  connection.onCompletion((params) =>
-    withContext(params.textDocument.uri, params.position, [], (context, offset) => completion(context, offset, { rules, listDirectory })),
-  );
-  connection.onDefinition((params) => withContext(params.textDocument.uri, params.position, [], definition));
-  connection.onReferences((params) =>
-    withContext(params.textDocument.uri, params.position, [], (context, offset) => references(context, offset, params.context.includeDeclaration)),
-  );
+  connection.onHover((params) => {
+    guard.check('textDocument/hover', params, { position: true });
+    return withContext(params.textDocument.uri, params.position, null, (context, offset) => hover(context, offset, rules));
+  });
+  connection.onCompletion((params) => {
+    guard.check('textDocument/completion', params, { position: true });
+    return withContext(params.textDocument.uri, params.position, [], (context, offset) => completion(context, offset, { rules, listDirectory }));
+  });
+  connection.onDefinition((params) => {
+    guard.check('textDocument/definition', params, { position: true });
+    return withContext(params.textDocument.uri, params.position, [], definition);
+  });
+  connection.onReferences((params) => {
+    guard.check('textDocument/references', params, { position: true });
+    return withContext(params.textDocument.uri, params.position, [], (context, offset) => references(context, offset, params.context?.includeDeclaration ?? true));
+  });
   connection.onDocumentSymbol(async (params) => {
+    guard.check('textDocument/documentSymbol', params);
     const context = await store.context(params.textDocument.uri);
     return context ? documentSymbols(context.current.ast) : [];
   });
-  connection.onPrepareRename((params) => withContext(params.textDocument.uri, params.position, null, prepareRename));
+  connection.onPrepareRename((params) => {
+    guard.check('textDocument/prepareRename', params, { position: true });
+    return withContext(params.textDocument.uri, params.position, null, prepareRename);
+  });
   connection.onRenameRequest(async (params) => {
+    guard.check('textDocument/rename', params, { position: true });
+    if (typeof params.newName !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'textDocument/rename: params.newName (a string) is required');
     try {
       return await withContext(params.textDocument.uri, params.position, null, (context, offset) => rename(context, offset, params.newName));
     } catch (error) {
@@ -160,18 +201,37 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     }
   });
   connection.onCodeAction(async (params) => {
+    guard.check('textDocument/codeAction', params);
+    if (typeof params.range?.start?.line !== 'number' || typeof params.range?.end?.line !== 'number') {
+      throw new ResponseError(ErrorCodes.InvalidParams, 'textDocument/codeAction: params.range is required');
+    }
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
     const context = await store.context(params.textDocument.uri);
     if (!context) return [];
-    const range = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
+    const range = {
+      start: document.offsetAt(params.range.start),
+      end: document.offsetAt(params.range.end),
+    };
     return codeActions(context, range, rules);
   });
 
-  connection.onDocumentFormatting(async (params) => {
+  connection.onDocumentFormatting(async (params, token) => {
+    guard.check('textDocument/formatting', params);
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
-    return formatDocument(document.getText(), store.pathOf(document.uri), { resolveConfig: (path) => resolveConfig(path, { editorconfig: true }) });
+    try {
+      const resolve = (path: string) => resolveConfig(path, { editorconfig: true });
+      return await formatDocument(document.getText(), store.pathOf(document.uri), params.options, { resolveConfig: resolve, formatter }, token);
+    } catch (error) {
+      if (error instanceof FormattingCancelledError) throw new ResponseError(LSPErrorCodes.RequestCancelled, error.message);
+      if (error instanceof NotFormattedError) {
+        // Formatting a partial tree would lose what the parser skipped; say so rather than do nothing.
+        void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `smtppolicy: not formatted: ${error.message}` });
+        return [];
+      }
+      throw error;
+    }
   });
 
   documents.listen(connection);
@@ -180,6 +240,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     dispose() {
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
+      formatter.dispose();
     },
   };
 }
