@@ -11,7 +11,9 @@ import type { AddressSet } from '../analysis/address-set.js';
 import { examplePublicAddress } from '../analysis/public-addresses.js';
 import { relaysWithoutAuth } from '../analysis/relay-probe.js';
 import { ANYWHERE, cidrSet, exceeds, unauthenticatedRelay } from '../analysis/reach.js';
+import type { Fix } from '../../grammar/diagnostic.js';
 import type { Located, PolicyModel, ServerModel } from '../model.js';
+import { deleteEntryFix, replace } from '../lint/edits.js';
 import { nodeAt, settingsOf, where } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
@@ -24,7 +26,7 @@ export default defineRule({
     messages: {
       open: 'any client in {{clients}} (public addresses such as {{example}}) may relay without authenticating: {{grant}}; connections: {{connections}}',
     },
-    fixable: false,
+    fixable: true,
   },
   check(context) {
     context.model.servers.forEach((server, index) => {
@@ -39,8 +41,10 @@ export default defineRule({
       const grant = deciding(server.config, publicOpen);
       const at = grantNode(context.model, server, grant);
       if (!at) return;
+      const fix = authenticatedOnlyFix(server, at);
       context.report({
         at,
+        ...(fix ? { fix } : {}),
         messageId: 'open',
         data: {
           clients: describeSet(open),
@@ -78,6 +82,22 @@ function grantNode(model: PolicyModel, server: ServerModel, grant: AddressItem |
   if (direct && block.entries.includes(direct.node as (typeof block.entries)[number])) return direct;
   const ref = block.entries.find((e) => e.kind === 'ListRef' && e.name === grant.list) ?? block.entries.find((e) => e.kind === 'ListRef');
   return ref ? { node: ref, file: server.file } : { node: block, file: server.file };
+}
+
+/**
+ * Relay for clients that log in instead: the `anyone` or the address grant written in the
+ * relay block becomes `authenticated` (or goes, when the block grants that already). A grant
+ * brought in by `@list` has no fix here: the list may serve other purposes.
+ */
+function authenticatedOnlyFix(server: ServerModel, at: Located): Fix | undefined {
+  const block = settingsOf(server.decl, 'Relay')[0];
+  const entry = block?.entries.find((e) => e === at.node);
+  if (!block || !entry || entry.kind === 'ListRef') return undefined;
+  const written = entry.kind === 'Anyone' ? "'anyone'" : 'this grant';
+  if (block.entries.some((e) => e.kind === 'Authenticated')) {
+    return deleteEntryFix(at.file.text, entry.range, `Relay for authenticated clients only: remove ${written}`);
+  }
+  return { description: `Relay for authenticated clients only: replace ${written} with 'authenticated'`, edits: [replace(entry.range, 'authenticated')] };
 }
 
 function describeSet(set: AddressSet): string {

@@ -2,9 +2,13 @@
 // site (wider than a /24 for IPv4, a /48 for IPv6) on a server that does not require a
 // login. Beyond the open-relay threshold (reach.ts ANYWHERE) open-relay reports it instead.
 
-import { cidrSet, exceeds, unauthenticatedRelay, ANYWHERE, WIDE } from '../analysis/reach.js';
+import type { AddressItem, ServerConfig } from '../../runtime/config/types.js';
+import type { Fix } from '../../grammar/diagnostic.js';
+import { cidrSet, connectableSet, exceeds, unauthenticatedRelay, ANYWHERE, WIDE } from '../analysis/reach.js';
 import { PUBLIC_ADDRESSES } from '../analysis/public-addresses.js';
-import { nodeAt } from '../lint/locate.js';
+import type { Located, ServerModel } from '../model.js';
+import { replace } from '../lint/edits.js';
+import { nodeAt, settingsOf } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
 export default defineRule({
@@ -18,7 +22,7 @@ export default defineRule({
       connections:
         "connection allow-list entry {{cidr}} admits {{count}} public addresses to server '{{server}}', which does not require logging in: an allow-list this wide restricts little; narrow it or require authentication",
     },
-    fixable: false,
+    fixable: true,
   },
   check(context) {
     const seen = new Set<string>();
@@ -40,9 +44,29 @@ export default defineRule({
           seen.add(key);
           const at = nodeAt(context.model, item.source);
           const count = (reach.size(4) + reach.size(6)).toLocaleString('en-US');
-          if (at) context.report({ at, messageId: group.messageId, data: { cidr: item.cidr, count, server: config.name } });
+          if (!at) continue;
+          const fix = group.messageId === 'relay' ? narrowToConnectable(server, config, item, at) : undefined;
+          context.report({ at, messageId: group.messageId, data: { cidr: item.cidr, count, server: config.name }, ...(fix ? { fix } : {}) });
         }
       }
     }
   },
 });
+
+/**
+ * A relay grant wider than who may connect at all means only its overlap with the connection
+ * allow-list: the fix writes that overlap instead (the same clients relay as before, and the
+ * text says who they are), when it is narrow enough not to be reported again. Only for a grant
+ * written in the server's relay block: a list may serve other purposes.
+ */
+function narrowToConnectable(server: ServerModel, config: ServerConfig, item: AddressItem & { kind: 'cidr' }, at: Located): Fix | undefined {
+  if (config.connections.mode !== 'allow-list') return undefined;
+  if (!settingsOf(server.decl, 'Relay')[0]?.entries.some((e) => e === at.node)) return undefined;
+  const narrowed = cidrSet([item]).intersect(connectableSet(config.connections));
+  if (narrowed.isEmpty() || exceeds(narrowed.intersect(PUBLIC_ADDRESSES), WIDE)) return undefined;
+  const cidrs = narrowed.toCidrs();
+  return {
+    description: `Narrow the grant to the clients the connection allow-list admits: ${cidrs.join(', ')}`,
+    edits: [replace(at.node.range, cidrs.join('  '))],
+  };
+}

@@ -34,7 +34,7 @@ function workspace(t: { after: (fn: () => void) => void }): string {
   return dir;
 }
 
-test('basic auth without TLS is reported at the method, and the suppression quick fix clears it', { timeout: 60_000 }, async (t) => {
+test('basic auth without TLS is reported at the method; the suppression quick fix only clears it once a real reason replaces its placeholder', { timeout: 60_000 }, async (t) => {
   const dir = workspace(t);
   const uri = pathToFileURL(join(dir, 'submission.smtppolicy')).href;
   const session = startSession();
@@ -58,15 +58,49 @@ test('basic auth without TLS is reported at the method, and the suppression quic
   });
   const suppress = actions.find((a) => a.title.startsWith('Suppress basic-auth-without-tls'));
   assert.ok(suppress?.edit?.changes?.[uri], `expected a suppression action, got ${JSON.stringify(actions)}`);
-  const fixed = applyEdits(INSECURE, suppress.edit.changes[uri]);
-  assert.match(fixed, /\n {4}# smtppolicy-ignore basic-auth-without-tls -- \S.*\n {4}basic users staff/);
+  const suppressed = applyEdits(INSECURE, suppress.edit.changes[uri]);
+  assert.match(suppressed, /\n {4}# smtppolicy-ignore basic-auth-without-tls -- TODO say why this is acceptable here\n {4}basic users staff/);
 
-  await session.replace(uri, INSECURE, fixed);
-  const after = await session.diagnostics(uri, (p) => p.version === 2);
+  // One click does not silence the finding: the placeholder is refused.
+  await session.replace(uri, INSECURE, suppressed);
+  const clicked = await session.diagnostics(uri, (p) => p.version === 2);
+  assert.deepEqual(clicked.filter((d) => d.severity === 1).map((d) => [d.code, d.range.start.line]).sort(), [
+    ['basic-auth-without-tls', 6],
+    ['invalid-suppression', 5],
+  ]);
+
+  const reasoned = suppressed.replace('TODO say why this is acceptable here', 'loopback only, the proxy in front terminates TLS');
+  await session.replace(uri, suppressed, reasoned);
+  const after = await session.diagnostics(uri, (p) => p.version === 3);
   assert.deepEqual(
     after.filter((d) => d.severity === 1).map((d) => d.code),
     [],
   );
+});
+
+test('an open relay gets a real fix, preferred over suppressing it, and applying it clears the finding', { timeout: 60_000 }, async (t) => {
+  const dir = workspace(t);
+  const uri = pathToFileURL(join(dir, 'mx.smtppolicy')).href;
+  const text = 'server mx {\n  listen 0.0.0.0:25\n  hostname mx.example.test\n  local-domains example.test\n  relay { anyone }\n}\n';
+  const session = startSession();
+  t.after(() => session.dispose());
+  await session.initialize();
+  await session.open(uri, text);
+  const finding = (await session.diagnostics(uri, (p) => p.version === 1)).find((d) => d.code === 'open-relay');
+  assert.ok(finding);
+  const actions = await session.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: finding.range, context: { diagnostics: [finding] } });
+  assert.deepEqual(
+    actions.map((a) => [a.title, a.isPreferred ?? false]),
+    [
+      ["Relay for authenticated clients only: replace 'anyone' with 'authenticated'", true],
+      ['Suppress open-relay on this line (with a reason)', false],
+    ],
+  );
+  const fixed = applyEdits(text, actions[0]!.edit!.changes![uri]!);
+  assert.match(fixed, /\n {2}relay \{ authenticated \}\n/);
+  await session.replace(uri, text, fixed);
+  const after = await session.diagnostics(uri, (p) => p.version === 2);
+  assert.deepEqual(after.filter((d) => d.code === 'open-relay'), []);
 });
 
 test("a rule's fix is offered as the preferred quick fix and applying it clears the finding", { timeout: 60_000 }, async (t) => {
