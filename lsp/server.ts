@@ -22,6 +22,7 @@ import { DocumentStore } from './document-store.js';
 import { defaultRuleCatalog } from './default-rules.js';
 import type { RuleCatalog } from './rule-catalog.js';
 import { RequestGuard } from './request-guard.js';
+import { LastGoodFindings } from './last-good-findings.js';
 import { codeActions } from './features/code-actions.js';
 import { completion, type DirectoryEntry } from './features/completion.js';
 import { documentDiagnostics } from './features/diagnostics.js';
@@ -66,6 +67,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   let watchFiles = false;
   const timers = new Map<string, NodeJS.Timeout>();
   const guard = new RequestGuard();
+  const lastGood = new LastGoodFindings();
 
   connection.onInitialize((params): InitializeResult => {
     guard.markInitialized();
@@ -110,7 +112,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       await connection.sendDiagnostics({
         uri,
         version,
-        diagnostics: documentDiagnostics(context, rules),
+        diagnostics: documentDiagnostics(context, rules, lastGood.diagnosticsFor(uri, context.current.text, context.diagnostics)),
       });
     } catch (error) {
       connection.console.error(`smtppolicy: checking ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -143,6 +145,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     clearTimeout(timers.get(uri));
     timers.delete(uri);
     store.forget(uri);
+    lastGood.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
     // Files that include it now read it from disk, which may differ from the buffer.
     void scheduleAffected(undefined, store.pathOf(uri));

@@ -9,9 +9,10 @@ import { pathToUri, toLspRange, toLspSeverity } from '../convert.js';
 
 export const DIAGNOSTIC_SOURCE = 'smtppolicy';
 
-export function documentDiagnostics(context: PolicyContext, rules: RuleCatalog): LspDiagnostic[] {
+/** The diagnostics of the document (by default the check's own) as LSP diagnostics. */
+export function documentDiagnostics(context: PolicyContext, rules: RuleCatalog, diagnostics: readonly Diagnostic[] = context.diagnostics): LspDiagnostic[] {
   const pathOf = new Map(context.check.files.map((f) => [f.displayName, f.path]));
-  return context.diagnostics.map((d) => toLspDiagnostic(d, rules, pathOf));
+  return diagnostics.map((d) => toLspDiagnostic(d, rules, pathOf));
 }
 
 export function toLspDiagnostic(d: Diagnostic, rules: RuleCatalog, pathOf: ReadonlyMap<string, string>): LspDiagnostic {

@@ -214,3 +214,36 @@ test('a change on disk to an included file (watched-file event) re-checks open f
   await session.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(commonPath).href, type: 2 }] });
   await session.diagnostics(mainUri, (p) => p.diagnostics.some((d) => /unknown list '@partners'/.test(String(d.message))));
 });
+
+test('a syntax error elsewhere keeps the security findings, marked stale and moved with the text; an edit of their own text drops them', { timeout: 60_000 }, async (t) => {
+  const dir = workspace(t);
+  const uri = pathToFileURL(join(dir, 'typing.smtppolicy')).href;
+  const mx = 'server mx {\n  listen 0.0.0.0:25\n  hostname mx.example.test\n  local-domains example.test\n  relay { anyone }\n}\n';
+  const session = startSession();
+  t.after(() => session.dispose());
+  await session.initialize();
+  await session.open(uri, mx);
+  const fresh = (await session.diagnostics(uri, (p) => p.version === 1)).find((d) => d.code === 'open-relay');
+  assert.deepEqual(fresh?.range, { start: { line: 4, character: 10 }, end: { line: 4, character: 16 } });
+
+  // Half-way through typing a new server above it.
+  const typing = `server submission {\n  listen\n}\n${mx}`;
+  await session.replace(uri, mx, typing);
+  const whileTyping = await session.diagnostics(uri, (p) => p.version === 2);
+  assert.ok(whileTyping.some((d) => d.code === 'syntax'), JSON.stringify(whileTyping));
+  const stale = whileTyping.find((d) => d.code === 'open-relay');
+  assert.ok(stale, `the open relay vanished while typing: ${JSON.stringify(whileTyping)}`);
+  assert.deepEqual(stale.range, { start: { line: 7, character: 10 }, end: { line: 7, character: 16 } });
+  assert.match(stale.message, /as of the last check without syntax errors/);
+
+  // Now the relay block itself is being edited: its old finding no longer describes it.
+  const editingRelay = typing.replace('relay { anyone }', 'relay { anyo');
+  await session.replace(uri, typing, editingRelay);
+  const editing = await session.diagnostics(uri, (p) => p.version === 3);
+  assert.deepEqual(editing.filter((d) => d.code === 'open-relay'), []);
+
+  const done = typing.replace('  listen\n', '  listen 127.0.0.1:2587\n  hostname mx.example.test\n');
+  await session.replace(uri, editingRelay, done);
+  const checked = (await session.diagnostics(uri, (p) => p.version === 4)).find((d) => d.code === 'open-relay');
+  assert.ok(checked && !/as of the last check/.test(checked.message), JSON.stringify(checked));
+});
