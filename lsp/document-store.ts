@@ -5,13 +5,13 @@
 // are cached per document and remember which files they read at which version, so an edit
 // invalidates exactly the results that depend on the edited file, and nothing else.
 
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../grammar/diagnostic.js';
 import { checkPolicy, type CheckResult } from '../compiler/check.js';
 import { CheckReuse } from '../compiler/check-reuse.js';
-import type { SourceFile } from '../compiler/source-set.js';
+import { readDecodedFromDisk, type SourceFile } from '../compiler/source-set.js';
+import type { DecodedText } from '../compiler/utf8-text.js';
 import { uriToPath } from './convert.js';
 import { reparse, type ParsedText } from '../grammar/incremental.js';
 
@@ -54,13 +54,14 @@ export interface PolicyContext {
 }
 
 export interface DocumentStoreOptions {
-  readFile?: (path: string) => Promise<string>;
+  /** Reads a file that is not open; default: from disk, decoded as the CLI decodes it (invalid UTF-8 reported). */
+  readFile?: (path: string) => Promise<string | DecodedText>;
 }
 
 export class DocumentStore {
   private readonly cache = new Map<string, Promise<Analysis>>();
   private diskGeneration = 0;
-  private readonly readDisk: (path: string) => Promise<string>;
+  private readonly readDisk: (path: string) => Promise<string | DecodedText>;
   // The last parse of each file, so that the next check parses only what an edit touched.
   private readonly parses = new Map<string, ParsedText>();
   private readonly parseText = (text: string, displayName: string, path: string) => {
@@ -75,7 +76,7 @@ export class DocumentStore {
     private readonly documents: DocumentSource,
     options: DocumentStoreOptions = {},
   ) {
-    this.readDisk = options.readFile ?? ((path) => readFile(path, 'utf8'));
+    this.readDisk = options.readFile ?? readDecodedFromDisk;
   }
 
   /** The path a document is checked as. */
@@ -163,7 +164,7 @@ export class DocumentStore {
     const text = document.getText();
     const reads = new Map<string, ReadState>();
     const diskGeneration = this.diskGeneration;
-    const readText = async (file: string): Promise<string> => {
+    const readText = async (file: string): Promise<string | DecodedText> => {
       if (file === path) {
         reads.set(file, version);
         return text;

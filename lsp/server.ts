@@ -2,7 +2,7 @@
 // feature is a pure function in features/; this file only translates requests, schedules
 // diagnostics and publishes them.
 
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
@@ -14,6 +14,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
+  type Diagnostic,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -25,7 +26,7 @@ import { RequestGuard } from './request-guard.js';
 import { LastGoodFindings } from './last-good-findings.js';
 import { codeActions } from './features/code-actions.js';
 import { completion, type DirectoryEntry } from './features/completion.js';
-import { documentDiagnostics } from './features/diagnostics.js';
+import { documentDiagnostics, includedFileDiagnostics } from './features/diagnostics.js';
 import { formatDocument } from './features/formatting.js';
 import { FormattingCancelledError, inProcessFormatter, NotFormattedError, type Formatter } from './formatter.js';
 import { hover } from './features/hover.js';
@@ -57,9 +58,8 @@ export interface RunningLanguageServer {
 
 export function startLanguageServer(connection: Connection, options: LanguageServerOptions = {}): RunningLanguageServer {
   const documents = new TextDocuments(TextDocument);
-  const store = new DocumentStore(documents, {
-    readFile: options.readFile ?? ((p) => readFile(p, 'utf8')),
-  });
+  // Files that are not open are read as the CLI reads them, so the editor reports invalid UTF-8 too.
+  const store = new DocumentStore(documents, options.readFile ? { readFile: options.readFile } : {});
   const rules = options.rules ?? defaultRuleCatalog();
   const listDirectory = options.listDirectory ?? listDirectoryFromDisk;
   const formatter = options.formatter ?? inProcessFormatter;
@@ -101,6 +101,16 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       });
   });
 
+  // For each open document, the closed included files it published diagnostics for.
+  const publishedIncludes = new Map<string, Set<string>>();
+  const publishIncludes = async (uri: string, byUri: Map<string, Diagnostic[]>): Promise<void> => {
+    for (const old of publishedIncludes.get(uri) ?? []) {
+      if (!byUri.has(old) && !documents.get(old)) await connection.sendDiagnostics({ uri: old, diagnostics: [] });
+    }
+    publishedIncludes.set(uri, new Set(byUri.keys()));
+    for (const [included, diagnostics] of byUri) await connection.sendDiagnostics({ uri: included, diagnostics });
+  };
+
   const publish = async (uri: string): Promise<void> => {
     const document = documents.get(uri);
     if (!document) return;
@@ -114,6 +124,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
         version,
         diagnostics: documentDiagnostics(context, rules, lastGood.diagnosticsFor(uri, context.current.text, context.diagnostics)),
       });
+      await publishIncludes(uri, includedFileDiagnostics(context, rules, (included) => documents.get(included) !== undefined));
     } catch (error) {
       connection.console.error(`smtppolicy: checking ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
@@ -147,6 +158,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     store.forget(uri);
     lastGood.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
+    void publishIncludes(uri, new Map()).then(() => publishedIncludes.delete(uri));
     // Files that include it now read it from disk, which may differ from the buffer.
     void scheduleAffected(undefined, store.pathOf(uri));
   });

@@ -32,3 +32,26 @@ export function toLspDiagnostic(d: Diagnostic, rules: RuleCatalog, pathOf: Reado
     ...(related.length ? { relatedInformation: related } : {}),
   };
 }
+
+/**
+ * The diagnostics of the files a document includes that are not open in the editor, by URI:
+ * a problem there (a syntax error, invalid UTF-8) changes what the open policy means, and
+ * editors list diagnostics of closed files too. Open files publish their own.
+ */
+export function includedFileDiagnostics(context: PolicyContext, rules: RuleCatalog, isOpen: (uri: string) => boolean): Map<string, LspDiagnostic[]> {
+  const byUri = new Map<string, LspDiagnostic[]>();
+  for (const file of context.check.files) {
+    if (file.path === context.current.path) continue;
+    const uri = pathToUri(file.path);
+    if (isOpen(uri)) continue;
+    byUri.set(
+      uri,
+      documentDiagnostics(
+        context,
+        rules,
+        context.check.diagnostics.filter((d) => d.file === file.displayName),
+      ),
+    );
+  }
+  return byUri;
+}
