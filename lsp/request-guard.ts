@@ -12,6 +12,11 @@ export class RequestGuard {
     this.initialized = true;
   }
 
+  /** For requests about no document (workspace/symbol): only the initialize check. */
+  requireInitialized(method: string): void {
+    if (!this.initialized) throw new ResponseError(ErrorCodes.ServerNotInitialized, `${method} before initialize: the server is not initialized yet`);
+  }
+
   /** Throws the error the client should get, if any, for a request with these params. */
   check(method: string, params: unknown, needs: { position?: boolean } = {}): void {
     if (!this.initialized) throw new ResponseError(ErrorCodes.ServerNotInitialized, `${method} before initialize: the server is not initialized yet`);

@@ -5,6 +5,7 @@
 import { readdir } from 'node:fs/promises';
 import {
   CodeActionKind,
+  DocumentDiagnosticReportKind,
   DidChangeWatchedFilesNotification,
   ResponseError,
   ErrorCodes,
@@ -18,6 +19,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { SourceFile } from '../compiler/source-set.js';
 import { resolveConfig } from 'prettier';
 import { DocumentStore } from './document-store.js';
 import { defaultRuleCatalog } from './default-rules.js';
@@ -30,7 +32,10 @@ import { documentDiagnostics, includedFileDiagnostics } from './features/diagnos
 import { formatDocument } from './features/formatting.js';
 import { FormattingCancelledError, inProcessFormatter, NotFormattedError, type Formatter } from './formatter.js';
 import { hover } from './features/hover.js';
-import { definition, references } from './features/navigation.js';
+import { definition, documentHighlights, references } from './features/navigation.js';
+import { documentLinks } from './features/links.js';
+import { foldingRanges, selectionRanges } from './features/structure.js';
+import { workspaceSymbols } from './features/workspace-symbols.js';
 import { prepareRename, rename, RenameError } from './features/rename.js';
 import { documentSymbols } from './features/symbols.js';
 
@@ -88,6 +93,14 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
         renameProvider: { prepareProvider: true },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentFormattingProvider: true,
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        documentHighlightProvider: true,
+        workspaceSymbolProvider: true,
+        // Pull diagnostics (LSP 3.17) for clients that ask instead of listening; an edit of an
+        // included file changes the findings of the files that include it.
+        diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false },
       },
       serverInfo: { name: 'smtppolicy' },
     };
@@ -229,6 +242,47 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       end: document.offsetAt(params.range.end),
     };
     return codeActions(context, range, rules);
+  });
+
+  connection.onFoldingRanges(async (params) => {
+    guard.check('textDocument/foldingRange', params);
+    const context = await store.context(params.textDocument.uri);
+    return context ? foldingRanges(context.current.ast) : [];
+  });
+  connection.onSelectionRanges(async (params) => {
+    guard.check('textDocument/selectionRange', params);
+    const document = documents.get(params.textDocument.uri);
+    const context = document && (await store.context(params.textDocument.uri));
+    if (!document || !context || !Array.isArray(params.positions)) return [];
+    return selectionRanges(
+      context.current.ast,
+      params.positions.map((p) => document.offsetAt(p)),
+    );
+  });
+  connection.onDocumentLinks(async (params) => {
+    guard.check('textDocument/documentLink', params);
+    const context = await store.context(params.textDocument.uri);
+    return context ? documentLinks(context.current, rules) : [];
+  });
+  connection.onDocumentHighlight((params) => {
+    guard.check('textDocument/documentHighlight', params, { position: true });
+    return withContext(params.textDocument.uri, params.position, [], documentHighlights);
+  });
+  connection.onWorkspaceSymbol(async (params) => {
+    guard.requireInitialized('workspace/symbol');
+    const files = new Map<string, SourceFile>();
+    for (const document of documents.all()) {
+      const context = await store.context(document.uri);
+      for (const file of context?.related ?? []) if (!files.has(file.path)) files.set(file.path, file);
+    }
+    return workspaceSymbols([...files.values()], typeof params?.query === 'string' ? params.query : '');
+  });
+  connection.languages.diagnostics.on(async (params) => {
+    guard.check('textDocument/diagnostic', params);
+    const uri = params.textDocument.uri;
+    const context = await store.context(uri);
+    if (!context) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    return { kind: DocumentDiagnosticReportKind.Full, items: documentDiagnostics(context, rules, lastGood.diagnosticsFor(uri, context.current.text, context.diagnostics)) };
   });
 
   connection.onDocumentFormatting(async (params, token) => {

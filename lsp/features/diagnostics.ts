@@ -1,7 +1,7 @@
 // The project's diagnostics as LSP diagnostics: rule id as `code`, the rule's docs page as
 // `codeDescription`, related locations as links into their files.
 
-import type { Diagnostic as LspDiagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver';
+import { DiagnosticTag, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
 import type { PolicyContext } from '../document-store.js';
 import type { RuleCatalog } from '../rule-catalog.js';
@@ -30,6 +30,8 @@ export function toLspDiagnostic(d: Diagnostic, rules: RuleCatalog, pathOf: Reado
     source: DIAGNOSTIC_SOURCE,
     message: d.message,
     ...(related.length ? { relatedInformation: related } : {}),
+    // Editors fade unnecessary code: a suppression that suppresses nothing is exactly that.
+    ...(d.ruleId === 'unused-suppression' ? { tags: [DiagnosticTag.Unnecessary] } : {}),
   };
 }
 
