@@ -34,6 +34,7 @@ import { FormattingCancelledError, inProcessFormatter, NotFormattedError, type F
 import { hover } from './features/hover.js';
 import { definition, documentHighlights, references } from './features/navigation.js';
 import { documentLinks } from './features/links.js';
+import { inlayHints } from './features/inlay-hints.js';
 import { foldingRanges, selectionRanges } from './features/structure.js';
 import { workspaceSymbols } from './features/workspace-symbols.js';
 import { prepareRename, rename, RenameError } from './features/rename.js';
@@ -98,6 +99,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
         documentLinkProvider: { resolveProvider: false },
         documentHighlightProvider: true,
         workspaceSymbolProvider: true,
+        inlayHintProvider: true,
         // Pull diagnostics (LSP 3.17) for clients that ask instead of listening; an edit of an
         // included file changes the findings of the files that include it.
         diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false },
@@ -276,6 +278,11 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       for (const file of context?.related ?? []) if (!files.has(file.path)) files.set(file.path, file);
     }
     return workspaceSymbols([...files.values()], typeof params?.query === 'string' ? params.query : '');
+  });
+  connection.languages.inlayHint.on(async (params) => {
+    guard.check('textDocument/inlayHint', params);
+    const context = await store.context(params.textDocument.uri);
+    return context ? inlayHints(context) : [];
   });
   connection.languages.diagnostics.on(async (params) => {
     guard.check('textDocument/diagnostic', params);

@@ -146,3 +146,22 @@ test('an unused suppression is tagged unnecessary, so editors fade it', { timeou
   assert.deepEqual(unused?.tags, [1]); // DiagnosticTag.Unnecessary
   await session.close(other);
 });
+
+test('inlay hints say how many addresses may relay without login, and how many an allow-list admits', { timeout: 60_000 }, async () => {
+  const text = 'server lan {\n  listen 10.0.0.1:25\n  hostname mx.example.test\n  relay { 10.0.0.0/8 }\n}\nserver open {\n  listen 10.0.0.2:25\n  hostname mx2.example.test\n  connections only { 10.0.0.0/8  5.10.16.0/24 }\n  relay { anyone }\n}\n';
+  const other = pathToFileURL(join(dir, 'hints.smtppolicy')).href;
+  await session.open(other, text);
+  const hints = await session.request<{ position: { line: number; character: number }; label: string }[]>('textDocument/inlayHint', {
+    textDocument: { uri: other },
+    range: { start: { line: 0, character: 0 }, end: { line: 11, character: 0 } },
+  });
+  assert.deepEqual(
+    hints.map((h) => [h.position, h.label]),
+    [
+      [{ line: 3, character: 22 }, 'relay without login: 16,777,216 addresses, 0 public'],
+      [{ line: 9, character: 18 }, 'relay without login: 16,777,472 addresses, 256 public'],
+      [{ line: 8, character: 47 }, 'admits 16,777,472 addresses, 256 public'],
+    ],
+  );
+  await session.close(other);
+});
