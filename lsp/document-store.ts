@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../grammar/diagnostic.js';
 import { checkPolicy, type CheckResult } from '../compiler/check.js';
 import { CheckReuse } from '../compiler/check-reuse.js';
+import type { LintOptions } from '../compiler/lint/engine.js';
 import { readDecodedFromDisk, type SourceFile } from '../compiler/source-set.js';
 import type { DecodedText } from '../compiler/utf8-text.js';
 import { uriToPath } from './convert.js';
@@ -87,6 +88,14 @@ export class DocumentStore {
   /** The open document with this path, if any. */
   openAt(path: string): EditorDocument | undefined {
     return this.documents.all().find((d) => this.pathOf(d.uri) === path);
+  }
+
+  private lint: LintOptions = {};
+
+  /** New rule severities (the editor's settings): every result is stale. */
+  setLintOptions(options: LintOptions): void {
+    this.lint = options;
+    this.diskGeneration++;
   }
 
   /** Files on disk may have changed (a watched-file event): results that read them are stale. */
@@ -173,7 +182,7 @@ export class DocumentStore {
       reads.set(file, open?.version ?? 'disk');
       return open ? open.getText() : this.readDisk(file);
     };
-    const check = await checkPolicy(path, { cwd: dirname(path), readText, parseText: this.parseText, reuse: this.reuse });
+    const check = await checkPolicy(path, { cwd: dirname(path), readText, parseText: this.parseText, reuse: this.reuse, lint: this.lint });
     return { uri: document.uri, version, path, check, reads, diskGeneration };
   }
 }

@@ -26,6 +26,7 @@ import { defaultRuleCatalog } from './default-rules.js';
 import type { RuleCatalog } from './rule-catalog.js';
 import { RequestGuard } from './request-guard.js';
 import { LastGoodFindings } from './last-good-findings.js';
+import { readSettings } from './settings.js';
 import { codeActions } from './features/code-actions.js';
 import { completion, type DirectoryEntry } from './features/completion.js';
 import { documentDiagnostics, includedFileDiagnostics } from './features/diagnostics.js';
@@ -71,6 +72,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   const formatter = options.formatter ?? inProcessFormatter;
   let delayMs = options.diagnosticsDelayMs ?? DEFAULT_DIAGNOSTICS_DELAY_MS;
   let watchFiles = false;
+  let askForSettings = false;
   const timers = new Map<string, NodeJS.Timeout>();
   const guard = new RequestGuard();
   const lastGood = new LastGoodFindings();
@@ -80,6 +82,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     const init = params.initializationOptions as { diagnosticsDelayMs?: unknown } | undefined;
     if (typeof init?.diagnosticsDelayMs === 'number' && init.diagnosticsDelayMs >= 0) delayMs = init.diagnosticsDelayMs;
     watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    askForSettings = params.capabilities.workspace?.configuration === true;
     return {
       capabilities: {
         textDocumentSync: {
@@ -108,7 +111,29 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     };
   });
 
+  /** Applies the editor's settings and re-checks the open documents with them. */
+  const applySettings = (raw: unknown): void => {
+    const { settings, problems } = readSettings(raw);
+    for (const problem of problems) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: problem });
+    if (settings.diagnosticsDelayMs !== undefined) delayMs = settings.diagnosticsDelayMs;
+    store.setLintOptions({ rules: settings.rules });
+    for (const document of documents.all()) schedule(document.uri);
+  };
+  const fetchSettings = async (): Promise<void> => {
+    try {
+      applySettings(await connection.workspace.getConfiguration('smtppolicy'));
+    } catch (error) {
+      connection.console.error(`smtppolicy: reading the settings failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  connection.onDidChangeConfiguration((params) => {
+    // Clients that answer workspace/configuration are asked; others send the settings along.
+    if (askForSettings) void fetchSettings();
+    else applySettings((params?.settings as { smtppolicy?: unknown } | undefined)?.smtppolicy);
+  });
+
   connection.onInitialized(() => {
+    if (askForSettings) void fetchSettings();
     // Included files edited outside the editor change what open policies mean.
     if (watchFiles)
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
