@@ -16,7 +16,9 @@ test('rule severities and the debounce come from workspace/configuration, and fo
     return [settings];
   });
   const shown: string[] = [];
-  session.client.onNotification('window/showMessage', (m: { message: string }) => shown.push(m.message));
+  session.client.onNotification('window/showMessage', (m: { message: string }) => {
+    shown.push(m.message);
+  });
   await session.client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: { workspace: { configuration: true } } });
   await session.client.sendNotification('initialized', {});
   const uri = 'file:///settings/mx.smtppolicy';
