@@ -8,6 +8,11 @@ export interface CliIo {
   /** The working directory that relative paths on the command line are read against. */
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /**
+   * The file this command runs from, when it runs as its own process (`smtppolicy …`): long
+   * jobs restart it as a worker thread (the language server's formatting).
+   */
+  entry?: URL;
 }
 
 /** Exit codes shared by every command: 0 success, 1 findings or failed checks, 2 usage or I/O error. */

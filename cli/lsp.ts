@@ -34,12 +34,39 @@ export const run: Command = async (argv, io: CliIo) => {
   console.debug = toStderr;
 
   const { startLanguageServer } = await import('../lsp/server.js');
-  const connection = createConnection(new StreamMessageReader(io.stdin), new StreamMessageWriter(io.stdout));
-  startLanguageServer(connection);
-  // Serve until the client goes away: an `exit` notification ends the process from inside
-  // vscode-languageserver; a closed stdin ends it here.
+  const { workerFormatter } = await import('../lsp/format-worker.js');
+  const reader = new StreamMessageReader(io.stdin);
+  const connection = createConnection(reader, new StreamMessageWriter(io.stdout));
+  let shutdownReceived = false;
+  connection.onShutdown(() => {
+    shutdownReceived = true;
+  });
+  // Run from the command, formatting gets a worker thread; run in-process (tests), the caller's thread.
+  const server = startLanguageServer(connection, io.entry ? { formatter: workerFormatter(io.entry) } : {});
+
+  // Serve until the client goes away. An `exit` notification ends the process from inside
+  // vscode-languageserver. The end of input ends it here: without shutdown first, with 1
+  // (LSP: the client went away without asking). A framing error (a bad or missing
+  // Content-Length) leaves the reader unable to find the next message, so the server could
+  // never answer again: say so on stderr and stop with 1 rather than sit there deaf.
   return new Promise<number>((resolve) => {
-    io.stdin.once('end', () => resolve(0));
-    io.stdin.once('close', () => resolve(0));
+    let ended = false;
+    const end = (code: number) => {
+      if (ended) return;
+      ended = true;
+      server.dispose();
+      connection.dispose();
+      resolve(code);
+      // The library's parent-process watchdog (initialize's processId) holds an interval we
+      // cannot clear, and would keep the process running without a client: a process of its
+      // own ends here.
+      if (io.stdin === process.stdin) process.exit(code);
+    };
+    reader.onError((error) => {
+      io.stderr.write(`smtppolicy lsp: unreadable message from the client, stopping: ${error.message}\n`);
+      end(1);
+    });
+    io.stdin.once('end', () => end(shutdownReceived ? 0 : 1));
+    io.stdin.once('close', () => end(shutdownReceived ? 0 : 1));
   });
 };

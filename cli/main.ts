@@ -3,6 +3,7 @@
 // Modules are imported lazily so that `lint` never pays for loading the SMTP server.
 
 import { realpathSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { CliIo, Command } from './command.js';
 import { EXIT_USAGE, UsageError } from './command.js';
@@ -64,14 +65,18 @@ function isSystemError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string' && typeof (error as NodeJS.ErrnoException).code === 'string';
 }
 
-const isEntryPoint = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isEntryPoint) {
+if (!isMainThread) {
+  // The language server's formatting worker runs this same file (lsp/format-worker.ts).
+  void import('../lsp/format-worker.js').then((worker) => {
+    if (worker.isFormatWorker()) worker.serveFormatRequests();
+  });
+} else if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // `smtppolicy rules | head`: a reader that stops early is not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
-  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env, entry: new URL(import.meta.url) };
   main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;

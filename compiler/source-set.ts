@@ -28,8 +28,11 @@ export interface SourceSet {
   diagnostics: Diagnostic[];
 }
 
-/** Reads a file's text; tests and the language server pass their own (open editor buffers). */
-export type ReadText = (absolutePath: string) => Promise<string>;
+/**
+ * Reads a file's text; tests and the language server pass their own (open editor buffers).
+ * A reader that decodes bytes itself returns DecodedText, so invalid UTF-8 is still reported.
+ */
+export type ReadText = (absolutePath: string) => Promise<string | DecodedText>;
 
 /** Policy files, includes and the files they name are small: anything larger is refused. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -83,9 +86,14 @@ export class EntryNotReadableError extends Error {
 }
 
 export async function loadSourceSet(entry: string, options: LoadOptions): Promise<SourceSet> {
-  // Text from disk is checked for invalid UTF-8; text handed over (editor buffers) is text already.
+  // Text from disk is checked for invalid UTF-8; text handed over as a string (editor buffers) is text already.
   const custom = options.readText;
-  const readText = custom ? async (path: string): Promise<DecodedText> => ({ text: await custom(path), invalid: [] }) : readDecodedFromDisk;
+  const readText = custom
+    ? async (path: string): Promise<DecodedText> => {
+        const read = await custom(path);
+        return typeof read === 'string' ? { text: read, invalid: [] } : read;
+      }
+    : readDecodedFromDisk;
   const entryPath = resolve(options.cwd, entry);
   const files: SourceFile[] = [];
   const diagnostics: Diagnostic[] = [];

@@ -5,13 +5,14 @@
 // are cached per document and remember which files they read at which version, so an edit
 // invalidates exactly the results that depend on the edited file, and nothing else.
 
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../grammar/diagnostic.js';
 import { checkPolicy, type CheckResult } from '../compiler/check.js';
 import { CheckReuse } from '../compiler/check-reuse.js';
-import type { SourceFile } from '../compiler/source-set.js';
+import type { LintOptions } from '../compiler/lint/engine.js';
+import { readDecodedFromDisk, type SourceFile } from '../compiler/source-set.js';
+import type { DecodedText } from '../compiler/utf8-text.js';
 import { uriToPath } from './convert.js';
 import { reparse, type ParsedText } from '../grammar/incremental.js';
 
@@ -54,13 +55,14 @@ export interface PolicyContext {
 }
 
 export interface DocumentStoreOptions {
-  readFile?: (path: string) => Promise<string>;
+  /** Reads a file that is not open; default: from disk, decoded as the CLI decodes it (invalid UTF-8 reported). */
+  readFile?: (path: string) => Promise<string | DecodedText>;
 }
 
 export class DocumentStore {
   private readonly cache = new Map<string, Promise<Analysis>>();
   private diskGeneration = 0;
-  private readonly readDisk: (path: string) => Promise<string>;
+  private readonly readDisk: (path: string) => Promise<string | DecodedText>;
   // The last parse of each file, so that the next check parses only what an edit touched.
   private readonly parses = new Map<string, ParsedText>();
   private readonly parseText = (text: string, displayName: string, path: string) => {
@@ -75,7 +77,7 @@ export class DocumentStore {
     private readonly documents: DocumentSource,
     options: DocumentStoreOptions = {},
   ) {
-    this.readDisk = options.readFile ?? ((path) => readFile(path, 'utf8'));
+    this.readDisk = options.readFile ?? readDecodedFromDisk;
   }
 
   /** The path a document is checked as. */
@@ -86,6 +88,14 @@ export class DocumentStore {
   /** The open document with this path, if any. */
   openAt(path: string): EditorDocument | undefined {
     return this.documents.all().find((d) => this.pathOf(d.uri) === path);
+  }
+
+  private lint: LintOptions = {};
+
+  /** New rule severities (the editor's settings): every result is stale. */
+  setLintOptions(options: LintOptions): void {
+    this.lint = options;
+    this.diskGeneration++;
   }
 
   /** Files on disk may have changed (a watched-file event): results that read them are stale. */
@@ -163,7 +173,7 @@ export class DocumentStore {
     const text = document.getText();
     const reads = new Map<string, ReadState>();
     const diskGeneration = this.diskGeneration;
-    const readText = async (file: string): Promise<string> => {
+    const readText = async (file: string): Promise<string | DecodedText> => {
       if (file === path) {
         reads.set(file, version);
         return text;
@@ -172,7 +182,7 @@ export class DocumentStore {
       reads.set(file, open?.version ?? 'disk');
       return open ? open.getText() : this.readDisk(file);
     };
-    const check = await checkPolicy(path, { cwd: dirname(path), readText, parseText: this.parseText, reuse: this.reuse });
+    const check = await checkPolicy(path, { cwd: dirname(path), readText, parseText: this.parseText, reuse: this.reuse, lint: this.lint });
     return { uri: document.uri, version, path, check, reads, diskGeneration };
   }
 }

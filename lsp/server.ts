@@ -2,28 +2,42 @@
 // feature is a pure function in features/; this file only translates requests, schedules
 // diagnostics and publishes them.
 
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import {
   CodeActionKind,
+  DocumentDiagnosticReportKind,
   DidChangeWatchedFilesNotification,
   ResponseError,
   ErrorCodes,
+  LSPErrorCodes,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
+  type Diagnostic,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { SourceFile } from '../compiler/source-set.js';
 import { resolveConfig } from 'prettier';
 import { DocumentStore } from './document-store.js';
 import { defaultRuleCatalog } from './default-rules.js';
 import type { RuleCatalog } from './rule-catalog.js';
+import { RequestGuard } from './request-guard.js';
+import { LastGoodFindings } from './last-good-findings.js';
+import { readSettings } from './settings.js';
 import { codeActions } from './features/code-actions.js';
 import { completion, type DirectoryEntry } from './features/completion.js';
-import { documentDiagnostics } from './features/diagnostics.js';
+import { documentDiagnostics, includedFileDiagnostics } from './features/diagnostics.js';
 import { formatDocument } from './features/formatting.js';
+import { FormattingCancelledError, inProcessFormatter, NotFormattedError, type Formatter } from './formatter.js';
 import { hover } from './features/hover.js';
-import { definition, references } from './features/navigation.js';
+import { definition, documentHighlights, references } from './features/navigation.js';
+import { documentLinks } from './features/links.js';
+import { inlayHints } from './features/inlay-hints.js';
+import { foldingRanges, selectionRanges } from './features/structure.js';
+import { workspaceSymbols } from './features/workspace-symbols.js';
 import { prepareRename, rename, RenameError } from './features/rename.js';
 import { documentSymbols } from './features/symbols.js';
 
@@ -33,6 +47,8 @@ export interface LanguageServerOptions {
   rules?: RuleCatalog;
   readFile?: (path: string) => Promise<string>;
   listDirectory?: (path: string) => Promise<DirectoryEntry[]>;
+  /** Where formatting runs; the shipped servers pass a worker (lsp/format-worker.ts). Default: in-process. */
+  formatter?: Formatter;
 }
 
 export const DEFAULT_DIAGNOSTICS_DELAY_MS = 200;
@@ -49,20 +65,30 @@ export interface RunningLanguageServer {
 
 export function startLanguageServer(connection: Connection, options: LanguageServerOptions = {}): RunningLanguageServer {
   const documents = new TextDocuments(TextDocument);
-  const store = new DocumentStore(documents, { readFile: options.readFile ?? ((p) => readFile(p, 'utf8')) });
+  // Files that are not open are read as the CLI reads them, so the editor reports invalid UTF-8 too.
+  const store = new DocumentStore(documents, options.readFile ? { readFile: options.readFile } : {});
   const rules = options.rules ?? defaultRuleCatalog();
   const listDirectory = options.listDirectory ?? listDirectoryFromDisk;
+  const formatter = options.formatter ?? inProcessFormatter;
   let delayMs = options.diagnosticsDelayMs ?? DEFAULT_DIAGNOSTICS_DELAY_MS;
   let watchFiles = false;
+  let askForSettings = false;
   const timers = new Map<string, NodeJS.Timeout>();
+  const guard = new RequestGuard();
+  const lastGood = new LastGoodFindings();
 
   connection.onInitialize((params): InitializeResult => {
+    guard.markInitialized();
     const init = params.initializationOptions as { diagnosticsDelayMs?: unknown } | undefined;
     if (typeof init?.diagnosticsDelayMs === 'number' && init.diagnosticsDelayMs >= 0) delayMs = init.diagnosticsDelayMs;
     watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    askForSettings = params.capabilities.workspace?.configuration === true;
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: {
+          openClose: true,
+          change: TextDocumentSyncKind.Incremental,
+        },
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['@', '"', '/', ' '] },
         definitionProvider: true,
@@ -71,15 +97,59 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
         renameProvider: { prepareProvider: true },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentFormattingProvider: true,
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        documentHighlightProvider: true,
+        workspaceSymbolProvider: true,
+        inlayHintProvider: true,
+        // Pull diagnostics (LSP 3.17) for clients that ask instead of listening; an edit of an
+        // included file changes the findings of the files that include it.
+        diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false },
       },
       serverInfo: { name: 'smtppolicy' },
     };
   });
 
-  connection.onInitialized(() => {
-    // Included files edited outside the editor change what open policies mean.
-    if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.smtppolicy' }] });
+  /** Applies the editor's settings and re-checks the open documents with them. */
+  const applySettings = (raw: unknown): void => {
+    const { settings, problems } = readSettings(raw);
+    for (const problem of problems) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: problem });
+    if (settings.diagnosticsDelayMs !== undefined) delayMs = settings.diagnosticsDelayMs;
+    store.setLintOptions({ rules: settings.rules });
+    for (const document of documents.all()) schedule(document.uri);
+  };
+  const fetchSettings = async (): Promise<void> => {
+    try {
+      applySettings(await connection.workspace.getConfiguration('smtppolicy'));
+    } catch (error) {
+      connection.console.error(`smtppolicy: reading the settings failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  connection.onDidChangeConfiguration((params) => {
+    // Clients that answer workspace/configuration are asked; others send the settings along.
+    if (askForSettings) void fetchSettings();
+    else applySettings((params?.settings as { smtppolicy?: unknown } | undefined)?.smtppolicy);
   });
+
+  connection.onInitialized(() => {
+    if (askForSettings) void fetchSettings();
+    // Included files edited outside the editor change what open policies mean.
+    if (watchFiles)
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.smtppolicy' }],
+      });
+  });
+
+  // For each open document, the closed included files it published diagnostics for.
+  const publishedIncludes = new Map<string, Set<string>>();
+  const publishIncludes = async (uri: string, byUri: Map<string, Diagnostic[]>): Promise<void> => {
+    for (const old of publishedIncludes.get(uri) ?? []) {
+      if (!byUri.has(old) && !documents.get(old)) await connection.sendDiagnostics({ uri: old, diagnostics: [] });
+    }
+    publishedIncludes.set(uri, new Set(byUri.keys()));
+    for (const [included, diagnostics] of byUri) await connection.sendDiagnostics({ uri: included, diagnostics });
+  };
 
   const publish = async (uri: string): Promise<void> => {
     const document = documents.get(uri);
@@ -89,7 +159,12 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       const context = await store.context(uri);
       // A newer edit has its own run coming; publishing this one would flash stale results.
       if (!context || documents.get(uri)?.version !== version) return;
-      await connection.sendDiagnostics({ uri, version, diagnostics: documentDiagnostics(context, rules) });
+      await connection.sendDiagnostics({
+        uri,
+        version,
+        diagnostics: documentDiagnostics(context, rules, lastGood.diagnosticsFor(uri, context.current.text, context.diagnostics)),
+      });
+      await publishIncludes(uri, includedFileDiagnostics(context, rules, (included) => documents.get(included) !== undefined));
     } catch (error) {
       connection.console.error(`smtppolicy: checking ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
@@ -121,7 +196,9 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     clearTimeout(timers.get(uri));
     timers.delete(uri);
     store.forget(uri);
+    lastGood.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
+    void publishIncludes(uri, new Map()).then(() => publishedIncludes.delete(uri));
     // Files that include it now read it from disk, which may differ from the buffer.
     void scheduleAffected(undefined, store.pathOf(uri));
   });
@@ -130,7 +207,12 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     for (const document of documents.all()) schedule(document.uri);
   });
 
-  const withContext = async <T>(uri: string, position: { line: number; character: number }, fallback: T, run: (context: NonNullable<Awaited<ReturnType<DocumentStore['context']>>>, offset: number) => T | Promise<T>): Promise<T> => {
+  const withContext = async <T>(
+    uri: string,
+    position: { line: number; character: number },
+    fallback: T,
+    run: (context: NonNullable<Awaited<ReturnType<DocumentStore['context']>>>, offset: number) => T | Promise<T>,
+  ): Promise<T> => {
     const document = documents.get(uri);
     if (!document) return fallback;
     const context = await store.context(uri);
@@ -138,20 +220,34 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     return run(context, document.offsetAt(position));
   };
 
-  connection.onHover((params) => withContext(params.textDocument.uri, params.position, null, (context, offset) => hover(context, offset, rules)));
-  connection.onCompletion((params) =>
-    withContext(params.textDocument.uri, params.position, [], (context, offset) => completion(context, offset, { rules, listDirectory })),
-  );
-  connection.onDefinition((params) => withContext(params.textDocument.uri, params.position, [], definition));
-  connection.onReferences((params) =>
-    withContext(params.textDocument.uri, params.position, [], (context, offset) => references(context, offset, params.context.includeDeclaration)),
-  );
+  connection.onHover((params) => {
+    guard.check('textDocument/hover', params, { position: true });
+    return withContext(params.textDocument.uri, params.position, null, (context, offset) => hover(context, offset, rules));
+  });
+  connection.onCompletion((params) => {
+    guard.check('textDocument/completion', params, { position: true });
+    return withContext(params.textDocument.uri, params.position, [], (context, offset) => completion(context, offset, { rules, listDirectory }));
+  });
+  connection.onDefinition((params) => {
+    guard.check('textDocument/definition', params, { position: true });
+    return withContext(params.textDocument.uri, params.position, [], definition);
+  });
+  connection.onReferences((params) => {
+    guard.check('textDocument/references', params, { position: true });
+    return withContext(params.textDocument.uri, params.position, [], (context, offset) => references(context, offset, params.context?.includeDeclaration ?? true));
+  });
   connection.onDocumentSymbol(async (params) => {
+    guard.check('textDocument/documentSymbol', params);
     const context = await store.context(params.textDocument.uri);
     return context ? documentSymbols(context.current.ast) : [];
   });
-  connection.onPrepareRename((params) => withContext(params.textDocument.uri, params.position, null, prepareRename));
+  connection.onPrepareRename((params) => {
+    guard.check('textDocument/prepareRename', params, { position: true });
+    return withContext(params.textDocument.uri, params.position, null, prepareRename);
+  });
   connection.onRenameRequest(async (params) => {
+    guard.check('textDocument/rename', params, { position: true });
+    if (typeof params.newName !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'textDocument/rename: params.newName (a string) is required');
     try {
       return await withContext(params.textDocument.uri, params.position, null, (context, offset) => rename(context, offset, params.newName));
     } catch (error) {
@@ -160,18 +256,83 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     }
   });
   connection.onCodeAction(async (params) => {
+    guard.check('textDocument/codeAction', params);
+    if (typeof params.range?.start?.line !== 'number' || typeof params.range?.end?.line !== 'number') {
+      throw new ResponseError(ErrorCodes.InvalidParams, 'textDocument/codeAction: params.range is required');
+    }
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
     const context = await store.context(params.textDocument.uri);
     if (!context) return [];
-    const range = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
+    const range = {
+      start: document.offsetAt(params.range.start),
+      end: document.offsetAt(params.range.end),
+    };
     return codeActions(context, range, rules);
   });
 
-  connection.onDocumentFormatting(async (params) => {
+  connection.onFoldingRanges(async (params) => {
+    guard.check('textDocument/foldingRange', params);
+    const context = await store.context(params.textDocument.uri);
+    return context ? foldingRanges(context.current.ast) : [];
+  });
+  connection.onSelectionRanges(async (params) => {
+    guard.check('textDocument/selectionRange', params);
+    const document = documents.get(params.textDocument.uri);
+    const context = document && (await store.context(params.textDocument.uri));
+    if (!document || !context || !Array.isArray(params.positions)) return [];
+    return selectionRanges(
+      context.current.ast,
+      params.positions.map((p) => document.offsetAt(p)),
+    );
+  });
+  connection.onDocumentLinks(async (params) => {
+    guard.check('textDocument/documentLink', params);
+    const context = await store.context(params.textDocument.uri);
+    return context ? documentLinks(context.current, rules) : [];
+  });
+  connection.onDocumentHighlight((params) => {
+    guard.check('textDocument/documentHighlight', params, { position: true });
+    return withContext(params.textDocument.uri, params.position, [], documentHighlights);
+  });
+  connection.onWorkspaceSymbol(async (params) => {
+    guard.requireInitialized('workspace/symbol');
+    const files = new Map<string, SourceFile>();
+    for (const document of documents.all()) {
+      const context = await store.context(document.uri);
+      for (const file of context?.related ?? []) if (!files.has(file.path)) files.set(file.path, file);
+    }
+    return workspaceSymbols([...files.values()], typeof params?.query === 'string' ? params.query : '');
+  });
+  connection.languages.inlayHint.on(async (params) => {
+    guard.check('textDocument/inlayHint', params);
+    const context = await store.context(params.textDocument.uri);
+    return context ? inlayHints(context) : [];
+  });
+  connection.languages.diagnostics.on(async (params) => {
+    guard.check('textDocument/diagnostic', params);
+    const uri = params.textDocument.uri;
+    const context = await store.context(uri);
+    if (!context) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    return { kind: DocumentDiagnosticReportKind.Full, items: documentDiagnostics(context, rules, lastGood.diagnosticsFor(uri, context.current.text, context.diagnostics)) };
+  });
+
+  connection.onDocumentFormatting(async (params, token) => {
+    guard.check('textDocument/formatting', params);
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
-    return formatDocument(document.getText(), store.pathOf(document.uri), { resolveConfig: (path) => resolveConfig(path, { editorconfig: true }) });
+    try {
+      const resolve = (path: string) => resolveConfig(path, { editorconfig: true });
+      return await formatDocument(document.getText(), store.pathOf(document.uri), params.options, { resolveConfig: resolve, formatter }, token);
+    } catch (error) {
+      if (error instanceof FormattingCancelledError) throw new ResponseError(LSPErrorCodes.RequestCancelled, error.message);
+      if (error instanceof NotFormattedError) {
+        // Formatting a partial tree would lose what the parser skipped; say so rather than do nothing.
+        void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `smtppolicy: not formatted: ${error.message}` });
+        return [];
+      }
+      throw error;
+    }
   });
 
   documents.listen(connection);
@@ -180,6 +341,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     dispose() {
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
+      formatter.dispose();
     },
   };
 }

@@ -18,6 +18,18 @@ import { rangeOf } from './edits.js';
 
 const DIRECTIVE = /^#\s*smtppolicy-ignore(?=\s|$)/;
 
+/**
+ * What the editor's "suppress" quick fix writes where the reason goes. It is refused as a
+ * reason, like any text that only marks where one should be: one click must not silence a
+ * finding.
+ */
+export const REASON_PLACEHOLDER = 'TODO say why this is acceptable here';
+
+/** A reason that is only a marker for one: the quick fix's placeholder, a `<…>` template, a bare TODO/FIXME. */
+export function isPlaceholderReason(reason: string): boolean {
+  return reason === REASON_PLACEHOLDER || /^<[^>]*>$/.test(reason) || /^(TODO|FIXME|XXX|TBD)\b/i.test(reason);
+}
+
 export interface SuppressionProblem {
   ruleId: 'invalid-suppression' | 'unused-suppression';
   messageId: string;
@@ -109,6 +121,10 @@ export function applySuppressions(
       if (suppression.reason === '') {
         problems.push({ ruleId: 'invalid-suppression', messageId: 'noReason', data: { rules: suppression.rules.map((r) => r.id).join(', ') }, ...at });
         continue; // a suppression without a reason suppresses nothing
+      }
+      if (isPlaceholderReason(suppression.reason)) {
+        problems.push({ ruleId: 'invalid-suppression', messageId: 'placeholderReason', data: { reason: suppression.reason }, ...at });
+        continue; // nor does one whose reason is still to be written
       }
       for (const rule of valid) active.push({ suppression, rule, used: false });
     }

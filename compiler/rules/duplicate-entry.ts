@@ -23,6 +23,8 @@ export default defineRule({
         messageId: 'duplicate',
         data: { entry: finding.overlap.entry.value.text, what: finding.what, where: finding.byWhere },
         ...(finding.fix ? { fix: finding.fix } : {}),
+        // Editors link to the entry this one repeats (LSP relatedInformation, SARIF relatedLocations).
+        related: [{ file: finding.overlap.by.value.at.file.displayName, range: finding.overlap.by.value.at.node.range, message: `${finding.overlap.by.value.text} is listed here first` }],
       });
     }
   },

@@ -10,9 +10,10 @@ export default defineRule({
     id: 'invalid-suppression',
     category: 'suppressions',
     defaultSeverity: 'error',
-    description: 'a smtppolicy-ignore comment without a reason, without rule ids, or naming an unknown or unsuppressible rule',
+    description: 'a smtppolicy-ignore comment without a reason (or with a placeholder for one), without rule ids, or naming an unknown or unsuppressible rule',
     messages: {
       noReason: "suppression of {{rules}} needs a reason: '# smtppolicy-ignore {{rules}} -- <why this is safe here>'",
+      placeholderReason: "suppression reason '{{reason}}' is a placeholder: write why this is safe here, or fix the finding",
       noRules: "suppression names no rule: '# smtppolicy-ignore <rule-id> -- <reason>'",
       unknownRule: "suppression names unknown rule '{{rule}}'{{suggestion}}",
       unsuppressible: "'{{rule}}' errors cannot be suppressed: fix the policy text",

@@ -17,7 +17,9 @@ import { examplePublicAddress } from '../analysis/public-addresses.js';
 import { ANYWHERE, exceeds } from '../analysis/reach.js';
 import { relayPaths, type RelayWitness } from '../analysis/relay-paths.js';
 import { confirmedWitness, describeWitness, grantFor, reproduce } from '../analysis/witness-finding.js';
+import type { Fix } from '../../grammar/diagnostic.js';
 import type { Located, PolicyModel, ServerModel } from '../model.js';
+import { deleteEntryFix, replace } from '../lint/edits.js';
 import { nodeAt, settingsOf, where } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
@@ -35,7 +37,7 @@ export default defineRule({
       proxy:
         'anyone who can connect from a trusted PROXY source in {{clients}} (public addresses such as {{example}}) may relay without authenticating: their PROXY header may claim any client address, and {{grant}} covers {{claim}}; listeners: {{listeners}}. Witness: {{witness}} relays; replay it with `{{explain}}`',
     },
-    fixable: false,
+    fixable: true,
   },
   check(context) {
     context.model.servers.forEach((server, index) => {
@@ -51,8 +53,11 @@ export default defineRule({
         const grant = kind === 'direct' ? deciding(server.config, publicClients, compiled, witness) : grantFor(compiled, witness);
         const at = grantNode(context.model, server, grant);
         if (!at) continue;
+        // making the grant that decides ask for a login closes every path through it
+        const fix = authenticatedOnlyFix(server, at);
         context.report({
           at,
+          ...(fix ? { fix } : {}),
           messageId: kind,
           data: {
             clients: describeSet(found.reduce((set, f) => set.union(f.path.clients), AddressSet.EMPTY)),
@@ -101,6 +106,22 @@ function grantNode(model: PolicyModel, server: ServerModel, grant: AddressItem |
   if (direct && block.entries.includes(direct.node as (typeof block.entries)[number])) return direct;
   const ref = block.entries.find((e) => e.kind === 'ListRef' && e.name === grant.list) ?? block.entries.find((e) => e.kind === 'ListRef');
   return ref ? { node: ref, file: server.file } : { node: block, file: server.file };
+}
+
+/**
+ * Relay for clients that log in instead: the `anyone` or the address grant written in the
+ * relay block becomes `authenticated` (or goes, when the block grants that already). A grant
+ * brought in by `@list` has no fix here: the list may serve other purposes.
+ */
+function authenticatedOnlyFix(server: ServerModel, at: Located): Fix | undefined {
+  const block = settingsOf(server.decl, 'Relay')[0];
+  const entry = block?.entries.find((e) => e === at.node);
+  if (!block || !entry || entry.kind === 'ListRef') return undefined;
+  const written = entry.kind === 'Anyone' ? "'anyone'" : 'this grant';
+  if (block.entries.some((e) => e.kind === 'Authenticated')) {
+    return deleteEntryFix(at.file.text, entry.range, `Relay for authenticated clients only: remove ${written}`);
+  }
+  return { description: `Relay for authenticated clients only: replace ${written} with 'authenticated'`, edits: [replace(entry.range, 'authenticated')] };
 }
 
 function describeSet(set: AddressSet): string {

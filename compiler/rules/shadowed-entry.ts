@@ -24,6 +24,8 @@ export default defineRule({
         messageId: 'shadowed',
         data: { entry: finding.overlap.entry.value.text, what: finding.what, by: finding.overlap.by.value.text, where: finding.byWhere },
         ...(finding.fix ? { fix: finding.fix } : {}),
+        // Editors link to the entry this one repeats (LSP relatedInformation, SARIF relatedLocations).
+        related: [{ file: finding.overlap.by.value.at.file.displayName, range: finding.overlap.by.value.at.node.range, message: `${finding.overlap.by.value.text} covers it` }],
       });
     }
   },

@@ -73,18 +73,25 @@ export async function completion(context: PolicyContext, offset: number, env: Co
           });
         }
         break;
-      case 'list-names':
+      case 'list-names': {
+        // With the `@` already typed, the edit replaces only the name after it. Clients that
+        // ignore the edit's range (Neovim 0.7's omnifunc) insert newText at the start of the
+        // word under the cursor, which for them begins after the `@` (not a keyword
+        // character): a newText with its own `@` would give `@@name` there.
+        const afterAt = typing?.type === 'ref' ? lspRange(typing.start + 1, offset) : undefined;
         for (const [name, declared] of index.lists) {
           const count = index.expandList(name).length;
+          const newText = afterAt ? name : `@${name}`;
           add({
             label: `@${name}`,
             kind: CompletionItemKind.Reference,
             detail: `list · ${count} ${count === 1 ? 'entry' : 'entries'} · ${declared.file.displayName}:${declared.node.range.start.line}`,
-            filterText: `@${name}`,
-            textEdit: { range: replace, newText: `@${name}` },
+            filterText: newText,
+            textEdit: { range: afterAt ?? replace, newText },
           });
         }
         break;
+      }
       case 'user-store-names':
         for (const [name, declared] of index.userStores) {
           add({
@@ -144,6 +151,8 @@ async function pathItems(
   return entries
     .filter((e) => !e.name.startsWith('.') || segment.startsWith('.'))
     .filter((e) => e.isDirectory || (!wantsDirectory && (!wantsPolicy || e.name.endsWith('.smtppolicy'))))
+    // A file that includes itself is an include cycle: never offer it.
+    .filter((e) => !(wantsPolicy && resolve(folder, e.name) === resolve(context.current.path)))
     .sort((a, b) => Number(b.isDirectory) - Number(a.isDirectory) || a.name.localeCompare(b.name))
     .map((e) => ({
       label: e.isDirectory ? `${e.name}/` : e.name,

@@ -4,7 +4,7 @@
 
 import type { Hover } from 'vscode-languageserver';
 import { MarkupKind } from 'vscode-languageserver';
-import type { CidrValue } from '../../grammar/ast.js';
+import type { CidrValue, HostPort } from '../../grammar/ast.js';
 import { describeKeyword, keywordInfo, type KeywordContext } from '../../grammar/keyword-table.js';
 import { SEMANTIC, SYNTAX } from '../../grammar/diagnostic.js';
 import type { PolicyContext } from '../document-store.js';
@@ -14,6 +14,7 @@ import { toLspRange, rangeTouches } from '../convert.js';
 import { PolicyIndex } from '../policy-index.js';
 import { rangeHoverLines } from './address-info.js';
 import { entryText } from './entry-text.js';
+import { listenHoverLines } from './listen-info.js';
 
 const MAX_LIST_ENTRIES = 40;
 
@@ -72,9 +73,12 @@ function describeNode(node: RangedNode, chain: readonly RangedNode[], context: P
         ? [`**domain ${domain}**: clients whose reverse DNS name is \`${domain}\` or ends in \`.${domain}\`, confirmed by a forward lookup; costs a DNS lookup per connection.`]
         : [];
     }
+    case 'HostPort':
+      return parent?.kind === 'ListenEndpoint' ? listenHoverLines(node as unknown as HostPort, parent.implicitTls !== undefined) : [];
     default:
-      // Parts without their own hover (the text of a mask entry's address) defer to their entry.
-      if (parent && (parent.kind === 'Mask' || parent.kind === 'Cidr')) return describeNode(parent, chain.slice(0, -1), context);
+      // Parts without their own hover (the text of a mask entry's address, the name of a
+      // domain entry) defer to their entry.
+      if (parent && (parent.kind === 'Mask' || parent.kind === 'Cidr' || parent.kind === 'Domain')) return describeNode(parent, chain.slice(0, -1), context);
       return [];
   }
 }

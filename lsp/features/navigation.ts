@@ -1,6 +1,6 @@
 // Go to definition and find references for lists, user stores, servers and included files.
 
-import type { Location } from 'vscode-languageserver';
+import { DocumentHighlightKind, type DocumentHighlight, type Location } from 'vscode-languageserver';
 import { dirname, resolve } from 'node:path';
 import type { PolicyContext } from '../document-store.js';
 import { nodesAt } from '../ast-walk.js';
@@ -35,6 +35,17 @@ export function references(context: PolicyContext, offset: number, includeDeclar
   return index.includes
     .filter((site) => site.target === target && site.node.path)
     .map((site) => ({ uri: pathToUri(site.file.path), range: toLspRange(site.node.path!.range) }));
+}
+
+/** Every occurrence in this file of the list, user store or server named under the cursor; the declaration as a write. */
+export function documentHighlights(context: PolicyContext, offset: number): DocumentHighlight[] {
+  const index = new PolicyIndex(context.related);
+  const name = index.nameAt(context.current, offset);
+  if (!name) return [];
+  return index
+    .occurrencesOf(name.kind, name.name)
+    .filter((o) => o.file.path === context.current.path)
+    .map((o) => ({ range: toLspRange(o.range), kind: o.declaration ? DocumentHighlightKind.Write : DocumentHighlightKind.Read }));
 }
 
 /** The file an `include "…"` under the cursor points at. */

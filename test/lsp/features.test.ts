@@ -222,13 +222,13 @@ test('document symbols: servers with their settings, lists with entries, user st
   assert.deepEqual(server.selectionRange, { start: { line: 3, character: 7 }, end: { line: 3, character: 17 } });
 });
 
-test('formatting gives the canonical layout of smtppolicy fmt, and leaves broken files alone', { timeout: 60_000 }, async () => {
+test('formatting gives the canonical layout of smtppolicy fmt (with the editor at 2 spaces), and leaves broken files alone', { timeout: 60_000 }, async () => {
   const uri = pathToFileURL(join(dir, 'messy.smtppolicy')).href;
   const messy = 'server   a {\nlisten 127.0.0.1:25\n      hostname    mx.example.test\n}\n';
   await session.open(uri, messy);
   const edits = await session.request<import('vscode-languageserver/node').TextEdit[]>('textDocument/formatting', {
     textDocument: { uri },
-    options: { tabSize: 4, insertSpaces: true },
+    options: { tabSize: 2, insertSpaces: true },
   });
   const { formatPolicy } = await import('../../format/format.js');
   assert.equal(applyEdits(messy, edits), await formatPolicy(messy));

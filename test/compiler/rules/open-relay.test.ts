@@ -28,16 +28,25 @@ ruleTests('open-relay', {
           message: /^any client in 0\.0\.0\.0\/0 \(public addresses such as 8\.8\.8\.8\) may relay without authenticating: relay grant 0\.0\.0\.0\/0 at line 5; connections: everyone; listeners: 0\.0\.0\.0:25 \(every IPv4 interface\)\. Witness: a client at 8\.8\.8\.8 relays; replay it with `smtppolicy explain policy\.smtppolicy --server mx --client 8\.8\.8\.8 --rcpt probe@relay-probe\.invalid`$/,
         },
       ],
+      output: mx('  relay { authenticated }'),
     },
     {
       name: 'relay { anyone }',
       code: mx('  relay { anyone }'),
       findings: [{ line: 5, column: 11, endLine: 5, endColumn: 17, message: /relay \{ anyone \} at line 5/ }],
+      output: mx('  relay { authenticated }'),
+    },
+    {
+      name: 'anyone next to authenticated: the fix removes anyone',
+      code: mx('  relay {\n    authenticated\n    anyone\n  }'),
+      findings: [{ line: 7, column: 5, endLine: 7, endColumn: 11, message: /relay \{ anyone \}/ }],
+      output: mx('  relay {\n    authenticated\n  }'),
     },
     {
       name: 'IPv6: ::/0 on an IPv6 listener',
       code: mx('  relay { ::/0 }', '[::]:25'),
       findings: [{ line: 5, column: 11, endLine: 5, endColumn: 15, message: /such as 2001:4860:4860::8888.*listeners: \[::\]:25 \(every IPv6 interface\)/ }],
+      output: mx('  relay { authenticated }', '[::]:25'),
     },
     {
       name: 'deny-list that excludes little, through a named list',

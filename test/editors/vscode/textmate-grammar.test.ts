@@ -68,7 +68,7 @@ test('the quickstart example gets keyword, name, address, string, domain, number
   assert.match(scopeOf(tokens, 'server'), /storage\.type\.smtppolicy/);
   assert.match(scopeOf(tokens, 'inbound'), /entity\.name\.type\.smtppolicy/);
   assert.match(scopeOf(tokens, 'listen'), /keyword\.other\.setting\.smtppolicy/);
-  assert.match(scopeOf(tokens, '127.0.0.1:2525'), /constant\.other\.ip-address\.v4\.smtppolicy/);
+  assert.match(scopeOf(tokens, '127.0.0.1:2525'), /constant\.numeric\.ip-address\.v4\.smtppolicy/);
   assert.match(scopeOf(tokens, 'mx.example.test'), /string\.unquoted\.domain\.smtppolicy/);
   assert.match(scopeOf(tokens, 'optional'), /constant\.language\.smtppolicy/);
   assert.match(scopeOf(tokens, 'implicit-tls'), /constant\.language\.smtppolicy/);
@@ -116,4 +116,22 @@ test('sizes, durations and versions are numbers; suppression comments show the d
   assert.match(scopeOf(tokens, 'smtppolicy-ignore'), /comment\.line.*keyword\.control\.directive\.suppression/);
   assert.match(scopeOf(tokens, 'open-relay'), /comment\.line.*entity\.name\.tag\.rule-id/);
   assert.match(scopeOf(tokens, ' lab network'), /comment\.line.*comment\.line\.reason/);
+});
+
+test('addresses get a scope default themes colour (constant.numeric), whatever their family', async () => {
+  const tokens = await scopesOf('server mx {\n  listen 0.0.0.0:25, [::]:25\n  connections only { 10.0.0.0/8  2001:db8::/32 }\n}\n');
+  for (const address of ['0.0.0.0:25', '[::]:25', '10.0.0.0/8', '2001:db8::/32']) {
+    assert.match(scopeOf(tokens, address), /(^| )constant\.numeric\.ip-address\.v[46]\.smtppolicy/, address);
+  }
+});
+
+test('`users NAME` inside a block names the store a method uses; only the top level declares', async () => {
+  const tokens = await scopesOf('users demo file "demo.passwd"\nserver s {\n  auth {\n    basic users staff\n    users robots\n  }\n}\n');
+  assert.match(scopeOf(tokens, 'demo'), /entity\.name\.type\.smtppolicy/);
+  for (const name of ['staff', 'robots']) {
+    const scopes = scopeOf(tokens, name);
+    assert.doesNotMatch(scopes, /entity\.name\.type/, `${name}: ${scopes}`);
+    assert.match(scopes, /variable\.other\.reference\.user-store\.smtppolicy/, name);
+  }
+  assert.match(scopeOf(tokens, 's'), /entity\.name\.type\.smtppolicy/);
 });
