@@ -53,8 +53,9 @@ export default defineRule({
         const grant = kind === 'direct' ? deciding(server.config, publicClients, compiled, witness) : grantFor(compiled, witness);
         const at = grantNode(context.model, server, grant);
         if (!at) continue;
-        // making the grant that decides ask for a login closes every path through it
-        const fix = authenticatedOnlyFix(server, at);
+        // a grant that opens the Internet directly asks for a login instead; through a gateway or
+        // a forged PROXY header the grant may be right and the trust wrong: no mechanical fix
+        const fix = kind === 'direct' ? authenticatedOnlyFix(server, at) : undefined;
         context.report({
           at,
           ...(fix ? { fix } : {}),

@@ -6,16 +6,13 @@
 // Internet, except through a trusted load balancer that forwards clients to it. Beyond the
 // open-relay threshold (reach.ts ANYWHERE) open-relay reports it instead.
 
-import type { AddressItem, ListenConfig, ServerConfig } from '../../runtime/config/types.js';
-import type { Fix } from '../../grammar/diagnostic.js';
+import type { ListenConfig, ServerConfig } from '../../runtime/config/types.js';
 import { AddressSet } from '../analysis/address-set.js';
 import { describeListener, peersOf } from '../analysis/listener-reach.js';
 import { PUBLIC_ADDRESSES } from '../analysis/public-addresses.js';
 import { ANYWHERE, cidrSet, connectableSet, exceeds, WIDE } from '../analysis/reach.js';
 import { relayPaths } from '../analysis/relay-paths.js';
-import { replace } from '../lint/edits.js';
-import { nodeAt, settingsOf } from '../lint/locate.js';
-import type { Located, ServerModel } from '../model.js';
+import { nodeAt } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
 export default defineRule({
@@ -30,7 +27,7 @@ export default defineRule({
       connections:
         "connection allow-list entry {{cidr}} admits {{count}} public addresses to server '{{server}}', which does not require logging in; listeners: {{listeners}}. An allow-list this wide restricts little; narrow it or require authentication",
     },
-    fixable: true,
+    fixable: false,
   },
   check(context) {
     const seen = new Set<string>();
@@ -61,9 +58,7 @@ export default defineRule({
           const count = total(reach);
           const narrowed = total(named) === count ? '' : ` (connection control admits ${count} of the ${total(named)} it names)`;
           const listeners = [...new Set(through.map((a) => describeListener(a.listen)))].join(', ');
-          if (!at) continue;
-          const fix = group.messageId === 'relay' ? narrowToConnectable(server, config, item, at) : undefined;
-          context.report({ at, messageId: group.messageId, data: { cidr: item.cidr, count, narrowed, listeners, server: config.name }, ...(fix ? { fix } : {}) });
+          if (at) context.report({ at, messageId: group.messageId, data: { cidr: item.cidr, count, narrowed, listeners, server: config.name } });
         }
       }
     }
@@ -82,22 +77,4 @@ function arrivingClients(config: ServerConfig, listen: ListenConfig): AddressSet
 
 function total(set: AddressSet): string {
   return (set.size(4) + set.size(6)).toLocaleString('en-US');
-}
-
-/**
- * A relay grant wider than who may connect at all means only its overlap with the connection
- * allow-list: the fix writes that overlap instead (the same clients relay as before, and the
- * text says who they are), when it is narrow enough not to be reported again. Only for a grant
- * written in the server's relay block: a list may serve other purposes.
- */
-function narrowToConnectable(server: ServerModel, config: ServerConfig, item: AddressItem & { kind: 'cidr' }, at: Located): Fix | undefined {
-  if (config.connections.mode !== 'allow-list') return undefined;
-  if (!settingsOf(server.decl, 'Relay')[0]?.entries.some((e) => e === at.node)) return undefined;
-  const narrowed = cidrSet([item]).intersect(connectableSet(config.connections));
-  if (narrowed.isEmpty() || exceeds(narrowed.intersect(PUBLIC_ADDRESSES), WIDE)) return undefined;
-  const cidrs = narrowed.toCidrs();
-  return {
-    description: `Narrow the grant to the clients the connection allow-list admits: ${cidrs.join(', ')}`,
-    edits: [replace(at.node.range, cidrs.join('  '))],
-  };
 }

@@ -58,6 +58,7 @@ ruleTests('open-relay', {
       code: mx('  relay { anyone }\n  proxy-protocol { 127.0.0.1 }', '127.0.0.1:25'),
       findings: [{ line: 5, column: 11, endLine: 5, endColumn: 17, message: /listeners: 127\.0\.0\.1:25 \(loopback only\)\. Witness: a PROXY header from 127\.0\.0\.1 claiming 8\.8\.8\.8 relays; replay it with `smtppolicy explain policy\.smtppolicy --server mx --proxy-from 127\.0\.0\.1 --client 8\.8\.8\.8 / },
       ],
+      output: mx('  relay { authenticated }\n  proxy-protocol { 127.0.0.1 }', '127.0.0.1:25'),
     },
     {
       name: 'PROXY headers believed from anywhere, relay for the private network: anyone claims a private address',
