@@ -15,7 +15,7 @@ import { didYouMean } from './suggest.js';
  * reference copies the whole list into the runtime config, so without a bound a few lines
  * (`list l1 { @l2 @l2 }`, `list l2 { @l3 @l3 }`, …) would ask for 2^n entries.
  */
-export const MIN_EXPANDED_ENTRIES = 1_000_000;
+export const MIN_EXPANDED_ENTRIES = 4_000_000;
 export const EXPANSION_FACTOR = 16;
 
 export class EntryResolver {
@@ -71,7 +71,7 @@ export class EntryResolver {
           const listed = this.expandList(entry.name, file, entry);
           if (this.expandedEntries + listed.length > this.maxExpandedEntries) {
             const limit = this.maxExpandedEntries.toLocaleString('en-US');
-            this.ctx.error(file, entry.range, `list '@${entry.name}' (${listed.length.toLocaleString('en-US')} entries) takes the entries copied in by list references past ${limit}, the limit for this policy (${EXPANSION_FACTOR} × the entries written in its lists, at least ${MIN_EXPANDED_ENTRIES.toLocaleString('en-US')}): reference each list once where it is needed`);
+            this.ctx.error(file, entry.range, `list '@${entry.name}' is not expanded here: the entries copied in by list references would pass ${limit}, the limit for this policy (${EXPANSION_FACTOR} × the entries written in its lists, at least ${MIN_EXPANDED_ENTRIES.toLocaleString('en-US')}); reference each list once where it is needed`);
             break;
           }
           this.expandedEntries += listed.length;
