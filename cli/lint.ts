@@ -108,7 +108,9 @@ async function fixOnce({ report, results }: CheckedEntries): Promise<boolean> {
   const byFile = new Map<string, Diagnostic[]>();
   for (const d of report.diagnostics) {
     if (!d.fix) continue;
-    byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+    const fixes = byFile.get(d.file);
+    if (fixes) fixes.push(d);
+    else byFile.set(d.file, [d]);
   }
   let changed = false;
   for (const [file, diagnostics] of byFile) {

@@ -9,16 +9,32 @@ import type { ResolveContext } from './resolve-context.js';
 import type { SourceFile } from './source-set.js';
 import { didYouMean } from './suggest.js';
 
+/**
+ * Entries that list references may add to a policy, all references together: at least
+ * MIN_EXPANDED_ENTRIES, or EXPANSION_FACTOR times the entries written in its lists. Every
+ * reference copies the whole list into the runtime config, so without a bound a few lines
+ * (`list l1 { @l2 @l2 }`, `list l2 { @l3 @l3 }`, …) would ask for 2^n entries.
+ */
+export const MIN_EXPANDED_ENTRIES = 4_000_000;
+export const EXPANSION_FACTOR = 16;
+
 export class EntryResolver {
-  /** Lists currently being expanded: a reference back to one of them is a cycle. */
-  private readonly expanding: string[] = [];
+  /** Lists currently being expanded, in order: a reference back to one of them is a cycle. */
+  private readonly expanding = new Set<string>();
   private readonly expanded = new Map<string, AddressItem[]>();
+  /** Entries added through list references so far, and how many may be (see MIN_EXPANDED_ENTRIES). */
+  private expandedEntries = 0;
+  private readonly maxExpandedEntries: number;
 
   constructor(
     private readonly ctx: ResolveContext,
     private readonly lists: Map<string, Located<ListDecl>>,
     private readonly reuse?: CheckReuse,
-  ) {}
+  ) {
+    let written = 0;
+    for (const { node } of lists.values()) written += node.entries.length;
+    this.maxExpandedEntries = Math.max(MIN_EXPANDED_ENTRIES, EXPANSION_FACTOR * written);
+  }
 
   /**
    * `allowDomains` is false where reverse DNS makes no sense (trusted PROXY load balancers):
@@ -53,6 +69,12 @@ export class EntryResolver {
           break;
         case 'ListRef': {
           const listed = this.expandList(entry.name, file, entry);
+          if (this.expandedEntries + listed.length > this.maxExpandedEntries) {
+            const limit = this.maxExpandedEntries.toLocaleString('en-US');
+            this.ctx.error(file, entry.range, `list '@${entry.name}' is not expanded here: the entries copied in by list references would pass ${limit}, the limit for this policy (${EXPANSION_FACTOR} × the entries written in its lists, at least ${MIN_EXPANDED_ENTRIES.toLocaleString('en-US')}); reference each list once where it is needed`);
+            break;
+          }
+          this.expandedEntries += listed.length;
           for (const item of listed) {
             if (item.kind === 'domain' && !allowDomains) {
               this.ctx.error(file, entry.range, `${where} takes addresses and ranges only, but list '${entry.name}' holds domain ${item.domain}`);
@@ -83,24 +105,65 @@ export class EntryResolver {
   }
 
   private expandDeclared(name: string, list: Located<ListDecl>, file: SourceFile, at: AddressEntry | ListDecl): AddressItem[] {
-    if (this.expanding.includes(name)) {
-      const chain = [...this.expanding.slice(this.expanding.indexOf(name)), name].map((n) => `@${n}`).join(' → ');
+    if (this.expanding.has(name)) {
+      const path = [...this.expanding];
+      const chain = [...path.slice(path.indexOf(name)), name].map((n) => `@${n}`).join(' → ');
       this.ctx.error(file, at.range, `list reference cycle: ${chain}`);
       return [];
     }
     const cached = this.expanded.get(name);
     if (cached) return cached;
-    const items = this.reused(list) ?? this.resolveList(name, list);
-    this.expanded.set(name, items);
-    return items;
+    this.expandDepthFirst(name, list);
+    return this.expanded.get(name) ?? [];
   }
 
+  /**
+   * Expands a list and every list it references, the deepest first, with a stack of its own
+   * instead of recursion: a chain of 1,500 lists each referencing the next overflowed Node's
+   * call stack. A list's entries are resolved once every list it references is expanded (or
+   * is on the path to it: a cycle, reported where the reference is written).
+   */
+  private expandDepthFirst(name: string, list: Located<ListDecl>): void {
+    const path: { name: string; list: Located<ListDecl>; next: number }[] = [];
+    const enter = (n: string, l: Located<ListDecl>) => {
+      const reused = this.reused(l);
+      if (reused) this.expanded.set(n, reused);
+      else {
+        path.push({ name: n, list: l, next: 0 });
+        this.expanding.add(n);
+      }
+    };
+    enter(name, list);
+    while (path.length > 0) {
+      const top = path[path.length - 1]!;
+      const child = this.nextUnexpandedReference(top);
+      if (child) {
+        enter(child.name, child.list);
+        continue;
+      }
+      path.pop();
+      this.expanded.set(top.name, this.resolveList(top.name, top.list));
+      this.expanding.delete(top.name);
+    }
+  }
+
+  /** The next list `frame`'s entries reference that is declared, not expanded and not on the path. */
+  private nextUnexpandedReference(frame: { list: Located<ListDecl>; next: number }): { name: string; list: Located<ListDecl> } | undefined {
+    const { entries } = frame.list.node;
+    while (frame.next < entries.length) {
+      const entry = entries[frame.next++]!;
+      if (entry.kind !== 'ListRef') continue;
+      const target = this.lists.get(entry.name);
+      if (target && !this.expanded.has(entry.name) && !this.expanding.has(entry.name)) return { name: entry.name, list: target };
+    }
+    return undefined;
+  }
+
+  /** A list's own entries, the lists it references already expanded; `name` is still on the path. */
   private resolveList(name: string, list: Located<ListDecl>): AddressItem[] {
-    this.expanding.push(name);
     // An entry keeps the name of the innermost list that holds it: that is where to edit it
     // (items of nested lists already carry theirs).
     const items = this.resolveEntries(list.node.entries, list.file, `list '${name}'`, true, name);
-    this.expanding.pop();
     // A list without references resolves from its own node alone, without diagnostics (a
     // list takes domains, and invalid values were reported by the parser): keep its items.
     if (this.reuse && !list.node.entries.some((e) => e.kind === 'ListRef')) {

@@ -44,6 +44,12 @@ export async function readDecodedFromDisk(path: string): Promise<DecodedText> {
 
 export const readTextFromDisk: ReadText = async (path) => (await readDecodedFromDisk(path)).text;
 
+/**
+ * Includes nest at most this deep (gcc's limit for #include is 200): a deeper chain is a
+ * mistake or a generated attack, and is reported at the include that goes past it.
+ */
+export const MAX_INCLUDE_DEPTH = 100;
+
 /** At most this many invalid-UTF-8 diagnostics per file (a binary file has thousands). */
 const MAX_INVALID_UTF8_REPORTS = 20;
 
@@ -133,6 +139,15 @@ export async function loadSourceSet(entry: string, options: LoadOptions): Promis
         continue;
       }
       if (loaded.has(target)) continue;
+      if (stack.length + 1 >= MAX_INCLUDE_DEPTH) {
+        diagnostics.push({
+          ruleId: SEMANTIC,
+          severity: 'error',
+          message: `includes nest deeper than ${MAX_INCLUDE_DEPTH} files (the limit): '${item.path.value}' is not read; include the files from fewer levels`,
+          ...at,
+        });
+        continue;
+      }
       let includedText: DecodedText;
       try {
         includedText = await readText(target);

@@ -8,6 +8,7 @@
 
 import { CstParser, EMPTY_ALT, tokenMatcher, type CstNode, type IToken, type TokenType } from 'chevrotain';
 import type { BlockKind } from './blocks.js';
+import { boundRecovery } from './bounded-recovery.js';
 import { keywordsIn } from './keyword-table.js';
 import { createMessageProvider, type ParseState } from './messages.js';
 import {
@@ -92,13 +93,22 @@ export class PolicyParser extends CstParser {
       errorMessageProvider: createMessageProvider(() => activeState),
     });
     this.performSelfAnalysis();
+    boundRecovery(this);
   }
 
   /** Parses a token vector; `state` is shared with the error messages while it runs. */
   parseTokens(tokens: IToken[], state: ParseState): CstNode {
     activeState = state;
     this.input = tokens;
-    return this.file();
+    // Recovery throws an exception per syntax error and catches it again; their stack
+    // traces are never read but were most of the cost of a file with thousands of errors.
+    const traceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return this.file();
+    } finally {
+      Error.stackTraceLimit = traceLimit;
+    }
   }
 
   private get state(): ParseState {

@@ -11,7 +11,11 @@ export class LineIndex {
   /** Offsets where each line starts; lineStarts[0] is 0. */
   private readonly lineStarts: number[];
 
+  /** Kept to tell \r\n from \n at a line's end, instead of storing every line's end. */
+  private readonly text: string;
+
   constructor(text: string) {
+    this.text = text;
     this.length = text.length;
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
@@ -44,6 +48,24 @@ export class LineIndex {
     const s = this.position(start);
     const e = this.position(Math.max(start, end));
     return { start: s, end: e };
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  /**
+   * Where a 1-based line's text starts and ends (the end excludes its line break), so a
+   * caller can slice one line out of a large text without splitting all of it.
+   */
+  lineBounds(line: number): { start: number; end: number } {
+    const index = Math.min(Math.max(1, Math.trunc(line)), this.lineStarts.length) - 1;
+    const start = this.lineStarts[index] as number;
+    if (index + 1 === this.lineStarts.length) return { start, end: this.length };
+    // Every later line start follows a line break: \r\n (two units), \n or \r (one).
+    const next = this.lineStarts[index + 1] as number;
+    const crlf = this.text.charCodeAt(next - 2) === 13 && this.text.charCodeAt(next - 1) === 10;
+    return { start, end: next - (crlf ? 2 : 1) };
   }
 
   lineOf(offset: number): number {

@@ -117,6 +117,13 @@ export function deleteEntryFix(text: string, entry: Range, description: string):
   return { description, edits: [replace(rangeOf(text, from, end), '')] };
 }
 
+/** How many blanks (spaces, tabs) come just before `offset`: a scan back, never a regex over the text before it. */
+export function blanksBefore(text: string, offset: number): number {
+  let from = offset;
+  while (from > 0 && isBlank(text.charCodeAt(from - 1))) from--;
+  return offset - from;
+}
+
 const NEWLINE = 0x0a;
 const COMMA = 0x2c;
 const FOLLOWING = /[ \t]*,?[ \t]*/y;

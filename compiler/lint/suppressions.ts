@@ -14,7 +14,7 @@ import type { Diagnostic } from '../../grammar/diagnostic.js';
 import { SEMANTIC, SYNTAX } from '../../grammar/diagnostic.js';
 import type { SourceFile } from '../source-set.js';
 import { didYouMean } from '../suggest.js';
-import { rangeOf } from './edits.js';
+import { blanksBefore, rangeOf } from './edits.js';
 
 const DIRECTIVE = /^#\s*smtppolicy-ignore(?=\s|$)/;
 
@@ -130,9 +130,19 @@ export function applySuppressions(
     }
   }
 
+  // By rule, file and line: thousands of findings against thousands of suppressions must
+  // not compare every pair.
+  const activeAt = new Map<string, typeof active>();
+  const keyOf = (ruleId: string, file: string, line: number) => `${ruleId}\0${file}\0${line}`;
+  for (const a of active) {
+    const key = keyOf(a.rule.id, a.suppression.file.displayName, a.suppression.line);
+    const same = activeAt.get(key);
+    if (same) same.push(a);
+    else activeAt.set(key, [a]);
+  }
   const kept = diagnostics.filter((d) => {
     if (UNSUPPRESSIBLE.has(d.ruleId)) return true;
-    const matches = active.filter((a) => a.rule.id === d.ruleId && a.suppression.file.displayName === d.file && a.suppression.line === d.range.start.line);
+    const matches = activeAt.get(keyOf(d.ruleId, d.file, d.range.start.line)) ?? [];
     for (const match of matches) match.used = true;
     return matches.length === 0;
   });
@@ -162,6 +172,6 @@ function removeComment(suppression: Suppression): Diagnostic['fix'] {
     const lineEnd = newline < 0 ? text.length : newline + 1;
     return { description, edits: [{ range: rangeOf(text, lineStart, lineEnd), newText: '' }] };
   }
-  const spaces = /[ \t]*$/.exec(text.slice(lineStart, start.offset))![0].length;
+  const spaces = blanksBefore(text, start.offset);
   return { description, edits: [{ range: rangeOf(text, start.offset - spaces, end.offset), newText: '' }] };
 }

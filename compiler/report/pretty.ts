@@ -1,31 +1,45 @@
 // The terminal reporter: `file:line:column severity message  rule`, a code frame, and a
 // summary line, like ESLint's stylish output. Colour only when asked (on a TTY).
+//
+// Bounded per finding, whatever the input: the code frame is a window of the lines around
+// the finding (code-frame.ts), a message is cut at MAX_MESSAGE characters, and past the
+// first findings of a kind the rest are one "… and N more like this" line (repeats.ts).
+// The summary line still counts every finding; `--format json` lists every one.
 
-import { codeFrameColumns } from '@babel/code-frame';
 import { createColors } from 'picocolors';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
+import { LineIndex } from '../../grammar/positions.js';
+import { codeFrame, type FrameSource } from './code-frame.js';
 import type { Report } from './report.js';
-import { docsUrl, summarize } from './report.js';
+import { docsUrl, shorten, summarize } from './report.js';
+import { foldRepeats, moreLikeThis } from './repeats.js';
 
 export interface PrettyOptions {
   color: boolean;
 }
 
+/** Related locations listed per finding (a duplicate declared many times, say). */
+const MAX_RELATED = 5;
+
 export function formatPretty(report: Report, options: PrettyOptions): string {
   const c = createColors(options.color);
   const out: string[] = [];
-  for (const d of report.diagnostics) {
+  const frames = frameSources(report.sources);
+  for (const { diagnostic: d, more } of foldRepeats(report.diagnostics)) {
     const where = `${d.file}:${d.range.start.line}:${d.range.start.column}`;
     const severity = d.severity === 'error' ? c.red('error') : d.severity === 'warning' ? c.yellow('warning') : c.blue('info');
-    out.push(`${c.bold(where)} ${severity} ${d.message}  ${c.dim(d.ruleId)}`);
-    const text = report.sources.get(d.file);
-    if (text !== undefined) out.push(indent(frame(text, d)));
-    for (const related of d.related ?? []) {
-      out.push(c.dim(`  ${related.file}:${related.range.start.line}:${related.range.start.column}: ${related.message}`));
+    out.push(`${c.bold(where)} ${severity} ${shorten(d.message)}  ${c.dim(d.ruleId)}`);
+    const source = frames(d.file);
+    if (source) out.push(indent(codeFrame(source, d.range)));
+    const related = d.related ?? [];
+    for (const r of related.slice(0, MAX_RELATED)) {
+      out.push(c.dim(`  ${r.file}:${r.range.start.line}:${r.range.start.column}: ${shorten(r.message)}`));
     }
+    if (related.length > MAX_RELATED) out.push(c.dim(`  ${moreLikeThis(related.length - MAX_RELATED)}`));
     const url = docsUrl(d.ruleId);
     if (url) out.push(c.dim(`  docs: ${url}`));
     out.push('');
+    if (more !== undefined) out.push(c.dim(`${moreLikeThis(more)} (${d.ruleId} in ${d.file}; --format json lists every finding)`), '');
   }
   const { errors, warnings, infos } = summarize(report.diagnostics);
   const total = errors + warnings + infos;
@@ -36,15 +50,18 @@ export function formatPretty(report: Report, options: PrettyOptions): string {
   return `${out.join('\n')}\n`;
 }
 
-function frame(text: string, d: Diagnostic): string {
-  const { start, end } = d.range;
-  // A zero-width range (an insertion point) still gets a one-column marker.
-  const endColumn = end.line === start.line && end.column <= start.column ? start.column + 1 : end.column;
-  return codeFrameColumns(
-    text,
-    { start: { line: start.line, column: start.column }, end: { line: end.line, column: endColumn } },
-    { highlightCode: false, linesAbove: 1, linesBelow: 1 },
-  );
+/** Each file's line index, built once on first use rather than once per finding. */
+function frameSources(sources: ReadonlyMap<string, string>): (file: string) => FrameSource | undefined {
+  const built = new Map<string, FrameSource>();
+  return (file) => {
+    const cached = built.get(file);
+    if (cached) return cached;
+    const text = sources.get(file);
+    if (text === undefined) return undefined;
+    const source = { text, lines: new LineIndex(text) };
+    built.set(file, source);
+    return source;
+  };
 }
 
 function indent(block: string): string {

@@ -33,3 +33,13 @@ export const LANGUAGE_ERRORS_DOCS = 'https://github.com/smtppolicy/smtppolicy/bl
 export function docsUrl(ruleId: string): string {
   return ruleId === 'syntax' || ruleId === 'semantic' ? `${LANGUAGE_ERRORS_DOCS}#${ruleId}` : `${DOCS_BASE}${ruleId}.md`;
 }
+
+/**
+ * Messages quote user text shortened already (grammar/quote.ts); this bounds the rest (a
+ * long name or path) in the reporters a person reads. JSON and SARIF keep the full text.
+ */
+export const MAX_MESSAGE = 500;
+
+export function shorten(message: string, max = MAX_MESSAGE): string {
+  return message.length <= max ? message : `${message.slice(0, max)}…`;
+}

@@ -23,6 +23,28 @@ export function overlaps(a: Endpoint, b: Endpoint): boolean {
   return a.address === b.address || isWildcard(a.address) || isWildcard(b.address);
 }
 
+/**
+ * For each endpoint, the index of the first earlier one it overlaps (as `overlaps` says), or
+ * undefined. Keyed by family and port rather than comparing every pair: a listen line of
+ * 70,000 endpoints took minutes.
+ */
+export function earliestOverlaps(endpoints: readonly Endpoint[]): (number | undefined)[] {
+  const firstExact = new Map<string, number>();
+  const firstWildcard = new Map<string, number>();
+  const firstAny = new Map<string, number>();
+  return endpoints.map((endpoint, index) => {
+    const slot = `${family(endpoint.address)}|${endpoint.port}`;
+    const exact = `${slot}|${endpoint.address}`;
+    // A wildcard overlaps anything on its slot; anything overlaps a wildcard or its equal.
+    const candidates = isWildcard(endpoint.address) ? [firstAny.get(slot)] : [firstExact.get(exact), firstWildcard.get(slot)];
+    const found = candidates.filter((i): i is number => i !== undefined);
+    if (!firstExact.has(exact)) firstExact.set(exact, index);
+    if (!firstAny.has(slot)) firstAny.set(slot, index);
+    if (isWildcard(endpoint.address) && !firstWildcard.has(slot)) firstWildcard.set(slot, index);
+    return found.length > 0 ? Math.min(...found) : undefined;
+  });
+}
+
 export default defineRule({
   meta: {
     id: 'listen-address-conflict',
@@ -41,9 +63,11 @@ export default defineRule({
     );
     const admin = model.config.admin;
     if (admin) listeners.push(...admin.listen.map((endpoint) => ({ endpoint, source: admin.source, owner: 'the admin listener' })));
+    const firstOverlap = earliestOverlaps(listeners.map((l) => l.endpoint));
     listeners.forEach((listener, index) => {
-      const earlier = listeners.slice(0, index).find((other) => overlaps(other.endpoint, listener.endpoint));
-      if (!earlier) return;
+      const earlierIndex = firstOverlap[index];
+      if (earlierIndex === undefined) return;
+      const earlier = listeners[earlierIndex]!;
       const at = nodeAt(model, listener.source);
       const first = nodeAt(model, earlier.source);
       if (!at) return;

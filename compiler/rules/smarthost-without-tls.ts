@@ -4,7 +4,7 @@
 // the path can pose as the smart host.
 
 import type { SmarthostTls } from '../../grammar/ast.js';
-import { replace } from '../lint/edits.js';
+import { blanksBefore, replace } from '../lint/edits.js';
 import { nodeAt } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
@@ -45,7 +45,7 @@ export default defineRule({
       if (!target.verifyCertificate && tls?.noVerify) {
         const noVerify = tls.noVerify;
         // Remove the keyword and the space before it.
-        const before = file.text.slice(0, noVerify.range.start.offset).match(/[ \t]*$/)![0].length;
+        const before = blanksBefore(file.text, noVerify.range.start.offset);
         const start = { ...noVerify.range.start, offset: noVerify.range.start.offset - before, column: noVerify.range.start.column - before };
         context.report({
           at: { node: noVerify, file },
