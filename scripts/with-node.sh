@@ -16,7 +16,10 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 pins="$root/scripts/node-builds.txt"
-cache="${SMTPPOLICY_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smtppolicy/node}"
+# Not under $HOME: pre-commit (test/ci/pre-commit.test.ts, and users' hooks) treats a node
+# found in the home directory as not installed and downloads its own through nodeenv, which
+# needs a network the tests must not use.
+cache="${SMTPPOLICY_NODE_CACHE:-/var/tmp/smtppolicy-node-builds}"
 
 fail() { echo "with-node: $*" >&2; exit 2; }
 

@@ -161,7 +161,9 @@ test('every passwd mode round-trips: written by passwd, lint-clean, served, and 
         const secret = mechanism === 'XOAUTH2' ? token : mode.password;
         const works = mode.works.includes(mechanism);
         check(`nodemailer ${mechanism} as ${mode.user}`, works, nodemailerLogin(port, mode.user, mechanism, secret));
-        if (mechanism !== 'XOAUTH2') check(`swaks ${mechanism} as ${mode.user}`, works, swaksLogin(swaks, port, mode.user, mechanism, secret));
+        // swaks confirms what works; refusals are checked once, with nodemailer: more than the
+        // throttle's limit of failures at one user puts the user under attack (421, by design)
+        if (mechanism !== 'XOAUTH2' && works) check(`swaks ${mechanism} as ${mode.user}`, works, swaksLogin(swaks, port, mode.user, mechanism, secret));
       }
       for (const mechanism of mode.stale === undefined ? [] : ['PLAIN', 'CRAM-MD5'] as const) {
         check(`nodemailer ${mechanism} with the old password of ${mode.user}`, false, nodemailerLogin(port, mode.user, mechanism, mode.stale!));

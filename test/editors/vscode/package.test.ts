@@ -85,6 +85,6 @@ test('npm run package:vscode builds a self-contained .vsix whose bundled server 
   assert.ok(diagnostics.some((d) => d.code === 'open-relay'), `${JSON.stringify(diagnostics)}\n${server.stderr()}`);
   // Formatting runs in a worker started from the same bundled file (lsp/format-worker.ts).
   const edits = await server.client.sendRequest<{ newText: string }[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 4, insertSpaces: true } });
-  assert.match(edits[0]?.newText ?? '', /^ {4}listen 127\.0\.0\.1:2526$/m, server.stderr());
+  assert.match(edits[0]?.newText ?? '', /^ {4}listen 0\.0\.0\.0:2526$/m, server.stderr());
   assert.equal(await server.stop(), 0, server.stderr());
 });
