@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds and runs the whole test suite on every Node.js build pinned in
-# scripts/node-builds.txt (or only on the versions given as arguments), each run under a
+# Builds and runs the test suite (whole, or the core scope: see the file) on every Node.js
+# build pinned in scripts/node-builds.txt (or only on the versions given as arguments), each run under a
 # banner naming its Node, then prints the time each took. Any failing version fails the
 # matrix, after every version has run, so one run shows all version-specific failures.
 #
@@ -30,10 +30,17 @@ failed=0
 for wanted in "${versions[@]}"; do
   # Resolves a major to its pinned version (and fetches the build) before the banner.
   version="$(scripts/with-node.sh "$wanted" node -p 'process.versions.node')"
+  # The build's scope (node-builds.txt, third column): full, or core without the CI glue tests.
+  scope="$(awk -v v="$version" '$1 == v { print ($3 == "" ? "full" : $3) }' scripts/node-builds.txt)"
+  case "$scope" in
+    full) tests='npm test' ;;
+    core) tests='npm test -- --exclude test/ci/ --exclude test/action/' ;;
+    *) echo "node-matrix: unknown scope '$scope' for Node $version in scripts/node-builds.txt" >&2; exit 2 ;;
+  esac
   echo
-  echo "== Node v$version: npm run build && npm test =="
+  echo "== Node v$version ($scope): npm run build && $tests =="
   started=$SECONDS
-  if scripts/with-node.sh "$version" bash -c 'npm run build && npm test'; then
+  if scripts/with-node.sh "$version" bash -c "npm run build && $tests"; then
     outcome=passed
   else
     outcome=FAILED

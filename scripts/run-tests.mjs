@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts with node's own test runner, through tsx.
 // Node 20's `--test` does not expand globs or know .ts files, so we list them here.
-// Usage: node scripts/run-tests.mjs [filter…]  (a filter keeps files whose path contains it)
+// Usage: node scripts/run-tests.mjs [filter…] [--exclude fragment…]
+// (a filter keeps files whose path contains it; --exclude drops files whose path contains it)
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -17,10 +18,22 @@ function collect(dir) {
   return found;
 }
 
-const filters = process.argv.slice(2);
+const filters = [];
+const excluded = [];
+for (let i = 2; i < process.argv.length; i++) {
+  if (process.argv[i] === '--exclude') {
+    if (process.argv[i + 1] === undefined) {
+      console.error('--exclude needs a path fragment');
+      process.exit(2);
+    }
+    excluded.push(process.argv[++i]);
+  } else filters.push(process.argv[i]);
+}
 const files = collect('test')
   .map((f) => relative('.', f))
-  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .filter((f) => !excluded.some((x) => f.includes(x)));
+if (excluded.length > 0) console.log(`# excluded: test files whose path contains ${excluded.join(', ')}`);
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ') || 'test/**/*.test.ts'}`);
   process.exit(1);

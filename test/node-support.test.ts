@@ -10,18 +10,19 @@ import { test } from 'node:test';
 const ROOT = join(import.meta.dirname, '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
-interface PinnedBuild { version: string; major: number; integrity: string }
+interface PinnedBuild { version: string; major: number; integrity: string; scope: string }
 
 function pinnedBuilds(): PinnedBuild[] {
   return read('scripts/node-builds.txt')
     .split('\n')
     .filter((line) => line.trim() !== '' && !line.startsWith('#'))
     .map((line) => {
-      const [version = '', integrity = '', ...rest] = line.trim().split(/\s+/);
+      const [version = '', integrity = '', scope = '', ...rest] = line.trim().split(/\s+/);
       assert.match(version, /^\d+\.\d+\.\d+$/, `not a version in scripts/node-builds.txt: ${line}`);
       assert.match(integrity, /^sha512-[A-Za-z0-9+/]{86}==$/, `not a sha512 integrity in scripts/node-builds.txt: ${line}`);
+      assert.ok(scope === 'full' || scope === 'core', `scope must be full or core in scripts/node-builds.txt: ${line}`);
       assert.deepEqual(rest, [], `unexpected text in scripts/node-builds.txt: ${line}`);
-      return { version, major: Number(version.split('.')[0]), integrity };
+      return { version, major: Number(version.split('.')[0]), integrity, scope };
     });
 }
 
@@ -34,6 +35,7 @@ test('CI tests one build of each supported major, the floor among them', () => {
   assert.ok(floor, `engines.node should read '>=MAJOR', not '${engines}'`);
   assert.equal(Math.min(...majors), Number(floor), `engines.node ${engines} promises a floor that CI does not test`);
   for (const major of [22, 24]) assert.ok(majors.includes(major), `Node ${major} (LTS) is not tested`);
+  assert.ok(builds.some((b) => b.scope === 'full'), 'no build runs the whole suite');
 });
 
 test('.ci/run runs the suite through the Node matrix', () => {
