@@ -108,8 +108,11 @@ test('a v2 header from a peer that is not a trusted balancer is never honoured: 
   t.after(() => spoofer.close());
   const replies: string[] = [];
   for (let reply = await spoofer.read(); reply; reply = await spoofer.read()) replies.push(reply.text);
-  // the documented refusal for an untrusted PROXY header, not one about its line endings
-  assert.deepEqual(replies, ['554 5.7.1 mail.example.test Error: PROXY header from an address that is not a trusted load balancer']);
+  // the documented refusal for an untrusted PROXY header, not one about its line endings;
+  // the greeting comes first when the header reaches the server after it was sent (a race
+  // the client decides), and nothing else ever does
+  const afterGreeting = replies[0]?.startsWith('220 ') ? replies.slice(1) : replies;
+  assert.deepEqual(afterGreeting, ['554 5.7.1 mail.example.test Error: PROXY header from an address that is not a trusted load balancer'], replies.join('\n'));
   assert.ok(running.logs.some((l) => l.event === 'refused' && l.reason === 'untrusted-proxy-header' && l.client === '127.0.0.71'));
   assert.ok(!running.logs.some((l) => l.client === '198.51.100.77'), 'the spoofed address appears nowhere');
 });
