@@ -34,9 +34,13 @@ for wanted in "${versions[@]}"; do
   version="$(scripts/with-node.sh "$wanted" node -p 'process.versions.node')"
   # The build's scope (node-builds.txt, third column): full, or core without the CI glue tests.
   scope="$(awk -v v="$version" '$1 == v { print ($3 == "" ? "full" : $3) }' scripts/node-builds.txt)"
+  # The full build runs the README's test command as it stands (schema validator, type
+  # check, every test). The core builds run the tests alone: what tsc and the validator
+  # generator produce does not depend on the Node that runs them, so checking types again
+  # on every build would spend CI's minutes proving the same thing (about 50 s a build).
   case "$scope" in
     full) tests="$test_command" ;;
-    core) tests="$test_command -- --exclude test/ci/ --exclude test/action/" ;;
+    core) tests="node scripts/run-tests.mjs --exclude test/ci/ --exclude test/action/" ;;
     *) echo "node-matrix: unknown scope '$scope' for Node $version in scripts/node-builds.txt" >&2; exit 2 ;;
   esac
   echo
