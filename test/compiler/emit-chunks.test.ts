@@ -3,7 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { join } from 'node:path';
+import { checkPolicy, emitConfig, emitConfigChunks } from '../../compiler/index.js';
 import { CHUNK_CHARS, jsonChunks } from '../../compiler/emit-chunks.js';
+
+const EXAMPLES = join(import.meta.dirname, '../../examples');
 
 const expected = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 const joined = (value: unknown) => [...jsonChunks(value)].join('');
@@ -27,4 +31,9 @@ test('a large value comes in several pieces of bounded size', () => {
   // a piece ends as soon as it passes the size: it is never much more than one item over it
   assert.ok(chunks.every((c) => c.length < CHUNK_CHARS + 200), 'every piece is near the chunk size');
   assert.equal(chunks.join(''), expected({ servers: [{ entries: items }] }));
+});
+
+test('a compiled example policy streams to the text emitConfig gives', async () => {
+  const { model } = await checkPolicy(join(EXAMPLES, 'quickstart.smtppolicy'), { lint: false });
+  assert.equal([...emitConfigChunks(model.config)].join(''), emitConfig(model.config));
 });
