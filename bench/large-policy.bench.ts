@@ -24,7 +24,7 @@ const MAX_RSS_MIB = 1024;
 const MAX_OUTPUT_FACTOR = 10;
 
 const COMMANDS: { name: string; argv: (file: string) => string[] }[] = [
-  ...['pretty', 'json', 'sarif', 'github'].map((format) => ({ name: `lint --format ${format}`, argv: (file: string) => ['lint', file, '--format', format] })),
+  ...['pretty', 'json', 'sarif', 'github', 'gitlab', 'junit'].map((format) => ({ name: `lint --format ${format}`, argv: (file: string) => ['lint', file, '--format', format] })),
   { name: 'compile', argv: (file: string) => ['compile', file] },
 ];
 

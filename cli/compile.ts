@@ -2,15 +2,16 @@
 // Writes the runtime config (every default explicit, byte-identical for the same input).
 // Refuses to write anything when the policy has errors: exit 1, diagnostics on stderr.
 
-import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { emitConfig, hasErrors } from '../compiler/index.js';
+import { emitConfigChunks } from '../compiler/emit.js';
+import { hasErrors } from '../compiler/index.js';
 import { formatPretty } from '../compiler/report/pretty.js';
 import { validateRuntimeConfig } from '../runtime/config/index.js';
 import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import { checkEntries } from './check-entries.js';
 import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
+import { writeChunksToFile, writeChunksToStream } from './write-chunks.js';
 
 export const OPTIONS = {
   output: { type: 'string', short: 'o', value: 'out.json', description: 'write the config to this file instead of standard output' },
@@ -51,11 +52,12 @@ export const run: Command = async (argv, io) => {
   // The published schema is the contract: never emit a config that breaks it. A failure
   // here is a compiler bug, reported as an internal error (exit 70) by cli/main.ts.
   validateRuntimeConfig(config);
-  const json = emitConfig(config);
-  if (output === undefined) io.stdout.write(json);
+  // Written piece by piece: the config of a large policy is hundreds of megabytes of JSON.
+  const json = emitConfigChunks(config);
+  if (output === undefined) await writeChunksToStream(io.stdout, json);
   else {
     try {
-      await writeFile(output, json);
+      await writeChunksToFile(output, json);
     } catch (error) {
       throw new UsageError(`cannot write ${values.output}: ${(error as Error).message}`);
     }

@@ -1,7 +1,7 @@
 // Public API of the compiler.
 export { checkPolicy, compileToRuntimeConfig, hasErrors } from './check.js';
 export type { CheckOptions, CheckResult, CompileResult } from './check.js';
-export { emitConfig } from './emit.js';
+export { emitConfig, emitConfigChunks } from './emit.js';
 export type { PolicyModel, ServerModel, Located } from './model.js';
 export { EntryNotReadableError } from './source-set.js';
 export type { SourceFile, ReadText } from './source-set.js';

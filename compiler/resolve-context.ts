@@ -12,9 +12,16 @@ import type { SourceFile } from './source-set.js';
 
 export class ResolveContext {
   readonly diagnostics: Diagnostic[] = [];
-  private readonly nodesBySource = new Map<string, Located>();
+  /**
+   * The node of each `source`; its file is found from the source's path (configFiles).
+   * Nodes alone, not Located pairs: a 50 MB policy has millions of entries, and a pair per
+   * entry cost as much memory as the entry's range.
+   */
+  private readonly nodesBySource = new Map<string, AnyNode>();
   // Every entry of a 100,000-line policy asks for its file's config path: work it out once.
   private readonly configPaths = new Map<string, string>();
+  /** The other way: the file each config path names. */
+  private readonly configFiles = new Map<string, SourceFile>();
 
   constructor(readonly baseDir: string) {}
 
@@ -37,7 +44,7 @@ export class ResolveContext {
   /** The `file:line:col` a config item carries, recorded so it can be mapped back to `node`. */
   source(file: SourceFile, node: AnyNode): string {
     const location = `${this.configPathOf(file)}:${node.range.start.line}:${node.range.start.column}`;
-    if (!this.nodesBySource.has(location)) this.nodesBySource.set(location, { node, file });
+    if (!this.nodesBySource.has(location)) this.nodesBySource.set(location, node);
     return location;
   }
 
@@ -47,13 +54,15 @@ export class ResolveContext {
     if (path === undefined) {
       path = configPath(file.path, this.baseDir);
       this.configPaths.set(file.path, path);
+      this.configFiles.set(path, file);
     }
     return path;
   }
 
   /** Records a `source` made by an earlier check for `node` (which it gives again for this one). */
   adoptSource(file: SourceFile, node: AnyNode, source: string): void {
-    if (!this.nodesBySource.has(source)) this.nodesBySource.set(source, { node, file });
+    this.configPathOf(file);
+    if (!this.nodesBySource.has(source)) this.nodesBySource.set(source, node);
   }
 
   /**
@@ -67,7 +76,12 @@ export class ResolveContext {
   }
 
   nodeAt(source: string | null): Located | undefined {
-    return source === null ? undefined : this.nodesBySource.get(source);
+    const node = source === null ? undefined : this.nodesBySource.get(source);
+    if (node === undefined) return undefined;
+    // `path:line:column`: the path is all before the last two colons
+    const path = source!.slice(0, source!.lastIndexOf(':', source!.lastIndexOf(':') - 1));
+    const file = this.configFiles.get(path);
+    return file && { node, file };
   }
 }
 
