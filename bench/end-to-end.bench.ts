@@ -87,7 +87,14 @@ export async function startQuickstart(dir: string, root = REPO_ROOT): Promise<Ta
   }
   const newDir = join(dir, 'var', 'mail', 'example.test', 'postmaster', 'new');
   const served = Number((await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')).trim().split(' ')[0]);
-  return { name: 'smtppolicy', port: ports[0]!, pid: served, delivered: () => filesIn(newDir), stop };
+  const stopBoth = async () => {
+    await stop();
+    // the serve process too, so that its ports are free when this returns
+    while (await readFile(`/proc/${served}/stat`, 'utf8').then((stat) => !/^\d+ \(.*\) Z/.test(stat), () => false)) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { name: 'smtppolicy', port: ports[0]!, pid: served, delivered: () => filesIn(newDir), stop: stopBoth };
 }
 
 async function startPostfixTarget(): Promise<Target> {

@@ -21,15 +21,20 @@ import { randomBytes } from 'node:crypto';
 import { DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, type SyncDirectory } from './fs-durable.js';
 
 let deliveries = 0;
+let host: { name: string; at: number } | null = null;
+/** The host name is looked up (a uname(2) call) at most this often, not for every message. */
+const HOST_NAME_TTL_MS = 60_000;
 
 /** A unique Maildir file name: time, microseconds, pid, a counter, random bits and the host. */
 export function maildirFileName(now: number = Date.now()): string {
   const seconds = Math.floor(now / 1000);
   const micros = (now % 1000) * 1000 + Math.floor(Math.random() * 1000);
   deliveries += 1;
-  // A host name containing `/` or `:` would break the name: Maildir escapes them as octal.
-  const host = osHostname().replace(/\//g, '\\057').replace(/:/g, '\\072');
-  return `${seconds}.M${micros}P${process.pid}Q${deliveries}R${randomBytes(8).toString('hex')}.${host}`;
+  if (host === null || Math.abs(now - host.at) > HOST_NAME_TTL_MS) {
+    // A host name containing `/` or `:` would break the name: Maildir escapes them as octal.
+    host = { name: osHostname().replace(/\//g, '\\057').replace(/:/g, '\\072'), at: now };
+  }
+  return `${seconds}.M${micros}P${process.pid}Q${deliveries}R${randomBytes(8).toString('hex')}.${host.name}`;
 }
 
 export interface MaildirMessage {

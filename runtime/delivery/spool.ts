@@ -260,8 +260,9 @@ export class Spool {
       throw error;
     }
     await this.#queueSync.covering();
-    await rm(this.messagePath(id), { force: true });
-    if (options.stateOnDisk !== false) await rm(this.statePath(id), { force: true });
+    // unlink, not rm(): rm() stats first, one system call more on every message
+    await unlinkIfPresent(this.messagePath(id));
+    if (options.stateOnDisk !== false) await unlinkIfPresent(this.statePath(id));
     return true;
   }
 
@@ -295,6 +296,14 @@ export class Spool {
 
   private statePath(id: string): string {
     return join(this.stateDir, `${checkedId(id)}.json`);
+  }
+}
+
+async function unlinkIfPresent(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if (!isErrno(error, 'ENOENT')) throw error;
   }
 }
 
