@@ -6,11 +6,10 @@
 // sonic-boom destination on fd 1): a busy server logs several lines per message, and one
 // write(2) each cost a measurable share of a message's CPU time (issue 19). What is buffered
 // is written when 4 KiB have gathered, within FLUSH_INTERVAL_MS otherwise, at once for a
-// warning or an error, and synchronously when the process exits: at the end of a drain
-// (SIGTERM, SIGINT), at process.exit(), and on an uncaught exception or unhandled rejection
-// (pino's own exit handler does the first two; the crash path is ours, below). Only a
-// SIGKILL or a power cut loses the lines of the last FLUSH_INTERVAL_MS: never mail, which
-// the spool keeps.
+// warning or an error, and synchronously when the process exits (pino.destination registers
+// that flush on the 'exit' event, which Node emits at the end of a drain (SIGTERM, SIGINT),
+// at process.exit(), and on an uncaught exception or unhandled rejection). Only a SIGKILL or
+// a power cut loses the lines of the last FLUSH_INTERVAL_MS: never mail, which the spool keeps.
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger };
@@ -35,12 +34,7 @@ export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
 
-/**
- * fd 1 through pino.destination with a buffer. pino registers the synchronous flush on exit
- * itself; a crash (uncaught exception) emits no 'exit' event, so the flush is hooked to
- * 'uncaughtExceptionMonitor', which runs before Node prints the error and exits and changes
- * nothing else about how the process ends.
- */
+/** fd 1 through pino.destination with a buffer (pino flushes it synchronously on 'exit'). */
 function bufferedStdout(): pino.DestinationStream {
   const sonic = pino.destination({ dest: 1, sync: false, minLength: BUFFER_BYTES });
   let unwritten = false;
@@ -50,7 +44,6 @@ function bufferedStdout(): pino.DestinationStream {
     sonic.flush();
   }, FLUSH_INTERVAL_MS);
   timer.unref();
-  process.on('uncaughtExceptionMonitor', () => flushNow(sonic));
   return {
     write(line: string): void {
       sonic.write(line);
