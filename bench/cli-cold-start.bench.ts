@@ -4,35 +4,15 @@
 // run alternately so that a change in machine load hits both the same way.
 
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import type { BenchOptions, BenchRow } from './bench-kit.js';
 import { median } from './bench-kit.js';
+import { CLI, ensureBuilt } from './published-build.js';
 
 const run_ = promisify(execFile);
 const root = join(import.meta.dirname, '..');
-const CLI = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.smtppolicy as string);
-const SOURCE_DIRS = ['grammar', 'compiler', 'runtime', 'lsp', 'format', 'cli'];
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ when it is missing or older than the sources, so the figure is today's code. */
-async function ensureBuilt(): Promise<void> {
-  const built = existsSync(CLI) ? statSync(CLI).mtimeMs : 0;
-  if (built >= Math.max(...SOURCE_DIRS.map((d) => newestSource(join(root, d))))) return;
-  process.stderr.write('  dist/ is missing or older than the sources: npm run build…\n');
-  await run_('npm', ['run', 'build'], { cwd: root, timeout: 600_000 });
-}
 
 async function wallMs(args: string[]): Promise<number> {
   const started = performance.now();

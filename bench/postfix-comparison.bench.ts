@@ -10,17 +10,16 @@
 //
 // Requires root and Debian's postfix package (bench/postfix/install.sh).
 
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { compileToRuntimeConfig, hasErrors } from '../compiler/index.js';
 import { bundleShipped } from './shipped.js';
 import { median, type BenchOptions, type BenchRow } from './bench-kit.js';
 import { benchPolicyText } from './server-throughput/bench-policy.js';
-import { postfixUnavailable, SMTP_SOURCE, startPostfix } from './postfix/postfix.js';
+import { postfixUnavailable, startPostfix } from './postfix/postfix.js';
+import { freePort, smtpSource } from './postfix/smtp-source.js';
 
 const SESSIONS = 20;
 const MESSAGE_BYTES = 1024;
@@ -35,17 +34,6 @@ interface Target {
   /** How many messages the server has accepted so far. */
   accepted(): Promise<number>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function startSmtppolicy(dir: string): Promise<Target> {
@@ -92,19 +80,6 @@ async function startPostfixTarget(): Promise<Target> {
   };
 }
 
-/** Messages per second for one smtp-source run; throws when smtp-source fails. */
-function smtpSource(port: number, count: number, reuse: boolean): Promise<number> {
-  const args = [...(reuse ? ['-d'] : []), '-s', String(SESSIONS), '-m', String(count), '-l', String(MESSAGE_BYTES)];
-  args.push('-f', 'load@sender.example', '-t', 'rcpt@remote.example', '-M', 'client.bench.example', `127.0.0.1:${port}`);
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    execFile(SMTP_SOURCE, args, { timeout: 120_000 }, (error, _stdout, stderr) => {
-      if (error) reject(new Error(`smtp-source ${args.join(' ')} failed: ${error.message} ${stderr}`));
-      else resolve(count / ((performance.now() - started) / 1000));
-    });
-  });
-}
-
 /** Waits (briefly) until `target` has accepted `expected` messages in all; throws otherwise. */
 async function checkAccepted(target: Target, expected: number): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -121,7 +96,7 @@ async function measure(target: Target, options: BenchOptions): Promise<{ reuse: 
   const count = options.quick ? 400 : 2000;
   let sent = 0;
   const send = async (n: number, reuse: boolean) => {
-    const rate = await smtpSource(target.port, n, reuse);
+    const rate = await smtpSource({ port: target.port, count: n, reuse, sessions: SESSIONS, recipient: 'rcpt@remote.example', messageBytes: MESSAGE_BYTES });
     sent += n;
     await checkAccepted(target, sent);
     return rate;

@@ -14,7 +14,6 @@
 // limit; mode (a) is the fair comparison of the per-message path.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,6 +21,7 @@ import { compileToRuntimeConfig, hasErrors } from '../compiler/index.js';
 import { bundleShipped } from './shipped.js';
 import { median, type BenchOptions, type BenchRow } from './bench-kit.js';
 import { benchPolicyText } from './server-throughput/bench-policy.js';
+import { sendMessages, Session, sourceAddress } from './smtp-session.js';
 
 const SESSIONS = 20;
 const IDLE_CONNECTIONS = 1000;
@@ -29,112 +29,8 @@ const IDLE_CONNECTIONS = 1000;
 // whose closure wrappers cost the server as they cost the compiler.
 const CHILD = 'bench/server-throughput/server-child.ts';
 
-const BODY_HEADERS = 'From: load@sender.example\r\nTo: rcpt@remote.example\r\nSubject: throughput\r\n\r\n';
-const MESSAGE = `${BODY_HEADERS}${'x'.repeat(1024 - BODY_HEADERS.length - 2)}\r\n.\r\n`;
-
-/** A minimal SMTP client: one reply at a time, multi-line replies joined. */
-class Session {
-  private buffer = '';
-  private waiter: ((reply: string) => void) | null = null;
-  private replies: string[] = [];
-  private failWaiter: ((error: Error) => void) | null = null;
-  private constructor(readonly socket: Socket) {
-    socket.setEncoding('latin1');
-    socket.setNoDelay(true);
-    socket.on('data', (data: string) => {
-      this.buffer += data;
-      let end: number;
-      while ((end = this.buffer.indexOf('\r\n')) >= 0) {
-        const line = this.buffer.slice(0, end);
-        this.buffer = this.buffer.slice(end + 2);
-        if (line[3] === '-') continue;
-        if (this.waiter) {
-          const w = this.waiter;
-          this.waiter = null;
-          this.failWaiter = null;
-          w(line);
-        } else this.replies.push(line);
-      }
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => this.failWaiter?.(new Error('connection closed')));
-  }
-
-  static open(port: number, localAddress: string): Promise<Session> {
-    return new Promise((resolve, reject) => {
-      const socket = connect({ port, host: '127.0.0.1', localAddress }, () => resolve(new Session(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  reply(): Promise<string> {
-    const ready = this.replies.shift();
-    if (ready !== undefined) return Promise.resolve(ready);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no reply within 30 s')), 30_000);
-      this.waiter = (line) => {
-        clearTimeout(timer);
-        resolve(line);
-      };
-      this.failWaiter = (error) => {
-        clearTimeout(timer);
-        reject(error);
-      };
-    });
-  }
-
-  async expect(code: string, command?: string): Promise<void> {
-    if (command !== undefined) this.socket.write(command);
-    const line = await this.reply();
-    if (!line.startsWith(code)) throw new Error(`expected ${code} after ${JSON.stringify(command?.trim() ?? 'connect')}, got ${JSON.stringify(line)}`);
-  }
-
-  async greet(): Promise<void> {
-    await this.expect('220');
-    await this.expect('250', 'EHLO client.bench.example\r\n');
-  }
-
-  async send(): Promise<void> {
-    await this.expect('250', 'MAIL FROM:<load@sender.example>\r\n');
-    await this.expect('250', 'RCPT TO:<rcpt@remote.example>\r\n');
-    await this.expect('354', 'DATA\r\n');
-    await this.expect('250', MESSAGE);
-  }
-
-  async quit(): Promise<void> {
-    await this.expect('221', 'QUIT\r\n').catch(() => undefined);
-    this.socket.destroy();
-  }
-}
-
-const sourceAddress = (i: number) => `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`;
-
 /** Messages accepted per second by `SESSIONS` sessions sending `count` messages in all. */
-export async function throughput(port: number, count: number, reuse: boolean): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: SESSIONS }, async (_, worker) => {
-    const from = sourceAddress(worker);
-    if (reuse) {
-      const session = await Session.open(port, from);
-      await session.greet();
-      while (next < count) {
-        next++;
-        await session.send();
-      }
-      await session.quit();
-    } else {
-      while (next < count) {
-        next++;
-        const session = await Session.open(port, from);
-        await session.greet();
-        await session.send();
-        await session.quit();
-      }
-    }
-  }));
-  return count / ((performance.now() - started) / 1000);
-}
+const throughput = (port: number, count: number, reuse: boolean) => sendMessages({ port, count, reuse, sessions: SESSIONS });
 
 interface Child {
   pid: number;

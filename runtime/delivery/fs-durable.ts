@@ -67,6 +67,11 @@ export class DirectorySyncGroup {
     this.#sync = sync;
   }
 
+  /** No sync running or waiting: a caller that keeps groups per directory may drop this one. */
+  get idle(): boolean {
+    return this.#running === null && this.#next === null;
+  }
+
   /** Resolves once a sync that started after this call has completed; rejects if that sync fails. */
   covering(): Promise<void> {
     if (this.#running === null) return this.#start();

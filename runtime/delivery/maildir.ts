@@ -1,67 +1,142 @@
 // Local delivery in Maildir format (https://cr.yp.to/proto/maildir.html): the message is
-// written to tmp/ under a unique name, fsynced, renamed into new/, and new/ is fsynced, so a
-// mail reader never sees a partial message and a delivery we record survives a crash.
+// written to tmp/ under a unique name, fdatasynced, renamed into new/, and new/ is fsynced, so
+// a mail reader never sees a partial message and a delivery we record survives a crash.
 //
 // Like Postfix local(8) and virtual(8), two header lines are prepended: `Return-Path:` with
 // the envelope sender (`<>` for a bounce) and `Delivered-To:` with the recipient. They use the
 // message's own line ending; the message bytes follow unchanged.
-import { open, rename, rm } from 'node:fs/promises';
+//
+// What a delivery costs is most of what end-to-end throughput costs (issue 19), so:
+// - the fsync of new/ is a group commit (DirectorySyncGroup): deliveries into one mailbox
+//   that are in flight together share one directory fsync, each still waiting for a sync
+//   that started after its own rename;
+// - a mailbox's tmp/, new/ and cur/ are made (durably) once per process, not per delivery;
+//   one removed while we run is made again on the next delivery that finds it missing;
+// - the message comes from memory when the spool handed its bytes over, in one write.
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fsyncDirectory, makeDirectoryDurably } from './fs-durable.js';
+import { DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, type SyncDirectory } from './fs-durable.js';
 
 let deliveries = 0;
+let host: { name: string; at: number } | null = null;
+/** The host name is looked up (a uname(2) call) at most this often, not for every message. */
+const HOST_NAME_TTL_MS = 60_000;
 
 /** A unique Maildir file name: time, microseconds, pid, a counter, random bits and the host. */
 export function maildirFileName(now: number = Date.now()): string {
   const seconds = Math.floor(now / 1000);
   const micros = (now % 1000) * 1000 + Math.floor(Math.random() * 1000);
   deliveries += 1;
-  // A host name containing `/` or `:` would break the name: Maildir escapes them as octal.
-  const host = osHostname().replace(/\//g, '\\057').replace(/:/g, '\\072');
-  return `${seconds}.M${micros}P${process.pid}Q${deliveries}R${randomBytes(8).toString('hex')}.${host}`;
+  if (host === null || Math.abs(now - host.at) > HOST_NAME_TTL_MS) {
+    // A host name containing `/` or `:` would break the name: Maildir escapes them as octal.
+    host = { name: osHostname().replace(/\//g, '\\057').replace(/:/g, '\\072'), at: now };
+  }
+  return `${seconds}.M${micros}P${process.pid}Q${deliveries}R${randomBytes(8).toString('hex')}.${host.name}`;
 }
 
-export async function deliverToMaildir(options: {
+export interface MaildirMessage {
   mailbox: string;
   recipient: string;
   mailFrom: string;
-  messagePath: string;
+  /** The message bytes in memory, or the file they are in (streamed). */
+  message: Buffer | { path: string };
   now?: number;
-}): Promise<string> {
-  const { mailbox } = options;
-  for (const sub of ['tmp', 'new', 'cur']) await makeDirectoryDurably(join(mailbox, sub));
-  const name = maildirFileName(options.now);
-  const tmpPath = join(mailbox, 'tmp', name);
-  const newPath = join(mailbox, 'new', name);
-  const handle = await open(tmpPath, 'wx', 0o600);
-  try {
-    let prefixWritten = false;
-    for await (const chunk of createReadStream(options.messagePath) as AsyncIterable<Buffer>) {
-      if (!prefixWritten) {
-        const newline = lineEndingOf(chunk);
-        await handle.write(
-          `Return-Path: <${headerSafe(options.mailFrom)}>${newline}Delivered-To: ${headerSafe(options.recipient)}${newline}`,
-        );
-        prefixWritten = true;
-      }
-      await handle.write(chunk);
-    }
-    if (!prefixWritten) {
-      await handle.write(`Return-Path: <${headerSafe(options.mailFrom)}>\r\nDelivered-To: ${headerSafe(options.recipient)}\r\n`);
-    }
-    await handle.sync();
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await rm(tmpPath, { force: true });
-    throw error;
+}
+
+/** Mailboxes remembered as made; past this many the memory is dropped (they are made again, at the cost of three mkdirs each). */
+const REMEMBERED_MAILBOXES = 10_000;
+
+/** Delivers into Maildirs; one per delivery worker, so that deliveries in flight share directory syncs. */
+export class MaildirWriter {
+  readonly #syncDirectory: SyncDirectory;
+  readonly #made = new Set<string>();
+  readonly #newSyncs = new Map<string, DirectorySyncGroup>();
+
+  constructor(syncDirectory: SyncDirectory = fsyncDirectory) {
+    this.#syncDirectory = syncDirectory;
   }
-  await handle.close();
-  await rename(tmpPath, newPath);
-  await fsyncDirectory(join(mailbox, 'new'));
-  return newPath;
+
+  /** Writes, syncs and renames the message into `mailbox`/new/; resolves with its path once new/ is durable. */
+  async deliver(options: MaildirMessage): Promise<string> {
+    const { mailbox } = options;
+    const name = maildirFileName(options.now);
+    const tmpPath = join(mailbox, 'tmp', name);
+    const newPath = join(mailbox, 'new', name);
+    await this.#makeMailbox(mailbox, false);
+    let handle: FileHandle;
+    try {
+      handle = await open(tmpPath, 'wx', 0o600);
+    } catch (error) {
+      if (!isErrno(error, 'ENOENT')) throw error;
+      // the mailbox was removed since we made it
+      await this.#makeMailbox(mailbox, true);
+      handle = await open(tmpPath, 'wx', 0o600);
+    }
+    try {
+      const prefix = (newline: string) => Buffer.from(`Return-Path: <${headerSafe(options.mailFrom)}>${newline}Delivered-To: ${headerSafe(options.recipient)}${newline}`);
+      if (Buffer.isBuffer(options.message)) {
+        await writeAll(handle, [prefix(lineEndingOf(options.message)), options.message]);
+      } else {
+        await streamInto(handle, options.message.path, prefix);
+      }
+      // A new file: fdatasync writes its data and the size needed to read it back.
+      await handle.datasync();
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await rm(tmpPath, { force: true });
+      throw error;
+    }
+    await handle.close();
+    await rename(tmpPath, newPath);
+    await this.#syncNew(join(mailbox, 'new'));
+    return newPath;
+  }
+
+  async #makeMailbox(mailbox: string, again: boolean): Promise<void> {
+    if (!again && this.#made.has(mailbox)) return;
+    for (const sub of ['tmp', 'new', 'cur']) await makeDirectoryDurably(join(mailbox, sub));
+    if (this.#made.size >= REMEMBERED_MAILBOXES) this.#made.clear();
+    this.#made.add(mailbox);
+  }
+
+  async #syncNew(dir: string): Promise<void> {
+    let group = this.#newSyncs.get(dir);
+    if (!group) {
+      group = new DirectorySyncGroup(dir, this.#syncDirectory);
+      this.#newSyncs.set(dir, group);
+    }
+    try {
+      await group.covering();
+    } finally {
+      // one group per mailbox with deliveries in flight, not per mailbox ever seen
+      if (group.idle && this.#newSyncs.get(dir) === group) this.#newSyncs.delete(dir);
+    }
+  }
+}
+
+async function streamInto(handle: FileHandle, path: string, prefix: (newline: string) => Buffer): Promise<void> {
+  let prefixWritten = false;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    await writeAll(handle, prefixWritten ? [chunk] : [prefix(lineEndingOf(chunk)), chunk]);
+    prefixWritten = true;
+  }
+  if (!prefixWritten) await writeAll(handle, [prefix('\r\n')]);
+}
+
+/** writev until every byte is written (a regular file takes all at once; the loop is for the rare short write). */
+async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
+  let rest = buffers;
+  while (rest.length > 0) {
+    let { bytesWritten } = await handle.writev(rest);
+    while (rest.length > 0 && bytesWritten >= rest[0]!.length) {
+      bytesWritten -= rest[0]!.length;
+      rest = rest.slice(1);
+    }
+    if (rest.length > 0 && bytesWritten > 0) rest = [rest[0]!.subarray(bytesWritten), ...rest.slice(1)];
+  }
 }
 
 function lineEndingOf(chunk: Buffer): string {

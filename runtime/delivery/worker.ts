@@ -5,8 +5,15 @@
 //
 // Guarantees: at-least-once. A recipient recorded as delivered is never tried again; one
 // delivered but not yet recorded when the process dies (the messages in flight, at most
-// `concurrency`) is delivered again after the restart. The worker polls the spool's control/
-// folder so that `smtppolicy queue retry` works while the server runs.
+// `maxInFlight`: the local plus the relay concurrency) is delivered again after the restart.
+// A message whose every recipient is delivered in one attempt is removed without writing
+// its state first: the removal is the record, and until it is durable the message is one
+// of those in flight.
+//
+// How messages reach it (issue 19): the spool signals each message it commits, with its
+// envelope and bytes (Spool.onStored), so a fresh message starts without a look at the
+// disk; a scan of the spool, every `pollIntervalMs` and when asked, finds retries that
+// are due, messages left by a restart, and `smtppolicy queue retry` requests in control/.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,11 +21,12 @@ import { Readable } from 'node:stream';
 import type { RuntimeConfig, ServerConfig } from '../config/types.js';
 import type { AttemptError, DeliveryState, RecipientState } from './delivery-state.js';
 import { buildDsn, readHeaderSection } from './dsn.js';
-import { deliverToMaildir } from './maildir.js';
+import { MaildirWriter } from './maildir.js';
+import { DispatchQueue, type DestinationKind, type Pending } from './dispatch-queue.js';
 import { mailboxPathFor } from './mailbox-path.js';
 import { DEFAULT_MAX_QUEUE_LIFETIME_MS, DEFAULT_RETRY_SCHEDULE, retryDelayMs, type RetrySchedule } from './retry-schedule.js';
 import { readSmarthostPassword, SmarthostPool, type RecipientOutcome, type SmarthostTls } from './smarthost.js';
-import type { Spool, SpoolEnvelope, StoredEnvelope } from './spool.js';
+import type { Spool, SpoolEnvelope, StoredEnvelope, StoredMessage } from './spool.js';
 import { isErrno } from './fs-durable.js';
 
 /** The subset of pino's Logger the worker uses (a pino logger fits). */
@@ -53,8 +61,8 @@ export interface DeliveryWorkerOptions {
   maxQueueLifetimeMs?: number;
   /** How often the spool and its control/ folder are looked at; default 1000 ms. */
   pollIntervalMs?: number;
-  /** Messages delivered at the same time; default 4. */
-  concurrency?: number;
+  /** Messages delivered at the same time, by destination; default DEFAULT_CONCURRENCY. */
+  concurrency?: Partial<Concurrency>;
   /** Where `{ env: NAME }` smart-host passwords are read; default process.env. */
   env?: NodeJS.ProcessEnv;
   /** SMTP timeouts towards the smart host; default 60 s. */
@@ -67,7 +75,11 @@ export interface DeliveryWorkerOptions {
 export interface DeliveryWorker {
   /** Stops taking messages, waits for the ones in flight, closes smart-host connections. */
   stop(): Promise<void>;
-  /** Looks at the spool now (serve calls it after each accepted message). */
+  /**
+   * Asks for a look at the spool soon: now, unless one ran less than `pollIntervalMs` ago.
+   * (serve calls it after each accepted message; the spool's stored signal has already
+   * started that message, so a scan per message would only cost a directory listing.)
+   */
   kick(): void;
   /** A reloaded config: held messages are looked at again, new smart-host settings apply. */
   updateConfig(config: RuntimeConfig, baseDir?: string): void;
@@ -75,8 +87,22 @@ export interface DeliveryWorker {
 
 export const HOLD_REASON = 'no smart host configured (relay-to hold)';
 
-/** Messages delivered at the same time unless told otherwise: also the most a crash can duplicate. */
-export const DEFAULT_CONCURRENCY = 4;
+export interface Concurrency {
+  /** Maildir deliveries at once: each a write and an fsync; more in flight share more directory fsyncs. */
+  local: number;
+  /** Messages with a relayed recipient at once: each may hold a smart-host connection for a whole timeout. */
+  relay: number;
+}
+
+export const DEFAULT_CONCURRENCY: Concurrency = { local: 16, relay: 4 };
+
+/** The most messages in flight with the default concurrency: also the most a crash can deliver twice. */
+export const DEFAULT_MAX_IN_FLIGHT = DEFAULT_CONCURRENCY.local + DEFAULT_CONCURRENCY.relay;
+
+/** Handed-over message bytes kept in memory while they wait for a slot. */
+const HELD_BYTES = 16 * 1024 * 1024;
+/** Messages a scan queues at most; when they have started, the next scan follows at once. */
+const SCAN_BATCH = 1000;
 
 export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const worker = new Worker(options);
@@ -99,24 +125,27 @@ class Worker {
   private readonly retry: RetrySchedule;
   private readonly maxLifetimeMs: number;
   private readonly pollIntervalMs: number;
-  private readonly concurrency: number;
   private readonly env: NodeJS.ProcessEnv;
   private readonly random: () => number;
   private readonly metrics: DeliveryMetrics;
   private readonly smarthosts: SmarthostPool;
+  private readonly maildirs = new MaildirWriter();
+  private readonly queue: DispatchQueue;
   /** Next time each queued message has something due; null = only held recipients. */
   private readonly due = new Map<string, number | null>();
   private readonly forced = new Map<string, Force>();
   private readonly inFlight = new Map<string, Promise<void>>();
-  /** Messages in flight that have relayed recipients (they may wait on the smart host). */
-  private readonly relayInFlight = new Set<string>();
-  /** Whether a queued message has relayed recipients; envelopes never change once committed. */
-  private readonly relays = new Map<string, boolean>();
   private revisitHeld = true;
   private timer: NodeJS.Timeout | null = null;
+  /** When the pending timer fires (performance.now()), so that an earlier request can replace it. */
+  private timerAt = Infinity;
   private scanning: Promise<void> | null = null;
   private rescan = false;
+  private lastScanAt = -Infinity;
+  /** The last scan stopped at SCAN_BATCH messages: scan again as soon as they have started. */
+  private scanCut = false;
   private stopped = false;
+  private readonly unsubscribe: () => void;
 
   constructor(options: DeliveryWorkerOptions) {
     this.config = options.config;
@@ -127,38 +156,20 @@ class Worker {
     this.retry = options.retry ?? DEFAULT_RETRY_SCHEDULE;
     this.maxLifetimeMs = options.maxQueueLifetimeMs ?? DEFAULT_MAX_QUEUE_LIFETIME_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
-    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.env = options.env ?? process.env;
     this.random = options.random ?? Math.random;
     this.metrics = options.metrics ?? NO_METRICS;
     this.smarthosts = new SmarthostPool({ tls: options.smarthostTls, timeoutMs: options.smarthostTimeoutMs });
+    this.queue = new DispatchQueue({ ...DEFAULT_CONCURRENCY, ...options.concurrency, heldBytes: HELD_BYTES });
+    this.unsubscribe = this.spool.onStored((message) => this.stored(message));
   }
 
   start(): void {
-    this.kick();
+    this.scanIn(0);
   }
 
   kick(): void {
-    if (this.stopped) return;
-    if (this.scanning) {
-      this.rescan = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.scanning = this.scan()
-      .catch((error: unknown) => this.logger.error({ event: 'spool-scan-failed', err: error, spool: this.spool.dir }, 'delivery: scanning the spool failed'))
-      .finally(() => {
-        this.scanning = null;
-        if (this.stopped) return;
-        if (this.rescan) {
-          this.rescan = false;
-          this.kick();
-        } else {
-          this.timer = setTimeout(() => this.kick(), this.pollIntervalMs);
-          this.timer.unref();
-        }
-      });
+    this.scanIn(this.lastScanAt + this.pollIntervalMs - performance.now());
   }
 
   updateConfig(config: RuntimeConfig, baseDir?: string): void {
@@ -166,17 +177,57 @@ class Worker {
     if (baseDir !== undefined) this.baseDir = baseDir;
     this.smarthosts.close();
     this.revisitHeld = true;
-    this.kick();
+    this.scanIn(0);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe();
     if (this.timer) clearTimeout(this.timer);
     await this.scanning;
     await Promise.allSettled([...this.inFlight.values()]);
     this.smarthosts.close();
   }
 
+  /** The intake committed a message: it is due now, and everything needed to start it is at hand. */
+  private stored(message: StoredMessage): void {
+    if (this.stopped) return;
+    this.queue.add({ id: message.envelope.id, envelope: message.envelope, bytes: message.bytes, mayHaveState: false });
+    this.startWaiting();
+  }
+
+  /** Schedules a scan in `delayMs` (at once when ≤ 0), unless one is due sooner. */
+  private scanIn(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.scanning) {
+      if (delayMs <= 0) this.rescan = true;
+      return;
+    }
+    const at = performance.now() + Math.max(0, delayMs);
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.runScan(), Math.max(0, delayMs));
+    this.timer.unref();
+  }
+
+  private runScan(): void {
+    this.timer = null;
+    this.timerAt = Infinity;
+    if (this.stopped) return;
+    this.lastScanAt = performance.now();
+    this.scanning = this.scan()
+      .catch((error: unknown) => this.logger.error({ event: 'spool-scan-failed', err: error, spool: this.spool.dir }, 'delivery: scanning the spool failed'))
+      .finally(() => {
+        this.scanning = null;
+        if (this.stopped) return;
+        const again = this.rescan;
+        this.rescan = false;
+        this.scanIn(again ? 0 : this.pollIntervalMs);
+      });
+  }
+
+  /** Queues every message with something due (or forced), up to SCAN_BATCH, then starts what has a slot. */
   private async scan(): Promise<void> {
     for (const request of await this.spool.takeRetryRequests()) {
       if (request === 'all') for (const id of await this.spool.ids()) this.forced.set(id, 'all');
@@ -186,62 +237,67 @@ class Worker {
     const present = new Set(ids);
     for (const id of this.due.keys()) if (!present.has(id)) this.due.delete(id);
     for (const id of this.forced.keys()) if (!present.has(id)) this.forced.delete(id);
-    for (const id of this.relays.keys()) if (!present.has(id)) this.relays.delete(id);
     if (this.revisitHeld) {
       this.revisitHeld = false;
       for (const id of ids) if (!this.forced.has(id)) this.forced.set(id, 'held');
     }
     const now = this.now();
+    let queued = 0;
+    this.scanCut = false;
     for (const id of ids) {
-      if (this.stopped || this.inFlight.size >= this.concurrency) break;
-      if (this.inFlight.has(id)) continue;
+      if (this.stopped) return;
+      if (this.queue.has(id)) continue;
       const force = this.forced.get(id);
       const due = this.due.get(id);
       if (force === undefined && due !== undefined && (due === null || due > now)) continue;
-      // A hung smart host holds each attempt for the whole SMTP timeout: messages that relay
-      // may take all slots but one, so local deliveries never queue behind them.
-      const relays = await this.hasRelayedRecipients(id);
-      if (relays && this.relayInFlight.size >= Math.max(1, this.concurrency - 1)) continue;
-      if (this.stopped || this.inFlight.has(id)) continue;
-      this.forced.delete(id);
-      if (relays) this.relayInFlight.add(id);
-      const run = this.process(id, force)
-        .catch((error: unknown) => {
-          // Unexpected (e.g. the spool became unreadable): try again later, never drop the message.
-          this.logger.error({ event: 'delivery-error', err: error, queueId: id }, 'delivery: processing failed; will retry');
-          this.due.set(id, this.now() + this.retry.initialMs);
-        })
-        .finally(() => {
-          this.inFlight.delete(id);
-          this.relayInFlight.delete(id);
-          this.kick();
-        });
-      this.inFlight.set(id, run);
-    }
-  }
-
-  private async hasRelayedRecipients(id: string): Promise<boolean> {
-    let relays = this.relays.get(id);
-    if (relays === undefined) {
-      try {
-        relays = (await this.spool.readEnvelope(id)).recipients.some((r) => r.route === 'relay');
-      } catch {
-        return false; // deleted meanwhile or unreadable: process() finds out and says so
+      if (queued >= SCAN_BATCH) {
+        this.scanCut = true;
+        break;
       }
-      this.relays.set(id, relays);
+      let envelope: StoredEnvelope;
+      try {
+        envelope = await this.spool.readEnvelope(id);
+      } catch (error) {
+        if (isErrno(error, 'ENOENT')) continue; // delivered or deleted meanwhile
+        throw error;
+      }
+      // the await above let the intake or a finished delivery in: look again
+      if (this.stopped || this.queue.has(id)) continue;
+      this.forced.delete(id);
+      this.queue.add({ id, envelope, bytes: null, mayHaveState: true, force });
+      queued += 1;
     }
-    return relays;
+    this.startWaiting();
   }
 
-  private async process(id: string, force: Force | undefined): Promise<void> {
-    let envelope: StoredEnvelope;
-    try {
-      envelope = await this.spool.readEnvelope(id);
-    } catch (error) {
-      if (isErrno(error, 'ENOENT')) return; // deleted by `queue delete` meanwhile
-      throw error;
-    }
-    const state = (await this.spool.readState(id)) ?? initialState(envelope);
+  /** Starts every waiting message that has a free slot of its kind. */
+  private startWaiting(): void {
+    if (this.stopped) return;
+    for (const { pending, kind } of this.queue.startable()) this.begin(pending, kind);
+    if (this.scanCut && this.queue.waiting === 0) this.scanIn(0);
+  }
+
+  private begin(pending: Pending, kind: DestinationKind): void {
+    const { id } = pending;
+    const run = this.process(pending)
+      .catch((error: unknown) => {
+        // Unexpected (e.g. the spool became unreadable): try again later, never drop the message.
+        this.logger.error({ event: 'delivery-error', err: error, queueId: id }, 'delivery: processing failed; will retry');
+        this.due.set(id, this.now() + this.retry.initialMs);
+      })
+      .finally(() => {
+        this.inFlight.delete(id);
+        this.queue.finished(id, kind);
+        this.startWaiting();
+      });
+    this.inFlight.set(id, run);
+  }
+
+  private async process(pending: Pending): Promise<void> {
+    const { id, envelope, force } = pending;
+    const stored = pending.mayHaveState ? await this.spool.readState(id) : null;
+    const state = stored ?? initialState(envelope);
+    let stateOnDisk = stored !== null;
     const now = this.now();
     const server = this.config.servers.find((s) => s.name === envelope.server);
     const dueRecipients = state.recipients.filter(
@@ -250,29 +306,42 @@ class Worker {
         (force === 'all' || (r.nextAttemptAt === null ? force === 'held' : Date.parse(r.nextAttemptAt) <= now)),
     );
     if (dueRecipients.length > 0) {
-      const outcomes = await this.attempt(envelope, dueRecipients, server);
+      const outcomes = await this.attempt(envelope, dueRecipients, server, pending.bytes);
       const attemptedAt = new Date(this.now()).toISOString();
       for (const recipient of dueRecipients) {
         const outcome = outcomes.get(recipient);
         if (outcome) this.record(envelope, recipient, outcome, attemptedAt);
       }
+      if (state.recipients.every((r) => r.status === 'delivered')) {
+        // Everything delivered: the removal records it. A state file written first would
+        // cost two more fsyncs and protect only against a crash before the removal is
+        // durable, which delivers the message again: the at-least-once of messages in flight.
+        await this.removeDone(id, stateOnDisk);
+        return;
+      }
       if (!(await this.spool.has(id))) return;
       await this.spool.writeState(state);
+      stateOnDisk = true;
     }
     await this.bounce(envelope, state, server);
     if (state.recipients.every((r) => r.status !== 'pending' && (r.status === 'delivered' || r.dsnId !== null || envelope.mailFrom === ''))) {
-      await this.spool.remove(id);
-      this.due.delete(id);
-      this.logger.info({ event: 'message-done', queueId: id }, 'delivery: message done, removed from the spool');
+      await this.removeDone(id, stateOnDisk);
       return;
     }
     this.due.set(id, nextDue(state, envelope, this.now(), this.retry.initialMs));
+  }
+
+  private async removeDone(id: string, stateOnDisk: boolean): Promise<void> {
+    await this.spool.remove(id, { stateOnDisk });
+    this.due.delete(id);
+    this.logger.info({ event: 'message-done', queueId: id }, 'delivery: message done, removed from the spool');
   }
 
   private async attempt(
     envelope: StoredEnvelope,
     recipients: RecipientState[],
     server: ServerConfig | undefined,
+    bytes: Buffer | null,
   ): Promise<Map<RecipientState, Outcome>> {
     const outcomes = new Map<RecipientState, Outcome>();
     const messagePath = this.spool.messagePath(envelope.id);
@@ -285,7 +354,7 @@ class Worker {
       }
       const started = performance.now();
       try {
-        const path = await deliverToMaildir({ mailbox: mailbox.path, recipient: recipient.address, mailFrom: envelope.mailFrom, messagePath, now: this.now() });
+        const path = await this.maildirs.deliver({ mailbox: mailbox.path, recipient: recipient.address, mailFrom: envelope.mailFrom, message: bytes ?? { path: messagePath }, now: this.now() });
         outcomes.set(recipient, { kind: 'delivered', detail: `maildir ${path}` });
       } catch (error) {
         outcomes.set(recipient, temporary('4.3.0', `local delivery to ${mailbox.path} failed: ${(error as Error).message}`));
@@ -309,7 +378,7 @@ class Worker {
       for (const r of relayed) outcomes.set(r, temporary('4.7.0', password.reason));
       return outcomes;
     }
-    const message = await readFile(messagePath);
+    const message = bytes ?? (await readFile(messagePath));
     const started = performance.now();
     const results = await this.smarthosts.send(
       target,

@@ -2,7 +2,7 @@
 // messages over parallel SMTP sessions, is SIGKILLed in the middle, restarted on the same
 // spool, and left to drain. Every message that got a 250 must arrive (smart host or Maildir)
 // exactly once, except the few the delivery worker had in flight at the kill, which may
-// arrive twice (at-least-once, bounded by the worker's concurrency).
+// arrive twice (at-least-once, bounded by the worker's messages in flight).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import nodemailer from 'nodemailer';
 import { cidrItem, domainItem, makeRuntimeConfig, src } from '../fixtures/config-builder.js';
 import { tempDir } from '../../helpers/server-fixture.js';
 import { freePort, spawnCli } from '../../helpers/serve-process.js';
-import { DEFAULT_CONCURRENCY } from '../../../runtime/delivery/worker.js';
+import { DEFAULT_MAX_IN_FLIGHT } from '../../../runtime/delivery/worker.js';
 import { startSmarthost, waitFor } from './helpers/smarthost-fixture.js';
 import { smarthostTarget } from './helpers/worker-harness.js';
 
@@ -142,7 +142,7 @@ test('SIGKILL under load loses no acknowledged message; duplicates only for deli
   assert.deepEqual(missing, [], 'every acknowledged message is delivered');
   const duplicates = [...all].filter(([, n]) => n > 1);
   assert.ok(duplicates.every(([, n]) => n === 2), `no message delivered more than twice: ${JSON.stringify(duplicates)}`);
-  assert.ok(duplicates.length <= DEFAULT_CONCURRENCY, `duplicates bounded by the worker's concurrency: ${JSON.stringify(duplicates)}`);
+  assert.ok(duplicates.length <= DEFAULT_MAX_IN_FLIGHT, `duplicates bounded by the messages in flight: ${JSON.stringify(duplicates)}`);
   // messages cut off by the kill may or may not have been committed; nothing else arrives
   for (const seq of all.keys()) assert.ok(seq >= 0 && seq < MESSAGES);
   assert.ok(delivered.size > 0 && relayed.size > 0, 'both local and relayed deliveries happened');

@@ -1,0 +1,123 @@
+// The messages the delivery worker will start next, and the slots they run in, per kind of
+// destination (issue 19): a local delivery is a Maildir write and two fsyncs (one shared),
+// done in milliseconds, while a relayed one may wait a whole SMTP timeout on a hung smart
+// host. One constant for both either starves local mail behind a hung relay or keeps local
+// delivery below what the disk does; so each kind has its own queue and its own limit, and
+// a message with any relayed recipient counts as relayed.
+//
+// A message arrives here either from the intake (the spool's stored signal, with its
+// envelope and usually its bytes) or from a scan of the spool (retries, a restart). Bytes
+// handed over are kept only within a memory budget; past it a message is read back from
+// its file when it starts.
+import type { StoredEnvelope } from './spool.js';
+
+export type DestinationKind = 'local' | 'relay';
+
+export interface Pending {
+  id: string;
+  envelope: StoredEnvelope;
+  /** The message bytes when the spool handed them over and the budget allowed it. */
+  bytes: Buffer | null;
+  /** Whether state/<id>.json may exist (false only for a message fresh from the intake). */
+  mayHaveState: boolean;
+  force?: 'all' | 'held';
+}
+
+export interface DispatchLimits {
+  local: number;
+  relay: number;
+  /** Bytes of handed-over messages kept waiting in memory at most. */
+  heldBytes: number;
+}
+
+export function kindOf(envelope: StoredEnvelope): DestinationKind {
+  return envelope.recipients.some((r) => r.route === 'relay') ? 'relay' : 'local';
+}
+
+/** A FIFO with O(1) take from the front. */
+class Fifo<T> {
+  #items: T[] = [];
+  #head = 0;
+
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+
+  push(item: T): void {
+    this.#items.push(item);
+  }
+
+  shift(): T | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const item = this.#items[this.#head]!;
+    this.#items[this.#head] = undefined as T;
+    this.#head += 1;
+    // compact once the consumed front outweighs what is left
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return item;
+  }
+}
+
+export class DispatchQueue {
+  readonly #limits: DispatchLimits;
+  readonly #waiting = { local: new Fifo<Pending>(), relay: new Fifo<Pending>() };
+  readonly #running = { local: 0, relay: 0 };
+  /** Ids waiting here or running: a message is never started twice at once. */
+  readonly #known = new Set<string>();
+  #heldBytes = 0;
+
+  constructor(limits: DispatchLimits) {
+    this.#limits = limits;
+  }
+
+  /** The most messages in flight at once: also the most a crash can deliver twice. */
+  get maxInFlight(): number {
+    return this.#limits.local + this.#limits.relay;
+  }
+
+  has(id: string): boolean {
+    return this.#known.has(id);
+  }
+
+  get waiting(): number {
+    return this.#waiting.local.length + this.#waiting.relay.length;
+  }
+
+  get running(): number {
+    return this.#running.local + this.#running.relay;
+  }
+
+  /** Adds a message unless it is already waiting or running; returns whether it was added. */
+  add(pending: Pending): boolean {
+    if (this.#known.has(pending.id)) return false;
+    if (pending.bytes !== null) {
+      if (this.#heldBytes + pending.bytes.length > this.#limits.heldBytes) pending = { ...pending, bytes: null };
+      else this.#heldBytes += pending.bytes.length;
+    }
+    this.#known.add(pending.id);
+    this.#waiting[kindOf(pending.envelope)].push(pending);
+    return true;
+  }
+
+  /** Takes the next messages that have a free slot, marking them running. */
+  *startable(): Generator<{ pending: Pending; kind: DestinationKind }> {
+    for (const kind of ['local', 'relay'] as const) {
+      while (this.#running[kind] < this.#limits[kind]) {
+        const pending = this.#waiting[kind].shift();
+        if (!pending) break;
+        if (pending.bytes !== null) this.#heldBytes -= pending.bytes.length;
+        this.#running[kind] += 1;
+        yield { pending, kind };
+      }
+    }
+  }
+
+  /** A started message has finished (delivered, deferred or failed): its slot is free. */
+  finished(id: string, kind: DestinationKind): void {
+    this.#known.delete(id);
+    this.#running[kind] -= 1;
+  }
+}
