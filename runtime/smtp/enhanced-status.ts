@@ -1,7 +1,8 @@
 // Every error reply carries an RFC 3463 enhanced status code once ENHANCEDSTATUSCODES is
-// advertised (RFC 2034 3). smtp-server leaves some of its own replies without one: those
-// it sends with `context = false` (HELO syntax errors) or in the context of a HELO/EHLO
-// command (its 421s, e.g. for too many errors when the last one was an EHLO). The only
+// advertised (RFC 2034 3). Our own replies carry theirs (SmtpReply); smtp-server leaves some
+// of its own replies without one: those it sends with `context = false` (HELO syntax
+// errors) or in the context of a HELO/EHLO command (its 421s, e.g. for too many errors when
+// the last one was an EHLO). The only
 // replies RFC 2034 exempts are the greeting, the success replies to HELO/EHLO and 3xx
 // continuations, so every 4xx/5xx gets its code here, chosen in this one place for all.
 //
@@ -23,13 +24,6 @@ const BY_CODE: Readonly<Record<number, string>> = {
   500: '5.5.2', 501: '5.5.4', 502: '5.5.1', 503: '5.5.1', 504: '5.5.4',
   530: '5.7.0', 535: '5.7.8', 538: '5.7.0', 550: '5.1.1', 552: '5.2.2', 553: '5.1.3', 554: '5.6.0', 555: '5.5.4',
 };
-
-const ENHANCED_PREFIX = /^[245]\.\d{1,3}\.\d{1,3} /;
-
-/** True when the reply text already starts with an enhanced status code. */
-export function hasEnhancedCode(text: string): boolean {
-  return ENHANCED_PREFIX.test(text);
-}
 
 /**
  * The enhanced status code of an error reply whose text has none: by its text when the

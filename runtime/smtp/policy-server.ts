@@ -155,26 +155,21 @@ export class PolicySmtpServer extends SMTPServer implements RuntimeHolder {
     });
   }
 
+  // The library's handlers: the session that owns the callback answers it (policy-connection.ts).
   override onAuth(auth: SMTPServerAuthentication, session: SMTPServerSession, callback: (err: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void): void {
-    connectionOf(session).authenticate(auth).then(
-      (result) => (result instanceof Error ? callback(result) : callback(null, { user: result.user })),
-      (error: Error) => callback(Object.assign(new Error('4.7.0 Temporary authentication failure'), { responseCode: 454, cause: error })),
-    );
+    connectionOf(session).onAuth(auth, callback);
   }
 
   override onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void): void {
-    callback(connectionOf(session).checkMail(address));
+    connectionOf(session).onMailFrom(address, callback);
   }
 
   override onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void): void {
-    connectionOf(session).checkRcpt(address).then(
-      (refusal) => callback(refusal),
-      (error: Error) => callback(Object.assign(new Error('4.3.0 Temporary failure, try again later'), { responseCode: 451, cause: error })),
-    );
+    connectionOf(session).onRcptTo(address, callback);
   }
 
   override onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void): void {
-    connectionOf(session).receiveMessage(stream, (error, message) => callback(error, message));
+    connectionOf(session).onData(stream, callback);
   }
 
   override onSecure(socket: TLSSocket, session: SMTPServerSession, callback: (err?: Error | null) => void): void {

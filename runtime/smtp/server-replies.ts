@@ -33,4 +33,12 @@ export const serverReplies = {
   identityChange: () => r(503, '5.5.1', 'Error: already authenticated'),
   unknownMechanism: () => r(504, '5.5.4', 'Unrecognized authentication type'),
   starttlsUnavailable: () => r(502, '5.5.1', 'Error: command not implemented'),
+  /** A command with bytes that are not UTF-8 (Postfix's text): decoding them would change the address. */
+  badUtf8: () => r(500, '5.5.2', 'Error: bad UTF-8 syntax'),
+  ehloSyntax: () => r(501, '5.5.4', 'Error: syntax: EHLO hostname'),
+  /** A HELO name longer than a domain may be (255 octets). */
+  badHostname: () => r(501, '5.5.4', 'Error: Bad hostname syntax'),
+  greetFirst: () => r(503, '5.5.1', 'Error: send HELO/EHLO first'),
+  /** A check failed unexpectedly (a bug or an outage): the client retries. */
+  temporaryFailure: () => r(451, '4.3.0', 'Temporary failure, try again later'),
 };

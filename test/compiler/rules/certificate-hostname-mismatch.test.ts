@@ -1,10 +1,10 @@
-import { makeCertificate } from './certificates.js';
+import { makeCertificate } from '../../helpers/certificates.js';
 import { ruleTests } from './rule-tester.js';
 
-const mail = makeCertificate('mail.example.test');
-const other = makeCertificate('other.example.test');
+const mail = makeCertificate({ commonName: 'mail.example.test', rsaBits: 2048, days: 30 });
+const other = makeCertificate({ commonName: 'other.example.test', rsaBits: 2048, days: 30 });
 const srv = (sni = '') => `server s {\n  listen 10.0.0.1:2525\n  hostname mail.example.test\n  tls {\n    certificate "c.pem"  key "k.pem"  require\n${sni}  }\n}\n`;
-const files = { 'c.pem': mail.certificate, 'k.pem': mail.key, 'o.pem': other.certificate, 'o.key': other.key };
+const files = { 'c.pem': mail.cert, 'k.pem': mail.key, 'o.pem': other.cert, 'o.key': other.key };
 
 ruleTests('certificate-hostname-mismatch', {
   valid: [
@@ -15,7 +15,7 @@ ruleTests('certificate-hostname-mismatch', {
     {
       name: 'certificate for another host',
       code: srv(),
-      files: { 'c.pem': other.certificate, 'k.pem': other.key },
+      files: { 'c.pem': other.cert, 'k.pem': other.key },
       findings: [{ line: 5, column: 17, endLine: 5, endColumn: 24, message: /certificate 'c\.pem' does not cover mail\.example\.test.*DNS:other\.example\.test/ }],
     },
     {

@@ -2,10 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { makeHarness, smarthostTarget } from './helpers/worker-harness.js';
-import { makeCertificate, startSmarthost, waitFor, type Smarthost } from './helpers/smarthost-fixture.js';
+import { startSmarthost, waitFor, type Smarthost } from './helpers/smarthost-fixture.js';
+import { makeCertificate, type CertificateOptions } from '../../helpers/certificates.js';
 import { messageText } from './helpers/spool-fixtures.js';
 import { parseDsn } from './helpers/dsn-parse.js';
 import { HOLD_REASON } from '../../../runtime/delivery/worker.js';
+
+/** The smart host is reached by address: its certificate names 127.0.0.1 (and localhost). */
+const SMARTHOST_CERTIFICATE: CertificateOptions = { name: 'smarthost', commonName: '127.0.0.1', altNames: ['localhost'], ipAddresses: ['127.0.0.1'] };
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -120,7 +124,7 @@ test('TLS required but the smart host offers no STARTTLS: temporary failure, not
 
 test('TLS required with a verified certificate and AUTH from an environment variable', { timeout: 20_000 }, async () => {
   const h0 = await makeHarness();
-  const certificate = makeCertificate(h0.dir);
+  const certificate = makeCertificate({ ...SMARTHOST_CERTIFICATE, dir: h0.dir });
   const smarthost = await startSmarthost({ tls: certificate, auth: { user: 'relay-user', pass: 's3cret' } });
   const h = await makeHarness(smarthostTarget(smarthost.port, { tls: 'required', user: 'relay-user', password: { env: 'SMARTHOST_PASSWORD' } }));
   try {
@@ -144,7 +148,7 @@ test('TLS required with a verified certificate and AUTH from an environment vari
 
 test('an untrusted smart-host certificate is a temporary failure while verification is on', { timeout: 20_000 }, async () => {
   const h = await makeHarness();
-  const smarthost = await startSmarthost({ tls: makeCertificate(h.dir) });
+  const smarthost = await startSmarthost({ tls: makeCertificate({ ...SMARTHOST_CERTIFICATE, dir: h.dir }) });
   const relay = await makeHarness(smarthostTarget(smarthost.port, { tls: 'required' }));
   try {
     relay.start();

@@ -1,4 +1,4 @@
-// Limits and protocol defences: bare line endings, size, recipients, per-address
+// Limits and protocol defences: bare line endings, size, DATA deadline, recipients, per-address
 // connections, idle timeout that trickled bytes cannot extend, early talkers, PROXY.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,6 +57,21 @@ test('a message over the size limit gets 552 5.3.4 and is not queued', { timeout
   assert.match(reply!.text, /^552 5\.3\.4 /);
   assert.equal(await running.handle.spool.count(), 0);
   assert.equal((await client.command('NOOP'))?.code, 250, 'the session goes on');
+});
+
+test('DATA that outlasts data-timeout gets 421 4.4.2, the session ends and nothing is queued', { timeout: 15000 }, async (t) => {
+  const running = await runServer(t, server({ limits: { dataTimeoutMs: 500 } }));
+  const client = await openTransaction(running.port());
+  t.after(() => client.close());
+  await client.command('DATA');
+  // a line every 100 ms: the client is never idle, but the message never ends
+  const trickle = setInterval(() => client.write('Subject: slow\r\n'), 100);
+  t.after(() => clearInterval(trickle));
+  const reply = await client.read(5000);
+  clearInterval(trickle);
+  assert.match(reply!.text, /^421 4\.4\.2 \S+ Error: timeout exceeded while receiving the message$/);
+  await client.waitClosed();
+  assert.equal(await running.handle.spool.count(), 0);
 });
 
 test('recipients beyond the limit get 452 4.5.3', { timeout: 15000 }, async (t) => {

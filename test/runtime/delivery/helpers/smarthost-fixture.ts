@@ -1,9 +1,6 @@
 // A real SMTP server on loopback acting as the smart host, recording what it receives, and
-// the small utilities the worker tests share (certificates, waiting, a capturing logger).
+// the small utilities the worker tests share (waiting, a capturing logger).
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { DeliveryLogger } from '../../../../runtime/delivery/worker.js';
 
@@ -28,7 +25,7 @@ export interface SmarthostBehaviour {
   port?: number;
   /** Reply per recipient: return an Error with responseCode to refuse it. */
   rcpt?: (address: string) => { code: number; message: string } | null;
-  tls?: { key: Buffer; cert: Buffer } | null;
+  tls?: { key: string | Buffer; cert: string | Buffer } | null;
   auth?: { user: string; pass: string };
 }
 
@@ -90,17 +87,6 @@ export async function startSmarthost(behaviour: SmarthostBehaviour = {}): Promis
     errors,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** A self-signed certificate for 127.0.0.1 / localhost, made with openssl. */
-export function makeCertificate(dir: string): { key: Buffer; cert: Buffer } {
-  const key = join(dir, 'smarthost.key');
-  const cert = join(dir, 'smarthost.crt');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-  ], { stdio: 'ignore' });
-  return { key: readFileSync(key), cert: readFileSync(cert) };
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 8000): Promise<T> {

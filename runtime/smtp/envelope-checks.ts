@@ -1,0 +1,74 @@
+// MAIL and RCPT: what the policy says about the sender and each recipient, and the checks
+// the server makes on its own before a recipient is accepted. Each check answers with the
+// reply that accepts (sent in place of the library's "250 Accepted") or the error that
+// refuses (see smtp-reply-error.ts).
+import type { SMTPServerAddress } from 'smtp-server';
+import { decideMail, decideRcpt } from '../policy/index.js';
+import { clean } from '../observe/logger.js';
+import { mailboxPathFor } from '../delivery/mailbox-path.js';
+import { serverReplies } from './server-replies.js';
+import { SmtpReplyError, type Answer } from './smtp-reply-error.js';
+import type { SessionContext } from './session-context.js';
+import type { RecipientRoutes } from './recipient-routes.js';
+
+/** Any absolute root: only whether an address maps to a mailbox at all matters at RCPT. */
+const MAILBOX_CHECK_ROOT = '/maildir';
+
+export function checkMail(session: SessionContext, address: SMTPServerAddress): Answer {
+  const refusal = refuseUtf8WithoutSmtpUtf8(session, address.address, 'mailFrom');
+  if (refusal) return refusal;
+  const decision = decideMail(session.rt.compiled, session.facts({ mailFrom: address.address ?? '' }));
+  session.log.decision(decision, { mailFrom: clean(address.address) });
+  return decision.decision === 'accept' ? decision.reply : new SmtpReplyError(decision.reply);
+}
+
+/**
+ * `reverseDnsSettled` is the lookup started at connect, when one was: a RCPT that a domain
+ * relay grant decides waits for it (bounded by the resolver timeout) and is decided again.
+ */
+export async function checkRcpt(
+  session: SessionContext,
+  routes: RecipientRoutes,
+  address: SMTPServerAddress,
+  reverseDnsSettled: Promise<unknown> | undefined,
+): Promise<Answer> {
+  const utf8Refusal = refuseUtf8WithoutSmtpUtf8(session, address.address, 'rcptTo');
+  if (utf8Refusal) return utf8Refusal;
+  const mailFrom = session.envelope?.mailFrom;
+  const decide = () => decideRcpt(session.rt.compiled, session.facts({
+    mailFrom: mailFrom ? mailFrom.address : '',
+    rcptTo: address.address,
+  }));
+  let decision = decide();
+  if (decision.needsReverseDns && reverseDnsSettled) {
+    await reverseDnsSettled;
+    decision = decide();
+  }
+  if (decision.decision === 'accept' && (decision.route ?? 'local') === 'local') {
+    // a recipient no Maildir folder can hold would be accepted only to bounce later, and
+    // the bounce goes to a sender who may be forged (backscatter): refuse it now, by the
+    // delivery's own rule
+    const mailbox = mailboxPathFor(MAILBOX_CHECK_ROOT, decision.deliverTo ?? address.address);
+    if (!mailbox.ok) {
+      session.log.event('recipient-refused', { rcptTo: clean(address.address), reason: mailbox.reason }, 'warn');
+      return new SmtpReplyError(serverReplies.badMailbox());
+    }
+  }
+  session.log.decision(decision, { rcptTo: clean(address.address), ...(decision.deliverTo ? { deliverTo: decision.deliverTo } : {}) });
+  if (decision.decision !== 'accept') {
+    if (decision.stage === 'rcpt' && decision.decision === 'refuse') session.rt.metrics.relayDenied.inc({ server: session.rt.config.name });
+    return new SmtpReplyError(decision.reply);
+  }
+  routes.record(address.address, decision.route ?? 'local', decision.deliverTo ?? address.address);
+  return decision.reply;
+}
+
+// RFC 6531 3.4: a non-ASCII address may appear only in a transaction that announced it
+// with the SMTPUTF8 parameter of MAIL; without it the next hop, which may not speak
+// SMTPUTF8, would get an address it cannot represent (RFC 6531 3.7.4.1: 553 5.6.7).
+function refuseUtf8WithoutSmtpUtf8(session: SessionContext, address: string | false | undefined, field: 'mailFrom' | 'rcptTo'): SmtpReplyError | null {
+  // eslint-disable-next-line no-control-regex
+  if (!address || /^[\x00-\x7f]*$/.test(address) || session.envelope?.smtpUtf8) return null;
+  session.log.event('utf8-without-smtputf8', { [field]: clean(address) }, 'warn');
+  return new SmtpReplyError(serverReplies.smtpUtf8Required());
+}

@@ -1,0 +1,97 @@
+// Authentication of one session, in two steps:
+//  - whether AUTH may start at all: one login per session, not while this address is locked
+//    out, and only as the policy's decideAuth() allows (the library would accept plaintext
+//    AUTH whenever STARTTLS is hidden, and we hide it to advertise it per session);
+//  - the credential check behind every SASL mechanism: each mechanism against its own kind
+//    of secret, throttled, one check at a time per network and per user name.
+import type { SMTPServerAuthentication } from 'smtp-server';
+import { decideAuth } from '../policy/index.js';
+import { clean } from '../observe/logger.js';
+import type { AuthThrottle, ThrottleVerdict } from '../auth/auth-throttle.js';
+import { authThrottleKey } from '../net/client-network.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { serverReplies } from './server-replies.js';
+import { SmtpReplyError, type Answer } from './smtp-reply-error.js';
+import type { SessionContext } from './session-context.js';
+
+export interface AuthState {
+  /** The client has said HELO or EHLO. */
+  greeted: boolean;
+  /** The session has logged in already. */
+  authenticated: boolean;
+}
+
+/** AUTH <mechanism>: the reply that will accept a successful login, or the refusal to send now. */
+export function startAuth(session: SessionContext, mechanism: string, state: AuthState): Answer {
+  const { rt, log } = session;
+  if (!state.greeted) return new SmtpReplyError(serverReplies.greetFirst());
+  if (state.authenticated) return new SmtpReplyError(serverReplies.identityChange());
+  if (rt.throttle.isLockedOut(session.remoteAddress)) {
+    log.event('auth-locked-out', { mechanism: clean(mechanism) }, 'warn');
+    return new SmtpReplyError(serverReplies.authLockedOut(rt.config.hostname));
+  }
+  const decision = decideAuth(rt.compiled, session.facts(), mechanism);
+  if (decision.decision !== 'accept') {
+    log.decision(decision, { mechanism: clean(mechanism) });
+    return new SmtpReplyError(decision.reply);
+  }
+  return decision.reply;
+}
+
+/** The credentials of one SASL exchange: the user they log in, or the refusal. */
+export async function checkCredentials(session: SessionContext, auth: SMTPServerAuthentication): Promise<{ user: string } | SmtpReplyError> {
+  const { rt, log } = session;
+  const address = session.remoteAddress;
+  const username = auth.username ?? '';
+  const mechanismConfig = rt.config.auth.mechanisms.find((m) => m.mechanism === auth.method);
+  const store = mechanismConfig?.userStore ? rt.credentials.get(mechanismConfig.userStore) : undefined;
+  // one check at a time per network (an IPv4 address or an IPv6 /64), and per user name: the lockout test and the recorded
+  // outcome must not interleave with other sessions' checks, or parallel sessions (from one
+  // address, or from many at one user) would each get a guess. Always address first, then
+  // user, so two sessions never wait for each other in a cycle.
+  const queue = authQueueFor(rt.throttle);
+  const checked = await queue.run(`network:${authThrottleKey(address)}`, () => queue.run(`user:${username.toLowerCase()}`, async (): Promise<'locked-out' | { user: string } | { verdict: ThrottleVerdict }> => {
+    if (rt.throttle.isLockedOut(address, username)) return 'locked-out';
+    // each mechanism is checked against its own kind of secret (runtime/auth/password-file.ts);
+    // a user without that secret fails like a wrong one
+    let verified: string | null = null;
+    if (store && typeof auth.password === 'string' && (auth.method === 'PLAIN' || auth.method === 'LOGIN')) {
+      verified = await store.verify(username, auth.password);
+    } else if (store && auth.method === 'CRAM-MD5' && typeof auth.challenge === 'string' && typeof auth.challengeResponse === 'string') {
+      verified = store.verifyCramMd5(username, auth.challenge, auth.challengeResponse);
+    } else if (store && auth.method === 'XOAUTH2' && typeof auth.accessToken === 'string') {
+      verified = store.verifyToken(username, auth.accessToken);
+    }
+    if (verified) {
+      rt.throttle.recordSuccess(address, username);
+      return { user: verified };
+    }
+    return { verdict: rt.throttle.recordFailure(address, username) };
+  }));
+  if (checked === 'locked-out') {
+    log.event('auth-locked-out', { user: clean(username), mechanism: auth.method }, 'warn');
+    return new SmtpReplyError(serverReplies.authLockedOut(rt.config.hostname));
+  }
+  if ('user' in checked) {
+    const user = checked.user;
+    log.event('auth', { user: clean(user), mechanism: auth.method, outcome: 'accept', source: mechanismConfig?.source ?? null });
+    rt.goodClients.remember(address);
+    return { user };
+  }
+  const verdict = checked.verdict;
+  rt.metrics.authFailures.inc({ server: rt.config.name, mechanism: auth.method });
+  log.event('auth', {
+    user: clean(username), mechanism: auth.method, outcome: 'refuse', delayMs: verdict.delayMs, lockedOut: verdict.lockedOut,
+    reason: store ? 'invalid credentials' : `no user store for ${auth.method}`, source: mechanismConfig?.source ?? null,
+  }, 'warn');
+  await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
+  return new SmtpReplyError(verdict.lockedOut ? serverReplies.authLockedOut(rt.config.hostname) : serverReplies.authFailed());
+}
+
+// Per throttle, so the queue lives as long as the failure counts it protects (across reloads).
+const authQueues = new WeakMap<AuthThrottle, KeyedQueue>();
+function authQueueFor(throttle: AuthThrottle): KeyedQueue {
+  let queue = authQueues.get(throttle);
+  if (!queue) authQueues.set(throttle, (queue = new KeyedQueue()));
+  return queue;
+}
