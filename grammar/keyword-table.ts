@@ -61,6 +61,8 @@ export interface ReferenceEntry {
   name?: string;
   /** The syntax cell, when the value kind's placeholder is not enough. */
   syntax?: string;
+  /** The default cell, when the row's default is not what the reference should say. */
+  default?: string;
   /** The meaning cell, when it says more than the hover line. */
   meaning?: string;
 }
@@ -228,7 +230,7 @@ export const ROWS: readonly KeywordRow[] = [
     contexts: ['server', 'admin'],
     description: 'Addresses to listen on, comma-separated: `0.0.0.0:25`, `[::]:587`, optionally `implicit-tls`.',
     contextDescriptions: { admin: 'Where the metrics and health endpoints listen: `127.0.0.1:9725`.' },
-    reference: { syntax: '`listen ADDR:PORT [implicit-tls][, …]`' },
+    reference: { syntax: '`listen ADDR:PORT [implicit-tls][, …]`', default: 'none (required)' },
   },
   {
     text: 'hostname',
@@ -240,6 +242,7 @@ export const ROWS: readonly KeywordRow[] = [
       valueOptions: { expected: 'a fully-qualified host name like mail.example.com' },
       expected: 'a host name like mail.example.com',
     },
+    reference: { default: 'none (required)' },
   },
   {
     text: 'tls',

@@ -76,15 +76,22 @@ function buildRules(): SettingRule[] {
 export const SETTING_RULES: readonly SettingRule[] = buildRules();
 
 const BY_NAME = new Map(SETTING_RULES.map((rule) => [rule.name, rule]));
-const BY_KIND = new Map(SETTING_RULES.map((rule) => [rule.kind, rule]));
+// Kinds of their own name one rule each; the generic `Setting` kind is told apart by its `name`.
+const BY_KIND = new Map(SETTING_RULES.filter((rule) => rule.kind !== GENERIC_NODE.kind).map((rule) => [rule.kind, rule]));
+const GENERIC_BY_KEYWORD = new Map(
+  SETTING_RULES.filter((rule) => rule.kind === GENERIC_NODE.kind).flatMap((rule) => rule.rows.map((row) => [row.text, rule] as const)),
+);
 
 /** The setting rule of a CST node name, when the node is a setting. */
 export function settingRuleNamed(name: string): SettingRule | undefined {
   return BY_NAME.get(name);
 }
 
-/** The setting rule of a syntax-tree node kind, when nodes of that kind are settings. */
-export function settingRuleOfKind(kind: string): SettingRule | undefined {
+/** The setting rule a syntax-tree node was built by, when the node is a setting of the table. */
+export function settingRuleOf(node: object): SettingRule | undefined {
+  const { kind, name } = node as { kind?: unknown; name?: unknown };
+  if (typeof kind !== 'string') return undefined;
+  if (kind === GENERIC_NODE.kind) return typeof name === 'string' ? GENERIC_BY_KEYWORD.get(name) : undefined;
   return BY_KIND.get(kind);
 }
 
