@@ -245,6 +245,13 @@ export const ROWS: readonly KeywordRow[] = [
     reference: { default: 'none (required)' },
   },
   {
+    text: 'banner',
+    contexts: ['server'],
+    description: 'Text the greeting adds after the host name: `220 HOSTNAME ESMTP TEXT` (printable ASCII, at most 200 characters).',
+    defaultText: 'none: `220 HOSTNAME ESMTP`',
+    setting: { value: 'text', expected: 'a quoted greeting text like "authorised use only"' },
+  },
+  {
     text: 'tls',
     contexts: ['server', 'smarthost'],
     description: 'TLS settings: certificate, key, require or optional, min-version, min-cipher-bits, sni.',
