@@ -181,12 +181,14 @@ export class PolicyParser extends CstParser {
    * rules, and the hand-written rules of its structural keywords (blocks, lists of entries,
    * settings with a shape of their own). A keyword with neither is a table error.
    */
-  private alternatives(context: KeywordContext, structural: Record<string, Rule>): IOrAlt<unknown>[] {
+  private alternatives(context: KeywordContext, structural: () => Record<string, Rule> = () => ({})): IOrAlt<unknown>[] {
+    // Built once per block: the rules run for every setting of every file.
     const cached = this.alternativesCache.get(context);
     if (cached) return cached;
     const rules: Rule[] = [];
+    const handwritten = structural();
     for (const item of blockItems(context)) {
-      const rule = 'rule' in item ? this.settingRules.get(item.rule.name) : structural[item.keyword];
+      const rule = 'rule' in item ? this.settingRules.get(item.rule.name) : handwritten[item.keyword];
       if (!rule) throw new Error(`keyword table: '${'keyword' in item ? item.keyword : ''}' in ${context} has no parser rule`);
       if (!rules.includes(rule)) rules.push(rule);
     }
@@ -195,12 +197,18 @@ export class PolicyParser extends CstParser {
     return alternatives;
   }
 
+  private readonly onlyCache = new Map<KeywordContext, Rule>();
+
   /** The rule of a block whose items all share one setting rule (limits, cache, storage, sni). */
   private only(context: KeywordContext): Rule {
+    const cached = this.onlyCache.get(context);
+    if (cached) return cached;
     const items = blockItems(context);
     const item = items[0];
     if (items.length !== 1 || !item || !('rule' in item)) throw new Error(`keyword table: the ${context} block must hold one setting rule`);
-    return this.settingRules.get(item.rule.name)!;
+    const rule = this.settingRules.get(item.rule.name)!;
+    this.onlyCache.set(context, rule);
+    return rule;
   }
 
   /** Entries of a list, connections or proxy-protocol block; commas are optional separators. */
@@ -237,7 +245,7 @@ export class PolicyParser extends CstParser {
   });
 
   readonly resolverSetting = this.RULE('resolverSetting', () => {
-    this.OR(this.alternatives('resolver', { cache: this.resolverCache }));
+    this.OR(this.alternatives('resolver', () => ({ cache: this.resolverCache })));
   });
 
   readonly resolverCache = this.RULE('resolverCache', () => {
@@ -278,7 +286,7 @@ export class PolicyParser extends CstParser {
 
   readonly serverSetting = this.RULE('serverSetting', () => {
     this.OR(
-      this.alternatives('server', {
+      this.alternatives('server', () => ({
         listen: this.listenSetting,
         tls: this.tlsBlock,
         connections: this.connectionsSetting,
@@ -288,7 +296,7 @@ export class PolicyParser extends CstParser {
         limits: this.limitsBlock,
         'proxy-protocol': this.proxyProtocol,
         gateways: this.gateways,
-      }),
+      })),
     );
   });
 
@@ -313,7 +321,7 @@ export class PolicyParser extends CstParser {
   });
 
   readonly tlsSetting = this.RULE('tlsSetting', () => {
-    this.OR(this.alternatives('tls', { sni: this.tlsSni }));
+    this.OR(this.alternatives('tls', () => ({ sni: this.tlsSni })));
   });
 
   readonly tlsSni = this.RULE('tlsSni', () => {
@@ -339,12 +347,12 @@ export class PolicyParser extends CstParser {
 
   readonly authSetting = this.RULE('authSetting', () => {
     this.OR(
-      this.alternatives('auth', {
+      this.alternatives('auth', () => ({
         basic: this.authMethod,
         'challenge-response': this.authMethod,
         token: this.authMethod,
         anonymous: this.authMethod,
-      }),
+      })),
     );
   });
 
@@ -417,7 +425,7 @@ export class PolicyParser extends CstParser {
   });
 
   readonly smarthostSetting = this.RULE('smarthostSetting', () => {
-    this.OR(this.alternatives('smarthost', { tls: this.smarthostTls, password: this.smarthostPassword }));
+    this.OR(this.alternatives('smarthost', () => ({ tls: this.smarthostTls, password: this.smarthostPassword })));
   });
 
   readonly smarthostTls = this.RULE('smarthostTls', () => {
