@@ -58,6 +58,9 @@ export function resolveServer(scope: ServerScope, file: SourceFile, decl: Server
   if (!hostname) {
     ctx.error(file, decl.keyword.range, `server '${name}' has no hostname: add 'hostname <fqdn>', the name clients and certificates use`);
   }
+  /** Settings of the keyword table without a node kind of their own, by keyword. */
+  const setting = (keyword: string) => of('Setting').filter((s) => s.name === keyword);
+  const banner = single(ctx, file, setting('banner'), 'banner')?.value;
   const listen = resolveListen(scope, file, of('Listen'));
   if (of('Listen').length === 0) {
     ctx.error(file, decl.keyword.range, `server '${name}' has no listen address: add for example 'listen 0.0.0.0:25'`);
@@ -66,6 +69,8 @@ export function resolveServer(scope: ServerScope, file: SourceFile, decl: Server
   return {
     name,
     hostname: hostname?.value?.value ?? '',
+    // Written only when set, so configs without a banner stay as they were.
+    ...(banner && !Array.isArray(banner) && banner.kind === 'String' ? { banner: banner.value } : {}),
     listen,
     tls: resolveTls(scope, file, single(ctx, file, of('Tls'), 'tls')),
     connections: resolveConnections(scope, file, single(ctx, file, of('Connections'), 'connections')),

@@ -16,6 +16,7 @@ import type * as Ast from '../grammar/ast.js';
 import type { AttachedComments, Attachments } from './attach.js';
 import { cidrText, domainText, hostPortText, maskAddressText, quotedText, stringText } from './canonical.js';
 import { attachmentsOf } from './registry.js';
+import { settingRuleOf } from '../grammar/setting-rules.js';
 import { bodyKey, bodyOf, end, isEntryBlock, isPolicyFile, isSettingsBlock, openBraceOffset, roleOf, start, type Spanned } from './shape.js';
 
 const { breakParent, group, hardline, ifBreak, indent, join, line, lineSuffix } = doc.builders;
@@ -236,27 +237,10 @@ function printNode(path: AnyPath, context: Context, print: Print): Doc {
       return roleOf(node, context.text) === 'block' ? printBlock(path, context, print, header) : header;
     }
     case 'Listen':
-    case 'ResolverServers':
-    case 'ReverseZone':
-    case 'LocalDomains':
       return printList(path, context, print);
     case 'ListenEndpoint':
       return spaced(print('address'), (node as Ast.ListenEndpoint).implicitTls && print('implicitTls'));
 
-    case 'ResolverTimeout':
-    case 'CacheSetting':
-    case 'Hostname':
-    case 'TlsMinVersion':
-    case 'TlsMinCipherBits':
-    case 'LimitSetting':
-    case 'SmarthostUser':
-      return spaced(kw(), part('value'));
-    case 'StorageSetting':
-    case 'TlsFile':
-      return spaced(kw(), part('path'));
-    case 'TlsMode':
-    case 'AuthSenderMatch':
-    case 'AllowBareNewlines':
     case 'Authenticated':
     case 'Anyone':
     case 'Hold':
@@ -290,9 +274,15 @@ function printNode(path: AnyPath, context: Context, print: Print): Doc {
     case 'ListRef':
       return `@${(node as Ast.ListRef).name}`;
 
-    default:
+    default: {
+      // The keyword table's settings: a flag, `keyword VALUE` or an inline list.
+      const setting = settingRuleOf(node);
+      if (setting?.shape === 'none') return kw();
+      if (setting?.shape === 'single') return spaced(kw(), part(setting.valueField));
+      if (setting?.shape === 'list') return printList(path, context, print);
       if (isSettingsBlock(node) || isEntryBlock(node)) return printBlock(path, context, print, kw());
       throw new Error(`cannot format a node of kind '${String(node.kind)}'`);
+    }
   }
 }
 

@@ -7,6 +7,7 @@
 // agree on where a line may break.
 
 import type * as Ast from '../grammar/ast.js';
+import { settingRuleOf } from '../grammar/setting-rules.js';
 
 /** Anything with a source range that the formatter may meet while walking the tree. */
 export interface Spanned {
@@ -21,7 +22,11 @@ export type SmarthostTarget = Extract<NonNullable<Ast.RelayTo['target']>, { kind
 const SETTINGS_BLOCKS = new Set(['Resolver', 'ResolverCache', 'Storage', 'Admin', 'Server', 'Tls', 'TlsSni', 'Auth', 'Limits', 'Smarthost']);
 /** Nodes whose body is a `{ … }` of address entries or grants (kept on one line when short). */
 const ENTRY_BLOCKS = new Set(['List', 'Connections', 'Relay', 'ProxyProtocol', 'Gateways']);
-const LISTS = new Set(['Listen', 'ResolverServers', 'ReverseZone', 'LocalDomains']);
+
+/** Inline comma lists: `listen`, and the keyword table's settings whose value is a list. */
+function isList(node: object): boolean {
+  return kindOf(node) === 'Listen' || settingRuleOf(node)?.shape === 'list';
+}
 
 export function start(node: Spanned): number {
   return node.range.start.offset;
@@ -72,14 +77,11 @@ export function bodyKey(node: object): string | undefined {
     case 'Gateways':
       return 'entries';
     case 'Listen':
-    case 'ResolverServers':
       return 'endpoints';
-    case 'ReverseZone':
-      return 'zones';
-    case 'LocalDomains':
-      return 'domains';
-    default:
-      return undefined;
+    default: {
+      const rule = settingRuleOf(node);
+      return rule?.shape === 'list' ? rule.valueField : undefined;
+    }
   }
 }
 
@@ -148,8 +150,7 @@ export function openBraceOffset(node: object, text: string): number | undefined 
 /** How the formatter lays a node out; a smart host without `{ … }` is a one-line unit. */
 export function roleOf(node: object, text: string): Role {
   if (isPolicyFile(node)) return 'file';
-  const kind = kindOf(node) ?? '';
-  if (LISTS.has(kind)) return 'list';
+  if (isList(node)) return 'list';
   if (openBraceOffset(node, text) !== undefined) return 'block';
   return 'unit';
 }

@@ -185,7 +185,8 @@ export type ServerSetting =
   | LimitsBlock
   | ProxyProtocol
   | Gateways
-  | AllowBareNewlines;
+  | AllowBareNewlines
+  | Setting;
 
 /** `listen 0.0.0.0:587, [::]:587` or `listen 0.0.0.0:465 implicit-tls` */
 export interface Listen extends NodeBase {
@@ -200,6 +201,23 @@ export interface ListenEndpoint extends NodeBase {
   /** Present when written `implicit-tls`: TLS from the first byte (port 465 style). */
   implicitTls?: Keyword;
 }
+
+/**
+ * A setting of the keyword table that has no node kind of its own (`banner "…"`): which
+ * one it is, and its value as the row's value kind parses it. New settings take this
+ * shape, so adding one needs no new type; only server settings use it so far (a block
+ * that gets one adds `Setting` to its union below).
+ */
+export interface Setting extends NodeBase {
+  kind: 'Setting';
+  keyword: Keyword;
+  /** The keyword's text. */
+  name: string;
+  /** Absent for a flag, and where the value is missing (a syntax error was reported). */
+  value?: SettingValue | SettingValue[];
+}
+
+export type SettingValue = StringLiteral | DomainValue | HostPort | DurationValue | SizeValue | IntegerValue | TlsVersionValue;
 
 /** `hostname mail.contoso.example`: the FQDN the server greets with. */
 export interface Hostname extends NodeBase {

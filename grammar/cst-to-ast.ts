@@ -8,21 +8,11 @@
 import type { CstNode, IToken } from 'chevrotain';
 import type * as Ast from './ast.js';
 import type { CstContext } from './cst-context.js';
-import {
-  cidrEntry,
-  domainValue,
-  durationValue,
-  hostPortValue,
-  integerValue,
-  listRef,
-  maskEntry,
-  reverseZoneValue,
-  sizeValue,
-  tlsVersionValue,
-} from './value-nodes.js';
+import { cidrEntry, domainValue, hostPortValue, listRef, maskEntry } from './value-nodes.js';
 import { isValidEnvName } from './values.js';
 import { quote } from './quote.js';
-import { LIMIT_VALUES } from './messages.js';
+import { settingNode } from './setting-nodes.js';
+import { settingRuleNamed } from './setting-rules.js';
 
 const TOP_LEVEL_RULES = ['includeDecl', 'resolverBlock', 'storageBlock', 'adminBlock', 'userStoreDecl', 'listDecl', 'serverDecl'];
 
@@ -56,6 +46,20 @@ function topLevelItem(ctx: CstContext, node: CstNode): Ast.TopLevelItem | undefi
   }
 }
 
+/** The node of a setting the keyword table defines, or undefined for a hand-written rule. */
+function tableSetting<T>(ctx: CstContext, node: CstNode): T | undefined {
+  const rule = settingRuleNamed(node.name);
+  return rule ? (settingNode(ctx, node, rule) as T | undefined) : undefined;
+}
+
+/** The nodes of a block whose items are all one table setting rule (cache, storage, limits, sni). */
+function tableSettings<T>(ctx: CstContext, node: CstNode, ruleName: string): T[] {
+  return ctx
+    .nodes(node, ruleName)
+    .map((child) => tableSetting<T>(ctx, child))
+    .filter((s): s is T => s !== undefined);
+}
+
 /** The first real token of a rule: its keyword. Nodes without one are dropped. */
 function leadingKeyword(ctx: CstContext, node: CstNode, key: string): IToken | undefined {
   return ctx.token(node, key);
@@ -85,76 +89,17 @@ function resolverBlock(ctx: CstContext, node: CstNode): Ast.ResolverBlock | unde
 }
 
 function resolverSetting(ctx: CstContext, node: CstNode): Ast.ResolverSetting | undefined {
-  switch (node.name) {
-    case 'resolverServers': {
-      const kw = leadingKeyword(ctx, node, 'Servers');
-      if (!kw) return undefined;
-      const endpoints = ctx.tokens(node, 'Word').map((t) =>
-        hostPortValue(ctx, t, { portRequired: false, expected: 'a DNS server address like 10.0.0.53 or 127.0.0.1:5353' }),
-      );
-      return { kind: 'ResolverServers', keyword: ctx.keyword(kw), endpoints, range: ctx.nodeRange(node, kw) };
-    }
-    case 'resolverTimeout': {
-      const kw = leadingKeyword(ctx, node, 'Timeout');
-      if (!kw) return undefined;
-      const value = ctx.token(node, 'Word');
-      const result: Ast.ResolverTimeout = { kind: 'ResolverTimeout', keyword: ctx.keyword(kw), range: ctx.nodeRange(node, kw) };
-      if (value) result.value = durationValue(ctx, value);
-      return result;
-    }
-    case 'reverseZone': {
-      const kw = leadingKeyword(ctx, node, 'ReverseZone');
-      if (!kw) return undefined;
-      const zones = ctx.tokens(node, 'Word').map((t) => reverseZoneValue(ctx, t));
-      return { kind: 'ReverseZone', keyword: ctx.keyword(kw), zones, range: ctx.nodeRange(node, kw) };
-    }
-    case 'resolverCache': {
-      const kw = leadingKeyword(ctx, node, 'Cache');
-      if (!kw) return undefined;
-      const settings: Ast.CacheSetting[] = [];
-      for (const child of ctx.nodes(node, 'cacheSetting')) {
-        const setting = cacheSetting(ctx, child);
-        if (setting) settings.push(setting);
-      }
-      return { kind: 'ResolverCache', keyword: ctx.keyword(kw), settings, range: ctx.nodeRange(node, kw) };
-    }
-    default:
-      return undefined;
-  }
-}
-
-function cacheSetting(ctx: CstContext, node: CstNode): Ast.CacheSetting | undefined {
-  const kw = ctx.token(node, 'keyword');
+  if (node.name !== 'resolverCache') return tableSetting(ctx, node);
+  const kw = leadingKeyword(ctx, node, 'Cache');
   if (!kw) return undefined;
-  const name = kw.image as Ast.CacheSetting['name'];
-  const result: Ast.CacheSetting = { kind: 'CacheSetting', keyword: ctx.keyword(kw), name, range: ctx.nodeRange(node, kw) };
-  const value = ctx.token(node, 'Word');
-  if (value) {
-    result.value =
-      name === 'entries'
-        ? integerValue(ctx, value, { expected: 'a number of cache entries like 10000' })
-        : durationValue(ctx, value);
-  }
-  return result;
+  const settings = tableSettings<Ast.CacheSetting>(ctx, node, 'cacheSetting');
+  return { kind: 'ResolverCache', keyword: ctx.keyword(kw), settings, range: ctx.nodeRange(node, kw) };
 }
 
 function storageBlock(ctx: CstContext, node: CstNode): Ast.StorageBlock | undefined {
   const kw = leadingKeyword(ctx, node, 'Storage');
   if (!kw) return undefined;
-  const settings: Ast.StorageSetting[] = [];
-  for (const child of ctx.nodes(node, 'storageSetting')) {
-    const key = ctx.token(child, 'keyword');
-    if (!key) continue;
-    const setting: Ast.StorageSetting = {
-      kind: 'StorageSetting',
-      keyword: ctx.keyword(key),
-      name: key.image as Ast.StorageSetting['name'],
-      range: ctx.nodeRange(child, key),
-    };
-    const path = ctx.token(child, 'StringLiteral');
-    if (path) setting.path = ctx.string(path);
-    settings.push(setting);
-  }
+  const settings = tableSettings<Ast.StorageSetting>(ctx, node, 'storageSetting');
   return { kind: 'Storage', keyword: ctx.keyword(kw), settings, range: ctx.nodeRange(node, kw) };
 }
 
@@ -208,14 +153,6 @@ function serverSetting(ctx: CstContext, node: CstNode): Ast.ServerSetting | unde
   switch (node.name) {
     case 'listenSetting':
       return listenSetting(ctx, node);
-    case 'hostnameSetting': {
-      const kw = leadingKeyword(ctx, node, 'Hostname');
-      if (!kw) return undefined;
-      const result: Ast.Hostname = { kind: 'Hostname', keyword: ctx.keyword(kw), range: ctx.nodeRange(node, kw) };
-      const value = ctx.token(node, 'Word');
-      if (value) result.value = domainValue(ctx, value, { fqdn: true, expected: 'a fully-qualified host name like mail.example.com' });
-      return result;
-    }
     case 'tlsBlock':
       return tlsBlock(ctx, node);
     case 'connectionsSetting':
@@ -224,12 +161,6 @@ function serverSetting(ctx: CstContext, node: CstNode): Ast.ServerSetting | unde
       return authBlock(ctx, node);
     case 'relayBlock':
       return relayBlock(ctx, node);
-    case 'localDomains': {
-      const kw = leadingKeyword(ctx, node, 'LocalDomains');
-      if (!kw) return undefined;
-      const domains = ctx.tokens(node, 'Word').map((t) => domainValue(ctx, t));
-      return { kind: 'LocalDomains', keyword: ctx.keyword(kw), domains, range: ctx.nodeRange(node, kw) };
-    }
     case 'relayTo':
       return relayTo(ctx, node);
     case 'limitsBlock':
@@ -244,13 +175,8 @@ function serverSetting(ctx: CstContext, node: CstNode): Ast.ServerSetting | unde
       if (!kw) return undefined;
       return { kind: 'Gateways', keyword: ctx.keyword(kw), entries: addressEntries(ctx, node), range: ctx.nodeRange(node, kw) };
     }
-    case 'allowBareNewlines': {
-      const kw = leadingKeyword(ctx, node, 'AllowBareNewlines');
-      if (!kw) return undefined;
-      return { kind: 'AllowBareNewlines', keyword: ctx.keyword(kw), range: ctx.nodeRange(node, kw) };
-    }
     default:
-      return undefined;
+      return tableSetting(ctx, node);
   }
 }
 
@@ -282,60 +208,15 @@ function tlsBlock(ctx: CstContext, node: CstNode): Ast.TlsBlock | undefined {
   return { kind: 'Tls', keyword: ctx.keyword(kw), settings, range: ctx.nodeRange(node, kw) };
 }
 
-function tlsFile(ctx: CstContext, node: CstNode): Ast.TlsFile | undefined {
-  const kw = ctx.token(node, 'keyword');
-  if (!kw) return undefined;
-  const result: Ast.TlsFile = {
-    kind: 'TlsFile',
-    keyword: ctx.keyword(kw),
-    name: kw.image as Ast.TlsFile['name'],
-    range: ctx.nodeRange(node, kw),
-  };
-  const path = ctx.token(node, 'StringLiteral');
-  if (path) result.path = ctx.string(path);
-  return result;
-}
-
 function tlsSetting(ctx: CstContext, node: CstNode): Ast.TlsSetting | undefined {
-  switch (node.name) {
-    case 'tlsFile':
-      return tlsFile(ctx, node);
-    case 'tlsMode': {
-      const kw = ctx.token(node, 'keyword');
-      if (!kw) return undefined;
-      return { kind: 'TlsMode', keyword: ctx.keyword(kw), mode: kw.image as Ast.TlsMode['mode'], range: ctx.nodeRange(node, kw) };
-    }
-    case 'tlsMinVersion': {
-      const kw = leadingKeyword(ctx, node, 'MinVersion');
-      if (!kw) return undefined;
-      const result: Ast.TlsMinVersion = { kind: 'TlsMinVersion', keyword: ctx.keyword(kw), range: ctx.nodeRange(node, kw) };
-      const value = ctx.token(node, 'Word');
-      if (value) result.value = tlsVersionValue(ctx, value);
-      return result;
-    }
-    case 'tlsMinCipherBits': {
-      const kw = leadingKeyword(ctx, node, 'MinCipherBits');
-      if (!kw) return undefined;
-      const result: Ast.TlsMinCipherBits = { kind: 'TlsMinCipherBits', keyword: ctx.keyword(kw), range: ctx.nodeRange(node, kw) };
-      const value = ctx.token(node, 'Word');
-      if (value) result.value = integerValue(ctx, value, { min: 1, max: 512, expected: 'a number of bits like 128' });
-      return result;
-    }
-    case 'tlsSni': {
-      const kw = leadingKeyword(ctx, node, 'Sni');
-      if (!kw) return undefined;
-      const files = ctx
-        .nodes(node, 'tlsFile')
-        .map((child) => tlsFile(ctx, child))
-        .filter((f): f is Ast.TlsFile => f !== undefined);
-      const result: Ast.TlsSni = { kind: 'TlsSni', keyword: ctx.keyword(kw), files, range: ctx.nodeRange(node, kw) };
-      const host = ctx.token(node, 'Word');
-      if (host) result.hostname = domainValue(ctx, host, { fqdn: true, expected: 'a fully-qualified host name like other.example.com' });
-      return result;
-    }
-    default:
-      return undefined;
-  }
+  if (node.name !== 'tlsSni') return tableSetting(ctx, node);
+  const kw = leadingKeyword(ctx, node, 'Sni');
+  if (!kw) return undefined;
+  const files = tableSettings<Ast.TlsFile>(ctx, node, 'tlsFile');
+  const result: Ast.TlsSni = { kind: 'TlsSni', keyword: ctx.keyword(kw), files, range: ctx.nodeRange(node, kw) };
+  const host = ctx.token(node, 'Word');
+  if (host) result.hostname = domainValue(ctx, host, { fqdn: true, expected: 'a fully-qualified host name like other.example.com' });
+  return result;
 }
 
 function connectionsSetting(ctx: CstContext, node: CstNode): Ast.Connections | undefined {
@@ -360,9 +241,9 @@ function authBlock(ctx: CstContext, node: CstNode): Ast.AuthBlock | undefined {
   for (const wrapper of ctx.nodes(node, 'authSetting')) {
     const child = ctx.onlyChild(wrapper);
     if (!child) continue;
-    if (child.name === 'senderMustMatch') {
-      const key = ctx.token(child, 'SenderMustMatch');
-      if (key) settings.push({ kind: 'AuthSenderMatch', keyword: ctx.keyword(key), range: ctx.nodeRange(child, key) });
+    if (child.name !== 'authMethod') {
+      const setting = tableSetting<Ast.AuthSetting>(ctx, child);
+      if (setting) settings.push(setting);
       continue;
     }
     const method = ctx.token(child, 'keyword');
@@ -452,14 +333,6 @@ function smarthostSetting(ctx: CstContext, node: CstNode): Ast.SmarthostSetting 
       if (noVerify) result.noVerify = ctx.keyword(noVerify);
       return result;
     }
-    case 'smarthostUser': {
-      const kw = leadingKeyword(ctx, node, 'User');
-      if (!kw) return undefined;
-      const result: Ast.SmarthostUser = { kind: 'SmarthostUser', keyword: ctx.keyword(kw), range: ctx.nodeRange(node, kw) };
-      const value = ctx.token(node, 'StringLiteral');
-      if (value) result.value = ctx.string(value);
-      return result;
-    }
     case 'smarthostPassword': {
       const kw = leadingKeyword(ctx, node, 'Password');
       if (!kw) return undefined;
@@ -498,44 +371,14 @@ function smarthostSetting(ctx: CstContext, node: CstNode): Ast.SmarthostSetting 
       return result;
     }
     default:
-      return undefined;
+      return tableSetting(ctx, node);
   }
 }
-
-const LIMIT_KINDS: Record<Ast.LimitName, 'size' | 'duration' | 'count'> = {
-  'message-size': 'size',
-  recipients: 'count',
-  connections: 'count',
-  'connections-per-address': 'count',
-  'session-timeout': 'duration',
-  'data-timeout': 'duration',
-  'idle-timeout': 'duration',
-  'greeting-delay': 'duration',
-  'auth-failures': 'count',
-  'auth-failure-window': 'duration',
-};
 
 function limitsBlock(ctx: CstContext, node: CstNode): Ast.LimitsBlock | undefined {
   const kw = leadingKeyword(ctx, node, 'Limits');
   if (!kw) return undefined;
-  const settings: Ast.LimitSetting[] = [];
-  for (const child of ctx.nodes(node, 'limitSetting')) {
-    const key = ctx.token(child, 'keyword');
-    if (!key) continue;
-    const name = key.image as Ast.LimitName;
-    const setting: Ast.LimitSetting = { kind: 'LimitSetting', keyword: ctx.keyword(key), name, range: ctx.nodeRange(child, key) };
-    const value = ctx.token(child, 'Word');
-    if (value) {
-      const kind = LIMIT_KINDS[name];
-      setting.value =
-        kind === 'size'
-          ? sizeValue(ctx, value)
-          : kind === 'duration'
-            ? durationValue(ctx, value)
-            : integerValue(ctx, value, { min: 1, expected: LIMIT_VALUES[name] ?? 'a number' });
-    }
-    settings.push(setting);
-  }
+  const settings = tableSettings<Ast.LimitSetting>(ctx, node, 'limitSetting');
   return { kind: 'Limits', keyword: ctx.keyword(kw), settings, range: ctx.nodeRange(node, kw) };
 }
 

@@ -9,6 +9,7 @@ import { EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type 
 import { BLOCKS, BLOCK_OF_RULE, CONTEXT_PLACE, type BlockKind } from './blocks.js';
 import { keywordInfo, keywordsIn, type KeywordContext } from './keyword-table.js';
 import { quote } from './quote.js';
+import { ruleRow, settingRuleNamed } from './setting-rules.js';
 import { Comma, LCurly, RCurly, Ref, Reserved, StringLiteral, Word } from './tokens.js';
 
 export interface OpenBlock {
@@ -67,55 +68,26 @@ export function topLevelMessage(actual: IToken | undefined): string {
 }
 
 // What each parser rule expects where it consumes a value, so that a missing value reads
-// "expected a host name like mail.example.com after 'hostname'".
-export const LIMIT_VALUES: Record<string, string> = {
-  'message-size': 'a size like 25MB',
-  recipients: 'a number like 100',
-  connections: 'a number like 200',
-  'connections-per-address': 'a number like 20',
-  'auth-failures': 'a number like 5',
-};
-
+// "expected a host name like mail.example.com after 'hostname'". The settings of the
+// keyword table say it in their rows; the hand-written rules here.
 function valueExpectation(ruleName: string, previous: string): string | undefined {
+  const setting = settingRuleNamed(ruleName);
+  if (setting) return (ruleRow(setting, previous) ?? setting.rows[0])?.setting.expected;
   switch (ruleName) {
     case 'includeDecl':
       return 'a quoted file path like "common.smtppolicy"';
-    case 'resolverServers':
-      return 'a DNS server address like 10.0.0.53 or 127.0.0.1:5353';
-    case 'resolverTimeout':
-      return 'a duration like 2s';
-    case 'reverseZone':
-      return 'a reverse zone like 10.in-addr.arpa';
-    case 'cacheSetting':
-      return previous === 'entries' ? 'a number of entries like 10000' : 'a duration like 1h';
-    case 'storageSetting':
-      return 'a quoted directory path like "var/spool"';
     case 'userStoreDecl':
       return 'a quoted password file path like "users.passwd"';
     case 'listenEndpoint':
       return 'a listen address like 0.0.0.0:25 or [::]:587';
-    case 'hostnameSetting':
-      return 'a host name like mail.example.com';
-    case 'tlsFile':
-      return 'a quoted file path like "certs/mail.pem"';
-    case 'tlsMinVersion':
-      return 'a TLS version like 1.2';
-    case 'tlsMinCipherBits':
-      return 'a number of bits like 128';
     case 'tlsSni':
       return 'a host name like other.example.com';
     case 'authMethod':
       return 'a user store name';
     case 'addressEntry':
       return previous === 'mask' ? 'a netmask like 255.255.255.0' : 'a domain name like partner.example';
-    case 'localDomains':
-      return 'a domain name like example.com';
-    case 'smarthostUser':
-      return 'a quoted user name like "relay"';
     case 'smarthostPassword':
       return previous === 'env' ? 'an environment variable name like RELAY_PASSWORD' : 'a quoted file path like "/run/secrets/relay"';
-    case 'limitSetting':
-      return LIMIT_VALUES[previous] ?? 'a duration like 5m';
     default:
       return undefined;
   }

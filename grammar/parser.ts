@@ -6,11 +6,12 @@
 // declaration name or a missing mode keyword is an empty alternative here and is reported
 // by the CST→AST step, instead of throwing and re-synchronising past good text.
 
-import { CstParser, EMPTY_ALT, tokenMatcher, type CstNode, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, EMPTY_ALT, tokenMatcher, type CstNode, type IOrAlt, type IToken, type ParserMethod, type TokenType } from 'chevrotain';
 import type { BlockKind } from './blocks.js';
 import { boundRecovery } from './bounded-recovery.js';
-import { keywordsIn } from './keyword-table.js';
+import type { KeywordContext } from './keyword-table.js';
 import { createMessageProvider, type ParseState } from './messages.js';
+import { blockItems, SETTING_RULES, type SettingRule } from './setting-rules.js';
 import {
   Comma,
   keywordToken as kw,
@@ -32,49 +33,36 @@ const Admin = kw('admin');
 const Users = kw('users');
 const List = kw('list');
 const Server = kw('server');
-const Servers = kw('servers');
-const Timeout = kw('timeout');
-const ReverseZone = kw('reverse-zone');
 const Cache = kw('cache');
 const File = kw('file');
 const Env = kw('env');
 const Listen = kw('listen');
-const Hostname = kw('hostname');
 const Tls = kw('tls');
 const Connections = kw('connections');
 const Auth = kw('auth');
 const Relay = kw('relay');
-const LocalDomains = kw('local-domains');
 const RelayTo = kw('relay-to');
 const Limits = kw('limits');
 const ProxyProtocol = kw('proxy-protocol');
 const Gateways = kw('gateways');
-const AllowBareNewlines = kw('allow-bare-newlines');
 const ImplicitTls = kw('implicit-tls');
-const MinVersion = kw('min-version');
-const MinCipherBits = kw('min-cipher-bits');
 const Sni = kw('sni');
 const Only = kw('only');
 const Except = kw('except');
-const SenderMustMatch = kw('sender-must-match');
 const Domain = kw('domain');
 const Mask = kw('mask');
 const Authenticated = kw('authenticated');
 const Anyone = kw('anyone');
 const Smarthost = kw('smarthost');
 const Hold = kw('hold');
-const User = kw('user');
 const Password = kw('password');
 const None = kw('none');
 const NoVerify = kw('no-verify');
 
-const CACHE_KEYWORDS = ['max-ttl', 'negative-ttl', 'entries'].map(kw);
-const STORAGE_KEYWORDS = ['spool', 'maildir'].map(kw);
-const TLS_FILE_KEYWORDS = ['certificate', 'key'].map(kw);
-const TLS_MODE_KEYWORDS = ['require', 'optional'].map(kw);
 const AUTH_METHOD_KEYWORDS = ['basic', 'challenge-response', 'token', 'anonymous'].map(kw);
 const SMARTHOST_TLS_MODES = ['require', 'optional', 'none'].map(kw);
-const LIMIT_KEYWORDS = keywordsIn('limits').map(kw);
+
+type Rule = ParserMethod<[], CstNode>;
 
 export class PolicyParser extends CstParser {
   /**
@@ -162,6 +150,67 @@ export class PolicyParser extends CstParser {
     });
   }
 
+  // ───────────────────────────── settings from the keyword table ─────────────────────────────
+
+  /** One rule per setting rule of the keyword table, built before the self-analysis like every rule. */
+  private readonly settingRules: ReadonlyMap<string, Rule> = new Map(SETTING_RULES.map((rule) => [rule.name, this.settingRule(rule)]));
+
+  /** `keyword`, `keyword VALUE` or `keyword VALUE, VALUE…`, as the setting's value kind says. */
+  private settingRule(rule: SettingRule): Rule {
+    const keywords = rule.rows.map((row) => kw(row.text));
+    const value = rule.token === 'StringLiteral' ? StringLiteral : Word;
+    return this.RULE(rule.name, () => {
+      if (keywords.length === 1) this.CONSUME(keywords[0]!, { LABEL: 'keyword' });
+      else this.oneOf(keywords);
+      if (rule.shape === 'single') this.CONSUME(value);
+      if (rule.shape === 'list') {
+        this.CONSUME(Word);
+        this.MANY(() => {
+          this.CONSUME(Comma);
+          this.CONSUME2(Word);
+        });
+        this.markListEnd();
+      }
+    });
+  }
+
+  private readonly alternativesCache = new Map<KeywordContext, IOrAlt<unknown>[]>();
+
+  /**
+   * The alternatives of a block's settings in keyword-table order: the table's setting
+   * rules, and the hand-written rules of its structural keywords (blocks, lists of entries,
+   * settings with a shape of their own). A keyword with neither is a table error.
+   */
+  private alternatives(context: KeywordContext, structural: () => Record<string, Rule> = () => ({})): IOrAlt<unknown>[] {
+    // Built once per block: the rules run for every setting of every file.
+    const cached = this.alternativesCache.get(context);
+    if (cached) return cached;
+    const rules: Rule[] = [];
+    const handwritten = structural();
+    for (const item of blockItems(context)) {
+      const rule = 'rule' in item ? this.settingRules.get(item.rule.name) : handwritten[item.keyword];
+      if (!rule) throw new Error(`keyword table: '${'keyword' in item ? item.keyword : ''}' in ${context} has no parser rule`);
+      if (!rules.includes(rule)) rules.push(rule);
+    }
+    const alternatives = rules.map((rule) => ({ ALT: () => this.SUBRULE(rule) }));
+    this.alternativesCache.set(context, alternatives);
+    return alternatives;
+  }
+
+  private readonly onlyCache = new Map<KeywordContext, Rule>();
+
+  /** The rule of a block whose items all share one setting rule (limits, cache, storage, sni). */
+  private only(context: KeywordContext): Rule {
+    const cached = this.onlyCache.get(context);
+    if (cached) return cached;
+    const items = blockItems(context);
+    const item = items[0];
+    if (items.length !== 1 || !item || !('rule' in item)) throw new Error(`keyword table: the ${context} block must hold one setting rule`);
+    const rule = this.settingRules.get(item.rule.name)!;
+    this.onlyCache.set(context, rule);
+    return rule;
+  }
+
   /** Entries of a list, connections or proxy-protocol block; commas are optional separators. */
   private entries(): void {
     this.MANY8(() =>
@@ -196,57 +245,17 @@ export class PolicyParser extends CstParser {
   });
 
   readonly resolverSetting = this.RULE('resolverSetting', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.resolverServers) },
-      { ALT: () => this.SUBRULE(this.resolverTimeout) },
-      { ALT: () => this.SUBRULE(this.reverseZone) },
-      { ALT: () => this.SUBRULE(this.resolverCache) },
-    ]);
-  });
-
-  readonly resolverServers = this.RULE('resolverServers', () => {
-    this.CONSUME(Servers);
-    this.CONSUME(Word);
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      this.CONSUME2(Word);
-    });
-    this.markListEnd();
-  });
-
-  readonly resolverTimeout = this.RULE('resolverTimeout', () => {
-    this.CONSUME(Timeout);
-    this.CONSUME(Word);
-  });
-
-  readonly reverseZone = this.RULE('reverseZone', () => {
-    this.CONSUME(ReverseZone);
-    this.CONSUME(Word);
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      this.CONSUME2(Word);
-    });
-    this.markListEnd();
+    this.OR(this.alternatives('resolver', () => ({ cache: this.resolverCache })));
   });
 
   readonly resolverCache = this.RULE('resolverCache', () => {
     this.CONSUME(Cache);
-    this.block('cache', () => this.MANY(() => this.SUBRULE(this.cacheSetting)));
-  });
-
-  readonly cacheSetting = this.RULE('cacheSetting', () => {
-    this.oneOf(CACHE_KEYWORDS);
-    this.CONSUME(Word);
+    this.block('cache', () => this.MANY(() => this.SUBRULE(this.only('cache'))));
   });
 
   readonly storageBlock = this.RULE('storageBlock', () => {
     this.CONSUME(Storage);
-    this.block('storage', () => this.MANY(() => this.SUBRULE(this.storageSetting)));
-  });
-
-  readonly storageSetting = this.RULE('storageSetting', () => {
-    this.oneOf(STORAGE_KEYWORDS);
-    this.CONSUME(StringLiteral);
+    this.block('storage', () => this.MANY(() => this.SUBRULE(this.only('storage'))));
   });
 
   readonly adminBlock = this.RULE('adminBlock', () => {
@@ -276,20 +285,19 @@ export class PolicyParser extends CstParser {
   // ───────────────────────────── server settings ─────────────────────────────
 
   readonly serverSetting = this.RULE('serverSetting', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.listenSetting) },
-      { ALT: () => this.SUBRULE(this.hostnameSetting) },
-      { ALT: () => this.SUBRULE(this.tlsBlock) },
-      { ALT: () => this.SUBRULE(this.connectionsSetting) },
-      { ALT: () => this.SUBRULE(this.authBlock) },
-      { ALT: () => this.SUBRULE(this.relayBlock) },
-      { ALT: () => this.SUBRULE(this.localDomains) },
-      { ALT: () => this.SUBRULE(this.relayTo) },
-      { ALT: () => this.SUBRULE(this.limitsBlock) },
-      { ALT: () => this.SUBRULE(this.proxyProtocol) },
-      { ALT: () => this.SUBRULE(this.gateways) },
-      { ALT: () => this.SUBRULE(this.allowBareNewlines) },
-    ]);
+    this.OR(
+      this.alternatives('server', () => ({
+        listen: this.listenSetting,
+        tls: this.tlsBlock,
+        connections: this.connectionsSetting,
+        auth: this.authBlock,
+        relay: this.relayBlock,
+        'relay-to': this.relayTo,
+        limits: this.limitsBlock,
+        'proxy-protocol': this.proxyProtocol,
+        gateways: this.gateways,
+      })),
+    );
   });
 
   readonly listenSetting = this.RULE('listenSetting', () => {
@@ -307,49 +315,19 @@ export class PolicyParser extends CstParser {
     this.OPTION(() => this.CONSUME(ImplicitTls));
   });
 
-  readonly hostnameSetting = this.RULE('hostnameSetting', () => {
-    this.CONSUME(Hostname);
-    this.CONSUME(Word);
-  });
-
   readonly tlsBlock = this.RULE('tlsBlock', () => {
     this.CONSUME(Tls);
     this.block('tls', () => this.MANY(() => this.SUBRULE(this.tlsSetting)));
   });
 
   readonly tlsSetting = this.RULE('tlsSetting', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.tlsFile) },
-      { ALT: () => this.SUBRULE(this.tlsMode) },
-      { ALT: () => this.SUBRULE(this.tlsMinVersion) },
-      { ALT: () => this.SUBRULE(this.tlsMinCipherBits) },
-      { ALT: () => this.SUBRULE(this.tlsSni) },
-    ]);
-  });
-
-  readonly tlsFile = this.RULE('tlsFile', () => {
-    this.oneOf(TLS_FILE_KEYWORDS);
-    this.CONSUME(StringLiteral);
-  });
-
-  readonly tlsMode = this.RULE('tlsMode', () => {
-    this.oneOf(TLS_MODE_KEYWORDS);
-  });
-
-  readonly tlsMinVersion = this.RULE('tlsMinVersion', () => {
-    this.CONSUME(MinVersion);
-    this.CONSUME(Word);
-  });
-
-  readonly tlsMinCipherBits = this.RULE('tlsMinCipherBits', () => {
-    this.CONSUME(MinCipherBits);
-    this.CONSUME(Word);
+    this.OR(this.alternatives('tls', () => ({ sni: this.tlsSni })));
   });
 
   readonly tlsSni = this.RULE('tlsSni', () => {
     this.CONSUME(Sni);
     this.CONSUME(Word);
-    this.block('sni', () => this.MANY(() => this.SUBRULE(this.tlsFile)));
+    this.block('sni', () => this.MANY(() => this.SUBRULE(this.only('sni'))));
   });
 
   readonly connectionsSetting = this.RULE('connectionsSetting', () => {
@@ -368,10 +346,14 @@ export class PolicyParser extends CstParser {
   });
 
   readonly authSetting = this.RULE('authSetting', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.authMethod) },
-      { ALT: () => this.SUBRULE(this.senderMustMatch) },
-    ]);
+    this.OR(
+      this.alternatives('auth', () => ({
+        basic: this.authMethod,
+        'challenge-response': this.authMethod,
+        token: this.authMethod,
+        anonymous: this.authMethod,
+      })),
+    );
   });
 
   readonly authMethod = this.RULE('authMethod', () => {
@@ -380,10 +362,6 @@ export class PolicyParser extends CstParser {
       this.CONSUME(Users);
       this.CONSUME(Word);
     });
-  });
-
-  readonly senderMustMatch = this.RULE('senderMustMatch', () => {
-    this.CONSUME(SenderMustMatch);
   });
 
   readonly relayBlock = this.RULE('relayBlock', () => {
@@ -423,16 +401,6 @@ export class PolicyParser extends CstParser {
     ]);
   });
 
-  readonly localDomains = this.RULE('localDomains', () => {
-    this.CONSUME(LocalDomains);
-    this.CONSUME(Word);
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      this.CONSUME2(Word);
-    });
-    this.markListEnd();
-  });
-
   readonly relayTo = this.RULE('relayTo', () => {
     this.CONSUME(RelayTo);
     this.OR([
@@ -457,11 +425,7 @@ export class PolicyParser extends CstParser {
   });
 
   readonly smarthostSetting = this.RULE('smarthostSetting', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.smarthostTls) },
-      { ALT: () => this.SUBRULE(this.smarthostUser) },
-      { ALT: () => this.SUBRULE(this.smarthostPassword) },
-    ]);
+    this.OR(this.alternatives('smarthost', () => ({ tls: this.smarthostTls, password: this.smarthostPassword })));
   });
 
   readonly smarthostTls = this.RULE('smarthostTls', () => {
@@ -471,11 +435,6 @@ export class PolicyParser extends CstParser {
       { ALT: EMPTY_ALT() },
     ]);
     this.OPTION(() => this.CONSUME(NoVerify));
-  });
-
-  readonly smarthostUser = this.RULE('smarthostUser', () => {
-    this.CONSUME(User);
-    this.CONSUME(StringLiteral);
   });
 
   readonly smarthostPassword = this.RULE('smarthostPassword', () => {
@@ -499,12 +458,7 @@ export class PolicyParser extends CstParser {
 
   readonly limitsBlock = this.RULE('limitsBlock', () => {
     this.CONSUME(Limits);
-    this.block('limits', () => this.MANY(() => this.SUBRULE(this.limitSetting)));
-  });
-
-  readonly limitSetting = this.RULE('limitSetting', () => {
-    this.oneOf(LIMIT_KEYWORDS);
-    this.CONSUME(Word);
+    this.block('limits', () => this.MANY(() => this.SUBRULE(this.only('limits'))));
   });
 
   readonly proxyProtocol = this.RULE('proxyProtocol', () => {
@@ -515,10 +469,6 @@ export class PolicyParser extends CstParser {
   readonly gateways = this.RULE('gateways', () => {
     this.CONSUME(Gateways);
     this.block('gateways', () => this.entries());
-  });
-
-  readonly allowBareNewlines = this.RULE('allowBareNewlines', () => {
-    this.CONSUME(AllowBareNewlines);
   });
 }
 

@@ -77,6 +77,8 @@ export interface ServerConfig {
   name: string;
   /** The FQDN the server greets and identifies itself with. */
   hostname: string;
+  /** Text the greeting adds after `HOSTNAME ESMTP` (printable ASCII); absent: none. */
+  banner?: string;
   listen: ListenConfig[];
   /** null when the server has no certificate: STARTTLS is then not offered. */
   tls: TlsConfig | null;

@@ -38,7 +38,7 @@ export function prepareConnect(config: ServerConfig): PreparedConnect {
       result: allowList ? 'no entry matches: refused' : 'no entry matches: admitted',
       source: control.source,
     }),
-    greeting: Object.freeze(replies.greeting(config.hostname)),
+    greeting: Object.freeze(replies.greeting(config.hostname, config.banner)),
   });
 }
 

@@ -18,7 +18,7 @@ export function printable(value: string): string {
 export const replies = {
   // ── connect ──────────────────────────────────────────────────────────────────────────
   /** Connection admitted: the greeting. */
-  greeting: (hostname: string) => reply(220, '', `${hostname} ESMTP`),
+  greeting: (hostname: string, banner?: string) => reply(220, '', banner ? `${hostname} ESMTP ${banner}` : `${hostname} ESMTP`),
   /** Connection control refused the client (Exchange: "connection refused"). */
   accessDenied: reply(554, '5.7.1', 'Access denied'),
   /** A domain entry decides and the reverse lookup failed or timed out: fail closed, temporarily. */

@@ -231,8 +231,10 @@ export class PolicyConnection extends SMTPConnection implements SessionContext {
     this.armIdle();
   }
 
+  /** The greeting runtime/policy prepared for this server (`explain` shows the same line). */
   override _sendGreeting(): void {
-    this.send(220, `${this.name} ESMTP`, false);
+    const greeting = this.rt.compiled.connect.greeting;
+    this.send(greeting.code, greeting.text, false);
   }
 
   // ---- timers ------------------------------------------------------------------------------

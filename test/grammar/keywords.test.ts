@@ -35,6 +35,7 @@ describe('the keyword table', () => {
     assert.deepEqual(keywordsIn('server'), [
       'listen',
       'hostname',
+      'banner',
       'tls',
       'connections',
       'auth',
@@ -54,6 +55,7 @@ describe('the keyword table', () => {
     const samples: Record<string, string> = {
       listen: 'listen 0.0.0.0:25',
       hostname: 'hostname mail.example.com',
+      banner: 'banner "authorised use only"',
       tls: 'tls { optional }',
       connections: 'connections except { }',
       auth: 'auth { anonymous }',

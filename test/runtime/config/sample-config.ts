@@ -6,6 +6,7 @@ import type { RuntimeConfig, ServerConfig } from '../../../runtime/config/types.
 const submission: ServerConfig = {
   name: 'submission',
   hostname: 'smtp.example.test',
+  banner: 'Example mail: authorised use only',
   listen: [
     { address: '192.0.2.10', port: 587, tlsMode: 'starttls', source: 'main.smtppolicy:30:3' },
     { address: '2001:db8::10', port: 465, tlsMode: 'implicit', source: 'main.smtppolicy:31:3' },
