@@ -1,5 +1,7 @@
-// The dependency direction of the house plan, checked: grammar ← compiler ← {lsp, format,
-// cli}, and the runtime runs from JSON alone, so it never imports the language.
+// The dependency direction of the house plan, checked: net ← grammar ← compiler ← {lsp,
+// format, cli}, and the runtime runs from JSON alone, so it never imports the language.
+// net/ is the one address module: every layer may import it, and no other file parses
+// addresses with a library of its own.
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,13 +12,17 @@ const ROOT = join(import.meta.dirname, '..');
 
 /** Top-level folders each folder may import from (itself always allowed). */
 const ALLOWED: Record<string, string[]> = {
-  grammar: [],
-  runtime: [],
-  compiler: ['grammar', 'runtime'],
-  format: ['grammar'],
-  lsp: ['grammar', 'compiler', 'runtime', 'format'],
-  cli: ['grammar', 'compiler', 'runtime', 'format', 'lsp'],
+  net: [],
+  grammar: ['net'],
+  runtime: ['net'],
+  compiler: ['net', 'grammar', 'runtime'],
+  format: ['net', 'grammar'],
+  lsp: ['net', 'grammar', 'compiler', 'runtime', 'format'],
+  cli: ['net', 'grammar', 'compiler', 'runtime', 'format', 'lsp'],
 };
+
+/** Address libraries: only net/ may use one, so that every layer reads addresses one way. */
+const ADDRESS_LIBRARIES = ['ipaddr.js', 'ip-address', 'netmask', 'ip-cidr', 'cidr-tools', 'is-ip'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -26,18 +32,35 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** Every import specifier of a file, relative or package. */
+function importsOf(text: string): string[] {
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((match) => match[1]!);
+}
+
 describe('architecture', () => {
   for (const [folder, allowed] of Object.entries(ALLOWED)) {
     it(`${folder}/ imports only from ${allowed.length ? allowed.join(', ') : 'itself'} (and packages)`, () => {
       const violations: string[] = [];
       for (const file of sourceFiles(join(ROOT, folder))) {
-        const text = readFileSync(file, 'utf8');
-        for (const match of text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
-          const target = relative(ROOT, resolve(dirname(file), match[1]!)).split('/')[0]!;
-          if (target !== folder && !allowed.includes(target)) violations.push(`${relative(ROOT, file)} imports ${match[1]}`);
+        for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+          if (!specifier.startsWith('.')) continue;
+          const target = relative(ROOT, resolve(dirname(file), specifier)).split('/')[0]!;
+          if (target !== folder && !allowed.includes(target)) violations.push(`${relative(ROOT, file)} imports ${specifier}`);
         }
       }
       assert.deepEqual(violations, []);
     });
   }
+
+  it('only net/ imports an address library', () => {
+    const violations: string[] = [];
+    for (const folder of Object.keys(ALLOWED).filter((f) => f !== 'net')) {
+      for (const file of sourceFiles(join(ROOT, folder))) {
+        for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+          if (ADDRESS_LIBRARIES.includes(specifier)) violations.push(`${relative(ROOT, file)} imports ${specifier}`);
+        }
+      }
+    }
+    assert.deepEqual(violations, []);
+  });
 });

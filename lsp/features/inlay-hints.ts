@@ -4,7 +4,7 @@
 // from the resolved policy (lists expanded, connection control applied), as lint reasons.
 
 import type { InlayHint } from 'vscode-languageserver';
-import type { AddressSet } from '../../compiler/analysis/address-set.js';
+import type { AddressSet } from '../../net/address-set.js';
 import { PUBLIC_ADDRESSES } from '../../compiler/analysis/public-addresses.js';
 import { connectableSet, unauthenticatedRelay } from '../../compiler/analysis/reach.js';
 import { settingsOf } from '../../compiler/lint/locate.js';

@@ -13,5 +13,5 @@ export { decideSession, type SessionDecision } from './session.js';
 export { decideTlsHandshake, type HandshakeRefusal } from './tls-handshake.js';
 export { revealsSecret } from './auth-offer.js';
 export { replies } from './replies.js';
-export { normalizeAddress } from '../net/ip.js';
+export { normalizeAddress } from '../../net/ip.js';
 export * from './types.js';

@@ -33,7 +33,7 @@ import type { AuthThrottle, ThrottleVerdict } from '../auth/auth-throttle.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { ProxyV2Lookout } from './proxy-v2-lookout.js';
 import { admitToSlot, idleTimeoutNow, slotRefusalReply, STRESS_IDLE_MS } from './connection-slots.js';
-import { authThrottleKey } from '../net/client-network.js';
+import { authThrottleKey } from '../../net/client-network.js';
 
 const CONNECTION = Symbol('smtppolicy.connection');
 const CONTROL = /[\x00-\x1f\x7f]/;

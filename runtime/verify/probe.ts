@@ -4,7 +4,7 @@
 import type { RuntimeConfig } from '../config/types.js';
 import { createReverseLookup, type ReverseLookup } from '../dns/reverse-lookup.js';
 import { needsReverseDns, type CompiledServer, type SessionFacts, type TlsFacts } from '../policy/index.js';
-import { normalizeAddress } from '../net/ip.js';
+import { normalizeAddress } from '../../net/ip.js';
 import { hostPort, type ProbeEndpoint } from './endpoints.js';
 import { SmtpClient, SmtpSessionError, type NegotiatedTls, type TlsClientOptions } from './smtp-client.js';
 import type { ProbeStatus, VerifyOptions } from './types.js';

@@ -5,7 +5,7 @@
 // domains) are reported, so that their probes are marked skipped with the reason.
 import { isIP } from 'node:net';
 import type { AddressItem, ServerConfig } from '../config/types.js';
-import { parseCidr } from '../net/ip.js';
+import { networkContains, parseAddress, parseCidr } from '../../net/ip.js';
 
 export interface SourcePick {
   address: string;
@@ -111,6 +111,8 @@ export function chooseLoopbackSources(server: ServerConfig, target: string): Sou
   return { picks: all.slice(0, MAX_SOURCES), unrepresented };
 }
 
+const IPV6_LOOPBACK = parseAddress('::1')!;
+
 function chooseIpv6(entries: { item: AddressItem; list: 'connections' | 'relay' }[]): SourceChoice {
   const unrepresented: UnrepresentedEntry[] = [];
   for (const { item, list } of entries) {
@@ -119,12 +121,7 @@ function chooseIpv6(entries: { item: AddressItem; list: 'connections' | 'relay' 
       continue;
     }
     const parsed = parseCidr(item.cidr);
-    const containsLoopback = parsed?.family === 6 && parsed.bytes.every((byte, i) => {
-      const loopback = i === 15 ? 1 : 0;
-      const kept = Math.max(0, Math.min(8, parsed.prefix - i * 8));
-      const mask = (0xff << (8 - kept)) & 0xff;
-      return (byte & mask) === (loopback & mask);
-    });
+    const containsLoopback = parsed !== undefined && networkContains(parsed, IPV6_LOOPBACK);
     if (!containsLoopback) {
       unrepresented.push({ item, list, reason: `${describe(item)} does not contain ::1, the only IPv6 loopback source` });
     }

@@ -11,7 +11,7 @@
 // compared in one go, and the next 16 bits select, from a table of 65,536 slots, the node
 // reached and the most specific entry passed on the way. Walking 16 levels of a trie of
 // 100,000 random networks meant 16 scattered memory reads per lookup; the table is one.
-import { bitAt, type IpFamily } from '../net/ip.js';
+import { bitAt, type IpFamily } from './ip.js';
 
 const NONE = -1;
 const SLOTS = 4; // per node: [child on 0, child on 1, entry index, unused]

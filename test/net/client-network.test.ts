@@ -2,7 +2,7 @@
 // the address came in (IPv4-mapped IPv6 is IPv4; IPv6 in any compression is one network).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { authThrottleKey, clientNetwork } from '../../../runtime/net/client-network.js';
+import { authThrottleKey, clientNetwork } from '../../net/client-network.js';
 
 test('IPv4 clients share their /24, IPv6 clients their /64', () => {
   assert.equal(clientNetwork('192.0.2.77'), '192.0.2.0/24');

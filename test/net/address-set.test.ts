@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { AddressSet } from '../../../compiler/analysis/address-set.js';
-import { PUBLIC_ADDRESSES, examplePublicAddress } from '../../../compiler/analysis/public-addresses.js';
+import { AddressSet } from '../../net/address-set.js';
+import { PUBLIC_ADDRESSES, examplePublicAddress } from '../../compiler/analysis/public-addresses.js';
 
 describe('AddressSet', () => {
   it('union merges overlapping and adjacent ranges into minimal CIDRs', () => {

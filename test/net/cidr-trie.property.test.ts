@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { CidrItem } from '../../../runtime/config/types.js';
-import { AddressMatcher } from '../../../runtime/policy/address-matcher.js';
-import { parseAddress, parseCidr } from '../../../runtime/net/ip.js';
-import { seededRandom } from '../../../bench/seeded-random.js';
+import type { CidrItem } from '../../runtime/config/types.js';
+import { AddressMatcher } from '../../runtime/policy/address-matcher.js';
+import { parseAddress, parseCidr } from '../../net/ip.js';
+import { seededRandom } from '../../bench/seeded-random.js';
 
 interface Net {
   family: 4 | 6;

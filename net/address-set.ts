@@ -5,7 +5,7 @@
 //
 // Addresses are bigints so that IPv4 (32 bits) and IPv6 (128 bits) share one code path.
 
-import { parseAddress, parseCidr } from '../../runtime/net/ip.js';
+import { addressFromBytes, parseAddress, parseNetwork } from './ip.js';
 
 export type Family = 4 | 6;
 
@@ -29,8 +29,8 @@ export class AddressSet {
 
   /** `10.0.0.0/8`, `2001:db8::/32` or a single address. Throws on text that is neither. */
   static fromCidr(text: string): AddressSet {
-    const parsed = text.includes('/') ? parseCidr(text) : undefined;
-    const address = parsed ? { family: parsed.family, bytes: parsed.bytes, prefix: parsed.prefix } : single(text);
+    const address = parseNetwork(text);
+    if (address === undefined) throw new Error(`not an address or CIDR range: '${text}'`);
     const first = bytesToBigint(address.bytes);
     const hostBits = BigInt(BITS[address.family] - address.prefix);
     const interval = { first, last: first + (1n << hostBits) - 1n };
@@ -105,24 +105,15 @@ export class AddressSet {
   }
 }
 
-function single(text: string): { family: Family; bytes: number[]; prefix: number } {
-  const parsed = parseAddress(text);
-  if (!parsed || parsed.text.includes('%')) throw new Error(`not an address or CIDR range: '${text}'`);
-  return { family: parsed.family, bytes: parsed.bytes, prefix: BITS[parsed.family] };
-}
-
 export function bytesToBigint(bytes: readonly number[]): bigint {
   return bytes.reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
 }
 
-/** The normal text form of an address (IPv6 compressed, as runtime/net spells it). */
+/** The normal text form of an address (IPv6 compressed, IPv4-mapped as IPv4), as parseAddress writes it. */
 export function formatAddress(value: bigint, family: Family): string {
   const bytes: number[] = [];
   for (let i = BITS[family] / 8 - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
-  if (family === 4) return bytes.join('.');
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
-  return parseAddress(groups.join(':'))!.text;
+  return addressFromBytes(bytes);
 }
 
 function normalize(intervals: Interval[]): Interval[] {

@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
-import { normalizeAddress, parseAddress, parseCidr } from '../../../runtime/net/ip.js';
+import { normalizeAddress, parseAddress, parseCidr } from '../../net/ip.js';
 
 // ipaddr.js reads a dotted tail as IPv4-mapped whatever precedes it (`::1.2.3.4` becomes
 // ::ffff:1.2.3.4; RFC 4291 says ::102:304), so it is the oracle only for IPv6 texts

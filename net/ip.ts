@@ -1,5 +1,6 @@
-// IP address and CIDR parsing with one normal form, shared by config validation and the
-// policy. Pure functions.
+// IP address and CIDR parsing with one normal form, shared by every layer: the grammar reads
+// address entries with it, the compiler's analysis and the runtime's policy match with it.
+// Pure functions.
 //
 // Hand-written rather than ipaddr.js because every connection parses its client address:
 // ipaddr.js's parse takes microseconds (it tries a chain of regular expressions) where this
@@ -47,6 +48,66 @@ export function parseAddress(text: string): ParsedAddress | undefined {
 }
 
 /**
+ * An address literal as written: its own family and bytes, IPv4-mapped IPv6 kept as IPv6,
+ * no zone. For the places that must tell `::ffff:10.0.0.1/95` (an IPv6 range) from the IPv4
+ * address it contains; everything else wants parseAddress's normal form.
+ */
+export function parseAddressLiteral(text: string): { family: IpFamily; bytes: number[] } | undefined {
+  const v4 = parseIpv4Bytes(text);
+  if (v4 !== undefined) return { family: 4, bytes: v4 };
+  if (text.indexOf('%') >= 0) return undefined;
+  const bytes = parseIpv6Bytes(text);
+  return bytes === undefined ? undefined : { family: 6, bytes };
+}
+
+/** The text of 4 or 16 bytes: dotted decimal, or IPv6 lower-case and RFC 5952 compressed (IPv4-mapped too). */
+export function formatBytes(bytes: readonly number[]): string {
+  return bytes.length === 4 ? bytes.join('.') : formatIpv6(bytes);
+}
+
+/** The normal form of an address given as bytes (IPv4-mapped IPv6 becomes IPv4), as parseAddress writes it. */
+export function addressFromBytes(bytes: readonly number[]): string {
+  if (bytes.length === 16 && isIpv4Mapped(bytes)) return bytes.slice(12).join('.');
+  return formatBytes(bytes);
+}
+
+/** The prefix length of a netmask given as bytes (255.255.255.0 → 24); undefined when its one-bits are not contiguous. */
+export function prefixFromNetmask(bytes: readonly number[]): number | undefined {
+  let prefix = 0;
+  while (prefix < bytes.length * 8 && bitAt(bytes, prefix) === 1) prefix++;
+  for (let i = prefix; i < bytes.length * 8; i++) if (bitAt(bytes, i) === 1) return undefined;
+  return prefix;
+}
+
+/** The network's bytes with the host bits cleared (`network`) or set (`last`). */
+export function networkBounds(bytes: readonly number[], prefix: number): { first: number[]; last: number[] } {
+  const first = clearHostBits(bytes, prefix);
+  const last = first.map((byte, index) => byte | (~keptMask(prefix, index) & 0xff));
+  return { first, last };
+}
+
+/** Does the network `bytes/prefix` of `family` contain the address? */
+export function networkContains(network: { family: IpFamily; bytes: readonly number[]; prefix: number }, address: { family: IpFamily; bytes: readonly number[] }): boolean {
+  if (network.family !== address.family) return false;
+  for (let i = 0; i < network.bytes.length; i++) {
+    const mask = keptMask(network.prefix, i);
+    if ((network.bytes[i]! & mask) !== (address.bytes[i]! & mask)) return false;
+  }
+  return true;
+}
+
+/**
+ * `10.0.0.0/8`, `2001:db8::/32` or a single address (its whole width): the network an entry
+ * of an address list stands for. Undefined when the text is neither or carries a zone.
+ */
+export function parseNetwork(text: string): { family: IpFamily; bytes: number[]; prefix: number } | undefined {
+  if (text.includes('/')) return parseCidr(text);
+  const parsed = parseAddress(text);
+  if (parsed === undefined || parsed.text.includes('%')) return undefined;
+  return { family: parsed.family, bytes: parsed.bytes, prefix: parsed.bytes.length * 8 };
+}
+
+/**
  * The normal form of an address: IPv4-mapped IPv6 becomes IPv4, IPv6 is lower-case and
  * compressed. Throws when `address` is not an IP address.
  */
@@ -80,11 +141,14 @@ export function bitAt(bytes: readonly number[], index: number): number {
   return ((bytes[index >> 3] ?? 0) >> (7 - (index & 7))) & 1;
 }
 
-function clearHostBits(bytes: number[], prefix: number): number[] {
-  return bytes.map((byte, index) => {
-    const bitsKept = Math.max(0, Math.min(8, prefix - index * 8));
-    return byte & ((0xff << (8 - bitsKept)) & 0xff);
-  });
+/** The mask of the network bits of byte `index` under `prefix`. */
+function keptMask(prefix: number, index: number): number {
+  const bitsKept = Math.max(0, Math.min(8, prefix - index * 8));
+  return (0xff << (8 - bitsKept)) & 0xff;
+}
+
+function clearHostBits(bytes: readonly number[], prefix: number): number[] {
+  return bytes.map((byte, index) => byte & keptMask(prefix, index));
 }
 
 // One pass over the characters: this runs for every connection.
@@ -173,7 +237,8 @@ function parseIpv6Bytes(text: string): number[] | undefined {
   return bytes;
 }
 
-function isIpv4Mapped(bytes: readonly number[]): boolean {
+/** Is this IPv6 address IPv4-mapped (::ffff:a.b.c.d)? */
+export function isIpv4Mapped(bytes: readonly number[]): boolean {
   for (let i = 0; i < 10; i++) if (bytes[i] !== 0) return false;
   return bytes[10] === 0xff && bytes[11] === 0xff;
 }
