@@ -14,7 +14,7 @@ import { median } from './bench-kit.js';
 const run_ = promisify(execFile);
 const root = join(import.meta.dirname, '..');
 const CLI = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.smtppolicy as string);
-const SOURCE_DIRS = ['net', 'grammar', 'compiler', 'runtime', 'lsp', 'format', 'cli'];
+const SOURCE_DIRS = ['net', 'grammar', 'compiler', 'runtime', 'verify', 'lsp', 'format', 'cli'];
 
 function newestSource(dir: string): number {
   let newest = 0;

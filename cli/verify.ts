@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import { formatPretty as formatDiagnostics } from '../compiler/report/pretty.js';
 import { parseDuration } from '../grammar/values.js';
-import { formatJson, formatPretty, SourceNotLocalError, TargetUnreachableError, UnknownServerError, verifyServers, type VerifyCredentials } from '../runtime/verify/index.js';
+import { formatJson, formatPretty, SourceNotLocalError, TargetUnreachableError, UnknownServerError, verifyServers, type VerifyCredentials } from '../verify/index.js';
 import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';

@@ -1,7 +1,9 @@
 // The dependency direction of the house plan, checked: net ← grammar ← compiler ← {lsp,
 // format, cli}, and the runtime runs from JSON alone, so it never imports the language.
 // net/ is the one address module: every layer may import it, and no other file parses
-// addresses with a library of its own.
+// addresses with a library of its own. verify/ is a client of any server: it knows the
+// policy's meaning (runtime/policy and the config types it reads) and asks reverse DNS the
+// way the server does (runtime/dns), but nothing of the language or of the server itself.
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,15 +12,16 @@ import { describe, it } from 'node:test';
 
 const ROOT = join(import.meta.dirname, '..');
 
-/** Top-level folders each folder may import from (itself always allowed). */
+/** Folders (or sub-folders) each top-level folder may import from (itself always allowed). */
 const ALLOWED: Record<string, string[]> = {
   net: [],
   grammar: ['net'],
   runtime: ['net'],
   compiler: ['net', 'grammar', 'runtime'],
   format: ['net', 'grammar'],
+  verify: ['net', 'runtime/policy', 'runtime/config', 'runtime/dns'],
   lsp: ['net', 'grammar', 'compiler', 'runtime', 'format'],
-  cli: ['net', 'grammar', 'compiler', 'runtime', 'format', 'lsp'],
+  cli: ['net', 'grammar', 'compiler', 'runtime', 'format', 'lsp', 'verify'],
 };
 
 /** Address libraries: only net/ may use one, so that every layer reads addresses one way. */
@@ -44,8 +47,9 @@ describe('architecture', () => {
       for (const file of sourceFiles(join(ROOT, folder))) {
         for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
           if (!specifier.startsWith('.')) continue;
-          const target = relative(ROOT, resolve(dirname(file), specifier)).split('/')[0]!;
-          if (target !== folder && !allowed.includes(target)) violations.push(`${relative(ROOT, file)} imports ${specifier}`);
+          const target = relative(ROOT, resolve(dirname(file), specifier));
+          const inside = (dir: string) => target === dir || target.startsWith(`${dir}/`);
+          if (!inside(folder) && !allowed.some(inside)) violations.push(`${relative(ROOT, file)} imports ${specifier}`);
         }
       }
       assert.deepEqual(violations, []);

@@ -10,6 +10,7 @@ export { decideMail } from './mail.js';
 export { decideRcpt } from './rcpt.js';
 export { isBarePostmaster, postmasterMailbox } from './postmaster.js';
 export { decideSession, type SessionDecision } from './session.js';
+export { assessEncryption, cipherBits, describeTls } from './encryption.js';
 export { decideTlsHandshake, type HandshakeRefusal } from './tls-handshake.js';
 export { revealsSecret } from './auth-offer.js';
 export { replies } from './replies.js';

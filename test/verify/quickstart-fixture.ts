@@ -4,16 +4,16 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { compileToRuntimeConfig, hasErrors } from '../../../compiler/index.js';
-import { hashPassword } from '../../../runtime/auth/password-hash.js';
-import { upsertPasswordLine } from '../../../runtime/auth/password-file.js';
-import type { RuntimeConfig } from '../../../runtime/config/types.js';
-import { makeCertificate } from '../../helpers/certificates.js';
-import { runServer, tempDir, type RunningServer } from '../../helpers/server-fixture.js';
+import { compileToRuntimeConfig, hasErrors } from '../../compiler/index.js';
+import { hashPassword } from '../../runtime/auth/password-hash.js';
+import { upsertPasswordLine } from '../../runtime/auth/password-file.js';
+import type { RuntimeConfig } from '../../runtime/config/types.js';
+import { makeCertificate } from '../helpers/certificates.js';
+import { runServer, tempDir, type RunningServer } from '../helpers/server-fixture.js';
 
 export const DEMO_USER = 'demo@example.test';
 export const DEMO_PASSWORD = 'demo-password';
-const QUICKSTART = new URL('../../../examples/quickstart.smtppolicy', import.meta.url);
+const QUICKSTART = new URL('../../examples/quickstart.smtppolicy', import.meta.url);
 
 export interface QuickstartCopy {
   dir: string;

@@ -3,7 +3,7 @@
 // probe is a failed login: run verify a few times within the window and the server answers
 // AUTH with `421` before looking at the password. That is the server protecting itself, not
 // a login that failed, so the probe says so and is skipped, never failed.
-import type { ServerConfig } from '../config/types.js';
+import type { ServerConfig } from '../runtime/config/types.js';
 import type { SmtpResponse } from './smtp-client.js';
 import { describeResponse } from './smtp-steps.js';
 

@@ -7,10 +7,8 @@
 // verify's own handshakes never fail on trust (the policy's certificate may be
 // self-signed): the certificate probe checks the hostname and dates explicitly.
 import { checkServerIdentity, getCiphers, type PeerCertificate } from 'node:tls';
-import type { TlsConfig } from '../../config/types.js';
-import { decideMail, ehloAdvertisement } from '../../policy/index.js';
-import { assessEncryption, describeTls } from '../../policy/encryption.js';
-import { cipherBits } from '../../smtp/tls-material.js';
+import type { TlsConfig } from '../../runtime/config/types.js';
+import { assessEncryption, cipherBits, decideMail, describeTls, ehloAdvertisement } from '../../runtime/policy/index.js';
 import { endpointId, hostPort, type ProbeEndpoint } from '../endpoints.js';
 import { decidingSource, describeDecision, replyMatches } from '../expectations.js';
 import { skipped, tlsFacts, verdict, type Probe, type ProbeOutcome, type ProbeSessions } from '../probe.js';

@@ -1,6 +1,6 @@
 // Connection control (the article's verification step 1): from a source inside or outside
 // the lists, the greeting is a 220 or a refusal, as decideConnect says for that address.
-import { decideConnect } from '../../policy/index.js';
+import { decideConnect } from '../../runtime/policy/index.js';
 import { endpointId, hostPort, type ProbeEndpoint } from '../endpoints.js';
 import { decidingSource, describeDecision, replyMatches } from '../expectations.js';
 import { verdict, type Probe } from '../probe.js';

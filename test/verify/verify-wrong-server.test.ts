@@ -2,7 +2,7 @@
 // that check the broken rules fail, by name, with the exchange that proves it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ProbeResult } from '../../../runtime/verify/index.js';
+import type { ProbeResult } from '../../verify/index.js';
 import { runVerify } from './cli-harness.js';
 import { startPermissiveServer } from './permissive-server.js';
 import { DEMO_PASSWORD, DEMO_USER, quickstartCopy } from './quickstart-fixture.js';

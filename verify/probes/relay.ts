@@ -2,7 +2,7 @@
 // recipient in another domain is refused with 5.7.1; from inside a grant, or logged in,
 // it is accepted; a local domain, and the bare <postmaster>, are accepted. Every step is compared with decideMail and
 // decideRcpt for the same facts. Nothing is ever sent: RSET before DATA, then QUIT.
-import { decideMail, decideRcpt, type Decision, type SessionFacts } from '../../policy/index.js';
+import { decideMail, decideRcpt, type Decision, type SessionFacts } from '../../runtime/policy/index.js';
 import { endpointId, type ProbeEndpoint } from '../endpoints.js';
 import { decidingSource, describeDecision, replyMatches } from '../expectations.js';
 import { skipped, verdict, type Probe, type ProbeOutcome, type ProbeSessions } from '../probe.js';

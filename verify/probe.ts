@@ -1,10 +1,10 @@
 // What a probe is, and the bookkeeping every probe shares: the sessions it opened (closed
 // afterwards whatever happens, their transcripts kept for a failure report) and the
 // policy facts of a client as the server will see them.
-import type { RuntimeConfig } from '../config/types.js';
-import { createReverseLookup, type ReverseLookup } from '../dns/reverse-lookup.js';
-import { needsReverseDns, type CompiledServer, type SessionFacts, type TlsFacts } from '../policy/index.js';
-import { normalizeAddress } from '../../net/ip.js';
+import type { RuntimeConfig } from '../runtime/config/types.js';
+import { createReverseLookup, type ReverseLookup } from '../runtime/dns/reverse-lookup.js';
+import { needsReverseDns, type CompiledServer, type SessionFacts, type TlsFacts } from '../runtime/policy/index.js';
+import { normalizeAddress } from '../net/ip.js';
 import { hostPort, type ProbeEndpoint } from './endpoints.js';
 import { SmtpClient, SmtpSessionError, type NegotiatedTls, type TlsClientOptions } from './smtp-client.js';
 import type { ProbeStatus, VerifyOptions } from './types.js';

@@ -4,8 +4,8 @@
 // Entries no loopback address can stand for (public ranges, IPv6 networks, reverse-DNS
 // domains) are reported, so that their probes are marked skipped with the reason.
 import { isIP } from 'node:net';
-import type { AddressItem, ServerConfig } from '../config/types.js';
-import { networkContains, parseAddress, parseCidr } from '../../net/ip.js';
+import type { AddressItem, ServerConfig } from '../runtime/config/types.js';
+import { networkContains, parseAddress, parseCidr } from '../net/ip.js';
 
 export interface SourcePick {
   address: string;

@@ -1,8 +1,8 @@
 // Where each listener of the policy is reached: the configured address (wildcards mean
 // this host, so loopback) or --target, and the configured port or its --port-map entry.
 import { isIP } from 'node:net';
-import type { ListenConfig, ServerConfig } from '../config/types.js';
-import type { CompiledServer } from '../policy/index.js';
+import type { ListenConfig, ServerConfig } from '../runtime/config/types.js';
+import type { CompiledServer } from '../runtime/policy/index.js';
 
 export interface ProbeEndpoint {
   server: CompiledServer;

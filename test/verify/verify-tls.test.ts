@@ -3,11 +3,11 @@
 // for another name, or out of its dates, fails the certificate probe.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RuntimeConfig } from '../../../runtime/config/types.js';
-import { verifyServers, type ProbeResult, type VerifyReport } from '../../../runtime/verify/index.js';
-import { makeCertificate } from '../../helpers/certificates.js';
-import { runServer, tempDir } from '../../helpers/server-fixture.js';
-import { makeRuntimeConfig } from '../fixtures/config-builder.js';
+import type { RuntimeConfig } from '../../runtime/config/types.js';
+import { verifyServers, type ProbeResult, type VerifyReport } from '../../verify/index.js';
+import { makeCertificate } from '../helpers/certificates.js';
+import { runServer, tempDir } from '../helpers/server-fixture.js';
+import { makeRuntimeConfig } from '../runtime/fixtures/config-builder.js';
 import { startPermissiveServer } from './permissive-server.js';
 import { readFileSync } from 'node:fs';
 

@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { runServer, tempDir } from '../../helpers/server-fixture.js';
-import { makeRuntimeConfig, addressItems } from '../fixtures/config-builder.js';
+import { runServer, tempDir } from '../helpers/server-fixture.js';
+import { makeRuntimeConfig, addressItems } from '../runtime/fixtures/config-builder.js';
 import { runVerify } from './cli-harness.js';
-import { freePort } from '../../helpers/serve-process.js';
+import { freePort } from '../helpers/serve-process.js';
 
 // A policy that compiles on any machine (no certificate files to find).
 const POLICY_DIR = mkdtempSync(join(tmpdir(), 'smtppolicy-verify-cli-'));

@@ -3,7 +3,7 @@
 // answer: the same outcome (2xx accept, 5xx refuse, 4xx temporary) and, when both carry
 // an enhanced status code, the same subject (x.7.x: security or policy). Closing the
 // connection instead of replying counts as a refusal, as a firewall's would.
-import { formatReply, type Decision } from '../policy/index.js';
+import { formatReply, type Decision } from '../runtime/policy/index.js';
 import type { SmtpResponse } from './smtp-client.js';
 
 export function describeDecision(decision: Decision): string {

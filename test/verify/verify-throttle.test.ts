@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runServer } from '../../helpers/server-fixture.js';
-import type { VerifyReport } from '../../../runtime/verify/index.js';
+import { runServer } from '../helpers/server-fixture.js';
+import type { VerifyReport } from '../../verify/index.js';
 import { runVerify } from './cli-harness.js';
 import { DEMO_PASSWORD, DEMO_USER, portMapArgs, quickstartCopy } from './quickstart-fixture.js';
 

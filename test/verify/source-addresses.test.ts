@@ -3,8 +3,8 @@
 // entry no loopback source can stand for.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chooseLoopbackSources, MAX_SOURCES } from '../../../runtime/verify/source-addresses.js';
-import { addressItems, makeServerConfig } from '../fixtures/config-builder.js';
+import { chooseLoopbackSources, MAX_SOURCES } from '../../verify/source-addresses.js';
+import { addressItems, makeServerConfig } from '../runtime/fixtures/config-builder.js';
 
 test('an entry inside 127/8 gets a source inside it and its neighbours outside', () => {
   const server = makeServerConfig({ connections: { mode: 'deny-list', entries: addressItems('127.0.0.8/30') } });

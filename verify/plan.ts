@@ -2,8 +2,8 @@
 // addresses, and which checks apply. Expectations are not fixed here: each probe asks
 // runtime/policy when it runs, with the facts of its own session (source address as the
 // server sees it, negotiated TLS, login).
-import type { AddressItem } from '../config/types.js';
-import { compilePolicy, decideConnect, decideRcpt, type CompiledServer } from '../policy/index.js';
+import type { AddressItem } from '../runtime/config/types.js';
+import { compilePolicy, decideConnect, decideRcpt, type CompiledServer } from '../runtime/policy/index.js';
 import { endpointId, endpointsOf, isLoopback, type ProbeEndpoint } from './endpoints.js';
 import { skipped, type Probe, type VerifyContext } from './probe.js';
 import { authProbes } from './probes/auth.js';

@@ -7,7 +7,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { PeerCertificate } from 'node:tls';
-import { cipherBits } from '../smtp/tls-material.js';
+import { cipherBits } from '../runtime/policy/index.js';
 
 export interface SmtpResponse {
   code: number;

@@ -1,6 +1,6 @@
 // Runs the probes one after another (a server's per-address limits and login throttling
 // must not see verify as a flood) and collects their results.
-import type { RuntimeConfig } from '../config/types.js';
+import type { RuntimeConfig } from '../runtime/config/types.js';
 import { planProbes, selectedEndpoints } from './plan.js';
 import { checkReachable, checkSourcesBindable } from './preflight.js';
 import { ProbeSessions, VerifyContext, type Probe } from './probe.js';

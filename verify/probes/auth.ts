@@ -3,7 +3,7 @@
 // after TLS the policy's mechanisms are offered; the given user logs in; a wrong password
 // fails with 535. Passwords never reach the transcript, and the AUTH PLAIN sent in clear
 // carries made-up credentials, never the real ones.
-import { decideAuth, ehloAdvertisement } from '../../policy/index.js';
+import { decideAuth, ehloAdvertisement } from '../../runtime/policy/index.js';
 import { endpointId, type ProbeEndpoint } from '../endpoints.js';
 import { decidingSource, describeDecision } from '../expectations.js';
 import { skipped, verdict, type Probe, type ProbeSessions } from '../probe.js';

@@ -1,7 +1,7 @@
 // Runs `smtppolicy verify` in-process with captured output, as cli/main.ts would.
 import { PassThrough } from 'node:stream';
-import { main } from '../../../cli/main.js';
-import type { VerifyReport } from '../../../runtime/verify/index.js';
+import { main } from '../../cli/main.js';
+import type { VerifyReport } from '../../verify/index.js';
 
 export interface VerifyRun {
   code: number;
