@@ -4,8 +4,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { emitConfig, hasErrors } from '../compiler/index.js';
-import { formatPretty } from '../compiler/report/pretty.js';
+import { emitConfig, formatPretty, hasErrors } from '../compiler/index.js';
 import { validateRuntimeConfig } from '../runtime/config/index.js';
 import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import { checkEntries } from './check-entries.js';

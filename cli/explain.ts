@@ -8,11 +8,8 @@
 // the SMTP reply it implies and the trace of what decided it.
 
 import { isIP } from 'node:net';
-import { formatPretty } from '../compiler/report/pretty.js';
-import { compilePolicy, decideArrival, decideSession, type SessionDecision } from '../runtime/policy/index.js';
-import type { ArrivalFacts } from '../runtime/policy/index.js';
-import type { SessionFacts, SmtpReply, TraceStep } from '../runtime/policy/types.js';
-import { formatReply } from '../runtime/policy/types.js';
+import { formatPretty } from '../compiler/index.js';
+import { type ArrivalFacts, compilePolicy, decideArrival, decideSession, formatReply, type SessionDecision, type SessionFacts, type SmtpReply, type TraceStep } from '../runtime/policy/index.js';
 import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';

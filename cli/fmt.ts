@@ -5,13 +5,11 @@
 // (--check) or has syntax errors. 2: usage or I/O error.
 
 import { chmod, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { describeIoError, invalidUtf8Diagnostics, readDecodedFromDisk } from '../compiler/source-set.js';
-import { decodeUtf8, type DecodedText } from '../compiler/utf8-text.js';
+import { type DecodedText, decodeUtf8, describeIoError, formatPretty, invalidUtf8Diagnostics, readDecodedFromDisk } from '../compiler/index.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { resolveConfig } from 'prettier';
-import { formatPretty } from '../compiler/report/pretty.js';
 import { formatPolicy, PolicySyntaxError } from '../format/format.js';
-import type { Diagnostic } from '../grammar/diagnostic.js';
+import type { Diagnostic } from '../grammar/index.js';
 import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';

@@ -3,17 +3,8 @@
 // Exit 0: no errors and no more warnings than --max-warnings. 1: findings. 2: usage or I/O error.
 
 import { writeFile } from 'node:fs/promises';
-import type { Diagnostic } from '../grammar/diagnostic.js';
-import { parseRuleSetting, type RuleSetting } from '../compiler/lint/engine.js';
-import { applyFixes } from '../compiler/lint/fixes.js';
-import { formatGithub } from '../compiler/report/github.js';
-import { formatGitlab } from '../compiler/report/gitlab.js';
-import { formatJson } from '../compiler/report/json.js';
-import { formatJunit } from '../compiler/report/junit.js';
-import { formatPretty } from '../compiler/report/pretty.js';
-import { summarize } from '../compiler/report/report.js';
-import { formatSarif } from '../compiler/report/sarif.js';
-import { RULES } from '../compiler/rules/index.js';
+import type { Diagnostic } from '../grammar/index.js';
+import { applyFixes, formatGithub, formatGitlab, formatJson, formatJunit, formatPretty, formatSarif, parseRuleSetting, RULES, type RuleSetting, summarize } from '../compiler/index.js';
 import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import { checkEntries, type CheckedEntries } from './check-entries.js';
 import type { Command } from './command.js';

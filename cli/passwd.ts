@@ -9,10 +9,7 @@ import { access, readFile, writeFile, rename, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { EXIT_OK, UsageError, type CliIo, type Command } from './command.js';
 import { helpText, parseCommandArgs, type OptionTable } from './args.js';
-import { hashPassword } from '../runtime/auth/password-hash.js';
-import { cramMd5Secret, formatCramMd5Secret } from '../runtime/auth/cram-md5.js';
-import { formatTokenSecret, generateBearerToken } from '../runtime/auth/bearer-token.js';
-import { normalizeUser, parsePasswordFile, PasswordFileError, updatePasswordLine, type PasswordEntry, type SecretChanges } from '../runtime/auth/password-file.js';
+import { cramMd5Secret, formatCramMd5Secret, formatTokenSecret, generateBearerToken, hashPassword, normalizeUser, parsePasswordFile, type PasswordEntry, PasswordFileError, type SecretChanges, updatePasswordLine } from '../runtime/auth/index.js';
 
 export const OPTIONS = {
   'cram-md5': {

@@ -5,9 +5,7 @@
 // disappears at once and a delivery in flight is not recorded.
 import { access } from 'node:fs/promises';
 import { resolve, extname } from 'node:path';
-import { Spool } from '../runtime/delivery/spool.js';
-import { isSpoolId } from '../runtime/delivery/spool-id.js';
-import { readQueue, readQueueEntry } from '../runtime/delivery/queue-view.js';
+import { isSpoolId, readQueue, readQueueEntry, Spool } from '../runtime/delivery/index.js';
 import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';

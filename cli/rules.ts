@@ -3,8 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RULES, ruleById } from '../compiler/rules/index.js';
-import { didYouMean } from '../compiler/suggest.js';
+import { didYouMean, ruleById, RULES } from '../compiler/index.js';
 import { helpText, parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
 import { EXIT_OK, UsageError } from './command.js';

@@ -5,11 +5,9 @@ import type { LevelWithSilent } from 'pino';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
-import { formatPretty } from '../compiler/report/pretty.js';
-import type { Report } from '../compiler/report/report.js';
-import { createLogger, LOG_LEVELS } from '../runtime/observe/logger.js';
-import { startServer, StartupError, type ServerHandle } from '../runtime/smtp/start-server.js';
-import { ensureDevCertificates } from '../runtime/smtp/dev-certificate.js';
+import { formatPretty, type Report } from '../compiler/index.js';
+import { createLogger, LOG_LEVELS } from '../runtime/observe/index.js';
+import { ensureDevCertificates, type ServerHandle, startServer, StartupError } from '../runtime/smtp/index.js';
 
 export const OPTIONS = {
   'log-level': { type: 'string', value: 'L', default: 'info', description: 'fatal | error | warn | info | debug | trace | silent' },

@@ -5,8 +5,8 @@
 // server that cannot be reached at all.
 
 import { isIP } from 'node:net';
-import { formatPretty as formatDiagnostics } from '../compiler/report/pretty.js';
-import { parseDuration } from '../grammar/values.js';
+import { formatPretty as formatDiagnostics } from '../compiler/index.js';
+import { parseDuration } from '../grammar/index.js';
 import { formatJson, formatPretty, SourceNotLocalError, TargetUnreachableError, UnknownServerError, verifyServers, type VerifyCredentials } from '../verify/index.js';
 import { helpText, parseCommandArgs, type OptionTable } from './args.js';
 import type { Command } from './command.js';

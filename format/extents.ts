@@ -5,8 +5,7 @@
 // would move comments out of their blocks. The formatter therefore measures each node from
 // its children and, for a block, from its closing brace. On a correct tree this changes nothing.
 
-import type { PolicyFile, Range } from '../grammar/ast.js';
-import { LineIndex } from '../grammar/index.js';
+import { LineIndex, type PolicyFile, type Range } from '../grammar/index.js';
 import { bodyOf, end, openBraceOffset, type Spanned } from './shape.js';
 
 export function repairRanges(file: PolicyFile, text: string): void {

@@ -12,7 +12,7 @@
 // Comments are placed by attach.ts; this file prints them where they were attached.
 
 import { doc, type AstPath, type Doc, type ParserOptions, type Printer } from 'prettier';
-import type * as Ast from '../grammar/ast.js';
+import type * as Ast from '../grammar/index.js';
 import type { AttachedComments, Attachments } from './attach.js';
 import { cidrText, domainText, hostPortText, maskAddressText, quotedText, stringText } from './canonical.js';
 import { attachmentsOf } from './registry.js';

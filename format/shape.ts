@@ -6,7 +6,7 @@
 // Comment placement (attach.ts) and printing (printer.ts) both read this one table, so they
 // agree on where a line may break.
 
-import type * as Ast from '../grammar/ast.js';
+import type * as Ast from '../grammar/index.js';
 
 /** Anything with a source range that the formatter may meet while walking the tree. */
 export interface Spanned {

@@ -7,3 +7,5 @@ export * from './keywords.js';
 export * from './values.js';
 export { BLOCKS, type BlockKind, type BlockInfo } from './blocks.js';
 export { LineIndex } from './positions.js';
+export { reparse, type ParsedText } from './incremental.js';
+export { describeKeyword, isKeyword, keywordInfo, keywordsIn, type KeywordContext } from './keyword-table.js';

@@ -1,7 +1,7 @@
 // Generic walks over the syntax tree. They follow every object that has a `range`, so they
 // keep working on partial trees from broken text and on node shapes added later.
 
-import type { PolicyFile, Range } from '../grammar/ast.js';
+import type { PolicyFile, Range } from '../grammar/index.js';
 
 /** Anything in the tree that has a range: typed nodes, and the small `{ keyword, … }` parts. */
 export interface RangedNode {

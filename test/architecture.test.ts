@@ -24,6 +24,20 @@ const ALLOWED: Record<string, string[]> = {
   cli: ['net', 'grammar', 'compiler', 'runtime', 'format', 'lsp', 'verify'],
 };
 
+/**
+ * The front doors of each layer for cli/, lsp/ and format/: a layer's insides can change
+ * without touching its users. net/ is small and flat, so every file of it is a door.
+ */
+const FRONT_DOORS: Array<[layer: string, doors: RegExp]> = [
+  ['compiler', /^compiler\/index\.ts$/],
+  ['grammar', /^grammar\/index\.ts$/],
+  ['runtime', /^runtime\/\w+\/index\.ts$/],
+  ['verify', /^verify\/index\.ts$/],
+  ['format', /^format\/(?:index|format)\.ts$/],
+  ['lsp', /^lsp\/(?:server|format-worker)\.ts$/],
+];
+const FRONT_ENDS = ['cli', 'lsp', 'format'];
+
 /** Address libraries: only net/ may use one, so that every layer reads addresses one way. */
 const ADDRESS_LIBRARIES = ['ipaddr.js', 'ip-address', 'netmask', 'ip-cidr', 'cidr-tools', 'is-ip'];
 
@@ -50,6 +64,22 @@ describe('architecture', () => {
           const target = relative(ROOT, resolve(dirname(file), specifier));
           const inside = (dir: string) => target === dir || target.startsWith(`${dir}/`);
           if (!inside(folder) && !allowed.some(inside)) violations.push(`${relative(ROOT, file)} imports ${specifier}`);
+        }
+      }
+      assert.deepEqual(violations, []);
+    });
+  }
+
+  for (const folder of FRONT_ENDS) {
+    it(`${folder}/ enters other layers only through their front doors`, () => {
+      const violations: string[] = [];
+      for (const file of sourceFiles(join(ROOT, folder))) {
+        for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+          if (!specifier.startsWith('.')) continue;
+          const target = relative(ROOT, resolve(dirname(file), specifier)).replace(/\.js$/, '.ts');
+          const layer = target.split('/')[0]!;
+          const door = FRONT_DOORS.find(([name]) => name === layer && name !== folder);
+          if (door && !door[1].test(target)) violations.push(`${relative(ROOT, file)} imports ${specifier}`);
         }
       }
       assert.deepEqual(violations, []);

@@ -1,7 +1,7 @@
 // What an address range covers, in words a mail administrator checks before trusting it:
 // first and last address, how many, and whether they are private, loopback or public.
 
-import type { CidrValue } from '../../grammar/ast.js';
+import type { CidrValue } from '../../grammar/index.js';
 import { addressKind } from '../../net/address-kind.js';
 import { formatBytes, networkBounds, parseAddressLiteral } from '../../net/ip.js';
 

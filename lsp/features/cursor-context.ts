@@ -3,8 +3,7 @@
 // nesting gives the block, and the statement's leading keyword with the tokens after it say
 // whether a value, a sub-keyword or a new setting comes next.
 
-import type { KeywordContext } from '../../grammar/keyword-table.js';
-import { keywordInfo, keywordsIn } from '../../grammar/keyword-table.js';
+import { type KeywordContext, keywordInfo, keywordsIn } from '../../grammar/index.js';
 
 export type TokenClass = 'keyword' | 'word' | 'string' | 'ref' | 'lcurly' | 'rcurly' | 'comma' | 'comment';
 

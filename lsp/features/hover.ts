@@ -4,9 +4,7 @@
 
 import type { Hover } from 'vscode-languageserver';
 import { MarkupKind } from 'vscode-languageserver';
-import type { CidrValue, HostPort } from '../../grammar/ast.js';
-import { describeKeyword, keywordInfo, type KeywordContext } from '../../grammar/keyword-table.js';
-import { SEMANTIC, SYNTAX } from '../../grammar/diagnostic.js';
+import { type CidrValue, describeKeyword, type HostPort, type KeywordContext, keywordInfo, SEMANTIC, SYNTAX } from '../../grammar/index.js';
 import type { PolicyContext } from '../document-store.js';
 import type { RuleCatalog } from '../rule-catalog.js';
 import { nodesAt, type RangedNode } from '../ast-walk.js';

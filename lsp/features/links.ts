@@ -4,8 +4,8 @@
 
 import { dirname, resolve } from 'node:path';
 import type { DocumentLink } from 'vscode-languageserver';
-import type { SourceFile } from '../../compiler/source-set.js';
-import { LineIndex } from '../../grammar/positions.js';
+import type { SourceFile } from '../../compiler/index.js';
+import { LineIndex } from '../../grammar/index.js';
 import { forEachNode } from '../ast-walk.js';
 import { pathToUri, toLspRange } from '../convert.js';
 import type { RuleCatalog } from '../rule-catalog.js';

@@ -2,7 +2,7 @@
 // address family, and what the port is for. The server binds IPv6 addresses IPv6-only
 // (runtime/smtp/start-server.ts sets ipv6Only), so `[::]:25` does not take IPv4 clients.
 
-import type { HostPort } from '../../grammar/ast.js';
+import type { HostPort } from '../../grammar/index.js';
 import { addressKind } from '../../net/address-kind.js';
 import { parseAddressLiteral } from '../../net/ip.js';
 import { kindInWords } from './address-info.js';

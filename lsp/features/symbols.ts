@@ -2,7 +2,7 @@
 // stores, includes and the process-wide blocks.
 
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
-import type { PolicyFile, Range, ServerSetting, TopLevelItem } from '../../grammar/ast.js';
+import type { PolicyFile, Range, ServerSetting, TopLevelItem } from '../../grammar/index.js';
 import { extentOf, type RangedNode } from '../ast-walk.js';
 import { toLspRange } from '../convert.js';
 import { entryText } from './entry-text.js';
