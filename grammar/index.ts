@@ -9,3 +9,4 @@ export { BLOCKS, type BlockKind, type BlockInfo } from './blocks.js';
 export { LineIndex } from './positions.js';
 export { reparse, type ParsedText } from './incremental.js';
 export { describeKeyword, isKeyword, keywordInfo, keywordsIn, type KeywordContext } from './keyword-table.js';
+export { childrenOf, extentOf, forEachNode, nodesAt, type RangedNode } from './ast-walk.js';

@@ -5,8 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import type { DocumentLink } from 'vscode-languageserver';
 import type { SourceFile } from '../../compiler/index.js';
-import { LineIndex } from '../../grammar/index.js';
-import { forEachNode } from '../ast-walk.js';
+import { forEachNode, LineIndex } from '../../grammar/index.js';
 import { pathToUri, toLspRange } from '../convert.js';
 import type { RuleCatalog } from '../rule-catalog.js';
 

@@ -1,7 +1,8 @@
-// Generic walks over the syntax tree. They follow every object that has a `range`, so they
-// keep working on partial trees from broken text and on node shapes added later.
+// Generic walks over the syntax tree, shared by the language server and the formatter. They
+// follow every object that has a `range`, so they keep working on partial trees from broken
+// text and on node shapes added later.
 
-import type { PolicyFile, Range } from '../grammar/index.js';
+import type { PolicyFile, Range } from './ast.js';
 
 /** Anything in the tree that has a range: typed nodes, and the small `{ keyword, … }` parts. */
 export interface RangedNode {
@@ -16,7 +17,8 @@ function isRanged(value: unknown): value is RangedNode {
   return typeof range === 'object' && range !== null && 'start' in range && 'end' in range;
 }
 
-function childrenOf(node: object): RangedNode[] {
+/** The ranged parts directly inside a node, in field order, however deep in range-less parts. */
+export function childrenOf(node: object): RangedNode[] {
   const children: RangedNode[] = [];
   for (const [field, value] of Object.entries(node)) {
     if (field === 'range') continue;
