@@ -2,14 +2,14 @@
 // list's own entries (as written), and each server's connection list, relay grants and
 // proxy list (with named lists expanded). Shared by duplicate-entry and shadowed-entry.
 
-import type { AddressEntry } from '../../grammar/ast.js';
-import type { Fix } from '../../grammar/diagnostic.js';
-import type { AddressItem } from '../../runtime/config/types.js';
-import { findOverlaps, sharedKeys, type Overlap, type OverlapEntry } from '../analysis/entry-overlap.js';
-import type { Located, PolicyModel } from '../model.js';
-import type { SourceFile } from '../source-set.js';
-import { deleteEntryFix } from './edits.js';
-import { where } from './locate.js';
+import type { AddressEntry } from '../../../grammar/ast.js';
+import type { Fix } from '../../../grammar/diagnostic.js';
+import type { AddressItem } from '../../../runtime/config/types.js';
+import { findOverlaps, sharedKeys, type Overlap, type OverlapEntry } from '../../analysis/entry-overlap.js';
+import type { Located, PolicyModel } from '../../model.js';
+import type { SourceFile } from '../../source-set.js';
+import { deleteEntryFix } from '../../lint/edits.js';
+import { where } from '../../lint/locate.js';
 
 export interface EntryRef {
   at: Located;

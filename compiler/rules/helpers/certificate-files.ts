@@ -3,12 +3,12 @@
 // Reading is synchronous: a handful of small files, and rules stay simple functions.
 
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
-import { readRegularFileSync } from '../regular-file.js';
+import { readRegularFileSync } from '../../regular-file.js';
 import { resolve } from 'node:path';
-import type { StringLiteral, TlsFile } from '../../grammar/ast.js';
-import type { CertificateConfig } from '../../runtime/config/types.js';
-import type { PolicyModel, ServerModel } from '../model.js';
-import { describeIoError, MAX_FILE_BYTES } from '../source-set.js';
+import type { StringLiteral, TlsFile } from '../../../grammar/ast.js';
+import type { CertificateConfig } from '../../../runtime/config/types.js';
+import type { PolicyModel, ServerModel } from '../../model.js';
+import { describeIoError, MAX_FILE_BYTES } from '../../source-set.js';
 
 export type FileState = { kind: 'missing'; path: string } | { kind: 'unreadable'; path: string; reason: string } | { kind: 'read'; path: string; data: Buffer };
 

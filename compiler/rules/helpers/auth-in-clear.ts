@@ -2,14 +2,14 @@
 // runtime/policy (ehloAdvertisement) rather than re-derived. The rules about auth without
 // TLS differ only in which mechanisms they care about and what they say.
 
-import type { AuthMethod } from '../../grammar/ast.js';
-import type { Fix } from '../../grammar/diagnostic.js';
-import type { ServerModel } from '../model.js';
-import { ehloAdvertisement } from '../../runtime/policy/index.js';
-import { requireTlsFix } from './edits.js';
-import { nodeAt, tlsBlockOf } from './locate.js';
-import type { RuleContext } from './rule.js';
-import type { SourceFile } from '../source-set.js';
+import type { AuthMethod } from '../../../grammar/ast.js';
+import type { Fix } from '../../../grammar/diagnostic.js';
+import type { ServerModel } from '../../model.js';
+import { ehloAdvertisement } from '../../../runtime/policy/index.js';
+import { requireTlsFix } from '../../lint/edits.js';
+import { nodeAt, tlsBlockOf } from '../../lint/locate.js';
+import type { RuleContext } from '../../lint/rule.js';
+import type { SourceFile } from '../../source-set.js';
 
 export interface AuthInClear {
   /** The wanted mechanisms advertised before TLS, in advertisement order. */
