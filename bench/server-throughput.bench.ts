@@ -14,7 +14,7 @@
 // limit; mode (a) is the fair comparison of the per-message path.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
+import { RawSmtpClient } from '../test/helpers/smtp-client.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,80 +32,32 @@ const CHILD = 'bench/server-throughput/server-child.ts';
 const BODY_HEADERS = 'From: load@sender.example\r\nTo: rcpt@remote.example\r\nSubject: throughput\r\n\r\n';
 const MESSAGE = `${BODY_HEADERS}${'x'.repeat(1024 - BODY_HEADERS.length - 2)}\r\n.\r\n`;
 
-/** A minimal SMTP client: one reply at a time, multi-line replies joined. */
-class Session {
-  private buffer = '';
-  private waiter: ((reply: string) => void) | null = null;
-  private replies: string[] = [];
-  private failWaiter: ((error: Error) => void) | null = null;
-  private constructor(readonly socket: Socket) {
-    socket.setEncoding('latin1');
-    socket.setNoDelay(true);
-    socket.on('data', (data: string) => {
-      this.buffer += data;
-      let end: number;
-      while ((end = this.buffer.indexOf('\r\n')) >= 0) {
-        const line = this.buffer.slice(0, end);
-        this.buffer = this.buffer.slice(end + 2);
-        if (line[3] === '-') continue;
-        if (this.waiter) {
-          const w = this.waiter;
-          this.waiter = null;
-          this.failWaiter = null;
-          w(line);
-        } else this.replies.push(line);
-      }
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => this.failWaiter?.(new Error('connection closed')));
-  }
-
-  static open(port: number, localAddress: string): Promise<Session> {
-    return new Promise((resolve, reject) => {
-      const socket = connect({ port, host: '127.0.0.1', localAddress }, () => resolve(new Session(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  reply(): Promise<string> {
-    const ready = this.replies.shift();
-    if (ready !== undefined) return Promise.resolve(ready);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no reply within 30 s')), 30_000);
-      this.waiter = (line) => {
-        clearTimeout(timer);
-        resolve(line);
-      };
-      this.failWaiter = (error) => {
-        clearTimeout(timer);
-        reject(error);
-      };
-    });
-  }
-
-  async expect(code: string, command?: string): Promise<void> {
-    if (command !== undefined) this.socket.write(command);
-    const line = await this.reply();
-    if (!line.startsWith(code)) throw new Error(`expected ${code} after ${JSON.stringify(command?.trim() ?? 'connect')}, got ${JSON.stringify(line)}`);
-  }
-
-  async greet(): Promise<void> {
-    await this.expect('220');
-    await this.expect('250', 'EHLO client.bench.example\r\n');
-  }
-
-  async send(): Promise<void> {
-    await this.expect('250', 'MAIL FROM:<load@sender.example>\r\n');
-    await this.expect('250', 'RCPT TO:<rcpt@remote.example>\r\n');
-    await this.expect('354', 'DATA\r\n');
-    await this.expect('250', MESSAGE);
-  }
-
-  async quit(): Promise<void> {
-    await this.expect('221', 'QUIT\r\n').catch(() => undefined);
-    this.socket.destroy();
-  }
+/** Sends `command` (or nothing, for the greeting) and checks the reply's code. */
+async function expect(client: RawSmtpClient, code: number, command?: string): Promise<void> {
+  if (command !== undefined) client.write(command);
+  const reply = await client.read(30_000);
+  if (reply === null) throw new Error('connection closed');
+  if (reply.code !== code) throw new Error(`expected ${code} after ${JSON.stringify(command?.trim() ?? 'connect')}, got ${JSON.stringify(reply.text)}`);
 }
+
+const Session = {
+  // No Nagle delay: one small command per round trip is the whole load.
+  open: (port: number, localAddress: string) => RawSmtpClient.connect({ port, localAddress, noDelay: true }),
+  async greet(client: RawSmtpClient): Promise<void> {
+    await expect(client, 220);
+    await expect(client, 250, 'EHLO client.bench.example\r\n');
+  },
+  async send(client: RawSmtpClient): Promise<void> {
+    await expect(client, 250, 'MAIL FROM:<load@sender.example>\r\n');
+    await expect(client, 250, 'RCPT TO:<rcpt@remote.example>\r\n');
+    await expect(client, 354, 'DATA\r\n');
+    await expect(client, 250, MESSAGE);
+  },
+  async quit(client: RawSmtpClient): Promise<void> {
+    await expect(client, 221, 'QUIT\r\n').catch(() => undefined);
+    client.close();
+  },
+};
 
 const sourceAddress = (i: number) => `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`;
 
@@ -117,19 +69,19 @@ export async function throughput(port: number, count: number, reuse: boolean): P
     const from = sourceAddress(worker);
     if (reuse) {
       const session = await Session.open(port, from);
-      await session.greet();
+      await Session.greet(session);
       while (next < count) {
         next++;
-        await session.send();
+        await Session.send(session);
       }
-      await session.quit();
+      await Session.quit(session);
     } else {
       while (next < count) {
         next++;
         const session = await Session.open(port, from);
-        await session.greet();
-        await session.send();
-        await session.quit();
+        await Session.greet(session);
+        await Session.send(session);
+        await Session.quit(session);
       }
     }
   }));
@@ -169,19 +121,19 @@ async function peakRssMiB(pid: number): Promise<number> {
 
 /** Opens IDLE_CONNECTIONS greeted sessions, reads the server's peak RSS, closes them. */
 async function idleRss(server: Child): Promise<number> {
-  const sessions: Session[] = [];
+  const sessions: RawSmtpClient[] = [];
   try {
     for (let batch = 0; batch < IDLE_CONNECTIONS; batch += 100) {
       sessions.push(...await Promise.all(Array.from({ length: 100 }, async (_, i) => {
         const session = await Session.open(server.port, sourceAddress(batch + i));
-        await session.expect('220');
+        await expect(session, 220);
         return session;
       })));
     }
     await new Promise((r) => setTimeout(r, 500));
     return await peakRssMiB(server.pid);
   } finally {
-    for (const session of sessions) session.socket.destroy();
+    for (const session of sessions) session.close();
     await new Promise((r) => setTimeout(r, 500));
   }
 }
