@@ -10,7 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { resolveConfig } from 'prettier';
 import { formatPolicy, PolicySyntaxError } from '../format/format.js';
 import type { Diagnostic } from '../grammar/index.js';
-import { helpText, parseCommandArgs, type OptionTable } from './args.js';
+import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { expandPolicyPaths } from './policy-files.js';
@@ -37,11 +37,9 @@ errors, not UTF-8), 2 usage or I/O error.`,
 type Mode = 'print' | 'check' | 'write';
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  if (values.help) {
-    io.stdout.write(`${HELP}\n`);
-    return EXIT_OK;
-  }
+  const args = argsOrHelp(argv, OPTIONS, HELP, io);
+  if (args === undefined) return EXIT_OK;
+  const { values, positionals } = args;
   if (values.check && values.write) throw new UsageError('--check and --write exclude each other');
   const mode: Mode = values.check ? 'check' : values.write ? 'write' : 'print';
 

@@ -6,7 +6,7 @@
 import { access } from 'node:fs/promises';
 import { resolve, extname } from 'node:path';
 import { isSpoolId, readQueue, readQueueEntry, Spool } from '../runtime/delivery/index.js';
-import { helpText, parseCommandArgs, type OptionTable } from './args.js';
+import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { formatQueueEntry, formatQueueTable } from './queue-format.js';
@@ -26,11 +26,9 @@ Safe while 'smtppolicy serve' runs: retry asks the running server to try again n
 });
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  if (values.help) {
-    io.stdout.write(`${HELP}\n`);
-    return EXIT_OK;
-  }
+  const args = argsOrHelp(argv, OPTIONS, HELP, io);
+  if (args === undefined) return EXIT_OK;
+  const { values, positionals } = args;
   if (values.format !== 'table' && values.format !== 'json') throw new UsageError(`--format must be table or json, not ${values.format}`);
   const [action, ...rest] = positionals;
   const needsId = action === 'show' || action === 'retry' || action === 'delete';
