@@ -70,14 +70,14 @@ async function idleRss(server: Child): Promise<number> {
     for (let batch = 0; batch < IDLE_CONNECTIONS; batch += 100) {
       sessions.push(...await Promise.all(Array.from({ length: 100 }, async (_, i) => {
         const session = await Session.open(server.port, sourceAddress(batch + i));
-        await session.expect('220');
+        await session.expect(220);
         return session;
       })));
     }
     await new Promise((r) => setTimeout(r, 500));
     return await peakRssMiB(server.pid);
   } finally {
-    for (const session of sessions) session.socket.destroy();
+    for (const session of sessions) session.close();
     await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -1,84 +1,50 @@
-// The benchmarks' own SMTP client (server-throughput, end-to-end): one session over one
-// connection, one reply awaited at a time, 1 KiB messages. Kept minimal so that the client
-// costs the shared CPUs as little as possible next to the server it measures.
-import { connect, type Socket } from 'node:net';
+// The benchmarks' SMTP load (server-throughput, end-to-end): sessions over the tests' raw
+// client, one reply awaited at a time, 1 KiB messages, each session from its own address.
 import { performance } from 'node:perf_hooks';
+import { RawSmtpClient } from '../test/helpers/smtp-client.js';
 
 const BODY_HEADERS = 'From: load@sender.example\r\nTo: rcpt@remote.example\r\nSubject: throughput\r\n\r\n';
 const MESSAGE = `${BODY_HEADERS}${'x'.repeat(1024 - BODY_HEADERS.length - 2)}\r\n.\r\n`;
 
-/** A minimal SMTP client: one reply at a time, multi-line replies joined. */
+/**
+ * One benchmark session: the tests' raw client (test/helpers/smtp-client.ts, the project's
+ * one SMTP wire reader) with Nagle off and the few steps a load needs.
+ */
 export class Session {
-  private buffer = '';
-  private waiter: ((reply: string) => void) | null = null;
-  private replies: string[] = [];
-  private failWaiter: ((error: Error) => void) | null = null;
-  private constructor(readonly socket: Socket) {
-    socket.setEncoding('latin1');
-    socket.setNoDelay(true);
-    socket.on('data', (data: string) => {
-      this.buffer += data;
-      let end: number;
-      while ((end = this.buffer.indexOf('\r\n')) >= 0) {
-        const line = this.buffer.slice(0, end);
-        this.buffer = this.buffer.slice(end + 2);
-        if (line[3] === '-') continue;
-        if (this.waiter) {
-          const w = this.waiter;
-          this.waiter = null;
-          this.failWaiter = null;
-          w(line);
-        } else this.replies.push(line);
-      }
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => this.failWaiter?.(new Error('connection closed')));
+  private constructor(readonly client: RawSmtpClient) {}
+
+  static async open(port: number, localAddress: string): Promise<Session> {
+    // No Nagle delay: one small command per round trip is the whole load.
+    return new Session(await RawSmtpClient.connect({ port, localAddress, noDelay: true }));
   }
 
-  static open(port: number, localAddress: string): Promise<Session> {
-    return new Promise((resolve, reject) => {
-      const socket = connect({ port, host: '127.0.0.1', localAddress }, () => resolve(new Session(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  reply(): Promise<string> {
-    const ready = this.replies.shift();
-    if (ready !== undefined) return Promise.resolve(ready);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no reply within 30 s')), 30_000);
-      this.waiter = (line) => {
-        clearTimeout(timer);
-        resolve(line);
-      };
-      this.failWaiter = (error) => {
-        clearTimeout(timer);
-        reject(error);
-      };
-    });
-  }
-
-  async expect(code: string, command?: string): Promise<void> {
-    if (command !== undefined) this.socket.write(command);
-    const line = await this.reply();
-    if (!line.startsWith(code)) throw new Error(`expected ${code} after ${JSON.stringify(command?.trim() ?? 'connect')}, got ${JSON.stringify(line)}`);
+  /** Sends `command` (or nothing, for the greeting) and checks the reply's code. */
+  async expect(code: number, command?: string): Promise<void> {
+    if (command !== undefined) this.client.write(command);
+    const reply = await this.client.read(30_000);
+    if (reply === null) throw new Error('connection closed');
+    if (reply.code !== code) throw new Error(`expected ${code} after ${JSON.stringify(command?.trim() ?? 'connect')}, got ${JSON.stringify(reply.text)}`);
   }
 
   async greet(): Promise<void> {
-    await this.expect('220');
-    await this.expect('250', 'EHLO client.bench.example\r\n');
+    await this.expect(220);
+    await this.expect(250, 'EHLO client.bench.example\r\n');
   }
 
   async send(recipient = 'rcpt@remote.example'): Promise<void> {
-    await this.expect('250', 'MAIL FROM:<load@sender.example>\r\n');
-    await this.expect('250', `RCPT TO:<${recipient}>\r\n`);
-    await this.expect('354', 'DATA\r\n');
-    await this.expect('250', MESSAGE);
+    await this.expect(250, 'MAIL FROM:<load@sender.example>\r\n');
+    await this.expect(250, `RCPT TO:<${recipient}>\r\n`);
+    await this.expect(354, 'DATA\r\n');
+    await this.expect(250, MESSAGE);
   }
 
   async quit(): Promise<void> {
-    await this.expect('221', 'QUIT\r\n').catch(() => undefined);
-    this.socket.destroy();
+    await this.expect(221, 'QUIT\r\n').catch(() => undefined);
+    this.client.close();
+  }
+
+  close(): void {
+    this.client.close();
   }
 }
 

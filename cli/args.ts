@@ -3,6 +3,7 @@
 // in an OptionTable: the same table is what parses and what `--help` prints, so the help
 // can never omit a flag the command accepts (or list one it refuses).
 
+import type { CliIo } from './command.js';
 import { parseArgs } from 'node:util';
 import { UsageError } from './command.js';
 
@@ -36,6 +37,17 @@ type Values<T extends OptionTable> = {
 export interface ParsedArgs<T extends OptionTable> {
   values: Values<T>;
   positionals: string[];
+}
+
+/**
+ * A command's arguments, or undefined when `--help` was asked for: its text is then written
+ * to stdout and the command is done (exit 0).
+ */
+export function argsOrHelp<T extends OptionTable>(argv: string[], table: T, help: string, io: Pick<CliIo, 'stdout'>): ParsedArgs<T> | undefined {
+  const parsed = parseCommandArgs(argv, table);
+  if (!parsed.values.help) return parsed;
+  io.stdout.write(`${help}\n`);
+  return undefined;
 }
 
 export function parseCommandArgs<T extends OptionTable>(argv: string[], table: T): ParsedArgs<T> {

@@ -1,10 +1,8 @@
 // Checks several entry files and merges what they found into one report. A file included
 // by two entries is checked twice but each finding is reported once.
 
-import type { Diagnostic } from '../grammar/diagnostic.js';
-import type { CheckOptions, CheckResult } from '../compiler/index.js';
-import { checkPolicy, EntryNotReadableError } from '../compiler/index.js';
-import type { Report } from '../compiler/report/report.js';
+import type { Diagnostic } from '../grammar/index.js';
+import { type CheckOptions, checkPolicy, type CheckResult, EntryNotReadableError, type Report } from '../compiler/index.js';
 import { UsageError } from './command.js';
 
 export interface CheckedEntries {

@@ -3,11 +3,9 @@
 // Refuses to write anything when the policy has errors: exit 1, diagnostics on stderr.
 
 import { dirname, resolve } from 'node:path';
-import { emitConfigChunks } from '../compiler/emit.js';
-import { hasErrors } from '../compiler/index.js';
-import { formatPretty } from '../compiler/report/pretty.js';
+import { emitConfigChunks, formatPretty, hasErrors } from '../compiler/index.js';
 import { validateRuntimeConfig } from '../runtime/config/index.js';
-import { helpText, parseCommandArgs, type OptionTable } from './args.js';
+import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import { checkEntries } from './check-entries.js';
 import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
@@ -27,11 +25,9 @@ working directory (on standard output).`,
 });
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  if (values.help) {
-    io.stdout.write(`${HELP}\n`);
-    return EXIT_OK;
-  }
+  const args = argsOrHelp(argv, OPTIONS, HELP, io);
+  if (args === undefined) return EXIT_OK;
+  const { values, positionals } = args;
   if (positionals.length !== 1) throw new UsageError('expected exactly one entry file: smtppolicy compile <entry.smtppolicy> [-o out.json]');
   const output = values.output === undefined ? undefined : resolve(io.cwd, values.output);
   const baseDir = output === undefined ? io.cwd : dirname(output);

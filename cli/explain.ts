@@ -8,12 +8,9 @@
 // the SMTP reply it implies and the trace of what decided it.
 
 import { isIP } from 'node:net';
-import { formatPretty } from '../compiler/report/pretty.js';
-import { compilePolicy, decideArrival, decideSession, type SessionDecision } from '../runtime/policy/index.js';
-import type { ArrivalFacts } from '../runtime/policy/index.js';
-import type { SessionFacts, SmtpReply, TraceStep } from '../runtime/policy/types.js';
-import { formatReply } from '../runtime/policy/types.js';
-import { helpText, parseCommandArgs, type OptionTable } from './args.js';
+import { formatPretty } from '../compiler/index.js';
+import { type ArrivalFacts, compilePolicy, decideArrival, decideSession, formatReply, type SessionDecision, type SessionFacts, type SmtpReply, type TraceStep } from '../runtime/policy/index.js';
+import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
@@ -47,11 +44,9 @@ mail, rcpt), the SMTP reply and the trace of policy lines that decided it.`,
 const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  if (values.help) {
-    io.stdout.write(`${HELP}\n`);
-    return EXIT_OK;
-  }
+  const args = argsOrHelp(argv, OPTIONS, HELP, io);
+  if (args === undefined) return EXIT_OK;
+  const { values, positionals } = args;
   if (positionals.length !== 1) throw new UsageError('expected one policy or config file');
   if (values.format !== 'pretty' && values.format !== 'json') throw new UsageError(`unknown format '${values.format}' (expected pretty, json)`);
   if (!values.client || isIP(values.client.replace(/^\[|\]$/g, '')) === 0) throw new UsageError(`--client needs an IP address${values.client ? `, found '${values.client}'` : ''}`);

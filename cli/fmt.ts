@@ -5,14 +5,12 @@
 // (--check) or has syntax errors. 2: usage or I/O error.
 
 import { chmod, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { describeIoError, invalidUtf8Diagnostics, readDecodedFromDisk } from '../compiler/source-set.js';
-import { decodeUtf8, type DecodedText } from '../compiler/utf8-text.js';
+import { type DecodedText, decodeUtf8, describeIoError, formatPretty, invalidUtf8Diagnostics, readDecodedFromDisk } from '../compiler/index.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { resolveConfig } from 'prettier';
-import { formatPretty } from '../compiler/report/pretty.js';
 import { formatPolicy, PolicySyntaxError } from '../format/format.js';
-import type { Diagnostic } from '../grammar/diagnostic.js';
-import { helpText, parseCommandArgs, type OptionTable } from './args.js';
+import type { Diagnostic } from '../grammar/index.js';
+import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { expandPolicyPaths } from './policy-files.js';
@@ -39,11 +37,9 @@ errors, not UTF-8), 2 usage or I/O error.`,
 type Mode = 'print' | 'check' | 'write';
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  if (values.help) {
-    io.stdout.write(`${HELP}\n`);
-    return EXIT_OK;
-  }
+  const args = argsOrHelp(argv, OPTIONS, HELP, io);
+  if (args === undefined) return EXIT_OK;
+  const { values, positionals } = args;
   if (values.check && values.write) throw new UsageError('--check and --write exclude each other');
   const mode: Mode = values.check ? 'check' : values.write ? 'write' : 'print';
 

@@ -3,18 +3,9 @@
 // Exit 0: no errors and no more warnings than --max-warnings. 1: findings. 2: usage or I/O error.
 
 import { writeFile } from 'node:fs/promises';
-import type { Diagnostic } from '../grammar/diagnostic.js';
-import { parseRuleSetting, type RuleSetting } from '../compiler/lint/engine.js';
-import { applyFixes } from '../compiler/lint/fixes.js';
-import { formatGithub } from '../compiler/report/github.js';
-import { formatGitlab } from '../compiler/report/gitlab.js';
-import { formatJson } from '../compiler/report/json.js';
-import { formatJunit } from '../compiler/report/junit.js';
-import { formatPretty } from '../compiler/report/pretty.js';
-import { summarize } from '../compiler/report/report.js';
-import { formatSarif } from '../compiler/report/sarif.js';
-import { RULES } from '../compiler/rules/index.js';
-import { helpText, parseCommandArgs, type OptionTable } from './args.js';
+import type { Diagnostic } from '../grammar/index.js';
+import { applyFixes, formatGithub, formatGitlab, formatJson, formatJunit, formatPretty, formatSarif, parseRuleSetting, RULES, type RuleSetting, summarize } from '../compiler/index.js';
+import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import { checkEntries, type CheckedEntries } from './check-entries.js';
 import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
@@ -54,11 +45,9 @@ policy file is found: linting nothing must not pass).`,
 });
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  if (values.help) {
-    io.stdout.write(`${HELP}\n`);
-    return EXIT_OK;
-  }
+  const args = argsOrHelp(argv, OPTIONS, HELP, io);
+  if (args === undefined) return EXIT_OK;
+  const { values, positionals } = args;
   const format = values.format as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}' (expected ${FORMATS.join(', ')})`);
   const maxWarnings = parseMaxWarnings(values['max-warnings']);

@@ -2,13 +2,11 @@
 // entry, compiled in memory, or a runtime config JSON. Both end as the same RuntimeConfig.
 
 import { resolve } from 'node:path';
-import type { Report } from '../compiler/report/report.js';
+import { hasErrors, type Report } from '../compiler/index.js';
 import { checkEntries } from './check-entries.js';
-import { hasErrors } from '../compiler/index.js';
-import { ConfigError, loadRuntimeConfig } from '../runtime/config/index.js';
-import type { RuntimeConfig } from '../runtime/config/types.js';
+import { ConfigError, loadRuntimeConfig, type RuntimeConfig } from '../runtime/config/index.js';
 import { UsageError } from './command.js';
-import { SEMANTIC, SYNTAX } from '../grammar/diagnostic.js';
+import { SEMANTIC, SYNTAX } from '../grammar/index.js';
 
 export interface LoadedConfig {
   config: RuntimeConfig;

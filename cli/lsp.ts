@@ -3,7 +3,7 @@
 import { createConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import type { CliIo, Command } from './command.js';
 import { EXIT_OK, UsageError } from './command.js';
-import { helpText, parseCommandArgs, type OptionTable } from './args.js';
+import { argsOrHelp, helpText, type OptionTable } from './args.js';
 
 export const OPTIONS = {
   stdio: { type: 'boolean', description: 'speak the Language Server Protocol on stdin/stdout (required)' },
@@ -19,11 +19,9 @@ Runs the smtppolicy language server over standard input and output, for editors
 });
 
 export const run: Command = async (argv, io: CliIo) => {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  if (values.help) {
-    io.stdout.write(`${HELP}\n`);
-    return EXIT_OK;
-  }
+  const args = argsOrHelp(argv, OPTIONS, HELP, io);
+  if (args === undefined) return EXIT_OK;
+  const { values, positionals } = args;
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}': smtppolicy lsp --stdio`);
   if (!values.stdio) throw new UsageError('--stdio is required: the server speaks LSP on stdin/stdout');
 

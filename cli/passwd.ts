@@ -8,11 +8,8 @@ import { constants } from 'node:fs';
 import { access, readFile, writeFile, rename, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { EXIT_OK, UsageError, type CliIo, type Command } from './command.js';
-import { helpText, parseCommandArgs, type OptionTable } from './args.js';
-import { hashPassword } from '../runtime/auth/password-hash.js';
-import { cramMd5Secret, formatCramMd5Secret } from '../runtime/auth/cram-md5.js';
-import { formatTokenSecret, generateBearerToken } from '../runtime/auth/bearer-token.js';
-import { normalizeUser, parsePasswordFile, PasswordFileError, updatePasswordLine, type PasswordEntry, type SecretChanges } from '../runtime/auth/password-file.js';
+import { argsOrHelp, helpText, type OptionTable } from './args.js';
+import { cramMd5Secret, formatCramMd5Secret, formatTokenSecret, generateBearerToken, hashPassword, normalizeUser, parsePasswordFile, type PasswordEntry, PasswordFileError, type SecretChanges, updatePasswordLine } from '../runtime/auth/index.js';
 
 export const OPTIONS = {
   'cram-md5': {
@@ -150,11 +147,9 @@ function removal(flags: Flags, entry: PasswordEntry | undefined, fileArg: string
 }
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  if (values.help) {
-    io.stdout.write(`${HELP}\n`);
-    return EXIT_OK;
-  }
+  const args = argsOrHelp(argv, OPTIONS, HELP, io);
+  if (args === undefined) return EXIT_OK;
+  const { values, positionals } = args;
   if (positionals.length !== 2) throw new UsageError('passwd needs a file and a user name');
   const flags: Flags = { 'cram-md5': values['cram-md5'] === true, token: values.token === true, remove: values.remove === true, password: values.password === true };
   checkFlags(flags);

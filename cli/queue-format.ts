@@ -1,7 +1,6 @@
 // Renders the queue as `postqueue -p` does: one block per message, the queue id marked `!`
 // when held, the reason a recipient is waiting in parentheses above it, and a total.
-import type { QueueEntry } from '../runtime/delivery/queue-view.js';
-import { pendingReason } from '../runtime/delivery/queue-view.js';
+import { pendingReason, type QueueEntry } from '../runtime/delivery/index.js';
 
 const ID_WIDTH = 25;
 const SIZE_WIDTH = 8;

@@ -5,10 +5,8 @@
 // disappears at once and a delivery in flight is not recorded.
 import { access } from 'node:fs/promises';
 import { resolve, extname } from 'node:path';
-import { Spool } from '../runtime/delivery/spool.js';
-import { isSpoolId } from '../runtime/delivery/spool-id.js';
-import { readQueue, readQueueEntry } from '../runtime/delivery/queue-view.js';
-import { helpText, parseCommandArgs, type OptionTable } from './args.js';
+import { isSpoolId, readQueue, readQueueEntry, Spool } from '../runtime/delivery/index.js';
+import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { formatQueueEntry, formatQueueTable } from './queue-format.js';
@@ -28,11 +26,9 @@ Safe while 'smtppolicy serve' runs: retry asks the running server to try again n
 });
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  if (values.help) {
-    io.stdout.write(`${HELP}\n`);
-    return EXIT_OK;
-  }
+  const args = argsOrHelp(argv, OPTIONS, HELP, io);
+  if (args === undefined) return EXIT_OK;
+  const { values, positionals } = args;
   if (values.format !== 'table' && values.format !== 'json') throw new UsageError(`--format must be table or json, not ${values.format}`);
   const [action, ...rest] = positionals;
   const needsId = action === 'show' || action === 'retry' || action === 'delete';

@@ -3,9 +3,8 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RULES, ruleById } from '../compiler/rules/index.js';
-import { didYouMean } from '../compiler/suggest.js';
-import { helpText, parseCommandArgs } from './args.js';
+import { didYouMean, ruleById, RULES } from '../compiler/index.js';
+import { argsOrHelp, helpText } from './args.js';
 import type { Command } from './command.js';
 import { EXIT_OK, UsageError } from './command.js';
 import { packageRoot } from './package-root.js';
@@ -19,11 +18,9 @@ With an id: prints that rule's documentation.`,
 });
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, {});
-  if (values.help) {
-    io.stdout.write(`${HELP}\n`);
-    return EXIT_OK;
-  }
+  const args = argsOrHelp(argv, {}, HELP, io);
+  if (args === undefined) return EXIT_OK;
+  const { values, positionals } = args;
   if (positionals.length > 1) throw new UsageError('expected at most one rule id');
   const id = positionals[0];
   if (id === undefined) {

@@ -3,13 +3,11 @@
 // the password files (queued while the server is still starting).
 import type { LevelWithSilent } from 'pino';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
-import { helpText, parseCommandArgs, type OptionTable } from './args.js';
+import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
-import { formatPretty } from '../compiler/report/pretty.js';
-import type { Report } from '../compiler/report/report.js';
-import { createLogger, LOG_LEVELS } from '../runtime/observe/logger.js';
-import { startServer, StartupError, type ServerHandle } from '../runtime/smtp/start-server.js';
-import { ensureDevCertificates } from '../runtime/smtp/dev-certificate.js';
+import { formatPretty, type Report } from '../compiler/index.js';
+import { createLogger, LOG_LEVELS } from '../runtime/observe/index.js';
+import { ensureDevCertificates, type ServerHandle, startServer, StartupError } from '../runtime/smtp/index.js';
 
 export const OPTIONS = {
   'log-level': { type: 'string', value: 'L', default: 'info', description: 'fatal | error | warn | info | debug | trace | silent' },
@@ -59,11 +57,9 @@ class PolicyRefused extends Error {
 const FORCED_EXIT_GRACE_MS = 2000;
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  if (values.help) {
-    io.stdout.write(`${HELP}\n`);
-    return EXIT_OK;
-  }
+  const args = argsOrHelp(argv, OPTIONS, HELP, io);
+  if (args === undefined) return EXIT_OK;
+  const { values, positionals } = args;
   if (positionals.length !== 1) throw new UsageError('serve needs exactly one policy or config file');
   const level = values['log-level'] as LevelWithSilent;
   if (!LOG_LEVELS.includes(level)) throw new UsageError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, found '${level}'`);

@@ -5,10 +5,10 @@
 // server that cannot be reached at all.
 
 import { isIP } from 'node:net';
-import { formatPretty as formatDiagnostics } from '../compiler/report/pretty.js';
-import { parseDuration } from '../grammar/values.js';
-import { formatJson, formatPretty, SourceNotLocalError, TargetUnreachableError, UnknownServerError, verifyServers, type VerifyCredentials } from '../runtime/verify/index.js';
-import { helpText, parseCommandArgs, type OptionTable } from './args.js';
+import { formatPretty as formatDiagnostics } from '../compiler/index.js';
+import { parseDuration } from '../grammar/index.js';
+import { formatJson, formatPretty, SourceNotLocalError, TargetUnreachableError, UnknownServerError, verifyServers, type VerifyCredentials } from '../verify/index.js';
+import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
@@ -64,11 +64,9 @@ function credentialsFrom(user: string | undefined, passwordEnv: string | undefin
 }
 
 export const run: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  if (values.help) {
-    io.stdout.write(`${HELP}\n`);
-    return EXIT_OK;
-  }
+  const args = argsOrHelp(argv, OPTIONS, HELP, io);
+  if (args === undefined) return EXIT_OK;
+  const { values, positionals } = args;
   if (positionals.length !== 1) throw new UsageError('expected exactly one policy or config file: smtppolicy verify <entry.smtppolicy | config.json>');
   if (values.format !== 'pretty' && values.format !== 'json') throw new UsageError(`unknown format '${values.format}' (expected pretty, json)`);
   const timeout = parseDuration(values.timeout);

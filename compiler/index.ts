@@ -1,4 +1,5 @@
-// Public API of the compiler.
+// Public API of the compiler (the package's main export), and the one door through which
+// cli/, lsp/ and format/ use it (test/architecture.test.ts).
 export { checkPolicy, compileToRuntimeConfig, hasErrors } from './check.js';
 export type { CheckOptions, CheckResult, CompileResult } from './check.js';
 export { emitConfig, emitConfigChunks } from './emit.js';
@@ -12,3 +13,17 @@ export type { Rule, RuleMeta, RuleContext, RuleCategory } from './lint/rule.js';
 export { RULES, ruleById } from './rules/index.js';
 export { formatSarif } from './report/sarif.js';
 export { formatGithub } from './report/github.js';
+// What the CLI and the language server need beyond checking and compiling.
+export { CheckReuse } from './check-reuse.js';
+export { decodeUtf8, type DecodedText } from './utf8-text.js';
+export { describeIoError, invalidUtf8Diagnostics, readDecodedFromDisk } from './source-set.js';
+export { didYouMean } from './suggest.js';
+export { REASON_PLACEHOLDER } from './lint/suppressions.js';
+export { settingsOf } from './lint/locate.js';
+export { docsUrl, summarize, type Report } from './report/report.js';
+export { formatPretty } from './report/pretty.js';
+export { formatJson } from './report/json.js';
+export { formatJunit } from './report/junit.js';
+export { formatGitlab } from './report/gitlab.js';
+export { PUBLIC_ADDRESSES } from './analysis/public-addresses.js';
+export { connectableSet, unauthenticatedRelay } from './analysis/reach.js';

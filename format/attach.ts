@@ -12,7 +12,7 @@
 // Comments are only ever attached where the printer puts a line break, so formatting the
 // output again attaches them the same way (idempotence), and their text order never changes.
 
-import type { Comment, PolicyFile } from '../grammar/ast.js';
+import type { Comment, PolicyFile } from '../grammar/index.js';
 import { bodyOf, containedChildren, end, openBraceOffset, roleOf, start, type Spanned } from './shape.js';
 
 export interface AttachedComments {

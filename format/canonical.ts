@@ -2,7 +2,7 @@
 // the formatted text means exactly what the original meant; a value the grammar could not
 // read (its payload is null) is printed as written, for the user to fix.
 
-import type * as Ast from '../grammar/ast.js';
+import type * as Ast from '../grammar/index.js';
 
 /** `2001:DB8::/32` → `2001:db8::/32`. The address keeps its host bits and its prefix. */
 export function cidrText(entry: Ast.CidrEntry): string {

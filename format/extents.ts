@@ -5,31 +5,12 @@
 // would move comments out of their blocks. The formatter therefore measures each node from
 // its children and, for a block, from its closing brace. On a correct tree this changes nothing.
 
-import type { PolicyFile, Range } from '../grammar/ast.js';
-import { LineIndex } from '../grammar/index.js';
+import { childrenOf, LineIndex, type PolicyFile, type Range } from '../grammar/index.js';
 import { bodyOf, end, openBraceOffset, type Spanned } from './shape.js';
 
 export function repairRanges(file: PolicyFile, text: string): void {
   const lines = new LineIndex(text);
   for (const item of file.items) repair(item, text, lines);
-}
-
-function isSpanned(value: unknown): value is Spanned {
-  return value !== null && typeof value === 'object' && 'range' in value;
-}
-
-function childrenOf(node: object): Spanned[] {
-  const children: Spanned[] = [];
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'range' || key === 'comments') continue;
-    if (Array.isArray(value)) children.push(...value.filter(isSpanned));
-    else if (value !== null && typeof value === 'object') {
-      if (isSpanned(value)) children.push(value);
-      // Parts without a range of their own, such as `mode: { keyword, value }`.
-      else children.push(...Object.values(value).filter(isSpanned));
-    }
-  }
-  return children;
 }
 
 function repair(node: Spanned, text: string, lines: LineIndex): void {

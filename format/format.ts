@@ -7,6 +7,8 @@ import plugin from './index.js';
 import { sameMeaning } from './same-meaning.js';
 
 export { PolicySyntaxError } from './syntax-error.js';
+// Block shapes, for the language server's folding and selection ranges.
+export { isEntryBlock, isSettingsBlock } from './shape.js';
 
 export type FormatOptions = Omit<Options, 'parser' | 'plugins'>;
 

@@ -3,9 +3,7 @@
 // they are printed as written. Comments are given their places here, while the text is at hand.
 
 import type { Parser } from 'prettier';
-import type { PolicyFile } from '../grammar/ast.js';
-import { SYNTAX } from '../grammar/diagnostic.js';
-import { parse } from '../grammar/index.js';
+import { parse, type PolicyFile, SYNTAX } from '../grammar/index.js';
 import { attachComments } from './attach.js';
 import { repairRanges } from './extents.js';
 import { registerAttachments } from './registry.js';

@@ -12,11 +12,11 @@
 // Comments are placed by attach.ts; this file prints them where they were attached.
 
 import { doc, type AstPath, type Doc, type ParserOptions, type Printer } from 'prettier';
-import type * as Ast from '../grammar/ast.js';
+import type * as Ast from '../grammar/index.js';
 import type { AttachedComments, Attachments } from './attach.js';
 import { cidrText, domainText, hostPortText, maskAddressText, quotedText, stringText } from './canonical.js';
 import { attachmentsOf } from './registry.js';
-import { settingRuleOf } from '../grammar/setting-rules.js';
+import { settingRuleOf } from '../grammar/index.js';
 import { bodyKey, bodyOf, end, isEntryBlock, isPolicyFile, isSettingsBlock, openBraceOffset, roleOf, start, type Spanned } from './shape.js';
 
 const { breakParent, group, hardline, ifBreak, indent, join, line, lineSuffix } = doc.builders;

@@ -6,8 +6,8 @@
 // Comment placement (attach.ts) and printing (printer.ts) both read this one table, so they
 // agree on where a line may break.
 
-import type * as Ast from '../grammar/ast.js';
-import { settingRuleOf } from '../grammar/setting-rules.js';
+import type * as Ast from '../grammar/index.js';
+import { settingRuleOf } from '../grammar/index.js';
 
 /** Anything with a source range that the formatter may meet while walking the tree. */
 export interface Spanned {

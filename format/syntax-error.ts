@@ -2,7 +2,7 @@
 // prettier reports (`loc` with 1-based line and column: prettier adds the code frame) and
 // keeps every syntax diagnostic for callers that report them their own way (smtppolicy fmt).
 
-import type { Diagnostic } from '../grammar/diagnostic.js';
+import type { Diagnostic } from '../grammar/index.js';
 
 export class PolicySyntaxError extends SyntaxError {
   readonly loc: { start: { line: number; column: number }; end: { line: number; column: number } };

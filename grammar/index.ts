@@ -7,3 +7,8 @@ export * from './keywords.js';
 export * from './values.js';
 export { BLOCKS, type BlockKind, type BlockInfo } from './blocks.js';
 export { LineIndex } from './positions.js';
+export { reparse, type ParsedText } from './incremental.js';
+export { describeKeyword, isKeyword, keywordInfo, keywordsIn, ROWS, settingRow, type KeywordContext } from './keyword-table.js';
+export { settingRuleOf } from './setting-rules.js';
+export { VALUE_KINDS } from './setting-values.js';
+export { childrenOf, extentOf, forEachNode, nodesAt, type RangedNode } from './ast-walk.js';

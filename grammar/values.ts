@@ -5,7 +5,7 @@
 // Every failure is a sentence in user terms that names the text as written; `span`, when
 // present, narrows the error to the part of the text at fault (the port of a host:port).
 
-import ipaddr from 'ipaddr.js';
+import { formatBytes, isIpv4Mapped, networkBounds, parseAddressLiteral, prefixFromNetmask, type IpFamily } from '../net/ip.js';
 import type { CidrValue } from './ast.js';
 import { quote } from './quote.js';
 
@@ -23,85 +23,41 @@ function fail<T>(message: string, span?: { start: number; end: number }): ValueR
 
 // ───────────────────────────── addresses ─────────────────────────────
 
-type ParsedIp = { family: 4 | 6; ip: ipaddr.IPv4 | ipaddr.IPv6 };
+type ParsedIp = { family: IpFamily; bytes: number[] };
 
-// The shapes are checked first: ipaddr.js signals invalid input by throwing internally,
-// which is costly on a large file, and it also accepts 010.1, 0x0a.0.0.1 and 167772161,
-// which config files must not.
-// Dotted decimal without leading zeros (never octal), each part at most 255. Checked and
-// split here rather than by ipaddr.js's parser, which tries a chain of regular expressions:
-// this runs for every entry of lists that reach 100,000 entries.
-const FOUR_PART_DECIMAL = /^(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){3}$/;
+// Addresses are read by net/ (one parser for every layer): dotted decimal without leading
+// zeros (never octal, never 010.1 or 167772161), IPv6 with at most one `::`. Config files
+// additionally refuse zone ids and the deprecated IPv4-compatible `::1.2.3.4`.
 const IPV6_CHARS = /^[0-9A-Fa-f:.]+$/;
 
-function ipv4Octets(text: string): number[] | null {
-  if (!FOUR_PART_DECIMAL.test(text)) return null;
-  const octets = [0, 0, 0, 0];
-  let part = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 46 /* '.' */) part++;
-    else octets[part] = octets[part]! * 10 + (code - 48);
-  }
-  return octets.every((octet) => octet <= 255) ? octets : null;
-}
-
 function isIPv4Text(text: string): boolean {
-  return ipv4Octets(text) !== null;
+  return parseAddressLiteral(text)?.family === 4;
 }
 
 function parseIpStrict(text: string): ParsedIp | null {
-  const octets = ipv4Octets(text);
-  if (octets) return { family: 4, ip: new ipaddr.IPv4(octets) };
-  if (!text.includes(':') || !IPV6_CHARS.test(text)) return null;
-  // `::1.2.3.4` (deprecated IPv4-compatible) is misread by ipaddr.js as IPv4-mapped.
+  const parsed = parseAddressLiteral(text);
+  if (parsed === undefined) return null;
+  if (parsed.family === 4) return parsed;
+  if (!IPV6_CHARS.test(text)) return null;
   if (/^::\d/.test(text) && text.includes('.')) return null;
-  if (!ipaddr.IPv6.isValid(text)) return null;
-  return { family: 6, ip: ipaddr.IPv6.parse(text) };
+  return parsed;
 }
 
-function bitsOf(family: 4 | 6): number {
+function bitsOf(family: IpFamily): number {
   return family === 4 ? 32 : 128;
-}
-
-function clearHostBits(ip: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): ipaddr.IPv4 | ipaddr.IPv6 {
-  const bytes = ip.toByteArray();
-  for (let i = 0; i < bytes.length; i++) {
-    const keep = Math.min(8, Math.max(0, prefix - i * 8));
-    bytes[i] = (bytes[i] as number) & ((0xff << (8 - keep)) & 0xff);
-  }
-  return ipaddr.fromByteArray(bytes);
-}
-
-function normalise(ip: ipaddr.IPv4 | ipaddr.IPv6): string {
-  return ip.kind() === 'ipv6' ? (ip as ipaddr.IPv6).toRFC5952String() : ip.toString();
 }
 
 /** Builds the normalised range; IPv4-mapped IPv6 becomes IPv4 when the range lies inside ::ffff:0:0/96. */
 function makeCidr(parsed: ParsedIp, prefix: number, single: boolean): CidrValue {
-  if (parsed.family === 4) return makeIpv4Cidr((parsed.ip as ipaddr.IPv4).octets, prefix, single);
-  let family: 4 | 6 = parsed.family;
-  let ip = parsed.ip;
+  let bytes = parsed.bytes;
+  let family = parsed.family;
   let bits = prefix;
-  if (family === 6 && (ip as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) {
-    ip = (ip as ipaddr.IPv6).toIPv4Address();
+  if (family === 6 && isIpv4Mapped(bytes) && bits >= 96) {
+    bytes = bytes.slice(12);
     family = 4;
     bits -= 96;
   }
-  return {
-    family,
-    address: normalise(ip),
-    network: normalise(clearHostBits(ip, bits)),
-    prefix: bits,
-    single,
-  };
-}
-
-// The same as makeCidr for IPv4, on the octets directly: ipaddr.js objects cost an
-// allocation and a formatting pass each, for every entry of lists of 100,000 entries.
-function makeIpv4Cidr(octets: readonly number[], prefix: number, single: boolean): CidrValue {
-  const network = octets.map((octet, i) => octet & ((0xff << (8 - Math.min(8, Math.max(0, prefix - i * 8)))) & 0xff));
-  return { family: 4, address: octets.join('.'), network: network.join('.'), prefix, single };
+  return { family, address: formatBytes(bytes), network: formatBytes(networkBounds(bytes, bits).first), prefix: bits, single };
 }
 
 const LOOKS_LIKE_DOMAIN = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/;
@@ -113,10 +69,7 @@ export function parseCidr(text: string): ValueResult<CidrValue> {
   const addressText = slash === -1 ? text : text.slice(0, slash);
   // The common case, a single IPv4 address: its text is already the normal form (no leading
   // zeros), so no parsed object or formatted copy is made for each of 100,000 entries.
-  if (slash === -1) {
-    const octets = ipv4Octets(text);
-    if (octets) return ok({ family: 4, address: text, network: text, prefix: 32, single: true });
-  }
+  if (slash === -1 && isIPv4Text(text)) return ok({ family: 4, address: text, network: text, prefix: 32, single: true });
   const parsed = parseIpStrict(addressText);
   if (!parsed) {
     if (slash === -1 && LOOKS_LIKE_DOMAIN.test(text) && /[A-Za-z]/.test(text)) {
@@ -154,14 +107,15 @@ export function parseMask(
     return {
       ok: false,
       part: 'address',
-      message: `a netmask applies to IPv4 addresses only: write the IPv6 range with a prefix, like ${normalise(parsed.ip)}/64`,
+      message: `a netmask applies to IPv4 addresses only: write the IPv6 range with a prefix, like ${formatBytes(parsed.bytes)}/64`,
     };
   }
-  if (!isIPv4Text(maskText)) {
+  const mask = parseAddressLiteral(maskText);
+  if (mask?.family !== 4) {
     return { ok: false, part: 'mask', message: `expected a netmask like 255.255.255.0, found ${quote(maskText)}` };
   }
-  const prefix = ipaddr.IPv4.parse(maskText).prefixLengthFromSubnetMask();
-  if (prefix === null) {
+  const prefix = prefixFromNetmask(mask.bytes);
+  if (prefix === undefined) {
     return { ok: false, part: 'mask', message: `${quote(maskText)} is not a valid netmask: its one-bits are not contiguous` };
   }
   return { ok: true, value: makeCidr(parsed, prefix, false) };
@@ -246,7 +200,7 @@ export function parseHostPort(text: string, options: HostPortOptions): ValueResu
     }
     const parsed = parseIpStrict(hostText);
     if (!parsed || parsed.family !== 6) return fail(`${expected()}: brackets hold an IPv6 address`);
-    return withPort(normalise(parsed.ip), 6);
+    return withPort(formatBytes(parsed.bytes), 6);
   }
 
   const colons = text.split(':').length - 1;
@@ -257,7 +211,7 @@ export function parseHostPort(text: string, options: HostPortOptions): ValueResu
     if (options.portRequired) {
       return fail(`${expected()}: an IPv6 address and its port are written [ADDRESS]:PORT, like [::1]:25`);
     }
-    return ok({ host: normalise(parsed.ip), family: 6, port: null });
+    return ok({ host: formatBytes(parsed.bytes), family: 6, port: null });
   }
   if (colons === 1) {
     const colon = text.indexOf(':');
@@ -267,7 +221,8 @@ export function parseHostPort(text: string, options: HostPortOptions): ValueResu
   } else {
     hostText = text;
   }
-  if (isIPv4Text(hostText)) return withPort(ipaddr.IPv4.parse(hostText).toString(), 4);
+  // Dotted decimal without leading zeros has one spelling: the text is its own normal form.
+  if (isIPv4Text(hostText)) return withPort(hostText, 4);
   // A host name may have a single label here (localhost), unlike `hostname`.
   const name = parseDomain(hostText, { expected: 'a host name or address' });
   if (!name.ok) {

@@ -3,8 +3,7 @@
 // lines at \n, \r\n and \r, so converting is a shift, done here and nowhere else.
 
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import type { Position as PolicyPosition, Range as PolicyRange } from '../grammar/ast.js';
-import type { Severity } from '../grammar/diagnostic.js';
+import type { Position as PolicyPosition, Range as PolicyRange, Severity } from '../grammar/index.js';
 import { DiagnosticSeverity, type Position, type Range } from 'vscode-languageserver';
 
 export function toLspPosition(position: PolicyPosition): Position {

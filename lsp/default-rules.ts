@@ -1,6 +1,6 @@
 // The rule catalog of the project's lint engine.
 
-import { RULES } from '../compiler/rules/index.js';
+import { RULES } from '../compiler/index.js';
 import { ruleCatalog, type RuleCatalog } from './rule-catalog.js';
 
 export function defaultRuleCatalog(): RuleCatalog {

@@ -7,14 +7,9 @@
 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Diagnostic } from '../grammar/diagnostic.js';
-import { checkPolicy, type CheckResult } from '../compiler/check.js';
-import { CheckReuse } from '../compiler/check-reuse.js';
-import type { LintOptions } from '../compiler/lint/engine.js';
-import { readDecodedFromDisk, type SourceFile } from '../compiler/source-set.js';
-import type { DecodedText } from '../compiler/utf8-text.js';
+import { type Diagnostic, type ParsedText, reparse } from '../grammar/index.js';
+import { checkPolicy, type CheckResult, CheckReuse, type DecodedText, type LintOptions, readDecodedFromDisk, type SourceFile } from '../compiler/index.js';
 import { uriToPath } from './convert.js';
-import { reparse, type ParsedText } from '../grammar/incremental.js';
 
 /** The editor's view of a document: what vscode-languageserver's TextDocuments holds. */
 export interface EditorDocument {

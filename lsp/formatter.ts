@@ -4,8 +4,7 @@
 // request stops costing CPU at once.
 
 import type { CancellationToken } from 'vscode-languageserver';
-import { formatPolicy, type FormatOptions } from '../format/format.js';
-import { PolicySyntaxError } from '../format/syntax-error.js';
+import { type FormatOptions, formatPolicy, PolicySyntaxError } from '../format/format.js';
 
 /** Why a text was not formatted: it has syntax errors (the message says the first and how many). */
 export class NotFormattedError extends Error {}

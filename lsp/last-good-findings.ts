@@ -10,9 +10,7 @@
 // text: findings there are carried over with their positions shifted; findings that touch
 // the changed part are dropped, since what they described was edited.
 
-import type { Diagnostic } from '../grammar/diagnostic.js';
-import { SEMANTIC, SYNTAX } from '../grammar/diagnostic.js';
-import { LineIndex } from '../grammar/positions.js';
+import { type Diagnostic, LineIndex, SEMANTIC, SYNTAX } from '../grammar/index.js';
 
 export const STALE_NOTE = ' (as of the last check without syntax errors: fix them to check again)';
 

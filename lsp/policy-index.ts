@@ -3,9 +3,8 @@
 // cross-file feature (definition, references, rename, completion) reads this one index.
 
 import { dirname, resolve } from 'node:path';
-import type { AddressEntry, IncludeDecl, ListDecl, Range, ServerDecl, UserStoreDecl } from '../grammar/ast.js';
-import type { SourceFile } from '../compiler/source-set.js';
-import { forEachNode } from './ast-walk.js';
+import { type AddressEntry, forEachNode, type IncludeDecl, type ListDecl, type Range, type ServerDecl, type UserStoreDecl } from '../grammar/index.js';
+import type { SourceFile } from '../compiler/index.js';
 
 export type SymbolKind = 'list' | 'user-store' | 'server';
 

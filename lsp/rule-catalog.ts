@@ -1,7 +1,7 @@
 // What the language server needs to know about lint rules: ids (for completion in
 // suppression comments), one-line descriptions (hover) and docs links (diagnostics).
 
-import { docsUrl } from '../compiler/report/report.js';
+import { docsUrl } from '../compiler/index.js';
 
 export interface RuleSummary {
   id: string;

@@ -19,7 +19,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { SourceFile } from '../compiler/source-set.js';
+import type { SourceFile } from '../compiler/index.js';
 import { resolveConfig } from 'prettier';
 import { DocumentStore } from './document-store.js';
 import { defaultRuleCatalog } from './default-rules.js';

@@ -4,7 +4,7 @@
 //   rules               per-rule severity, as `smtppolicy lint --rule`: { "open-relay": "error", "duplicate-entry": "off" }
 // A setting the server cannot use is reported, never silently ignored.
 
-import { parseRuleSetting, type RuleSetting } from '../compiler/lint/engine.js';
+import { parseRuleSetting, type RuleSetting } from '../compiler/index.js';
 
 export interface ServerSettings {
   diagnosticsDelayMs?: number;

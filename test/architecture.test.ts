@@ -1,5 +1,9 @@
-// The dependency direction of the house plan, checked: grammar ← compiler ← {lsp, format,
-// cli}, and the runtime runs from JSON alone, so it never imports the language.
+// The dependency direction of the house plan, checked: net ← grammar ← compiler ← {lsp,
+// format, cli}, and the runtime runs from JSON alone, so it never imports the language.
+// net/ is the one address module: every layer may import it, and no other file parses
+// addresses with a library of its own. verify/ is a client of any server: it knows the
+// policy's meaning (runtime/policy and the config types it reads) and asks reverse DNS the
+// way the server does (runtime/dns), but nothing of the language or of the server itself.
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -8,15 +12,34 @@ import { describe, it } from 'node:test';
 
 const ROOT = join(import.meta.dirname, '..');
 
-/** Top-level folders each folder may import from (itself always allowed). */
+/** Folders (or sub-folders) each top-level folder may import from (itself always allowed). */
 const ALLOWED: Record<string, string[]> = {
-  grammar: [],
-  runtime: [],
-  compiler: ['grammar', 'runtime'],
-  format: ['grammar'],
-  lsp: ['grammar', 'compiler', 'runtime', 'format'],
-  cli: ['grammar', 'compiler', 'runtime', 'format', 'lsp'],
+  net: [],
+  grammar: ['net'],
+  runtime: ['net'],
+  compiler: ['net', 'grammar', 'runtime'],
+  format: ['net', 'grammar'],
+  verify: ['net', 'runtime/policy', 'runtime/config', 'runtime/dns'],
+  lsp: ['net', 'grammar', 'compiler', 'runtime', 'format'],
+  cli: ['net', 'grammar', 'compiler', 'runtime', 'format', 'lsp', 'verify'],
 };
+
+/**
+ * The front doors of each layer for cli/, lsp/ and format/: a layer's insides can change
+ * without touching its users. net/ is small and flat, so every file of it is a door.
+ */
+const FRONT_DOORS: Array<[layer: string, doors: RegExp]> = [
+  ['compiler', /^compiler\/index\.ts$/],
+  ['grammar', /^grammar\/index\.ts$/],
+  ['runtime', /^runtime\/\w+\/index\.ts$/],
+  ['verify', /^verify\/index\.ts$/],
+  ['format', /^format\/(?:index|format)\.ts$/],
+  ['lsp', /^lsp\/(?:server|format-worker)\.ts$/],
+];
+const FRONT_ENDS = ['cli', 'lsp', 'format'];
+
+/** Address libraries: only net/ may use one, so that every layer reads addresses one way. */
+const ADDRESS_LIBRARIES = ['ipaddr.js', 'ip-address', 'netmask', 'ip-cidr', 'cidr-tools', 'is-ip'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -26,18 +49,52 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** Every import specifier of a file, relative or package. */
+function importsOf(text: string): string[] {
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((match) => match[1]!);
+}
+
 describe('architecture', () => {
   for (const [folder, allowed] of Object.entries(ALLOWED)) {
     it(`${folder}/ imports only from ${allowed.length ? allowed.join(', ') : 'itself'} (and packages)`, () => {
       const violations: string[] = [];
       for (const file of sourceFiles(join(ROOT, folder))) {
-        const text = readFileSync(file, 'utf8');
-        for (const match of text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
-          const target = relative(ROOT, resolve(dirname(file), match[1]!)).split('/')[0]!;
-          if (target !== folder && !allowed.includes(target)) violations.push(`${relative(ROOT, file)} imports ${match[1]}`);
+        for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+          if (!specifier.startsWith('.')) continue;
+          const target = relative(ROOT, resolve(dirname(file), specifier));
+          const inside = (dir: string) => target === dir || target.startsWith(`${dir}/`);
+          if (!inside(folder) && !allowed.some(inside)) violations.push(`${relative(ROOT, file)} imports ${specifier}`);
         }
       }
       assert.deepEqual(violations, []);
     });
   }
+
+  for (const folder of FRONT_ENDS) {
+    it(`${folder}/ enters other layers only through their front doors`, () => {
+      const violations: string[] = [];
+      for (const file of sourceFiles(join(ROOT, folder))) {
+        for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+          if (!specifier.startsWith('.')) continue;
+          const target = relative(ROOT, resolve(dirname(file), specifier)).replace(/\.js$/, '.ts');
+          const layer = target.split('/')[0]!;
+          const door = FRONT_DOORS.find(([name]) => name === layer && name !== folder);
+          if (door && !door[1].test(target)) violations.push(`${relative(ROOT, file)} imports ${specifier}`);
+        }
+      }
+      assert.deepEqual(violations, []);
+    });
+  }
+
+  it('only net/ imports an address library', () => {
+    const violations: string[] = [];
+    for (const folder of Object.keys(ALLOWED).filter((f) => f !== 'net')) {
+      for (const file of sourceFiles(join(ROOT, folder))) {
+        for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+          if (ADDRESS_LIBRARIES.includes(specifier)) violations.push(`${relative(ROOT, file)} imports ${specifier}`);
+        }
+      }
+    }
+    assert.deepEqual(violations, []);
+  });
 });

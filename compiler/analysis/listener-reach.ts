@@ -6,8 +6,8 @@
 // (runtime/smtp/start-server.ts), so each listener hears one family.
 
 import type { Endpoint } from '../../runtime/config/types.js';
-import { parseAddress } from '../../runtime/net/ip.js';
-import { AddressSet } from './address-set.js';
+import { parseAddress } from '../../net/ip.js';
+import { AddressSet } from '../../net/address-set.js';
 
 const LOOPBACK_V4 = AddressSet.fromCidr('127.0.0.0/8');
 const LOOPBACK_V6 = AddressSet.fromCidr('::1/128');

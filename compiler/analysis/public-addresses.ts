@@ -5,7 +5,7 @@
 // can have. Documentation ranges (TEST-NET, 2001:db8::/32) are not public either: policies
 // in examples use them precisely because no real host has them.
 
-import { AddressSet } from './address-set.js';
+import { AddressSet } from '../../net/address-set.js';
 
 const NON_PUBLIC_V4 = [
   '0.0.0.0/8', // "this network"

@@ -5,7 +5,7 @@
 // deny-list they remove nobody (a client without a PTR record is not matched).
 
 import type { AddressItem, ConnectionControl, ServerConfig } from '../../runtime/config/types.js';
-import { AddressSet, type Family } from './address-set.js';
+import { AddressSet, type Family } from '../../net/address-set.js';
 import { PUBLIC_ADDRESSES } from './public-addresses.js';
 
 export function cidrSet(items: readonly AddressItem[]): AddressSet {

@@ -15,7 +15,7 @@
 // relay-probe.ts confirms with runtime/policy before a rule says anything.
 
 import type { ListenConfig, ServerConfig } from '../../runtime/config/types.js';
-import { AddressSet, formatAddress, type Family } from './address-set.js';
+import { AddressSet, formatAddress, type Family } from '../../net/address-set.js';
 import { peersOf } from './listener-reach.js';
 import { examplePublicAddress, PUBLIC_ADDRESSES } from './public-addresses.js';
 import { cidrSet, connectableSet, relayWithoutAuthSet } from './reach.js';

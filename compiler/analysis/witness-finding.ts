@@ -5,7 +5,7 @@
 import type { AddressItem } from '../../runtime/config/types.js';
 import type { CompiledServer } from '../../runtime/policy/index.js';
 import { decideArrival } from '../../runtime/policy/index.js';
-import { parseAddress } from '../../runtime/net/ip.js';
+import { parseAddress } from '../../net/ip.js';
 import type { PolicyModel } from '../model.js';
 import { explainCommand, witnessArrival, witnessRelays } from './relay-probe.js';
 import type { RelayWitness } from './relay-paths.js';

@@ -2,7 +2,7 @@
 // Basic authentication only together with TLS. Which mechanisms a client sees before TLS
 // is runtime/policy's decision (ehloAdvertisement), so this rule asks it.
 
-import { authInClear } from '../lint/auth-in-clear.js';
+import { authInClear } from './helpers/auth-in-clear.js';
 import { authMethodRange, serverLabel } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 

@@ -2,7 +2,7 @@
 // FQDN must match what clients type). A certificate for another name fails verification,
 // and clients that then "accept anyway" are open to interception.
 
-import { certificatePairs, parseCertificate, readPolicyFile } from '../lint/certificate-files.js';
+import { certificatePairs, parseCertificate, readPolicyFile } from './helpers/certificate-files.js';
 import { defineRule } from '../lint/rule.js';
 
 export default defineRule({

@@ -2,7 +2,7 @@
 // present something clients rightly refuse. Present-but-bad is an error (unlike a file
 // that is simply not deployed on the linting machine: certificate-not-found).
 
-import { certificatePairs, parseCertificate, parsePrivateKey, readPolicyFile } from '../lint/certificate-files.js';
+import { certificatePairs, parseCertificate, parsePrivateKey, readPolicyFile } from './helpers/certificate-files.js';
 import { defineRule } from '../lint/rule.js';
 
 const MIN_RSA_BITS = 2048;

@@ -2,7 +2,7 @@
 // without deployed secrets), hence a warning; the other certificate rules check the files
 // wherever they do exist.
 
-import { certificatePairs, readPolicyFile } from '../lint/certificate-files.js';
+import { certificatePairs, readPolicyFile } from './helpers/certificate-files.js';
 import { defineRule } from '../lint/rule.js';
 
 export default defineRule({

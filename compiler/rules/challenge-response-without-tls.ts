@@ -2,7 +2,7 @@
 // password off the wire, but the article warns it does not encrypt the message itself:
 // mail sent after such a login still crosses the network in clear unless TLS is required.
 
-import { authInClear } from '../lint/auth-in-clear.js';
+import { authInClear } from './helpers/auth-in-clear.js';
 import { authMethodRange } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 

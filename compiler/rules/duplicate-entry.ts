@@ -1,7 +1,7 @@
 // The same address, range or domain twice in one list: harmless to the server, but a sign
 // of a copy-paste slip, and one of the two will be edited while the other stays.
 
-import { entryOverlaps } from '../lint/entry-collections.js';
+import { entryOverlaps } from './helpers/entry-collections.js';
 import { defineRule } from '../lint/rule.js';
 
 export default defineRule({

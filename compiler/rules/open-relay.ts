@@ -11,7 +11,7 @@
 
 import type { AddressItem, ListenConfig, ServerConfig } from '../../runtime/config/types.js';
 import type { CompiledServer } from '../../runtime/policy/index.js';
-import { AddressSet } from '../analysis/address-set.js';
+import { AddressSet } from '../../net/address-set.js';
 import { describeListener } from '../analysis/listener-reach.js';
 import { examplePublicAddress } from '../analysis/public-addresses.js';
 import { ANYWHERE, exceeds } from '../analysis/reach.js';

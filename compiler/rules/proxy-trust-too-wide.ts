@@ -17,7 +17,7 @@
 // message shows the `explain` command that replays it.
 
 import type { AddressItem } from '../../runtime/config/types.js';
-import { AddressSet, type Family } from '../analysis/address-set.js';
+import { AddressSet, type Family } from '../../net/address-set.js';
 import { PUBLIC_ADDRESSES } from '../analysis/public-addresses.js';
 import { cidrSet, connectableSet, exceeds } from '../analysis/reach.js';
 import { hostsOf, publicOnes, type RelayWitness } from '../analysis/relay-paths.js';

@@ -2,7 +2,7 @@
 // mail.partner.example next to partner.example) never changes a decision. Often the
 // author meant the narrow entry and the wide one is the mistake: worth a look either way.
 
-import { entryOverlaps } from '../lint/entry-collections.js';
+import { entryOverlaps } from './helpers/entry-collections.js';
 import { defineRule } from '../lint/rule.js';
 
 export default defineRule({

@@ -7,7 +7,7 @@
 // understand are judged as foreign passwords or hashes.
 
 import { readPasswordLines, type SecretField } from '../../runtime/auth/password-file.js';
-import { readPolicyFile } from '../lint/certificate-files.js';
+import { readPolicyFile } from './helpers/certificate-files.js';
 import { defineRule } from '../lint/rule.js';
 
 /** scrypt cost below 2^14 (16 MiB) is far under what `passwd` writes (2^15) and OWASP's floor. */

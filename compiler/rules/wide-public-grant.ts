@@ -7,7 +7,7 @@
 // open-relay threshold (reach.ts ANYWHERE) open-relay reports it instead.
 
 import type { ListenConfig, ServerConfig } from '../../runtime/config/types.js';
-import { AddressSet } from '../analysis/address-set.js';
+import { AddressSet } from '../../net/address-set.js';
 import { describeListener, peersOf } from '../analysis/listener-reach.js';
 import { PUBLIC_ADDRESSES } from '../analysis/public-addresses.js';
 import { ANYWHERE, cidrSet, connectableSet, exceeds, WIDE } from '../analysis/reach.js';

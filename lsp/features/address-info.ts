@@ -1,8 +1,9 @@
 // What an address range covers, in words a mail administrator checks before trusting it:
 // first and last address, how many, and whether they are private, loopback or public.
 
-import ipaddr from 'ipaddr.js';
-import type { CidrValue } from '../../grammar/ast.js';
+import type { CidrValue } from '../../grammar/index.js';
+import { addressKind } from '../../net/address-kind.js';
+import { formatBytes, networkBounds, parseAddressLiteral } from '../../net/ip.js';
 
 export interface AddressRangeInfo {
   first: string;
@@ -16,21 +17,15 @@ export interface AddressRangeInfo {
 
 export function describeRange(value: CidrValue): AddressRangeInfo {
   const bits = value.family === 4 ? 32 : 128;
-  const network = ipaddr.parse(value.network);
-  const bytes = network.toByteArray();
   const hostBits = bits - value.prefix;
-  const lastBytes = bytes.map((byte, i) => {
-    // Bits of this byte that belong to the host part are set in the last address.
-    const hostBitsInByte = Math.min(8, Math.max(0, hostBits - (bytes.length - 1 - i) * 8));
-    return byte | ((1 << hostBitsInByte) - 1);
-  });
-  const last = ipaddr.fromByteArray(lastBytes);
+  // The network text is the grammar's normal form, so it always parses.
+  const { first, last } = networkBounds(parseAddressLiteral(value.network)!.bytes, value.prefix);
   return {
-    first: network.toString(),
-    last: last.toString(),
+    first: formatBytes(first),
+    last: formatBytes(last),
     size: (1n << BigInt(hostBits)).toString(),
-    firstKind: network.range(),
-    lastKind: last.range(),
+    firstKind: addressKind(first),
+    lastKind: addressKind(last),
   };
 }
 

@@ -3,9 +3,9 @@
 // they describe text the compiler cannot run.
 
 import { CodeActionKind, type CodeAction, type TextEdit } from 'vscode-languageserver';
-import { SEMANTIC, SYNTAX, type Diagnostic } from '../../grammar/diagnostic.js';
+import { type Diagnostic, SEMANTIC, SYNTAX } from '../../grammar/index.js';
 // Written where the reason goes; lint refuses it (invalid-suppression) until someone writes one.
-import { REASON_PLACEHOLDER } from '../../compiler/lint/suppressions.js';
+import { REASON_PLACEHOLDER } from '../../compiler/index.js';
 import type { PolicyContext } from '../document-store.js';
 import type { RuleCatalog } from '../rule-catalog.js';
 import { toLspRange } from '../convert.js';

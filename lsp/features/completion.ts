@@ -4,11 +4,9 @@
 
 import { dirname, resolve } from 'node:path';
 import { CompletionItemKind, type CompletionItem, type Range as LspRange } from 'vscode-languageserver';
-import { describeKeyword } from '../../grammar/keyword-table.js';
-import { tokenize, type SourceToken } from '../../grammar/keywords.js';
+import { describeKeyword, LineIndex, type SourceToken, tokenize } from '../../grammar/index.js';
 import type { PolicyContext } from '../document-store.js';
 import type { RuleCatalog } from '../rule-catalog.js';
-import { LineIndex } from '../../grammar/positions.js';
 import { toLspRange } from '../convert.js';
 import { PolicyIndex } from '../policy-index.js';
 import { cursorContext, type CursorToken, type Want } from './cursor-context.js';

@@ -17,9 +17,7 @@
 //     list or user store names, paths, or rule ids in a suppression comment.
 // It could only confirm the keyword lists, which the table already gives.
 
-import type { KeywordContext } from '../../grammar/keyword-table.js';
-import { keywordInfo, keywordsIn, ROWS, settingRow } from '../../grammar/keyword-table.js';
-import { VALUE_KINDS } from '../../grammar/setting-values.js';
+import { type KeywordContext, keywordInfo, keywordsIn, ROWS, settingRow, VALUE_KINDS } from '../../grammar/index.js';
 
 export type TokenClass = 'keyword' | 'word' | 'string' | 'ref' | 'lcurly' | 'rcurly' | 'comma' | 'comment';
 

@@ -2,7 +2,7 @@
 // `codeDescription`, related locations as links into their files.
 
 import { DiagnosticTag, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
-import type { Diagnostic } from '../../grammar/diagnostic.js';
+import type { Diagnostic } from '../../grammar/index.js';
 import type { PolicyContext } from '../document-store.js';
 import type { RuleCatalog } from '../rule-catalog.js';
 import { pathToUri, toLspRange, toLspSeverity } from '../convert.js';

@@ -1,6 +1,6 @@
 // An address entry as a user would write it, for hover lists and completion details.
 
-import type { AddressEntry } from '../../grammar/ast.js';
+import type { AddressEntry } from '../../grammar/index.js';
 
 export function entryText(entry: AddressEntry): string {
   switch (entry.kind) {

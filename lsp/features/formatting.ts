@@ -6,7 +6,7 @@
 
 import type { CancellationToken, FormattingOptions, TextEdit } from 'vscode-languageserver';
 import type { Options } from 'prettier';
-import { LineIndex } from '../../grammar/positions.js';
+import { LineIndex } from '../../grammar/index.js';
 import { toLspRange } from '../convert.js';
 import type { Formatter } from '../formatter.js';
 

@@ -4,12 +4,9 @@
 
 import type { Hover } from 'vscode-languageserver';
 import { MarkupKind } from 'vscode-languageserver';
-import type { CidrValue, HostPort } from '../../grammar/ast.js';
-import { describeKeyword, keywordInfo, type KeywordContext } from '../../grammar/keyword-table.js';
-import { SEMANTIC, SYNTAX } from '../../grammar/diagnostic.js';
+import { type CidrValue, describeKeyword, type HostPort, type KeywordContext, keywordInfo, nodesAt, type RangedNode, SEMANTIC, SYNTAX } from '../../grammar/index.js';
 import type { PolicyContext } from '../document-store.js';
 import type { RuleCatalog } from '../rule-catalog.js';
-import { nodesAt, type RangedNode } from '../ast-walk.js';
 import { toLspRange, rangeTouches } from '../convert.js';
 import { PolicyIndex } from '../policy-index.js';
 import { rangeHoverLines } from './address-info.js';

@@ -4,10 +4,8 @@
 // from the resolved policy (lists expanded, connection control applied), as lint reasons.
 
 import type { InlayHint } from 'vscode-languageserver';
-import type { AddressSet } from '../../compiler/analysis/address-set.js';
-import { PUBLIC_ADDRESSES } from '../../compiler/analysis/public-addresses.js';
-import { connectableSet, unauthenticatedRelay } from '../../compiler/analysis/reach.js';
-import { settingsOf } from '../../compiler/lint/locate.js';
+import type { AddressSet } from '../../net/address-set.js';
+import { connectableSet, PUBLIC_ADDRESSES, settingsOf, unauthenticatedRelay } from '../../compiler/index.js';
 import type { PolicyContext } from '../document-store.js';
 import { toLspPosition } from '../convert.js';
 

@@ -4,9 +4,8 @@
 
 import { dirname, resolve } from 'node:path';
 import type { DocumentLink } from 'vscode-languageserver';
-import type { SourceFile } from '../../compiler/source-set.js';
-import { LineIndex } from '../../grammar/positions.js';
-import { forEachNode } from '../ast-walk.js';
+import type { SourceFile } from '../../compiler/index.js';
+import { forEachNode, LineIndex } from '../../grammar/index.js';
 import { pathToUri, toLspRange } from '../convert.js';
 import type { RuleCatalog } from '../rule-catalog.js';
 

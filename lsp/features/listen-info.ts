@@ -2,8 +2,9 @@
 // address family, and what the port is for. The server binds IPv6 addresses IPv6-only
 // (runtime/smtp/start-server.ts sets ipv6Only), so `[::]:25` does not take IPv4 clients.
 
-import ipaddr from 'ipaddr.js';
-import type { HostPort } from '../../grammar/ast.js';
+import type { HostPort } from '../../grammar/index.js';
+import { addressKind } from '../../net/address-kind.js';
+import { parseAddressLiteral } from '../../net/ip.js';
 import { kindInWords } from './address-info.js';
 
 const PORTS: Record<number, string> = {
@@ -28,8 +29,8 @@ export function listenHoverLines(address: HostPort, implicitTls: boolean): strin
 
 function interfaces(host: string, family: 4 | 6 | 'name', port: number | string): string {
   if (family === 'name') return `the addresses \`${host}\` resolves to when the server starts`;
-  const address = ipaddr.parse(host);
-  const kind = address.range();
+  // The host of an address family is the grammar's normal form, so it always parses.
+  const kind = addressKind(parseAddressLiteral(host)!.bytes);
   if (kind === 'unspecified') {
     return family === 4
       ? `every IPv4 interface of this host (IPv4 only: add \`[::]:${port}\` for IPv6 clients)`

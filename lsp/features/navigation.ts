@@ -3,7 +3,7 @@
 import { DocumentHighlightKind, type DocumentHighlight, type Location } from 'vscode-languageserver';
 import { dirname, resolve } from 'node:path';
 import type { PolicyContext } from '../document-store.js';
-import { nodesAt } from '../ast-walk.js';
+import { nodesAt } from '../../grammar/index.js';
 import { pathToUri, toLspRange } from '../convert.js';
 import { PolicyIndex } from '../policy-index.js';
 

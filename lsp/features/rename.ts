@@ -2,7 +2,7 @@
 // buffers or files on disk), refused when the new name is not a valid name or is taken.
 
 import type { Range as LspRange, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
-import { isKeyword } from '../../grammar/keyword-table.js';
+import { isKeyword } from '../../grammar/index.js';
 import type { PolicyContext } from '../document-store.js';
 import { pathToUri, toLspRange } from '../convert.js';
 import { PolicyIndex, type SymbolKind } from '../policy-index.js';

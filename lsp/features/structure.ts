@@ -2,9 +2,8 @@
 // selection grows from a word to its setting, its block and the file (Expand Selection).
 
 import { FoldingRangeKind, type FoldingRange, type SelectionRange } from 'vscode-languageserver';
-import type { PolicyFile } from '../../grammar/ast.js';
-import { isEntryBlock, isSettingsBlock } from '../../format/shape.js';
-import { forEachNode, nodesAt } from '../ast-walk.js';
+import { forEachNode, nodesAt, type PolicyFile } from '../../grammar/index.js';
+import { isEntryBlock, isSettingsBlock } from '../../format/format.js';
 import { toLspRange } from '../convert.js';
 
 /** Blocks that span lines fold to their first line, keeping the closing `}` in view; so do runs of comment lines. */

@@ -2,8 +2,7 @@
 // stores, includes and the process-wide blocks.
 
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
-import type { PolicyFile, Range, ServerSetting, TopLevelItem } from '../../grammar/ast.js';
-import { extentOf, type RangedNode } from '../ast-walk.js';
+import { extentOf, type PolicyFile, type Range, type RangedNode, type ServerSetting, type TopLevelItem } from '../../grammar/index.js';
 import { toLspRange } from '../convert.js';
 import { entryText } from './entry-text.js';
 

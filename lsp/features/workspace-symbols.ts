@@ -2,7 +2,7 @@
 // they include, found by a part of their name (case does not matter).
 
 import { SymbolKind, type SymbolInformation } from 'vscode-languageserver';
-import type { SourceFile } from '../../compiler/source-set.js';
+import type { SourceFile } from '../../compiler/index.js';
 import { pathToUri, toLspRange } from '../convert.js';
 import { PolicyIndex } from '../policy-index.js';
 

@@ -23,7 +23,7 @@
 // limit + N − 1 password checks against one user (limit − 1 from the first networks before
 // the user counts as under attack, then one per network), and at most `limit` checks per
 // network over all users.
-import { authThrottleKey } from '../net/client-network.js';
+import { authThrottleKey } from '../../net/client-network.js';
 
 export interface ThrottleVerdict {
   /** Wait this long before replying to the failure. */

@@ -1,6 +1,6 @@
 // Rules of a valid config that JSON Schema cannot state: normal forms of addresses and
 // networks, unique names, references between parts, port ranges inside strings.
-import { parseAddress, parseCidr } from '../net/ip.js';
+import { parseAddress, parseCidr } from '../../net/ip.js';
 import type { ConfigProblem } from './config-error.js';
 import type { AddressItem, RuntimeConfig } from './types.js';
 

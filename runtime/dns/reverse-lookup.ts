@@ -11,7 +11,7 @@ import type { ResolverConfig } from '../config/types.js';
 import type { ReverseDnsResult } from '../policy/types.js';
 import { ExpiringLru } from './expiring-lru.js';
 import { toResolverServer } from './resolver-servers.js';
-import ipaddr from 'ipaddr.js';
+import { parseAddress } from '../../net/ip.js';
 
 export interface ReverseLookup {
   lookup(address: string): Promise<ReverseDnsResult>;
@@ -31,9 +31,10 @@ const NO_DATA_CODES = new Set(['ENOTFOUND', 'ENODATA']);
 
 /** `4.3.2.1.in-addr.arpa` / nibble-reversed `ip6.arpa` name of an address. */
 export function reverseName(address: string): string {
-  const parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv4') return `${parsed.toByteArray().reverse().join('.')}.in-addr.arpa`;
-  const nibbles = parsed.toByteArray().flatMap((byte) => [byte >> 4, byte & 15]).map((n) => n.toString(16));
+  const parsed = parseAddress(address);
+  if (parsed === undefined) throw new Error(`not an IP address: ${address}`);
+  if (parsed.family === 4) return `${[...parsed.bytes].reverse().join('.')}.in-addr.arpa`;
+  const nibbles = parsed.bytes.flatMap((byte) => [byte >> 4, byte & 15]).map((n) => n.toString(16));
   return `${nibbles.reverse().join('.')}.ip6.arpa`;
 }
 
@@ -58,11 +59,11 @@ export function createReverseLookup(config: ResolverConfig, options: ReverseLook
     const name = names.find((n) => HOSTNAME.test(n));
     if (!name) return { result: { status: 'none' }, ttlMs: config.cache.negativeTtlMs };
     const normalizedName = name.toLowerCase().replace(/\.$/, '');
-    const family = ipaddr.parse(address).kind();
+    // `address` is in net/'s normal form (lookup() made it so): equal addresses have equal text.
+    const family = parseAddress(address)?.family;
     try {
-      const records = family === 'ipv4' ? await resolver.resolve4(normalizedName, { ttl: true }) : await resolver.resolve6(normalizedName, { ttl: true });
-      const wanted = ipaddr.parse(address).toNormalizedString();
-      const confirmed = records.some((r) => ipaddr.parse(r.address).toNormalizedString() === wanted);
+      const records = family === 4 ? await resolver.resolve4(normalizedName, { ttl: true }) : await resolver.resolve6(normalizedName, { ttl: true });
+      const confirmed = records.some((r) => parseAddress(r.address)?.text === address);
       const ttlSeconds = Math.min(...records.map((r) => r.ttl));
       const ttlMs = Math.min(config.cache.maxTtlMs, Math.max(0, ttlSeconds) * 1000);
       return { result: { status: 'found', name: normalizedName, confirmed }, ttlMs };
@@ -87,13 +88,8 @@ export function createReverseLookup(config: ResolverConfig, options: ReverseLook
       return cache.size;
     },
     lookup(rawAddress: string): Promise<ReverseDnsResult> {
-      let address: string;
-      try {
-        const parsed = ipaddr.process(rawAddress);
-        address = parsed.kind() === 'ipv6' ? (parsed as ipaddr.IPv6).toRFC5952String() : parsed.toString();
-      } catch {
-        return Promise.resolve({ status: 'error', reason: `not an IP address: ${rawAddress}` });
-      }
+      const address = parseAddress(rawAddress)?.text;
+      if (address === undefined) return Promise.resolve({ status: 'error', reason: `not an IP address: ${rawAddress}` });
       const cached = cache.get(address);
       if (cached) return Promise.resolve(cached);
       const pending = inFlight.get(address);

@@ -2,8 +2,8 @@
 // through a trie, domain entries through a map of names looked up suffix by suffix, so the
 // cost of a match does not grow with the number of entries.
 import type { AddressItem, CidrItem, DomainItem } from '../config/types.js';
-import { parseCidr, type ParsedAddress } from '../net/ip.js';
-import { CidrTrie } from './cidr-trie.js';
+import { parseCidr, type ParsedAddress } from '../../net/ip.js';
+import { CidrTrie } from '../../net/cidr-trie.js';
 
 export class AddressMatcher {
   readonly #cidrs = new CidrTrie<CidrItem>();

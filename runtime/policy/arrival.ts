@@ -5,7 +5,7 @@
 // function, not a copy of it, who can reach a relay grant that way. From a declared gateway
 // (`gateways`: NAT, a load balancer without PROXY, a container bridge), the gateway's own
 // address, which every client behind it shares.
-import { parseAddress } from '../net/ip.js';
+import { parseAddress } from '../../net/ip.js';
 import type { CompiledServer } from './compile.js';
 import { replies } from './replies.js';
 import { describeEntry } from './reverse-dns.js';

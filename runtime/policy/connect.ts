@@ -1,7 +1,7 @@
 // Connection control (the article's "only the list below" / "all except the list below").
 // Address entries decide on their own; domain entries need the client's forward-confirmed
 // PTR name, and when that is unknown the answer is a temporary refusal, never an admission.
-import { parseAddress, type ParsedAddress } from '../net/ip.js';
+import { parseAddress, type ParsedAddress } from '../../net/ip.js';
 import type { CompiledServer } from './compile.js';
 import { replies } from './replies.js';
 import { checkReverseName, describeEntry } from './reverse-dns.js';

@@ -44,3 +44,19 @@ export function assessEncryption(server: CompiledServer, facts: SessionFacts): E
 export function describeTls(tls: TlsFacts): string {
   return `${tls.version} ${tls.cipher} (${tls.cipherBits} bits)`;
 }
+
+/**
+ * Symmetric key bits of a negotiated cipher, from its OpenSSL or IANA name. Unknown
+ * ciphers count as 0 bits, so a minimum refuses them rather than guessing.
+ */
+export function cipherBits(name: string): number {
+  const n = name.toUpperCase();
+  if (/CHACHA20/.test(n)) return 256;
+  if (/AES_?256|CAMELLIA_?256|ARIA_?256/.test(n)) return 256;
+  if (/AES_?128|CAMELLIA_?128|ARIA_?128/.test(n)) return 128;
+  if (/3DES|DES-CBC3|DES_EDE3/.test(n)) return 112;
+  if (/SEED|IDEA/.test(n)) return 128;
+  if (/RC4_?128|RC4-MD5|RC4-SHA/.test(n)) return 128;
+  if (/DES/.test(n)) return 56;
+  return 0;
+}

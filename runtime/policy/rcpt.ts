@@ -2,7 +2,7 @@
 // anyone who got this far; any other domain is relaying, allowed only to those the relay
 // settings name (Postfix's permit_mynetworks, permit_sasl_authenticated,
 // reject_unauth_destination).
-import { parseAddress } from '../net/ip.js';
+import { parseAddress } from '../../net/ip.js';
 import type { CompiledServer } from './compile.js';
 import { addressDomain } from './mail.js';
 import { isBarePostmaster, postmasterMailbox } from './postmaster.js';

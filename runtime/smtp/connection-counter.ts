@@ -1,7 +1,7 @@
 // Open sessions of one virtual server (across its listeners), in total, per client
 // address and per client network (IPv4 /24, IPv6 /64), so that the limits are checked
 // when a connection arrives, before any work.
-import { clientNetwork } from '../net/client-network.js';
+import { clientNetwork } from '../../net/client-network.js';
 
 export class ConnectionCounter {
   private total = 0;

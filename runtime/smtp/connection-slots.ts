@@ -16,7 +16,7 @@
 import type { Socket } from 'node:net';
 import type { LimitsConfig } from '../config/types.js';
 import { formatReply, type SmtpReply } from '../policy/types.js';
-import { clientNetwork } from '../net/client-network.js';
+import { clientNetwork } from '../../net/client-network.js';
 import type { ConnectionCounter } from './connection-counter.js';
 import type { ServerRuntime } from './server-runtime.js';
 import { serverReplies } from './server-replies.js';

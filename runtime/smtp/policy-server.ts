@@ -13,7 +13,7 @@ import { trustsProxyHeader } from '../policy/index.js';
 import { clean } from '../observe/logger.js';
 import { tlsErrorMessage, type TlsHandshakeError } from './tls-material.js';
 import { admitToSlot, refuseSlot } from './connection-slots.js';
-import { parseAddress } from '../net/ip.js';
+import { parseAddress } from '../../net/ip.js';
 
 type SocketOptions = ConstructorParameters<typeof PolicyConnection>[2];
 type ProxySocketOptions = NonNullable<SocketOptions> & { id: string };

@@ -8,7 +8,7 @@
 // used). Refused: any other version, command, family or protocol (UNIX sockets, UDP,
 // UNSPEC with PROXY): the client would otherwise be treated as the balancer itself, and the
 // balancer may hold relay rights the client must not get.
-import ipaddr from 'ipaddr.js';
+import { addressFromBytes } from '../../net/ip.js';
 
 /** The 12 bytes every version 2 header starts with. */
 export const PROXY_V2_SIGNATURE = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
@@ -60,7 +60,5 @@ export function parseProxyV2(bytes: Buffer): ProxyV2Parse {
 
 /** The address as the rest of the server writes it: IPv6 compressed, IPv4-mapped as IPv4. */
 function addressText(bytes: Buffer): string {
-  const address = ipaddr.fromByteArray([...bytes]);
-  if (address instanceof ipaddr.IPv6 && address.isIPv4MappedAddress()) return address.toIPv4Address().toString();
-  return address.toString();
+  return addressFromBytes([...bytes]);
 }

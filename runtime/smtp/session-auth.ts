@@ -8,7 +8,7 @@ import type { SMTPServerAuthentication } from 'smtp-server';
 import { decideAuth } from '../policy/index.js';
 import { clean } from '../observe/logger.js';
 import type { AuthThrottle, ThrottleVerdict } from '../auth/auth-throttle.js';
-import { authThrottleKey } from '../net/client-network.js';
+import { authThrottleKey } from '../../net/client-network.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { serverReplies } from './server-replies.js';
 import { SmtpReplyError, type Answer } from './smtp-reply-error.js';

@@ -7,6 +7,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { X509Certificate, constants, createPrivateKey } from 'node:crypto';
 import type { TlsConfig } from '../config/types.js';
+// A cipher's strength is policy (the minimum applies to it); the session reads it from here.
+export { cipherBits } from '../policy/encryption.js';
 
 export interface TlsMaterial {
   /** Options for the default context (smtp-server merges these over its own defaults). */
@@ -99,22 +101,6 @@ export function sniCallback(material: TlsMaterial) {
     const wildcard = name.includes('.') ? `*.${name.slice(name.indexOf('.') + 1)}` : '';
     callback(null, material.sni.get(name) ?? material.sni.get(wildcard) ?? material.defaultContext);
   };
-}
-
-/**
- * Symmetric key bits of a negotiated cipher, from its OpenSSL or IANA name. Unknown
- * ciphers count as 0 bits, so a minimum refuses them rather than guessing.
- */
-export function cipherBits(name: string): number {
-  const n = name.toUpperCase();
-  if (/CHACHA20/.test(n)) return 256;
-  if (/AES_?256|CAMELLIA_?256|ARIA_?256/.test(n)) return 256;
-  if (/AES_?128|CAMELLIA_?128|ARIA_?128/.test(n)) return 128;
-  if (/3DES|DES-CBC3|DES_EDE3/.test(n)) return 112;
-  if (/SEED|IDEA/.test(n)) return 128;
-  if (/RC4_?128|RC4-MD5|RC4-SHA/.test(n)) return 128;
-  if (/DES/.test(n)) return 56;
-  return 0;
 }
 
 /** smtp-server's errors from a TLS upgrade carry `meta` (normalizeTLSError): stage 'connect', the client, OpenSSL's message. */

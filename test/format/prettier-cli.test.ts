@@ -39,8 +39,10 @@ before(async () => {
   const installed = join(project, 'node_modules', 'smtppolicy');
   await mkdir(installed, { recursive: true });
   await cp(join(REPO_ROOT, 'package.json'), join(installed, 'package.json'));
-  await cp(join(REPO_ROOT, 'dist', 'format'), join(installed, 'dist', 'format'), { recursive: true });
-  await cp(join(REPO_ROOT, 'dist', 'grammar'), join(installed, 'dist', 'grammar'), { recursive: true });
+  // The plugin's import graph: format/, the grammar, and net/ (which the grammar reads addresses with).
+  for (const folder of ['format', 'grammar', 'net']) {
+    await cp(join(REPO_ROOT, 'dist', folder), join(installed, 'dist', folder), { recursive: true });
+  }
   await symlink(join(REPO_ROOT, 'node_modules'), join(installed, 'node_modules'), 'dir');
   await symlink(join(REPO_ROOT, 'node_modules', 'prettier'), join(project, 'node_modules', 'prettier'), 'dir');
 });

@@ -1,6 +1,7 @@
-// A raw SMTP client for tests that must send exactly the bytes they mean (bare LF,
-// pipelining, talking before the greeting, AUTH before STARTTLS), from a chosen source
-// address in 127.0.0.0/8.
+// The raw SMTP client of the tests and the benchmarks, for sessions that must send exactly
+// the bytes they mean (bare LF, pipelining, talking before the greeting, AUTH before
+// STARTTLS), from a chosen source address in 127.0.0.0/8. (verify/smtp-client.ts is the
+// probe's own: it keeps a transcript for the report and types its failures.)
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket, type ConnectionOptions } from 'node:tls';
 
@@ -31,12 +32,14 @@ export class RawSmtpClient {
     });
   }
 
-  static connect(options: { port: number; host?: string; localAddress?: string; tls?: ConnectionOptions }): Promise<RawSmtpClient> {
+  /** `noDelay` turns Nagle's algorithm off (the throughput benchmark sends one small command per round trip). */
+  static connect(options: { port: number; host?: string; localAddress?: string; tls?: ConnectionOptions; noDelay?: boolean }): Promise<RawSmtpClient> {
     return new Promise((resolve, reject) => {
       const host = options.host ?? '127.0.0.1';
+      const noDelay = options.noDelay ?? false;
       const socket = options.tls
         ? tlsConnect({ port: options.port, host, localAddress: options.localAddress, rejectUnauthorized: false, ...options.tls } as ConnectionOptions, () => resolve(new RawSmtpClient(socket)))
-        : netConnect({ port: options.port, host, localAddress: options.localAddress }, () => resolve(new RawSmtpClient(socket)));
+        : netConnect({ port: options.port, host, localAddress: options.localAddress, noDelay }, () => resolve(new RawSmtpClient(socket)));
       socket.once('error', reject);
     });
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { AddressSet } from '../../../compiler/analysis/address-set.js';
+import { AddressSet } from '../../../net/address-set.js';
 import { findOverlaps, type Overlap, type OverlapEntry } from '../../../compiler/analysis/entry-overlap.js';
 
 type Entry = OverlapEntry<number>;

@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { AddressSet, bytesToBigint, formatAddress } from '../../../compiler/analysis/address-set.js';
+import { AddressSet, bytesToBigint, formatAddress } from '../../../net/address-set.js';
 import { PUBLIC_ADDRESSES } from '../../../compiler/analysis/public-addresses.js';
 import { relaysWithoutAuth } from '../../../compiler/analysis/relay-probe.js';
 import { ANYWHERE, exceeds, unauthenticatedRelay } from '../../../compiler/analysis/reach.js';
-import { parseAddress } from '../../../runtime/net/ip.js';
+import { parseAddress } from '../../../net/ip.js';
 import { compilePolicy } from '../../../runtime/policy/index.js';
 import type { ServerConfig } from '../../../runtime/config/types.js';
 import { cidrItem, makeRuntimeConfig, makeServerConfig } from '../../runtime/fixtures/config-builder.js';

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTool, runTool } from '../../helpers/tools.js';
 import { tempDir } from '../../helpers/server-fixture.js';
-import { serveQuickstart } from '../../runtime/verify/quickstart-fixture.js';
+import { serveQuickstart } from '../../verify/quickstart-fixture.js';
 
 interface Finding {
   id: string;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import nodemailer, { type TransportOptions } from 'nodemailer';
 import type { RuntimeConfig } from '../../../runtime/config/types.js';
-import { verifyServers } from '../../../runtime/verify/index.js';
+import { verifyServers } from '../../../verify/index.js';
 import { runServer, tempDir, type RunningServer } from '../../helpers/server-fixture.js';
 import { makeCertificate } from '../../helpers/certificates.js';
 import { requireSwaks, runTool } from '../../helpers/tools.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AddressMatcher } from '../../../runtime/policy/address-matcher.js';
-import { parseAddress } from '../../../runtime/net/ip.js';
+import { parseAddress } from '../../../net/ip.js';
 
 const MATCHERS = 4_000;
 /** Small matchers, as most of a policy's are: an empty one and a one-entry one, alternately. */

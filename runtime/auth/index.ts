@@ -1,0 +1,6 @@
+// runtime/auth's entry point for the CLI (`smtppolicy passwd`): making and reading the
+// secrets that the credential stores hold.
+export { cramMd5Secret, formatCramMd5Secret } from './cram-md5.js';
+export { formatTokenSecret, generateBearerToken } from './bearer-token.js';
+export { hashPassword } from './password-hash.js';
+export { normalizeUser, parsePasswordFile, PasswordFileError, updatePasswordLine, type PasswordEntry, type SecretChanges } from './password-file.js';
