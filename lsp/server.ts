@@ -36,6 +36,8 @@ import { hover } from './features/hover.js';
 import { definition, documentHighlights, references } from './features/navigation.js';
 import { documentLinks } from './features/links.js';
 import { inlayHints } from './features/inlay-hints.js';
+import { certificateHints, type CertificateReader } from './features/certificate-hints.js';
+import { diskCertificateReader } from './certificate-reader.js';
 import { foldingRanges, selectionRanges } from './features/structure.js';
 import { workspaceSymbols } from './features/workspace-symbols.js';
 import { classifyTokens, encodeSemanticTokens, SEMANTIC_TOKENS_LEGEND } from './features/semantic-tokens.js';
@@ -51,6 +53,8 @@ export interface LanguageServerOptions {
   listDirectory?: (path: string) => Promise<DirectoryEntry[]>;
   /** Where formatting runs; the shipped servers pass a worker (lsp/format-worker.ts). Default: in-process. */
   formatter?: Formatter;
+  /** Reads the certificates a policy names, and says what time it is, for their validity hints. Default: the disk and the clock. */
+  certificates?: CertificateReader;
 }
 
 export const DEFAULT_DIAGNOSTICS_DELAY_MS = 200;
@@ -312,7 +316,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.languages.inlayHint.on(async (params) => {
     guard.check('textDocument/inlayHint', params);
     const context = await store.context(params.textDocument.uri);
-    return context ? inlayHints(context) : [];
+    if (!context) return [];
+    return [...inlayHints(context), ...(await certificateHints(context.current, options.certificates ?? diskCertificateReader))];
   });
   const semanticTokensOf = async (uri: string, within?: { startLine: number; endLine: number }): Promise<number[]> => {
     const context = await store.context(uri);

@@ -12,7 +12,8 @@ export interface TestCertificate {
   cert: string;
 }
 
-export function makeCertificate(options: { commonName?: string; altNames?: string[]; dir?: string; name?: string } = {}): TestCertificate {
+/** `days`: how long it is valid from now (default 2). */
+export function makeCertificate(options: { commonName?: string; altNames?: string[]; dir?: string; name?: string; days?: number } = {}): TestCertificate {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'smtppolicy-cert-'));
   const cn = options.commonName ?? 'mail.example.test';
   const names = options.altNames ?? [cn];
@@ -21,7 +22,7 @@ export function makeCertificate(options: { commonName?: string; altNames?: strin
   const keyPath = join(dir, `${base}.key`);
   execFileSync('openssl', [
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', `/CN=${cn}`,
+    '-keyout', keyPath, '-out', certPath, '-days', String(options.days ?? 2), '-subj', `/CN=${cn}`,
     '-addext', `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
   ], { stdio: 'pipe' });
   return { dir, certPath, keyPath, cert: readFileSync(certPath, 'utf8') };
