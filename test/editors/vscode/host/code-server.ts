@@ -44,7 +44,9 @@ export async function startCodeServer(dir: string, folder: string, timeoutMs: nu
   const child: ChildProcess = spawn(
     'bash',
     [SCRIPT, ...hostArgs(dir), '--bind-addr', '127.0.0.1:0', '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', folder],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: VS Code forks helpers (file watcher, extension host) that outlive
+    // a SIGTERM to code-server alone; the group is ended together.
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let output = '';
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
@@ -66,11 +68,20 @@ export async function startCodeServer(dir: string, folder: string, timeoutMs: nu
     url,
     output: () => output,
     async stop() {
-      // with-node.sh and code-server.sh exec node, so this is code-server itself; it ends its extension hosts.
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const group = -child.pid!;
+      const signal = (name: NodeJS.Signals): void => {
+        try {
+          process.kill(group, name);
+        } catch {
+          // the group is gone already
+        }
+      };
+      signal('SIGTERM');
+      const killer = setTimeout(() => signal('SIGKILL'), 10_000);
       await exited;
       clearTimeout(killer);
+      // code-server has gone; its helpers in the group may not have.
+      signal('SIGKILL');
     },
   };
 }

@@ -64,12 +64,12 @@ test('in a real VS Code host, the packed extension shows the open-relay squiggle
   t.after(() => t.diagnostic(`phases: ${phases.join(', ')}`));
 
   const vsix = join(dir, 'smtppolicy.vsix');
+  writeFileSync(join(dir, 'config.yaml'), '');
   // Installs code-server on the first run on this machine (scripts/code-server.sh) while the extension is packed.
-  const [version] = await Promise.all([codeServerCommand(['--version'], 10 * 60_000), packVsix(vsix)]);
+  const [version] = await Promise.all([codeServerCommand(['--config', join(dir, 'config.yaml'), '--version'], 10 * 60_000), packVsix(vsix)]);
   assert.match(version, /with Code 1\.\d+/, version);
   phase('code-server ready + package:vscode');
 
-  writeFileSync(join(dir, 'config.yaml'), '');
   mkdirSync(join(dir, 'user-data', 'User'), { recursive: true });
   writeFileSync(join(dir, 'user-data', 'User', 'settings.json'), JSON.stringify(SETTINGS));
   const installed = await codeServerCommand([...hostArgs(dir), '--install-extension', vsix], WAIT_MS);
