@@ -12,6 +12,7 @@
 import type { ListDecl, ServerDecl } from '../grammar/ast.js';
 import { movedFrom } from '../grammar/incremental.js';
 import type { AddressItem } from '../runtime/config/types.js';
+import { AddressMatcher } from '../runtime/policy/index.js';
 
 /** A list's resolved items, as made for one file path and base directory (both are in each item's `source`). */
 export interface ResolvedList {
@@ -54,9 +55,59 @@ export class CheckReuse {
     return true;
   }
 
+  // The address matchers of the last check and of the one running now, with the items each
+  // was built from, in buckets by a cheap key. Two generations: a matcher that no check asked
+  // for twice in a row goes.
+  private previousMatchers = new Map<string, BuiltMatcher[]>();
+  private currentMatchers = new Map<string, BuiltMatcher[]>();
+
+  /** A check begins: the matchers the one before it built become candidates for reuse. */
+  beginCheck(): void {
+    this.previousMatchers = this.currentMatchers;
+    this.currentMatchers = new Map();
+  }
+
+  /**
+   * The matcher of these items, built again only when no earlier check built one from equal
+   * items: every field of every item, in the same order (the matcher keeps the first of
+   * equal entries), so a reused matcher answers exactly as a new one would. Items compare by
+   * content, so the lists an edit moved (new objects, same entries) count too. Every server
+   * is linted on every keystroke, and building its matchers (parsing and inserting thousands
+   * of ranges) was the largest part of the linter's time.
+   */
+  readonly matcherFor = (items: readonly AddressItem[]): AddressMatcher => {
+    const key = `${items.length}\u0000${items[0]?.source ?? ''}\u0000${items.at(-1)?.source ?? ''}`;
+    const found =
+      this.currentMatchers.get(key)?.find((built) => sameItems(built.items, items)) ??
+      this.previousMatchers.get(key)?.find((built) => sameItems(built.items, items)) ??
+      { items, matcher: new AddressMatcher(items) };
+    const bucket = this.currentMatchers.get(key);
+    if (!bucket) this.currentMatchers.set(key, [found]);
+    else if (!bucket.includes(found)) bucket.push(found);
+    return found.matcher;
+  };
+
   noteGroupHasNoOverlaps(server: ServerDecl, group: string, items: AddressItem[]): void {
     let groups = this.groupsWithoutOverlaps.get(server);
     if (!groups) this.groupsWithoutOverlaps.set(server, (groups = new Map()));
     groups.set(group, items);
   }
+}
+
+interface BuiltMatcher {
+  items: readonly AddressItem[];
+  matcher: AddressMatcher;
+}
+
+function sameItems(a: readonly AddressItem[], b: readonly AddressItem[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    if (x.kind !== y.kind || x.source !== y.source || x.list !== y.list) return false;
+    if (x.kind === 'cidr' ? x.cidr !== (y as typeof x).cidr : x.domain !== (y as typeof x).domain) return false;
+  }
+  return true;
 }

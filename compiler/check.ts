@@ -52,7 +52,7 @@ export async function checkPolicy(entry: string, options: CheckOptions = {}): Pr
   // Rules reason over the resolved policy; where the text or its values are wrong, that
   // policy is incomplete (an invalid entry is missing from its list, say) and its findings
   // would be misleading, so the errors of the language come first, alone.
-  if (options.lint !== false && !found.some((d) => d.ruleId === SYNTAX || d.ruleId === SEMANTIC)) found.push(...lintPolicy(model, options.lint ?? {}));
+  if (options.lint !== false && !found.some((d) => d.ruleId === SYNTAX || d.ruleId === SEMANTIC)) found.push(...lintPolicy(model, options.lint ?? {}, options.reuse));
   return { files: sources.files, model, diagnostics: sortDiagnostics(sources.files, found) };
 }
 

@@ -36,8 +36,12 @@ import { hover } from './features/hover.js';
 import { definition, documentHighlights, references } from './features/navigation.js';
 import { documentLinks } from './features/links.js';
 import { inlayHints } from './features/inlay-hints.js';
+import { certificateHints, type CertificateReader } from './features/certificate-hints.js';
+import { diskCertificateReader } from './certificate-reader.js';
 import { foldingRanges, selectionRanges } from './features/structure.js';
 import { workspaceSymbols } from './features/workspace-symbols.js';
+import { classifyTokens, encodeSemanticTokens, SEMANTIC_TOKENS_LEGEND } from './features/semantic-tokens.js';
+import { SemanticTokenResults } from './semantic-token-results.js';
 import { prepareRename, rename, RenameError } from './features/rename.js';
 import { documentSymbols } from './features/symbols.js';
 
@@ -49,6 +53,8 @@ export interface LanguageServerOptions {
   listDirectory?: (path: string) => Promise<DirectoryEntry[]>;
   /** Where formatting runs; the shipped servers pass a worker (lsp/format-worker.ts). Default: in-process. */
   formatter?: Formatter;
+  /** Reads the certificates a policy names, and says what time it is, for their validity hints. Default: the disk and the clock. */
+  certificates?: CertificateReader;
 }
 
 export const DEFAULT_DIAGNOSTICS_DELAY_MS = 200;
@@ -76,6 +82,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   const timers = new Map<string, NodeJS.Timeout>();
   const guard = new RequestGuard();
   const lastGood = new LastGoodFindings();
+  const semanticResults = new SemanticTokenResults();
 
   connection.onInitialize((params): InitializeResult => {
     guard.markInitialized();
@@ -103,6 +110,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
         documentHighlightProvider: true,
         workspaceSymbolProvider: true,
         inlayHintProvider: true,
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: { delta: true }, range: true },
         // Pull diagnostics (LSP 3.17) for clients that ask instead of listening; an edit of an
         // included file changes the findings of the files that include it.
         diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false },
@@ -197,6 +205,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     timers.delete(uri);
     store.forget(uri);
     lastGood.forget(uri);
+    semanticResults.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
     void publishIncludes(uri, new Map()).then(() => publishedIncludes.delete(uri));
     // Files that include it now read it from disk, which may differ from the buffer.
@@ -307,7 +316,29 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.languages.inlayHint.on(async (params) => {
     guard.check('textDocument/inlayHint', params);
     const context = await store.context(params.textDocument.uri);
-    return context ? inlayHints(context) : [];
+    if (!context) return [];
+    return [...inlayHints(context), ...(await certificateHints(context.current, options.certificates ?? diskCertificateReader))];
+  });
+  const semanticTokensOf = async (uri: string, within?: { startLine: number; endLine: number }): Promise<number[]> => {
+    const context = await store.context(uri);
+    return context ? encodeSemanticTokens(classifyTokens(context.current.text, context.current.ast), within) : [];
+  };
+  connection.languages.semanticTokens.on(async (params) => {
+    guard.check('textDocument/semanticTokens/full', params);
+    return semanticResults.full(params.textDocument.uri, await semanticTokensOf(params.textDocument.uri));
+  });
+  connection.languages.semanticTokens.onDelta(async (params) => {
+    guard.check('textDocument/semanticTokens/full/delta', params);
+    const data = await semanticTokensOf(params.textDocument.uri);
+    return typeof params.previousResultId === 'string' ? semanticResults.delta(params.textDocument.uri, params.previousResultId, data) : semanticResults.full(params.textDocument.uri, data);
+  });
+  connection.languages.semanticTokens.onRange(async (params) => {
+    guard.check('textDocument/semanticTokens/range', params);
+    if (typeof params.range?.start?.line !== 'number' || typeof params.range?.end?.line !== 'number') {
+      throw new ResponseError(ErrorCodes.InvalidParams, 'textDocument/semanticTokens/range: params.range is required');
+    }
+    // Whole lines: a token that starts before the range and reaches into it is still shown.
+    return { data: await semanticTokensOf(params.textDocument.uri, { startLine: params.range.start.line + 1, endLine: params.range.end.line + 1 }) };
   });
   connection.languages.diagnostics.on(async (params) => {
     guard.check('textDocument/diagnostic', params);

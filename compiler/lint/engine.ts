@@ -4,6 +4,7 @@
 import type { Diagnostic, Severity } from '../../grammar/diagnostic.js';
 import { compilePolicy } from '../../runtime/policy/index.js';
 import type { PolicyModel } from '../model.js';
+import type { CheckReuse } from '../check-reuse.js';
 import { RULES, ruleById } from '../rules/index.js';
 import type { Finding, Rule } from './rule.js';
 import { applySuppressions } from './suppressions.js';
@@ -21,9 +22,14 @@ export function severityOf(rule: Rule, options: LintOptions): RuleSetting {
   return options.rules?.get(rule.meta.id) ?? rule.meta.defaultSeverity;
 }
 
-/** Lint findings for a resolved policy (syntax and semantic diagnostics are the caller's). */
-export function lintPolicy(model: PolicyModel, options: LintOptions = {}): Diagnostic[] {
-  const policy = compilePolicy(model.config);
+/**
+ * Lint findings for a resolved policy (syntax and semantic diagnostics are the caller's).
+ * `reuse`: what earlier checks of the same policy built (the editor's), so unchanged address
+ * lists are not compiled again.
+ */
+export function lintPolicy(model: PolicyModel, options: LintOptions = {}, reuse?: CheckReuse): Diagnostic[] {
+  reuse?.beginCheck();
+  const policy = reuse ? compilePolicy(model.config, reuse.matcherFor) : compilePolicy(model.config);
   const now = options.now ?? new Date();
   const findings: Diagnostic[] = [];
   for (const rule of RULES) {

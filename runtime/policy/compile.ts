@@ -1,6 +1,6 @@
 // Turns a RuntimeConfig into prebuilt matchers, once per config (and again on reload), so
 // that each decision is a few lookups whatever the size of the lists.
-import type { AuthMechanismConfig, DomainItem, RuntimeConfig, ServerConfig } from '../config/types.js';
+import type { AddressItem, AuthMechanismConfig, DomainItem, RuntimeConfig, ServerConfig } from '../config/types.js';
 import { AddressMatcher, normalizeDomainName } from './address-matcher.js';
 import { prepareConnect, type PreparedConnect } from './connect.js';
 
@@ -28,14 +28,23 @@ export interface CompiledPolicy {
   servers: CompiledServer[];
 }
 
+/**
+ * Makes the matcher of one address list. A matcher is immutable and depends on its items
+ * alone, so a caller that compiles the same lists again and again (the linter on every
+ * keystroke in the editor) may hand back one it built earlier from equal items.
+ */
+export type MakeMatcher = (items: readonly AddressItem[]) => AddressMatcher;
+
+const newMatcher: MakeMatcher = (items) => new AddressMatcher(items);
+
 /** Prebuilds every server's matchers. Throws (naming the entry's source) on a malformed entry. */
-export function compilePolicy(config: RuntimeConfig): CompiledPolicy {
-  const servers = config.servers.map(compileServer);
+export function compilePolicy(config: RuntimeConfig, makeMatcher: MakeMatcher = newMatcher): CompiledPolicy {
+  const servers = config.servers.map((server) => compileServer(server, makeMatcher));
   const byName = new Map(servers.map((server) => [server.config.name, server]));
   return { config, servers, server: (name) => byName.get(name) };
 }
 
-export function compileServer(config: ServerConfig): CompiledServer {
+export function compileServer(config: ServerConfig, makeMatcher: MakeMatcher = newMatcher): CompiledServer {
   const localDomains = new Map<string, DomainItem>();
   for (const item of config.localDomains) {
     const name = normalizeDomainName(item.domain);
@@ -47,10 +56,10 @@ export function compileServer(config: ServerConfig): CompiledServer {
   }
   return {
     config,
-    connections: new AddressMatcher(config.connections.entries),
-    relay: new AddressMatcher(config.relay.entries),
-    proxy: new AddressMatcher(config.proxyProtocol),
-    gateways: new AddressMatcher(config.gateways),
+    connections: makeMatcher(config.connections.entries),
+    relay: makeMatcher(config.relay.entries),
+    proxy: makeMatcher(config.proxyProtocol),
+    gateways: makeMatcher(config.gateways),
     localDomains,
     mechanisms,
     connect: prepareConnect(config),
