@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { InlayHint } from 'vscode-languageserver';
 import type { SourceFile } from '../../compiler/index.js';
-import { forEachNode } from '../ast-walk.js';
+import { forEachNode } from '../../grammar/index.js';
 import { toLspPosition } from '../convert.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -10,7 +10,7 @@
 import type { PolicyFile, Range } from '../../grammar/ast.js';
 import { parseCidr } from '../../grammar/values.js';
 import { tokenize } from '../../grammar/tokenize.js';
-import { forEachNode, type RangedNode } from '../ast-walk.js';
+import { forEachNode, type RangedNode } from '../../grammar/index.js';
 
 export const TOKEN_TYPES = ['keyword', 'number', 'string', 'variable', 'namespace', 'comment'] as const;
 export const TOKEN_MODIFIERS = ['declaration', 'readonly'] as const;
