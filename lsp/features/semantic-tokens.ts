@@ -7,10 +7,7 @@
 // refers); words the parser skipped (text being typed) still get the colour their token
 // implies, so colours do not flicker away while a line is broken.
 
-import type { PolicyFile, Range } from '../../grammar/ast.js';
-import { parseCidr } from '../../grammar/values.js';
-import { tokenize } from '../../grammar/tokenize.js';
-import { forEachNode, type RangedNode } from '../../grammar/index.js';
+import { forEachNode, parseCidr, tokenize, type PolicyFile, type Range, type RangedNode } from '../../grammar/index.js';
 
 export const TOKEN_TYPES = ['keyword', 'number', 'string', 'variable', 'namespace', 'comment'] as const;
 export const TOKEN_MODIFIERS = ['declaration', 'readonly'] as const;
