@@ -8,12 +8,11 @@
 // the SMTP reply it implies and the trace of what decided it.
 
 import { isIP } from 'node:net';
-import { formatPretty } from '../compiler/index.js';
 import { type ArrivalFacts, compilePolicy, decideArrival, decideSession, formatReply, type SessionDecision, type SessionFacts, type SmtpReply, type TraceStep } from '../runtime/policy/index.js';
 import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
-import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
+import { loadRunnablePolicy } from './load-config.js';
 
 export const OPTIONS = {
   server: { type: 'string', value: 'NAME', description: 'the server of the policy to ask (may be left out when there is one)' },
@@ -64,20 +63,8 @@ export const run: Command = async (argv, io) => {
   const cipherBits = values['cipher-bits'] === undefined ? 256 : Number(values['cipher-bits']);
   if (!Number.isInteger(cipherBits) || cipherBits < 0) throw new UsageError(`--cipher-bits needs a whole number, found '${values['cipher-bits']}'`);
 
-  let loaded;
-  try {
-    loaded = await loadPolicyOrConfig(positionals[0]!, io.cwd, { allowRuleErrors: true });
-  } catch (error) {
-    if (!(error instanceof PolicyHasErrors)) throw error;
-    io.stderr.write(formatPretty(error.report, { color: Boolean(io.stderr.isTTY) && !io.env.NO_COLOR }));
-    io.stderr.write('smtppolicy explain: the policy has errors\n');
-    return EXIT_FINDINGS;
-  }
-  if (loaded.config.servers.length === 0) {
-    // as compile and serve say it: a file of shared lists is an include, not a policy to explain
-    io.stderr.write(`smtppolicy explain: ${positionals[0]} declares no server: nothing to explain (is it an include file?)\n`);
-    return EXIT_FINDINGS;
-  }
+  const loaded = await loadRunnablePolicy('explain', positionals[0]!, io, { allowRuleErrors: true });
+  if (loaded === null) return EXIT_FINDINGS;
 
   const findings = loaded.report?.diagnostics.filter((d) => d.severity === 'error').length ?? 0;
   if (findings > 0) io.stderr.write(`smtppolicy explain: note: lint reports ${findings} error${findings === 1 ? '' : 's'} in this policy; explaining it as written\n`);

@@ -2,10 +2,10 @@
 // entry, compiled in memory, or a runtime config JSON. Both end as the same RuntimeConfig.
 
 import { resolve } from 'node:path';
-import { hasErrors, type Report } from '../compiler/index.js';
+import { formatPretty, hasErrors, type Report } from '../compiler/index.js';
 import { checkEntries } from './check-entries.js';
 import { ConfigError, loadRuntimeConfig, type RuntimeConfig } from '../runtime/config/index.js';
-import { UsageError } from './command.js';
+import { UsageError, type CliIo } from './command.js';
 import { SEMANTIC, SYNTAX } from '../grammar/index.js';
 
 export interface LoadedConfig {
@@ -50,4 +50,27 @@ export async function loadPolicyOrConfig(path: string, cwd: string, options: Loa
   if (hasErrors(blocking)) throw new PolicyHasErrors(report);
   const { model } = results[0]!;
   return { config: model.config, baseDir: model.baseDir, report };
+}
+
+/**
+ * The policy of a command that runs one against servers (`explain`, `verify`), or null when
+ * there is nothing to run: the policy has errors (the report is printed) or declares no
+ * server (a file of shared lists is an include, as compile and serve say it too). The
+ * command then exits 1.
+ */
+export async function loadRunnablePolicy(command: string, path: string, io: CliIo, options: LoadOptions = {}): Promise<LoadedConfig | null> {
+  let loaded;
+  try {
+    loaded = await loadPolicyOrConfig(path, io.cwd, options);
+  } catch (error) {
+    if (!(error instanceof PolicyHasErrors)) throw error;
+    io.stderr.write(formatPretty(error.report, { color: Boolean(io.stderr.isTTY) && !io.env.NO_COLOR }));
+    io.stderr.write(`smtppolicy ${command}: the policy has errors\n`);
+    return null;
+  }
+  if (loaded.config.servers.length === 0) {
+    io.stderr.write(`smtppolicy ${command}: ${path} declares no server: nothing to ${command} (is it an include file?)\n`);
+    return null;
+  }
+  return loaded;
 }

@@ -5,13 +5,12 @@
 // server that cannot be reached at all.
 
 import { isIP } from 'node:net';
-import { formatPretty as formatDiagnostics } from '../compiler/index.js';
 import { parseDuration } from '../grammar/index.js';
 import { formatJson, formatPretty, SourceNotLocalError, TargetUnreachableError, UnknownServerError, verifyServers, type VerifyCredentials } from '../verify/index.js';
 import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
-import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
+import { loadRunnablePolicy } from './load-config.js';
 
 export const OPTIONS = {
   server: { type: 'string', value: 'NAME', description: 'verify only this server of the policy' },
@@ -77,20 +76,8 @@ export const run: Command = async (argv, io) => {
   for (const source of sources) if (isIP(source) === 0) throw new UsageError(`--source expects an IP address, found '${source}'`);
   const credentials = credentialsFrom(values.user, values['password-env'], io.env);
 
-  let loaded;
-  try {
-    loaded = await loadPolicyOrConfig(positionals[0]!, io.cwd);
-  } catch (error) {
-    if (!(error instanceof PolicyHasErrors)) throw error;
-    io.stderr.write(formatDiagnostics(error.report, { color: Boolean(io.stderr.isTTY) && !io.env.NO_COLOR }));
-    io.stderr.write('smtppolicy verify: the policy has errors\n');
-    return EXIT_FINDINGS;
-  }
-  if (loaded.config.servers.length === 0) {
-    // as compile and serve say it: a file of shared lists is an include, not a policy to verify
-    io.stderr.write(`smtppolicy verify: ${positionals[0]} declares no server: nothing to verify (is it an include file?)\n`);
-    return EXIT_FINDINGS;
-  }
+  const loaded = await loadRunnablePolicy('verify', positionals[0]!, io);
+  if (loaded === null) return EXIT_FINDINGS;
 
   let report;
   try {

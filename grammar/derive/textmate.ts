@@ -19,6 +19,12 @@ export function keywordPattern(highlight: Highlight): string {
   return `(?<!${WORD})(?:${words.join('|')})(?!${WORD})`;
 }
 
+/** `{ "include": "#name" }` for each repository entry named, in order (order is priority). */
+const includes = (...names: string[]) => names.map((name) => ({ include: `#${name}` }));
+
+/** What may stand as a value, at the top level and inside a block alike. */
+const VALUE_PATTERNS = includes('environment', 'keyword', 'constant', 'reference', 'address', 'number', 'domain', 'punctuation');
+
 export const TEXTMATE_PATH = 'editors/vscode/syntaxes/smtppolicy.tmLanguage.json';
 
 /** The grammar file's text, as committed. */
@@ -34,44 +40,7 @@ export function textMateGrammar(): object {
     "fileTypes": [
       "smtppolicy"
     ],
-    "patterns": [
-      {
-        "include": "#comment"
-      },
-      {
-        "include": "#string"
-      },
-      {
-        "include": "#declaration"
-      },
-      {
-        "include": "#block"
-      },
-      {
-        "include": "#environment"
-      },
-      {
-        "include": "#keyword"
-      },
-      {
-        "include": "#constant"
-      },
-      {
-        "include": "#reference"
-      },
-      {
-        "include": "#address"
-      },
-      {
-        "include": "#number"
-      },
-      {
-        "include": "#domain"
-      },
-      {
-        "include": "#punctuation"
-      }
-    ],
+    "patterns": [...includes('comment', 'string', 'declaration', 'block'), ...VALUE_PATTERNS],
     "repository": {
       "comment": {
         "patterns": [
@@ -213,44 +182,7 @@ export function textMateGrammar(): object {
             "name": "punctuation.section.block.end.smtppolicy"
           }
         },
-        "patterns": [
-          {
-            "include": "#comment"
-          },
-          {
-            "include": "#string"
-          },
-          {
-            "include": "#block"
-          },
-          {
-            "include": "#store-reference"
-          },
-          {
-            "include": "#environment"
-          },
-          {
-            "include": "#keyword"
-          },
-          {
-            "include": "#constant"
-          },
-          {
-            "include": "#reference"
-          },
-          {
-            "include": "#address"
-          },
-          {
-            "include": "#number"
-          },
-          {
-            "include": "#domain"
-          },
-          {
-            "include": "#punctuation"
-          }
-        ]
+        "patterns": [...includes('comment', 'string', 'block', 'store-reference'), ...VALUE_PATTERNS]
       },
       "store-reference": {
         "match": "(?<![A-Za-z0-9_.:/\\-\\[\\]%*@])(users)\\s+([A-Za-z][A-Za-z0-9_-]*)(?![A-Za-z0-9_.:/\\-\\[\\]%*@])",
