@@ -43,6 +43,15 @@ for wanted in "${versions[@]}"; do
     # test/editors/vscode/host/ runs VS Code (code-server, always on Node 24) in chromium: the
     # host does not change with the Node the project is tested on, so once is enough.
     core) tests="node scripts/run-tests.mjs --exclude test/ci/ --exclude test/action/ --exclude test/editors/vscode/host/" ;;
+    # quick: a build between two others that run core. It keeps every test of runtime
+    # behaviour (server, TLS, delivery, DNS, CLI, editor protocol) and leaves out what is pure
+    # computation, whose one dependence on the Node (its V8) the builds either side already
+    # prove: the input-size stress and property fuzzing of the compiler, the formatter's
+    # cases, packaging, and the TLS scan (testssl.sh probes OpenSSL, whose 3.0 line Node 20
+    # and 22 share).
+    quick) tests="node scripts/run-tests.mjs --exclude test/ci/ --exclude test/action/ --exclude test/editors/ \
+--exclude test/hardening/compiler/ --exclude test/hardening/properties/ --exclude test/format/ \
+--exclude .property.test.ts --exclude test/cli/hostile-input --exclude test/hardening/protocol/testssl" ;;
     *) echo "node-matrix: unknown scope '$scope' for Node $version in scripts/node-builds.txt" >&2; exit 2 ;;
   esac
   echo

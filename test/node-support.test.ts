@@ -20,7 +20,7 @@ function pinnedBuilds(): PinnedBuild[] {
       const [version = '', integrity = '', scope = '', ...rest] = line.trim().split(/\s+/);
       assert.match(version, /^\d+\.\d+\.\d+$/, `not a version in scripts/node-builds.txt: ${line}`);
       assert.match(integrity, /^sha512-[A-Za-z0-9+/]{86}==$/, `not a sha512 integrity in scripts/node-builds.txt: ${line}`);
-      assert.ok(scope === 'full' || scope === 'core', `scope must be full or core in scripts/node-builds.txt: ${line}`);
+      assert.ok(scope === 'full' || scope === 'core' || scope === 'quick', `scope must be full, core or quick in scripts/node-builds.txt: ${line}`);
       assert.deepEqual(rest, [], `unexpected text in scripts/node-builds.txt: ${line}`);
       return { version, major: Number(version.split('.')[0]), integrity, scope };
     });
@@ -36,6 +36,8 @@ test('CI tests one build of each supported major, the floor among them', () => {
   assert.equal(Math.min(...majors), Number(floor), `engines.node ${engines} promises a floor that CI does not test`);
   for (const major of [22, 24]) assert.ok(majors.includes(major), `Node ${major} (LTS) is not tested`);
   assert.ok(builds.some((b) => b.scope === 'full'), 'no build runs the whole suite');
+  const floorBuild = builds.find((b) => b.major === Math.min(...majors));
+  assert.notEqual(floorBuild?.scope, 'quick', 'the floor must run at least the core scope: it is the Node users on the oldest supported release have');
 });
 
 test('.ci/run runs the suite through the Node matrix', () => {
