@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Builds and runs the test suite (whole, or the core scope: see the file) on every Node.js
+# Builds once, then runs the test suite (whole, or a scope: see the file) on every Node.js
 # build pinned in scripts/node-builds.txt (or only on the versions given as arguments), each run under a
 # banner naming its Node, then prints the time each took. Any failing version fails the
 # matrix, after every version has run, so one run shows all version-specific failures.
 #
 # Expects `npm ci` to have run once. Why once and not per version: node_modules holds only
 # JavaScript and per-platform executables (esbuild), no Node-ABI addons (*.node), so the
-# install is the same under every Node; what differs per Node is the build (`prepare`) and
-# the tests, and both run here under each version. The check below fails if an ABI addon
+# install is the same under every Node; what differs per Node is the tests, which run here
+# under each version (the build's output does not differ: it runs once, below). The check below fails if an ABI addon
 # ever appears, because then a shared node_modules would test the wrong binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,21 +43,24 @@ for wanted in "${versions[@]}"; do
     # test/editors/vscode/host/ runs VS Code (code-server, always on Node 24) in chromium: the
     # host does not change with the Node the project is tested on, so once is enough.
     core) tests="node scripts/run-tests.mjs --exclude test/ci/ --exclude test/action/ --exclude test/editors/vscode/host/" ;;
-    # quick: a build between two others that run core. It keeps every test of runtime
-    # behaviour (server, TLS, delivery, DNS, CLI, editor protocol) and leaves out what is pure
-    # computation, whose one dependence on the Node (its V8) the builds either side already
-    # prove: the input-size stress and property fuzzing of the compiler, the formatter's
-    # cases, packaging, and the TLS scan (testssl.sh probes OpenSSL, whose 3.0 line Node 20
-    # and 22 share).
-    quick) tests="node scripts/run-tests.mjs --exclude test/ci/ --exclude test/action/ --exclude test/editors/ \
---exclude test/hardening/compiler/ --exclude test/hardening/properties/ --exclude test/format/ \
---exclude .property.test.ts --exclude test/cli/hostile-input --exclude test/hardening/protocol/testssl" ;;
+    # quick: a build between two others that run core. It runs what the server does on the
+    # wire and the commands that run it (runtime/, verify/, net/, the protocol and fault
+    # hardening, the quickstart, serve, queue and passwd), and leaves out what is pure
+    # computation (grammar, compiler, formatter, language server, packaging, property
+    # fuzzing), whose one dependence on the Node, its V8, the builds either side prove, and
+    # the TLS scan (testssl.sh probes OpenSSL, whose 3.0 line Node 20 and 22 share).
+    quick) tests="node scripts/run-tests.mjs test/runtime/ test/verify/ test/net/ test/hardening/protocol/ \
+test/hardening/faults/ test/quickstart test/cli/serve- test/cli/queue test/cli/passwd \
+--exclude .property.test.ts --exclude test/hardening/protocol/testssl" ;;
     *) echo "node-matrix: unknown scope '$scope' for Node $version in scripts/node-builds.txt" >&2; exit 2 ;;
   esac
+  # The build runs once, under the first Node: tsc, esbuild and the validator generator emit
+  # the same files under every Node, so each later build tests that one dist/.
+  if [[ ${#summary[@]} -eq 0 ]]; then run="npm run build && $tests"; else run="$tests"; fi
   echo
-  echo "== Node v$version ($scope): npm run build && $tests =="
+  echo "== Node v$version ($scope): $run =="
   started=$SECONDS
-  if scripts/with-node.sh "$version" bash -c "npm run build && $tests"; then
+  if scripts/with-node.sh "$version" bash -c "$run"; then
     outcome=passed
   else
     outcome=FAILED
