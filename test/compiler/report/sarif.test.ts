@@ -11,7 +11,8 @@ import { formatSarif } from '../../../compiler/report/sarif.js';
 import { RULES } from '../../../compiler/rules/index.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const SCHEMA = join(root, '..', 'shared', 'schemas', 'sarif-schema-2.1.0.json');
+// The official OASIS SARIF 2.1.0 schema, kept in the repository so a fresh clone validates against it.
+const SCHEMA = join(import.meta.dirname, 'fixtures', 'sarif-schema-2.1.0.json');
 
 async function sarifFor(example: string, cwd = root) {
   const { diagnostics, files } = await checkPolicy(example, { cwd });
