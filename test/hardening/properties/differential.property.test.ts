@@ -58,6 +58,15 @@ const examplePlans: SessionPlan[] = Array.from({ length: SESSIONS_PER_CONFIG }, 
   clientAddress: CLIENT_ADDRESSES[i % CLIENT_ADDRESSES.length]!, via: 'direct', weakCipher: false, tls: 'none', login: false, mailFrom: 'mallory@other.test',
   rcptTo: i % 2 === 0 ? 'dave@remote.test' : 'bob@example.test',
 }));
+/** Submission with sender ownership: a logged-in user who claims another sender must meet 553. */
+const SUBMISSION_SHAPE: PolicyShape = {
+  ...OPEN_SHAPE, anonymous: false, relayAuthenticated: true, mechanisms: ['PLAIN'], senderMustMatch: true,
+  tls: { mode: 'required', implicitListener: false, minCipherBits: 128 },
+};
+const submissionPlans: SessionPlan[] = Array.from({ length: SESSIONS_PER_CONFIG }, (_, i) => ({
+  clientAddress: CLIENT_ADDRESSES[i % CLIENT_ADDRESSES.length]!, via: 'direct', weakCipher: false, tls: 'starttls', login: true,
+  mailFrom: i % 3 === 0 ? USER : 'mallory@other.test', rcptTo: i % 2 === 0 ? 'dave@remote.test' : 'bob@example.test',
+}));
 
 /** `127.0.0.1:<port>` where no DNS server listens: queries are refused at once. */
 async function closedUdpPort(): Promise<string> {
@@ -205,10 +214,13 @@ test('differential: the server over real sockets answers exactly as runtime/poli
     {
       numRuns: CONFIGS,
       endOnFailure: true,
-      // besides the random ones, two configs that surely reach the fail-closed replies of a DNS outage
+      // besides the random ones: two configs that surely reach the fail-closed replies of a DNS
+      // outage, and one that surely reaches the sender-ownership refusal (rare in random draws:
+      // it needs TLS, a mechanism, a login and a foreign sender at once)
       examples: [
         [{ ...OPEN_SHAPE, connectionMode: 'allow-list', connectionEntries: ['trusted.test', '127.0.0.2/32'] }, true, examplePlans],
         [{ ...OPEN_SHAPE, relayEntries: ['trusted.test'] }, true, examplePlans],
+        [SUBMISSION_SHAPE, false, submissionPlans],
       ],
     },
   );
