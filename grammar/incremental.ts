@@ -119,20 +119,33 @@ function isLineBreak(code: number): boolean {
   return code === 0x0a || code === 0x0d;
 }
 
-/** A copy of a syntax subtree with every position moved by `delta` characters and `lineDelta` lines. */
+/**
+ * A syntax subtree with every position moved by `delta` characters and `lineDelta` lines: a
+ * copy of each object that holds a position somewhere below it, and the very same objects
+ * elsewhere (parsed values, which syntax nodes never change). Half of a policy moves on every
+ * keystroke that changes a line's length; what is not copied need not be collected either.
+ */
 function shifted<T>(value: T, delta: number, lineDelta: number): T {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
-    const copy = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) copy[i] = shifted(value[i], delta, lineDelta);
-    return copy as T;
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const moved = shifted(item, delta, lineDelta);
+      if (moved !== item) (copy ??= value.slice())[i] = moved;
+    }
+    return (copy ?? value) as T;
   }
   const object = value as Record<string, unknown>;
   if (isPosition(object)) return { offset: object.offset + delta, line: object.line + lineDelta, column: object.column } as T;
-  // Syntax nodes are plain data: own enumerable keys only, copied in their order.
-  const copy: Record<string, unknown> = {};
-  for (const key in object) copy[key] = shifted(object[key], delta, lineDelta);
-  return copy as T;
+  // Syntax nodes are plain data: own enumerable keys only, kept in their order.
+  let copy: Record<string, unknown> | undefined;
+  for (const key in object) {
+    const child = object[key];
+    const moved = shifted(child, delta, lineDelta);
+    if (moved !== child) (copy ??= { ...object })[key] = moved;
+  }
+  return (copy ?? object) as T;
 }
 
 function isPosition(value: object): value is Position {
