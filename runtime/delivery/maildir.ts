@@ -12,13 +12,15 @@
 //   that started after its own rename;
 // - a mailbox's tmp/, new/ and cur/ are made (durably) once per process, not per delivery;
 //   one removed while we run is made again on the next delivery that finds it missing;
-// - the message comes from memory when the spool handed its bytes over, in one write.
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+// - the message comes from memory when the spool handed its bytes over, in one write;
+// - open, write, close and rename are made in place, only fdatasync and the fsync of new/
+//   wait in libuv's pool (fs-durable.ts says why).
+import { rm } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, renameSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, type SyncDirectory } from './fs-durable.js';
+import { DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, syncFileData, writeAllSync, type SyncDirectory } from './fs-durable.js';
 
 let deliveries = 0;
 let host: { name: string; at: number } | null = null;
@@ -66,31 +68,31 @@ export class MaildirWriter {
     const tmpPath = join(mailbox, 'tmp', name);
     const newPath = join(mailbox, 'new', name);
     await this.#makeMailbox(mailbox, false);
-    let handle: FileHandle;
+    let fd: number;
     try {
-      handle = await open(tmpPath, 'wx', 0o600);
+      fd = openSync(tmpPath, 'wx', 0o600);
     } catch (error) {
       if (!isErrno(error, 'ENOENT')) throw error;
       // the mailbox was removed since we made it
       await this.#makeMailbox(mailbox, true);
-      handle = await open(tmpPath, 'wx', 0o600);
+      fd = openSync(tmpPath, 'wx', 0o600);
     }
     try {
       const prefix = (newline: string) => Buffer.from(`Return-Path: <${headerSafe(options.mailFrom)}>${newline}Delivered-To: ${headerSafe(options.recipient)}${newline}`);
       if (Buffer.isBuffer(options.message)) {
-        await writeAll(handle, [prefix(lineEndingOf(options.message)), options.message]);
+        writeAllSync(fd, [prefix(lineEndingOf(options.message)), options.message]);
       } else {
-        await streamInto(handle, options.message.path, prefix);
+        await streamInto(fd, options.message.path, prefix);
       }
       // A new file: fdatasync writes its data and the size needed to read it back.
-      await handle.datasync();
+      await syncFileData(fd);
     } catch (error) {
-      await handle.close().catch(() => undefined);
+      closeSync(fd);
       await rm(tmpPath, { force: true });
       throw error;
     }
-    await handle.close();
-    await rename(tmpPath, newPath);
+    closeSync(fd);
+    renameSync(tmpPath, newPath);
     await this.#syncNew(join(mailbox, 'new'));
     return newPath;
   }
@@ -117,26 +119,13 @@ export class MaildirWriter {
   }
 }
 
-async function streamInto(handle: FileHandle, path: string, prefix: (newline: string) => Buffer): Promise<void> {
+async function streamInto(fd: number, path: string, prefix: (newline: string) => Buffer): Promise<void> {
   let prefixWritten = false;
   for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    await writeAll(handle, prefixWritten ? [chunk] : [prefix(lineEndingOf(chunk)), chunk]);
+    writeAllSync(fd, prefixWritten ? [chunk] : [prefix(lineEndingOf(chunk)), chunk]);
     prefixWritten = true;
   }
-  if (!prefixWritten) await writeAll(handle, [prefix('\r\n')]);
-}
-
-/** writev until every byte is written (a regular file takes all at once; the loop is for the rare short write). */
-async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
-  let rest = buffers;
-  while (rest.length > 0) {
-    let { bytesWritten } = await handle.writev(rest);
-    while (rest.length > 0 && bytesWritten >= rest[0]!.length) {
-      bytesWritten -= rest[0]!.length;
-      rest = rest.slice(1);
-    }
-    if (rest.length > 0 && bytesWritten > 0) rest = [rest[0]!.subarray(bytesWritten), ...rest.slice(1)];
-  }
+  if (!prefixWritten) writeAllSync(fd, [prefix('\r\n')]);
 }
 
 function lineEndingOf(chunk: Buffer): string {
