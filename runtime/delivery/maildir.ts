@@ -13,14 +13,14 @@
 // - a mailbox's tmp/, new/ and cur/ are made (durably) once per process, not per delivery;
 //   one removed while we run is made again on the next delivery that finds it missing;
 // - the message comes from memory when the spool handed its bytes over, in one write;
-// - open, write, close and rename are made in place, only fdatasync and the fsync of new/
-//   wait in libuv's pool (fs-durable.ts says why).
-import { rm } from 'node:fs/promises';
-import { closeSync, createReadStream, openSync, renameSync } from 'node:fs';
+// - the write and the close are made in place, without a round trip to libuv's pool
+//   (fs-durable.ts says which calls go there and why).
+import { rename, rm } from 'node:fs/promises';
+import { closeSync, createReadStream } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, syncFileData, writeAllSync, type SyncDirectory } from './fs-durable.js';
+import { randomHex } from './random-hex.js';
+import { createFile, DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, syncFileData, writeAllSync, type SyncDirectory } from './fs-durable.js';
 
 let deliveries = 0;
 let host: { name: string; at: number } | null = null;
@@ -36,7 +36,7 @@ export function maildirFileName(now: number = Date.now()): string {
     // A host name containing `/` or `:` would break the name: Maildir escapes them as octal.
     host = { name: osHostname().replace(/\//g, '\\057').replace(/:/g, '\\072'), at: now };
   }
-  return `${seconds}.M${micros}P${process.pid}Q${deliveries}R${randomBytes(8).toString('hex')}.${host.name}`;
+  return `${seconds}.M${micros}P${process.pid}Q${deliveries}R${randomHex(8)}.${host.name}`;
 }
 
 export interface MaildirMessage {
@@ -70,12 +70,12 @@ export class MaildirWriter {
     await this.#makeMailbox(mailbox, false);
     let fd: number;
     try {
-      fd = openSync(tmpPath, 'wx', 0o600);
+      fd = await createFile(tmpPath);
     } catch (error) {
       if (!isErrno(error, 'ENOENT')) throw error;
       // the mailbox was removed since we made it
       await this.#makeMailbox(mailbox, true);
-      fd = openSync(tmpPath, 'wx', 0o600);
+      fd = await createFile(tmpPath);
     }
     try {
       const prefix = (newline: string) => Buffer.from(`Return-Path: <${headerSafe(options.mailFrom)}>${newline}Delivered-To: ${headerSafe(options.recipient)}${newline}`);
@@ -92,7 +92,7 @@ export class MaildirWriter {
       throw error;
     }
     closeSync(fd);
-    renameSync(tmpPath, newPath);
+    await rename(tmpPath, newPath);
     await this.#syncNew(join(mailbox, 'new'));
     return newPath;
   }

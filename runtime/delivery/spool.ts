@@ -16,8 +16,8 @@
 // two waits for the disk per message (the data, then the names), where there were four.
 // A crash before that sync may leave either name without the other (no 250 was given for
 // that message): init() removes both kinds of orphan.
-// The calls that wait for the disk (fdatasync, fsync) run in libuv's pool; open, write,
-// close, rename and unlink are made in place (fs-durable.ts says why).
+// Writes and closes are made in place; creating, renaming and removing files, fdatasync and
+// fsync run in libuv's pool (fs-durable.ts says why).
 // remove() deletes the .env first (the message is gone from then on), waits for a queue/
 // sync covering that (the same group commit as accepts': intake and cleanup share fsyncs),
 // then deletes the rest.
@@ -27,11 +27,11 @@
 // written, so that it need not read back what is still in memory.
 // Only one process may own a spool at a time (the server); `smtppolicy queue` reads it and
 // writes control requests, and never calls init().
-import { closeSync, createReadStream, openSync, renameSync, unlinkSync } from 'node:fs';
-import { readdir, readFile, rm, unlink, writeFile, access, constants } from 'node:fs/promises';
+import { closeSync, createReadStream } from 'node:fs';
+import { readdir, readFile, rename, rm, unlink, writeFile, access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, syncFileData, writeAllSync, writeFileDurably, type SyncDirectory } from './fs-durable.js';
+import { createFile, DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, syncFileData, writeAllSync, writeFileDurably, type SyncDirectory } from './fs-durable.js';
 import { isSpoolId, newSpoolId } from './spool-id.js';
 import type { DeliveryState } from './delivery-state.js';
 
@@ -164,7 +164,7 @@ export class Spool {
       // Straight into queue/: a message file is invisible until its envelope is renamed next
       // to it, and one left without an envelope by a crash is removed by init(). (A temp
       // name and a rename would add a directory operation per message and protect nothing.)
-      const messageFd = openSync(finalMessage, 'wx', 0o600);
+      const messageFd = await createFile(finalMessage);
       let envelopeFd: number | undefined;
       let stored: StoredEnvelope;
       let bytes: Buffer | null;
@@ -172,7 +172,7 @@ export class Spool {
         let size: number;
         ({ size, bytes } = await writeStream(messageFd, message));
         stored = { version: 1, id, ...envelope, size };
-        envelopeFd = openSync(tmpEnvelope, 'wx', 0o600);
+        envelopeFd = await createFile(tmpEnvelope);
         writeAllSync(envelopeFd, [Buffer.from(JSON.stringify(stored))]);
         // Both files' bytes must be on disk before the envelope's name is. fdatasync (data
         // and the size needed to read it back) is enough for a new file; the two run at once.
@@ -184,7 +184,7 @@ export class Spool {
           if (envelopeFd !== undefined) closeSync(envelopeFd);
         }
       }
-      renameSync(tmpEnvelope, finalEnvelope);
+      await rename(tmpEnvelope, finalEnvelope);
       envelopeCommitted = true;
       // The commit point: once a sync begun after the rename completes, both names are
       // durable, and only then may the server answer 250.
@@ -257,15 +257,15 @@ export class Spool {
    */
   async remove(id: string, options: { stateOnDisk?: boolean } = {}): Promise<boolean> {
     try {
-      unlinkSync(this.envelopePath(id));
+      await unlink(this.envelopePath(id));
     } catch (error) {
       if (isErrno(error, 'ENOENT')) return false;
       throw error;
     }
     await this.#queueSync.covering();
     // unlink, not rm(): rm() stats first, one system call more on every message
-    unlinkIfPresent(this.messagePath(id));
-    if (options.stateOnDisk !== false) unlinkIfPresent(this.statePath(id));
+    await unlinkIfPresent(this.messagePath(id));
+    if (options.stateOnDisk !== false) await unlinkIfPresent(this.statePath(id));
     return true;
   }
 
@@ -302,9 +302,9 @@ export class Spool {
   }
 }
 
-function unlinkIfPresent(path: string): void {
+async function unlinkIfPresent(path: string): Promise<void> {
   try {
-    unlinkSync(path);
+    await unlink(path);
   } catch (error) {
     if (!isErrno(error, 'ENOENT')) throw error;
   }
