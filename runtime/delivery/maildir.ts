@@ -23,6 +23,8 @@ import { randomHex } from './random-hex.js';
 import { createFile, DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, syncFileData, writeAllSync, type SyncDirectory } from './fs-durable.js';
 
 let deliveries = 0;
+/** Read once: every read of process.pid is a getpid(2). */
+const PID = process.pid;
 let host: { name: string; at: number } | null = null;
 /** The host name is looked up (a uname(2) call) at most this often, not for every message. */
 const HOST_NAME_TTL_MS = 60_000;
@@ -36,7 +38,7 @@ export function maildirFileName(now: number = Date.now()): string {
     // A host name containing `/` or `:` would break the name: Maildir escapes them as octal.
     host = { name: osHostname().replace(/\//g, '\\057').replace(/:/g, '\\072'), at: now };
   }
-  return `${seconds}.M${micros}P${process.pid}Q${deliveries}R${randomHex(8)}.${host.name}`;
+  return `${seconds}.M${micros}P${PID}Q${deliveries}R${randomHex(8)}.${host.name}`;
 }
 
 export interface MaildirMessage {

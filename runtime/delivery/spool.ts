@@ -1,8 +1,9 @@
 // The durable spool: a message is acknowledged (250) only after it is on disk here.
 //
 // Layout under the spool directory (all created by init(), mode 0700):
-//   tmp/              writes in progress; anything left here after a crash is garbage
-//   queue/<id>.eml    the message bytes exactly as received (after SMTP dot-unstuffing)
+//   tmp/              envelopes and state files being written; anything left here after a crash is garbage
+//   queue/<id>.eml    the message bytes exactly as received (after SMTP dot-unstuffing),
+//                     written in place: without its .env it is not a message (yet, or any more)
 //   queue/<id>.env    the envelope (JSON); its rename into queue/ is the commit point
 //   state/<id>.json   per-recipient delivery state (see delivery-state.ts)
 //   control/          requests from `smtppolicy queue` to the running worker (retry-<id>, retry-all)
