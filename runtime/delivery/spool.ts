@@ -160,12 +160,14 @@ export class Spool {
     const finalMessage = this.messagePath(id);
     const tmpEnvelope = join(this.tmpDir, `${id}.env`);
     const finalEnvelope = this.envelopePath(id);
+    let messageCreated = false;
     let envelopeCommitted = false;
     try {
       // Straight into queue/: a message file is invisible until its envelope is renamed next
       // to it, and one left without an envelope by a crash is removed by init(). (A temp
       // name and a rename would add a directory operation per message and protect nothing.)
       const messageFd = await createFile(finalMessage);
+      messageCreated = true;
       let envelopeFd: number | undefined;
       let stored: StoredEnvelope;
       let bytes: Buffer | null;
@@ -196,7 +198,8 @@ export class Spool {
       if (typeof (message as NodeJS.ReadableStream & { resume?: () => void }).resume === 'function') message.resume();
       if (envelopeCommitted) await rm(finalEnvelope, { force: true }).catch(() => undefined);
       await rm(tmpEnvelope, { force: true }).catch(() => undefined);
-      await rm(finalMessage, { force: true }).catch(() => undefined);
+      // only a file this call created: an id that somehow existed is not ours to remove
+      if (messageCreated) await rm(finalMessage, { force: true }).catch(() => undefined);
       throw new SpoolWriteError(`could not spool message in ${this.dir}: ${describe(error)}`, { cause: error });
     }
   }
