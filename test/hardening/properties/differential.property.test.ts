@@ -68,6 +68,27 @@ const submissionPlans: SessionPlan[] = Array.from({ length: SESSIONS_PER_CONFIG 
   mailFrom: i % 3 === 0 ? USER : 'mallory@other.test', rcptTo: i % 2 === 0 ? 'dave@remote.test' : 'bob@example.test',
 }));
 
+/** Anonymous and without mechanisms: a client that tries to log in meets 504. */
+const loginPlans: SessionPlan[] = examplePlans.map((plan) => ({ ...plan, login: true }));
+/**
+ * Submission open to one address only, TLS of 256 bits required: the other addresses meet 554
+ * at connect; from the allowed one, AUTH before STARTTLS meets 538, MAIL before STARTTLS 530,
+ * and MAIL over a 128-bit cipher 538.
+ */
+const GATED_SUBMISSION_SHAPE: PolicyShape = {
+  ...SUBMISSION_SHAPE, connectionMode: 'allow-list', connectionEntries: ['127.0.0.2/32'],
+  tls: { mode: 'required', implicitListener: false, minCipherBits: 256 },
+};
+const GATED_STEPS: Array<Pick<SessionPlan, 'tls' | 'weakCipher' | 'login'>> = [
+  { tls: 'none', weakCipher: false, login: true },
+  { tls: 'none', weakCipher: false, login: false },
+  { tls: 'starttls', weakCipher: true, login: false },
+];
+const gatedPlans: SessionPlan[] = Array.from({ length: SESSIONS_PER_CONFIG }, (_, i) => ({
+  clientAddress: i < 2 * GATED_STEPS.length ? '127.0.0.2' : '127.0.0.3', via: 'direct', mailFrom: USER, rcptTo: 'bob@example.test',
+  ...GATED_STEPS[i % GATED_STEPS.length]!,
+}));
+
 /** `127.0.0.1:<port>` where no DNS server listens: queries are refused at once. */
 async function closedUdpPort(): Promise<string> {
   const socket = createSocket('udp4');
@@ -214,13 +235,17 @@ test('differential: the server over real sockets answers exactly as runtime/poli
     {
       numRuns: CONFIGS,
       endOnFailure: true,
-      // besides the random ones: two configs that surely reach the fail-closed replies of a DNS
-      // outage, and one that surely reaches the sender-ownership refusal (rare in random draws:
-      // it needs TLS, a mechanism, a login and a foreign sender at once)
+      // Besides the random ones, configs that surely reach every outcome asserted below, so the
+      // coverage check never depends on the draw: two reach the fail-closed replies of a DNS
+      // outage, one the sender-ownership refusal (it needs TLS, a mechanism, a login and a
+      // foreign sender at once), one the unknown mechanism, one the connect, TLS and
+      // authentication refusals.
       examples: [
         [{ ...OPEN_SHAPE, connectionMode: 'allow-list', connectionEntries: ['trusted.test', '127.0.0.2/32'] }, true, examplePlans],
         [{ ...OPEN_SHAPE, relayEntries: ['trusted.test'] }, true, examplePlans],
         [SUBMISSION_SHAPE, false, submissionPlans],
+        [OPEN_SHAPE, false, loginPlans],
+        [GATED_SUBMISSION_SHAPE, false, gatedPlans],
       ],
     },
   );
