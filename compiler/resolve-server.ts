@@ -32,6 +32,7 @@ import { single } from './resolve-context.js';
 import type { EntryResolver } from './resolve-entries.js';
 import type { SourceFile } from './source-set.js';
 import { didYouMean } from './suggest.js';
+import { resolveRecipients } from './resolve-recipients.js';
 
 /** What `basic`, `challenge-response` and `token` mean on the wire. */
 const MECHANISMS: Record<'basic' | 'challenge-response' | 'token', AuthMechanism[]> = {
@@ -66,6 +67,12 @@ export function resolveServer(scope: ServerScope, file: SourceFile, decl: Server
     ctx.error(file, decl.keyword.range, `server '${name}' has no listen address: add for example 'listen 0.0.0.0:25'`);
   }
 
+  const localDomains = of('LocalDomains').flatMap((setting) =>
+    setting.domains.flatMap((d) => (d.value ? [{ kind: 'domain' as const, domain: d.value, source: ctx.source(file, d) }] : [])),
+  );
+  const recipientBlocks = of('Recipients');
+  const recipients = resolveRecipients({ ctx, userStoreNames: scope.userStoreNames, serverName: name, localDomains }, file, recipientBlocks);
+
   return {
     name,
     hostname: hostname?.value?.value ?? '',
@@ -76,9 +83,9 @@ export function resolveServer(scope: ServerScope, file: SourceFile, decl: Server
     connections: resolveConnections(scope, file, single(ctx, file, of('Connections'), 'connections')),
     auth: resolveAuth(scope, file, single(ctx, file, of('Auth'), 'auth')),
     relay: resolveRelay(scope, file, single(ctx, file, of('Relay'), 'relay')),
-    localDomains: of('LocalDomains').flatMap((setting) =>
-      setting.domains.flatMap((d) => (d.value ? [{ kind: 'domain' as const, domain: d.value, source: ctx.source(file, d) }] : [])),
-    ),
+    localDomains,
+    // Written only when the server has recipient lists, so configs without one stay as they were.
+    ...(recipientBlocks.length > 0 ? { recipients } : {}),
     relayTo: resolveRelayTo(scope, file, single(ctx, file, of('RelayTo'), 'relay-to')),
     limits: resolveLimits(scope, file, single(ctx, file, of('Limits'), 'limits')),
     proxyProtocol: of('ProxyProtocol').flatMap((p) => scope.entries.resolve(p.entries, file, 'proxy-protocol', false)),

@@ -181,6 +181,7 @@ export type ServerSetting =
   | AuthBlock
   | RelayBlock
   | LocalDomains
+  | RecipientsBlock
   | RelayTo
   | LimitsBlock
   | ProxyProtocol
@@ -331,6 +332,45 @@ export interface LocalDomains extends NodeBase {
   kind: 'LocalDomains';
   keyword: Keyword;
   domains: DomainValue[];
+}
+
+/**
+ * `recipients contoso.example { mailboxes file "mailboxes"  alias "sales" to "alice", "bob@partner.example" }`:
+ * who receives mail in one local domain. Anything it does not name is refused at RCPT.
+ */
+export interface RecipientsBlock extends NodeBase {
+  kind: 'Recipients';
+  keyword: Keyword;
+  domain?: DomainValue;
+  settings: RecipientsSetting[];
+}
+
+export type RecipientsSetting = Mailboxes | Alias | CatchAll;
+
+/** `mailboxes file "mailboxes"` (a mailbox list file) or `mailboxes users staff` (a credential store's users). */
+export interface Mailboxes extends NodeBase {
+  kind: 'Mailboxes';
+  keyword: Keyword;
+  source?:
+    | { kind: 'MailboxFile'; keyword: Keyword; path?: StringLiteral; range: Range }
+    | { kind: 'MailboxUsers'; keyword: Keyword; store?: Name; range: Range };
+}
+
+/** `alias "sales" to "alice", "bob@partner.example"`: a local part that forwards to other addresses. */
+export interface Alias extends NodeBase {
+  kind: 'Alias';
+  keyword: Keyword;
+  /** The alias's local part, quoted. */
+  name?: StringLiteral;
+  to?: Keyword;
+  /** Local parts of the block's domain or full addresses, quoted. */
+  targets: StringLiteral[];
+}
+
+/** `catch-all`: every local part that is neither a mailbox nor an alias is accepted too. */
+export interface CatchAll extends NodeBase {
+  kind: 'CatchAll';
+  keyword: Keyword;
 }
 
 /**
@@ -541,6 +581,7 @@ export type AnyNode =
   | AuthSetting
   | RelayEntry
   | SmarthostSetting
+  | RecipientsSetting
   | LimitSetting
   | DomainValue
   | HostPort

@@ -11,6 +11,7 @@ import type { CstContext } from './cst-context.js';
 import { cidrEntry, domainValue, hostPortValue, listRef, maskEntry } from './value-nodes.js';
 import { isValidEnvName } from './values.js';
 import { quote } from './quote.js';
+import { recipientsBlock } from './recipients-nodes.js';
 import { settingNode } from './setting-nodes.js';
 import { settingRuleNamed } from './setting-rules.js';
 
@@ -163,6 +164,8 @@ function serverSetting(ctx: CstContext, node: CstNode): Ast.ServerSetting | unde
       return relayBlock(ctx, node);
     case 'relayTo':
       return relayTo(ctx, node);
+    case 'recipientsBlock':
+      return recipientsBlock(ctx, node);
     case 'limitsBlock':
       return limitsBlock(ctx, node);
     case 'proxyProtocol': {

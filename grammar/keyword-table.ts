@@ -33,6 +33,9 @@ export type KeywordContext =
   | 'smarthost'
   | 'smarthost-tls'
   | 'password'
+  | 'recipients'
+  | 'mailboxes'
+  | 'alias'
   | 'limits';
 
 /**
@@ -114,9 +117,12 @@ export const ROWS: readonly KeywordRow[] = [
   { text: 'admin', contexts: ['top'], description: 'The metrics and health listener.' },
   {
     text: 'users',
-    contexts: ['top', 'auth-method'],
+    contexts: ['top', 'auth-method', 'mailboxes'],
     description: 'A credential store: `users NAME file "PATH"`.',
-    contextDescriptions: { 'auth-method': 'The credential store that checks this method: `users NAME`.' },
+    contextDescriptions: {
+      'auth-method': 'The credential store that checks this method: `users NAME`.',
+      mailboxes: "The credential store whose users are this domain's mailboxes: `users NAME` (user names that are addresses in the domain).",
+    },
   },
   { text: 'list', contexts: ['top'], description: 'A named address list, referred to elsewhere as `@NAME`.' },
   { text: 'server', contexts: ['top'], description: 'An SMTP virtual server: its listeners, host name and security settings.' },
@@ -215,11 +221,12 @@ export const ROWS: readonly KeywordRow[] = [
   // user stores, password sources
   {
     text: 'file',
-    contexts: ['user-store', 'password'],
+    contexts: ['user-store', 'password', 'mailboxes'],
     description: 'Reads from a file: `file "PATH"`.',
     contextDescriptions: {
       'user-store': 'The password file of this credential store.',
       password: 'Reads the smart host password from a file (a secret mount, for example).',
+      mailboxes: 'A mailbox list file: one address (or local part) a line; the server rereads it when it changes and on SIGHUP.',
     },
   },
   { text: 'env', contexts: ['password'], description: 'Reads the smart host password from an environment variable.' },
@@ -287,6 +294,18 @@ export const ROWS: readonly KeywordRow[] = [
     setting: { value: 'domains', node: { kind: 'LocalDomains', valueField: 'domains' }, expected: 'a domain name like example.com' },
   },
   {
+    text: 'recipients',
+    contexts: ['server'],
+    description:
+      'Who receives mail in a local domain: `recipients DOMAIN { mailboxes …  alias …  catch-all }`. Any other local part is refused at RCPT (550 5.1.1).',
+    defaultText: 'none: the domain accepts any local part (lint warns)',
+    reference: {
+      syntax: '`recipients DOMAIN { … }`',
+      meaning:
+        'Who receives mail in one of the local domains: its mailboxes (`mailboxes file "PATH"`, `mailboxes users STORE`), its aliases (`alias "NAME" to "ADDR"[, …]`) and, for those who want it, `catch-all`. Any other local part is refused at RCPT with `550 5.1.1`.',
+    },
+  },
+  {
     text: 'relay-to',
     contexts: ['server'],
     description: 'Where relayed mail goes: `smarthost HOST:PORT { … }` or `hold` (keep it queued).',
@@ -315,6 +334,31 @@ export const ROWS: readonly KeywordRow[] = [
     description: 'Accepts bare LF line endings; turns off the SMTP smuggling defence (not recommended).',
     defaultText: 'bare LF is refused',
     setting: { value: 'flag', node: { kind: 'AllowBareNewlines' } },
+  },
+
+  // recipients
+  {
+    text: 'mailboxes',
+    contexts: ['recipients'],
+    description:
+      'Where the mailboxes of the domain are listed: `mailboxes file "PATH"` (one address a line, reread on change and on SIGHUP) or `mailboxes users STORE` (the users of a credential store). Repeatable.',
+  },
+  {
+    text: 'alias',
+    contexts: ['recipients'],
+    description: 'A local part that forwards to other addresses, local or remote: `alias "sales" to "alice", "bob@partner.example"`.',
+  },
+  {
+    text: 'to',
+    contexts: ['alias'],
+    description: 'The addresses the alias forwards to, quoted and comma-separated: a local part of this domain, or a full address.',
+    highlight: 'constant',
+  },
+  {
+    text: 'catch-all',
+    contexts: ['recipients'],
+    description: 'Accepts every local part that is neither a mailbox nor an alias, each into a Maildir of its own (not recommended: spam to made-up names fills the disk).',
+    setting: { value: 'flag', node: { kind: 'CatchAll' } },
   },
 
   // listen endpoints

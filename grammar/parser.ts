@@ -58,6 +58,10 @@ const Hold = kw('hold');
 const Password = kw('password');
 const None = kw('none');
 const NoVerify = kw('no-verify');
+const Recipients = kw('recipients');
+const Mailboxes = kw('mailboxes');
+const Alias = kw('alias');
+const To = kw('to');
 
 const AUTH_METHOD_KEYWORDS = ['basic', 'challenge-response', 'token', 'anonymous'].map(kw);
 const SMARTHOST_TLS_MODES = ['require', 'optional', 'none'].map(kw);
@@ -293,6 +297,7 @@ export class PolicyParser extends CstParser {
         auth: this.authBlock,
         relay: this.relayBlock,
         'relay-to': this.relayTo,
+        recipients: this.recipientsBlock,
         limits: this.limitsBlock,
         'proxy-protocol': this.proxyProtocol,
         gateways: this.gateways,
@@ -454,6 +459,48 @@ export class PolicyParser extends CstParser {
       },
       { ALT: EMPTY_ALT() },
     ]);
+  });
+
+  // `recipients DOMAIN { mailboxes file "PATH"  mailboxes users STORE  alias "NAME" to "ADDR", …  catch-all }`
+  readonly recipientsBlock = this.RULE('recipientsBlock', () => {
+    this.CONSUME(Recipients);
+    this.OPTION(() => this.CONSUME(Word, { LABEL: 'domain' }));
+    this.block('recipients', () => this.MANY(() => this.SUBRULE(this.recipientsSetting)));
+  });
+
+  readonly recipientsSetting = this.RULE('recipientsSetting', () => {
+    this.OR(this.alternatives('recipients', () => ({ mailboxes: this.mailboxesSetting, alias: this.aliasSetting })));
+  });
+
+  readonly mailboxesSetting = this.RULE('mailboxesSetting', () => {
+    this.CONSUME(Mailboxes);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(File);
+          this.CONSUME(StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Users);
+          this.CONSUME(Word);
+        },
+      },
+      { ALT: EMPTY_ALT() },
+    ]);
+  });
+
+  readonly aliasSetting = this.RULE('aliasSetting', () => {
+    this.CONSUME(Alias);
+    this.OPTION(() => this.CONSUME(StringLiteral, { LABEL: 'name' }));
+    this.CONSUME(To);
+    this.CONSUME2(StringLiteral, { LABEL: 'target' });
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.CONSUME3(StringLiteral, { LABEL: 'target' });
+    });
+    this.markListEnd();
   });
 
   readonly limitsBlock = this.RULE('limitsBlock', () => {

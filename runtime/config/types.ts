@@ -87,6 +87,12 @@ export interface ServerConfig {
   relay: RelayConfig;
   /** Mail for these domains (exact match, lower-case) is accepted and delivered locally. */
   localDomains: DomainItem[];
+  /**
+   * Who receives mail in each local domain that has a `recipients` block: its mailboxes,
+   * aliases and whether it is a catch-all. A local domain without one accepts any local
+   * part (lint warns). Absent: no local domain has a recipient list.
+   */
+  recipients?: RecipientsConfig[];
   relayTo: RelayTarget;
   limits: LimitsConfig;
   /** Load balancers whose PROXY protocol header is trusted; empty means PROXY is refused. */
@@ -160,6 +166,50 @@ export interface DomainItem {
   domain: string;
   source: string;
   list?: string;
+}
+
+/** The recipients of one local domain: anything they do not name is refused at RCPT (550 5.1.1). */
+export interface RecipientsConfig {
+  /** The local domain, lower-case, without a trailing dot; one of the server's localDomains. */
+  domain: string;
+  /** Where the domain's mailboxes are listed; a local part any of them lists is a mailbox. */
+  mailboxes: MailboxSource[];
+  /** Local parts that forward to other addresses, in the order written. */
+  aliases: AliasConfig[];
+  /** Every local part that is neither a mailbox nor an alias is accepted too, into its own Maildir. */
+  catchAll: boolean;
+  source: string;
+}
+
+/**
+ * A list of mailboxes: a file of addresses (one a line; the server rereads it when it
+ * changes and on SIGHUP), or the users of a credential store whose names are addresses in
+ * the domain.
+ */
+export type MailboxSource = MailboxFileSource | MailboxUsersSource;
+
+/** A mailbox list file. */
+export interface MailboxFileSource {
+  kind: 'file';
+  /** The file: one address or local part a line; '#' starts a comment. */
+  file: string;
+  source: string;
+}
+
+/** The users of a credential store. */
+export interface MailboxUsersSource {
+  kind: 'users';
+  /** The user store's name. */
+  userStore: string;
+  source: string;
+}
+
+export interface AliasConfig {
+  /** The alias's local part: lower-case, Unicode normal form C. */
+  localPart: string;
+  /** Full addresses it forwards to, local or remote, in the order written. */
+  targets: string[];
+  source: string;
 }
 
 export type AuthMechanism = 'PLAIN' | 'LOGIN' | 'CRAM-MD5' | 'XOAUTH2';

@@ -8,6 +8,8 @@ export interface ServerMetrics {
   connectionsRefused: Counter<'server' | 'reason'>;
   authFailures: Counter<'server' | 'mechanism'>;
   relayDenied: Counter<'server'>;
+  /** Recipients of a local domain refused because its recipient list names no such mailbox or alias (550 5.1.1). */
+  recipientsUnknown: Counter<'server'>;
   tlsSessions: Counter<'server' | 'version'>;
   messagesAccepted: Counter<'server'>;
   /** Messages refused at the end of DATA: `size` (over the limit) or `spool-failure` (disk full, I/O error). */
@@ -32,6 +34,7 @@ export function createMetrics(options: { queueDepth?: () => Promise<number>; pro
     connectionsRefused: new Counter({ name: 'smtppolicy_connections_refused_total', help: 'Connections refused at connect, by reason', labelNames: ['server', 'reason'], registers: [registry] }),
     authFailures: new Counter({ name: 'smtppolicy_auth_failures_total', help: 'Failed AUTH attempts', labelNames: ['server', 'mechanism'], registers: [registry] }),
     relayDenied: new Counter({ name: 'smtppolicy_relay_denied_total', help: 'Recipients refused because relaying was not allowed', labelNames: ['server'], registers: [registry] }),
+    recipientsUnknown: new Counter({ name: 'smtppolicy_recipients_unknown_total', help: 'Recipients refused because no mailbox or alias of their local domain has that name', labelNames: ['server'], registers: [registry] }),
     tlsSessions: new Counter({ name: 'smtppolicy_tls_sessions_total', help: 'Completed TLS handshakes by protocol version', labelNames: ['server', 'version'], registers: [registry] }),
     messagesAccepted: new Counter({ name: 'smtppolicy_messages_accepted_total', help: 'Messages spooled and acknowledged with 250', labelNames: ['server'], registers: [registry] }),
     messagesRefused: new Counter({ name: 'smtppolicy_messages_refused_total', help: 'Messages refused at the end of DATA, by reason (size, spool-failure)', labelNames: ['server', 'reason'], registers: [registry] }),
