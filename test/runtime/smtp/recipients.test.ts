@@ -103,7 +103,7 @@ describe('recipients on the wire', () => {
     if (!swaks) return;
     const result = await runTool(swaks, ['--server', `${HOST}:${port}`, '--from', 'friend@outside.example', '--to', 'nobody@example.test'], { timeoutMs: 15_000 });
     assert.notEqual(result.status, 0, 'swaks reports the refusal');
-    assert.match(result.stdout, /<\*\* {2}550 5\.1\.1 <nobody@example\.test>: Recipient address rejected: User unknown in local recipient table/);
+    assert.match(result.stdout, /<\*\* 550 5\.1\.1 <nobody@example\.test>: Recipient address rejected: User unknown in local recipient table/);
     assert.equal(existsSync(join(dir, 'mail', 'example.test', 'nobody')), false);
     const known = await runTool(swaks, ['--server', `${HOST}:${port}`, '--from', 'friend@outside.example', '--to', 'dave@example.test'], { timeoutMs: 15_000 });
     assert.equal(known.status, 0, `a user of the store is a mailbox: ${known.stdout}`);
