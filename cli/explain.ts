@@ -31,7 +31,7 @@ export const OPTIONS = {
   'cipher-bits': { type: 'string', value: 'N', description: "with --tls: the negotiated cipher's strength in bits" },
   user: { type: 'string', value: 'NAME', description: 'the client has authenticated as NAME' },
   'mail-from': { type: 'string', value: 'ADDR', description: 'the envelope sender (default: the --user, or sender@example.invalid)' },
-  format: { type: 'string', value: 'pretty|json', default: 'pretty', description: 'output format' },
+  format: { type: 'string', value: 'pretty|json', default: 'pretty', choices: ['pretty', 'json'], description: 'output format' },
 } as const satisfies OptionTable;
 
 export const HELP = helpText({
@@ -49,7 +49,6 @@ export const run: Command = async (argv, io) => {
   if (args === undefined) return EXIT_OK;
   const { values, positionals } = args;
   if (positionals.length !== 1) throw new UsageError('expected one policy or config file');
-  if (values.format !== 'pretty' && values.format !== 'json') throw new UsageError(`unknown format '${values.format}' (expected pretty, json)`);
   if (!values.client || isIP(values.client.replace(/^\[|\]$/g, '')) === 0) throw new UsageError(`--client needs an IP address${values.client ? `, found '${values.client}'` : ''}`);
   const proxyFrom = ipOption(values['proxy-from'], '--proxy-from');
   const viaGateway = ipOption(values['via-gateway'], '--via-gateway');

@@ -13,13 +13,12 @@ import { packageVersion } from './package-root.js';
 import { expandPolicyPaths } from './policy-files.js';
 
 const FORMATS = ['pretty', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
-type Format = (typeof FORMATS)[number];
 
 /** ESLint's limit: fixes can enable further fixes, but never loop forever. */
 const MAX_FIX_PASSES = 10;
 
 export const OPTIONS = {
-  format: { type: 'string', value: 'FORMAT', default: 'pretty', description: 'output format (see Formats below)' },
+  format: { type: 'string', value: 'FORMAT', default: 'pretty', choices: FORMATS, description: 'output format (see Formats below)' },
   'max-warnings': { type: 'string', value: 'N', description: 'exit 1 when there are more than N warnings (default, or -1: no limit)' },
   rule: { type: 'string', value: '<id>=off|warn|error', multiple: true, description: "change a rule's severity; syntax and semantic errors are not rules" },
   fix: { type: 'boolean', description: "apply the rules' mechanical fixes to the files" },
@@ -48,8 +47,7 @@ export const run: Command = async (argv, io) => {
   const args = argsOrHelp(argv, OPTIONS, HELP, io);
   if (args === undefined) return EXIT_OK;
   const { values, positionals } = args;
-  const format = values.format as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}' (expected ${FORMATS.join(', ')})`);
+  const format = values.format;
   const maxWarnings = parseMaxWarnings(values['max-warnings']);
   const rules = new Map<string, RuleSetting>();
   for (const text of values.rule ?? []) {
