@@ -11,6 +11,7 @@ import challengeResponseWithoutTls from './challenge-response-without-tls.js';
 import cipherBitsWithoutRequiredTls from './cipher-bits-without-required-tls.js';
 import domainAclWithoutReverseZone from './domain-acl-without-reverse-zone.js';
 import duplicateEntry from './duplicate-entry.js';
+import hostnameDoesNotResolve from './hostname-does-not-resolve.js';
 import invalidSuppression from './invalid-suppression.js';
 import listenAddressConflict from './listen-address-conflict.js';
 import openRelay from './open-relay.js';
@@ -53,6 +54,7 @@ export const RULES: readonly Rule[] = [
   listenAddressConflict,
   weakPasswordStorage,
   smarthostWithoutTls,
+  hostnameDoesNotResolve,
   invalidSuppression,
   unusedSuppression,
 ] as Rule[];
