@@ -24,7 +24,7 @@ function policy(resolver: string): string {
   ].join('\n');
 }
 
-test('lint --online warns about a hostname that does not resolve to its listener; plain lint does not look', { timeout: 20_000 }, async (t) => {
+test('lint --online warns about a hostname that does not resolve to its listener; plain lint does not look', { timeout: 60_000 }, async (t) => {
   const dns = await startDnsmasq(t, { hosts: { 'mail.good.test': ['127.25.9.1'], 'mail.stale.test': ['127.25.9.2'] } });
   if (!dns) return;
   t.after(() => dns.stop());
@@ -42,7 +42,7 @@ test('lint --online warns about a hostname that does not resolve to its listener
   assert.deepEqual(offline, { code: 0, stdout: '', stderr: '' });
 });
 
-test('lint --online says on stderr which names it could not check when the resolver does not answer', { timeout: 20_000 }, async (t) => {
+test('lint --online says on stderr which names it could not check when the resolver does not answer', { timeout: 60_000 }, async (t) => {
   const socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
   const port = socket.address().port;
