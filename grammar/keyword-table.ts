@@ -144,10 +144,10 @@ export const ROWS: readonly KeywordRow[] = [
   {
     text: 'timeout',
     contexts: ['resolver'],
-    description: 'How long one reverse lookup may take before the client gets a temporary refusal.',
+    description: 'How long one DNS lookup may take: a reverse lookup past it refuses the client temporarily, a delivery lookup defers the mail.',
     default: '2s',
     setting: { value: 'duration', node: { kind: 'ResolverTimeout' }, expected: 'a duration like 2s' },
-    reference: { meaning: 'How long one lookup may take.' },
+    reference: { meaning: 'How long one lookup may take: a reverse lookup past it refuses the client temporarily (4xx), a lookup for delivery (MX, A/AAAA, MTA-STS) defers the mail.' },
   },
   {
     text: 'reverse-zone',
