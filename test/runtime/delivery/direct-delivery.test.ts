@@ -200,6 +200,21 @@ describe('MTA-STS (RFC 8461) in enforce mode', () => {
   });
 });
 
+describe('MTA-STS announced but unavailable', () => {
+  it('delivers as without a policy (first contact) and says why in the log', { timeout: 20_000 }, async (t) => {
+    const setup = await direct(t);
+    if (!setup) return;
+    const { w, h } = setup;
+    await send(h, 'sts-unavailable', ['mia@sts4.test']);
+    await waitFor('the spool to empty', async () => (await h.spool.count()) === 0);
+    assert.deepEqual(w.sinks.mx2.received.at(-1)?.to, ['mia@sts4.test']);
+    const note = h.logger.lines.find((l) => l.obj.event === 'mta-sts-unavailable');
+    assert.equal(note?.level, 'warn');
+    assert.equal(note?.obj.domain, 'sts4.test');
+    assert.match(String(note?.obj.note), /^MTA-STS policy of sts4\.test could not be fetched: .*ECONNREFUSED/);
+  });
+});
+
 describe('MX lookup through the policy resolver', () => {
   it('orders hosts of equal preference at random: each comes first for some draw', async (t) => {
     world ??= startMxWorld(t, makeRuntimeConfig().resolver);

@@ -14,6 +14,7 @@
 // | sts.test    | MTA-STS enforce; its MX offers no STARTTLS                               |
 // | sts2.test   | MTA-STS enforce; its MX has a certificate the test CA signed             |
 // | sts3.test   | MTA-STS enforce; its MX has a certificate nobody vouches for             |
+// | sts4.test   | announces MTA-STS, but nothing serves the policy; its MX is mx2.pref.test |
 // | route.test  | its MX is dead; a route sends it to smtp.route.test (a sink, own port)   |
 // | equal.test  | MX 10 a.equal.test, MX 10 b.equal.test (no sinks: lookup order only)     |
 import { createServer, type Server } from 'node:https';
@@ -64,6 +65,7 @@ export async function startMxWorld(t: TestContext, resolverBase: ResolverConfig)
       'mx.sts.test': ['127.25.2.1'],
       'mx.sts2.test': ['127.25.2.3'],
       'mx.sts3.test': ['127.25.2.4'],
+      'mta-sts.sts4.test': ['127.25.2.5'],
       ...Object.fromEntries(STS_DOMAINS.map((d) => [`mta-sts.${d}`, ['127.25.2.2']])),
     },
     mx: {
@@ -73,10 +75,11 @@ export async function startMxWorld(t: TestContext, resolverBase: ResolverConfig)
       'tls.test': [[10, 'mx.tls.test']],
       'route.test': [[10, 'mx1.pref.test']],
       'equal.test': [[10, 'a.equal.test'], [10, 'b.equal.test']],
+      'sts4.test': [[10, 'mx2.pref.test']],
       ...Object.fromEntries(STS_DOMAINS.map((d) => [d, [[10, `mx.${d}`]] as Array<[number, string]>])),
     },
     nullMx: ['nullmx.test'],
-    txt: Object.fromEntries(STS_DOMAINS.map((d) => [`_mta-sts.${d}`, ['v=STSv1; id=20261202']])),
+    txt: Object.fromEntries([...STS_DOMAINS, 'sts4.test'].map((d) => [`_mta-sts.${d}`, ['v=STSv1; id=20261202']])),
   });
   if (!dns) return null;
 
