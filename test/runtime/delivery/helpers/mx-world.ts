@@ -93,7 +93,11 @@ export async function startMxWorld(t: TestContext, resolverBase: ResolverConfig)
     temp: await startSmarthost({
       host: '127.25.1.5',
       port: 25,
-      rcpt: (address) => (firstRefusal.has(address) ? null : (firstRefusal.add(address), { code: 451, message: '4.7.1 greylisted, try again later' })),
+      rcpt: (address) => {
+        if (firstRefusal.has(address)) return null;
+        firstRefusal.add(address);
+        return { code: 451, message: '4.7.1 greylisted, try again later' };
+      },
     }),
     perm: await startSmarthost({ host: '127.25.1.6', port: 25, rcpt: (address) => ({ code: 550, message: `5.1.1 <${address}>: user unknown` }) }),
     tls: await startSmarthost({ host: '127.25.1.7', port: 25, tls: stranger }),
