@@ -258,7 +258,10 @@ function printNode(path: AnyPath, context: Context, print: Print): Doc {
     case 'Authenticated':
     case 'Anyone':
     case 'Hold':
+    case 'Direct':
       return kw();
+    case 'Route':
+      return spaced(kw(), part('domain', 'domain name'), part('address', 'host and port'));
     case 'AuthMethod': {
       const method = node as Ast.AuthMethod;
       if (!method.users) return kw();

@@ -183,6 +183,7 @@ export type ServerSetting =
   | LocalDomains
   | RecipientsBlock
   | RelayTo
+  | Route
   | LimitsBlock
   | ProxyProtocol
   | Gateways
@@ -382,7 +383,16 @@ export interface RelayTo extends NodeBase {
   keyword: Keyword;
   target?:
     | { kind: 'Smarthost'; keyword: Keyword; address?: HostPort; settings: SmarthostSetting[]; range: Range }
-    | { kind: 'Hold'; keyword: Keyword; range: Range };
+    | { kind: 'Hold'; keyword: Keyword; range: Range }
+    | { kind: 'Direct'; keyword: Keyword; range: Range };
+}
+
+/** `route partner.example "smtp.partner.example:25"`: relayed mail for a domain goes to that host. */
+export interface Route extends NodeBase {
+  kind: 'Route';
+  keyword: Keyword;
+  domain?: DomainValue;
+  address?: HostPort;
 }
 
 export type SmarthostSetting = SmarthostTls | SmarthostUser | SmarthostPassword;

@@ -112,7 +112,11 @@ const TLS_MODE = { kind: 'TlsMode', nameField: 'mode' } as const;
 export const ROWS: readonly KeywordRow[] = [
   // top level
   { text: 'include', contexts: ['top'], description: 'Reads another policy file; the path is relative to this file.' },
-  { text: 'resolver', contexts: ['top'], description: 'How reverse DNS lookups for domain entries are made (servers, timeout, reverse zones, cache).' },
+  {
+    text: 'resolver',
+    contexts: ['top'],
+    description: 'The DNS servers the server asks: reverse lookups for domain entries, and MX, address and MTA-STS lookups of `relay-to direct` (servers, timeout, reverse zones, cache).',
+  },
   { text: 'storage', contexts: ['top'], description: 'Where accepted mail is kept: the spool and the local maildir.' },
   { text: 'admin', contexts: ['top'], description: 'The metrics and health listener.' },
   {
@@ -146,10 +150,10 @@ export const ROWS: readonly KeywordRow[] = [
   {
     text: 'timeout',
     contexts: ['resolver'],
-    description: 'How long one reverse lookup may take before the client gets a temporary refusal.',
+    description: 'How long one DNS lookup may take: a reverse lookup past it refuses the client temporarily, a delivery lookup defers the mail.',
     default: '2s',
     setting: { value: 'duration', node: { kind: 'ResolverTimeout' }, expected: 'a duration like 2s' },
-    reference: { meaning: 'How long one lookup may take.' },
+    reference: { meaning: 'How long one lookup may take: a reverse lookup past it refuses the client temporarily (4xx), a lookup for delivery (MX, A/AAAA, MTA-STS) defers the mail.' },
   },
   {
     text: 'reverse-zone',
@@ -308,9 +312,16 @@ export const ROWS: readonly KeywordRow[] = [
   {
     text: 'relay-to',
     contexts: ['server'],
-    description: 'Where relayed mail goes: `smarthost HOST:PORT { … }` or `hold` (keep it queued).',
+    description: 'Where relayed mail goes: `direct` (each domain\'s MX), `smarthost HOST:PORT { … }` or `hold` (keep it queued).',
     default: 'hold',
-    reference: { syntax: '`relay-to hold` or `relay-to smarthost HOST:PORT { … }`' },
+    reference: { syntax: '`relay-to hold`, `relay-to direct` or `relay-to smarthost HOST:PORT { … }`' },
+  },
+  {
+    text: 'route',
+    contexts: ['server'],
+    description: 'Relayed mail for this domain goes to this host instead of its MX or the smart host: `route DOMAIN HOST:PORT` (Postfix transport_maps). Repeatable.',
+    defaultText: 'none',
+    reference: { syntax: '`route DOMAIN HOST:PORT`' },
   },
   { text: 'limits', contexts: ['server'], description: 'Size, count and time limits of this server.', reference: { syntax: '`limits { … }`' } },
   {
@@ -464,6 +475,12 @@ export const ROWS: readonly KeywordRow[] = [
   // relay-to
   { text: 'smarthost', contexts: ['relay-to'], description: 'Relayed mail is sent through this host: `smarthost HOST:PORT { tls …  user …  password … }`.' },
   { text: 'hold', contexts: ['relay-to'], description: 'Relayed mail stays queued until a smart host is configured (the default).', highlight: 'constant' },
+  {
+    text: 'direct',
+    contexts: ['relay-to'],
+    description: "Relayed mail goes straight to each recipient domain's MX hosts (found through the resolver's servers), over STARTTLS when offered and as MTA-STS requires.",
+    highlight: 'constant',
+  },
   {
     text: 'user',
     contexts: ['smarthost'],

@@ -55,6 +55,8 @@ const Authenticated = kw('authenticated');
 const Anyone = kw('anyone');
 const Smarthost = kw('smarthost');
 const Hold = kw('hold');
+const Direct = kw('direct');
+const Route = kw('route');
 const Password = kw('password');
 const None = kw('none');
 const NoVerify = kw('no-verify');
@@ -313,6 +315,7 @@ export class PolicyParser extends CstParser {
     relay: this.relayBlock,
     'relay-to': this.relayTo,
     recipients: this.recipientsBlock,
+    route: this.routeSetting,
     limits: this.limitsBlock,
     'proxy-protocol': this.proxyProtocol,
     gateways: this.gateways,
@@ -406,8 +409,23 @@ export class PolicyParser extends CstParser {
     this.OR([
       { ALT: () => this.SUBRULE(this.smarthostTarget) },
       { ALT: () => this.SUBRULE(this.holdTarget) },
+      { ALT: () => this.CONSUME(Direct) },
       { ALT: EMPTY_ALT() },
     ]);
+  });
+
+  /** `route DOMAIN HOST:PORT`; the parts it misses are reported by CST→AST. */
+  readonly routeSetting = this.RULE('routeSetting', () => {
+    this.CONSUME(Route);
+    this.OPTION(() => {
+      this.CONSUME(Word, { LABEL: 'domain' });
+      this.OPTION2(() =>
+        this.OR([
+          { ALT: () => this.CONSUME(StringLiteral, { LABEL: 'address' }) },
+          { ALT: () => this.CONSUME2(Word, { LABEL: 'address' }) },
+        ]),
+      );
+    });
   });
 
   readonly smarthostTarget = this.RULE('smarthostTarget', () => {

@@ -13,6 +13,7 @@ import challengeResponseWithoutTls from './challenge-response-without-tls.js';
 import cipherBitsWithoutRequiredTls from './cipher-bits-without-required-tls.js';
 import domainAclWithoutReverseZone from './domain-acl-without-reverse-zone.js';
 import duplicateEntry from './duplicate-entry.js';
+import hostnameDoesNotResolve from './hostname-does-not-resolve.js';
 import invalidSuppression from './invalid-suppression.js';
 import listenAddressConflict from './listen-address-conflict.js';
 import localDomainWithoutRecipients from './local-domain-without-recipients.js';
@@ -61,6 +62,7 @@ export const RULES: readonly Rule[] = [
   aliasLoop,
   aliasForwardsOutside,
   mailboxFileNotFound,
+  hostnameDoesNotResolve,
   invalidSuppression,
   unusedSuppression,
 ] as Rule[];

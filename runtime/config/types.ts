@@ -94,6 +94,8 @@ export interface ServerConfig {
    */
   recipients?: RecipientsConfig[];
   relayTo: RelayTarget;
+  /** Relayed mail for these domains goes to the route's host instead; absent: none. */
+  routes?: RouteConfig[];
   limits: LimitsConfig;
   /** Load balancers whose PROXY protocol header is trusted; empty means PROXY is refused. */
   proxyProtocol: AddressItem[];
@@ -244,7 +246,7 @@ export interface RelayConfig {
   source: string | null;
 }
 
-export type RelayTarget = SmarthostTarget | HoldTarget;
+export type RelayTarget = SmarthostTarget | DirectTarget | HoldTarget;
 
 export interface SmarthostTarget {
   kind: 'smarthost';
@@ -256,6 +258,26 @@ export interface SmarthostTarget {
   user: string | null;
   /** Where the password comes from at run time; never the secret itself. */
   password: { env: string } | { file: string } | null;
+  source: string;
+}
+
+/**
+ * Direct delivery: each recipient domain's mail goes to its MX hosts (RFC 5321 §5), found
+ * through the `resolver`'s servers, over STARTTLS when offered (required where the domain
+ * publishes an MTA-STS policy in `enforce` mode).
+ */
+export interface DirectTarget {
+  kind: 'direct';
+  source: string;
+}
+
+/** Relayed mail for `domain` goes to this host, whatever `relayTo` says (Postfix transport_maps). */
+export interface RouteConfig {
+  /** The recipient domain (lower-case, exact match). */
+  domain: string;
+  /** A host name (resolved through the resolver's servers) or an IP address. */
+  host: string;
+  port: number;
   source: string;
 }
 
