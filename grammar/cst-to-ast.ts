@@ -11,6 +11,7 @@ import type { CstContext } from './cst-context.js';
 import { cidrEntry, domainValue, hostPortValue, listRef, maskEntry } from './value-nodes.js';
 import { isValidEnvName } from './values.js';
 import { quote } from './quote.js';
+import { recipientsBlock } from './recipients-nodes.js';
 import { settingNode } from './setting-nodes.js';
 import { settingRuleNamed } from './setting-rules.js';
 
@@ -51,6 +52,8 @@ const serverSetting = blockSetting<Ast.ServerSetting>({
   authBlock,
   relayBlock,
   relayTo: keywordLed('RelayTo', relayTo),
+  recipientsBlock,
+  routeSetting: keywordLed('Route', routeSetting),
   limitsBlock,
   proxyProtocol,
   gateways,
@@ -218,12 +221,32 @@ function relayTo(ctx: CstContext, node: CstNode, kw: IToken): Ast.RelayTo {
   const smarthost = ctx.node(node, 'smarthostTarget');
   const holdKeyword = hold && ctx.token(hold, 'Hold');
   const smarthostKeyword = smarthost && ctx.token(smarthost, 'Smarthost');
+  const direct = ctx.token(node, 'Direct');
   if (hold && holdKeyword) {
     result.target = { kind: 'Hold', keyword: ctx.keyword(holdKeyword), range: ctx.nodeRange(hold, holdKeyword) };
   } else if (smarthost && smarthostKeyword) {
     result.target = smarthostTarget(ctx, smarthost, smarthostKeyword);
+  } else if (direct) {
+    result.target = { kind: 'Direct', keyword: ctx.keyword(direct), range: ctx.tokenRange(direct) };
   } else {
-    ctx.missing("'smarthost HOST:PORT' or 'hold'", kw);
+    ctx.missing("'direct', 'smarthost HOST:PORT' or 'hold'", kw);
+  }
+  return result;
+}
+
+function routeSetting(ctx: CstContext, node: CstNode, kw: IToken): Ast.Route {
+  const result: Ast.Route = { kind: 'Route', keyword: ctx.keyword(kw), range: ctx.nodeRange(node, kw) };
+  const domain = ctx.token(node, 'domain');
+  if (!domain) {
+    ctx.missing('a domain name like partner.example', kw);
+    return result;
+  }
+  result.domain = domainValue(ctx, domain, { expected: 'a domain name like partner.example' });
+  const address = ctx.token(node, 'address');
+  if (address) {
+    result.address = hostPortValue(ctx, address, { portRequired: true, expected: 'a host and port like smtp.partner.example:25' }, address.image.startsWith('"'));
+  } else {
+    ctx.missing('a host and port like smtp.partner.example:25', domain);
   }
   return result;
 }

@@ -55,9 +55,15 @@ const Authenticated = kw('authenticated');
 const Anyone = kw('anyone');
 const Smarthost = kw('smarthost');
 const Hold = kw('hold');
+const Direct = kw('direct');
+const Route = kw('route');
 const Password = kw('password');
 const None = kw('none');
 const NoVerify = kw('no-verify');
+const Recipients = kw('recipients');
+const Mailboxes = kw('mailboxes');
+const Alias = kw('alias');
+const To = kw('to');
 
 const AUTH_METHOD_KEYWORDS = ['basic', 'challenge-response', 'token', 'anonymous'].map(kw);
 const CONNECTION_MODES = [Only, Except];
@@ -308,6 +314,8 @@ export class PolicyParser extends CstParser {
     auth: this.authBlock,
     relay: this.relayBlock,
     'relay-to': this.relayTo,
+    recipients: this.recipientsBlock,
+    route: this.routeSetting,
     limits: this.limitsBlock,
     'proxy-protocol': this.proxyProtocol,
     gateways: this.gateways,
@@ -401,8 +409,23 @@ export class PolicyParser extends CstParser {
     this.OR([
       { ALT: () => this.SUBRULE(this.smarthostTarget) },
       { ALT: () => this.SUBRULE(this.holdTarget) },
+      { ALT: () => this.CONSUME(Direct) },
       { ALT: EMPTY_ALT() },
     ]);
+  });
+
+  /** `route DOMAIN HOST:PORT`; the parts it misses are reported by CST→AST. */
+  readonly routeSetting = this.RULE('routeSetting', () => {
+    this.CONSUME(Route);
+    this.OPTION(() => {
+      this.CONSUME(Word, { LABEL: 'domain' });
+      this.OPTION2(() =>
+        this.OR([
+          { ALT: () => this.CONSUME(StringLiteral, { LABEL: 'address' }) },
+          { ALT: () => this.CONSUME2(Word, { LABEL: 'address' }) },
+        ]),
+      );
+    });
   });
 
   readonly smarthostTarget = this.RULE('smarthostTarget', () => {
@@ -440,6 +463,46 @@ export class PolicyParser extends CstParser {
       },
       { ALT: EMPTY_ALT() },
     ]);
+  });
+
+  // `recipients DOMAIN { mailboxes file "PATH"  mailboxes users STORE  alias "NAME" to "ADDR", …  catch-all }`
+  readonly recipientsBlock = this.RULE('recipientsBlock', () => {
+    this.CONSUME(Recipients);
+    this.OPTION(() => this.CONSUME(Word, { LABEL: 'domain' }));
+    this.block('recipients', () => this.MANY(() => this.SUBRULE(this.recipientsSetting)));
+  });
+
+  readonly recipientsSetting = this.blockSetting('recipientsSetting', 'recipients', () => ({ mailboxes: this.mailboxesSetting, alias: this.aliasSetting }));
+
+  readonly mailboxesSetting = this.RULE('mailboxesSetting', () => {
+    this.CONSUME(Mailboxes);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(File);
+          this.CONSUME(StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Users);
+          this.CONSUME(Word);
+        },
+      },
+      { ALT: EMPTY_ALT() },
+    ]);
+  });
+
+  readonly aliasSetting = this.RULE('aliasSetting', () => {
+    this.CONSUME(Alias);
+    this.OPTION(() => this.CONSUME(StringLiteral, { LABEL: 'name' }));
+    this.CONSUME(To);
+    this.CONSUME2(StringLiteral, { LABEL: 'target' });
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.CONSUME3(StringLiteral, { LABEL: 'target' });
+    });
+    this.markListEnd();
   });
 
   readonly limitsBlock = this.keywordBlock('limitsBlock', Limits, 'limits', () => this.only('limits'));

@@ -8,6 +8,8 @@ export interface ServerMetrics {
   connectionsRefused: Counter<'server' | 'reason'>;
   authFailures: Counter<'server' | 'mechanism'>;
   relayDenied: Counter<'server'>;
+  /** Recipients of a local domain refused because its recipient list names no such mailbox or alias (550 5.1.1). */
+  recipientsUnknown: Counter<'server'>;
   tlsSessions: Counter<'server' | 'version'>;
   messagesAccepted: Counter<'server'>;
   /** Messages refused at the end of DATA: `size` (over the limit) or `spool-failure` (disk full, I/O error). */
@@ -40,6 +42,7 @@ export function createMetrics(options: { queueDepth?: () => Promise<number>; pro
     connectionsRefused: counter({ name: 'smtppolicy_connections_refused_total', help: 'Connections refused at connect, by reason', labelNames: ['server', 'reason'] }),
     authFailures: counter({ name: 'smtppolicy_auth_failures_total', help: 'Failed AUTH attempts', labelNames: ['server', 'mechanism'] }),
     relayDenied: counter({ name: 'smtppolicy_relay_denied_total', help: 'Recipients refused because relaying was not allowed', labelNames: ['server'] }),
+    recipientsUnknown: counter({ name: 'smtppolicy_recipients_unknown_total', help: 'Recipients refused because no mailbox or alias of their local domain has that name', labelNames: ['server'] }),
     tlsSessions: counter({ name: 'smtppolicy_tls_sessions_total', help: 'Completed TLS handshakes by protocol version', labelNames: ['server', 'version'] }),
     messagesAccepted: counter({ name: 'smtppolicy_messages_accepted_total', help: 'Messages spooled and acknowledged with 250', labelNames: ['server'] }),
     messagesRefused: counter({ name: 'smtppolicy_messages_refused_total', help: 'Messages refused at the end of DATA, by reason (size, spool-failure)', labelNames: ['server', 'reason'] }),
