@@ -67,6 +67,9 @@ export class DispatchQueue {
   readonly #running = { local: 0, relay: 0 };
   /** Ids waiting here or running: a message is never started twice at once. */
   readonly #known = new Set<string>();
+  /** Entries withdrawn while waiting (an operator held or deleted them), by id: skipped when their turn comes. */
+  readonly #withdrawn = new Map<string, number>();
+  #withdrawnCount = 0;
   #heldBytes = 0;
 
   constructor(limits: DispatchLimits) {
@@ -83,7 +86,7 @@ export class DispatchQueue {
   }
 
   get waiting(): number {
-    return this.#waiting.local.length + this.#waiting.relay.length;
+    return this.#waiting.local.length + this.#waiting.relay.length - this.#withdrawnCount;
   }
 
   get running(): number {
@@ -109,10 +112,31 @@ export class DispatchQueue {
         const pending = this.#waiting[kind].shift();
         if (!pending) break;
         if (pending.bytes !== null) this.#heldBytes -= pending.bytes.length;
+        // A withdrawn entry is older than any entry for the same id added since (FIFO): skip it.
+        if (this.#takeWithdrawn(pending.id)) continue;
         this.#running[kind] += 1;
         yield { pending, kind };
       }
     }
+  }
+
+  /**
+   * Takes a waiting message out of the queue (the caller knows it is not running): it will
+   * not start from this entry. The message can be added again at once.
+   */
+  withdraw(id: string): void {
+    if (!this.#known.delete(id)) return;
+    this.#withdrawn.set(id, (this.#withdrawn.get(id) ?? 0) + 1);
+    this.#withdrawnCount += 1;
+  }
+
+  #takeWithdrawn(id: string): boolean {
+    const count = this.#withdrawn.get(id);
+    if (count === undefined) return false;
+    if (count === 1) this.#withdrawn.delete(id);
+    else this.#withdrawn.set(id, count - 1);
+    this.#withdrawnCount -= 1;
+    return true;
   }
 
   /** A started message has finished (delivered, deferred or failed): its slot is free. */
