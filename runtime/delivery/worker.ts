@@ -131,10 +131,11 @@ const SCAN_BATCH = 1000;
 /** Messages one operator request acts on at once (each a state file write or a removal). */
 const CONTROL_CONCURRENCY = 16;
 /**
- * How long a message the operator held or deleted is not taken from the intake's stored
- * signal: that signal comes once, within the accept() that committed the message, so this
- * only needs to outlast one accept (which an operator could race by listing the spool
- * between the commit and the signal).
+ * How long a message the operator held or deleted is remembered as such: the intake's stored
+ * signal and a scan both carry an envelope read before the action, and must not start that
+ * message from it. The signal comes within the accept() that committed the message and a
+ * scan reads one envelope at a time, so this only needs to outlast one accept or one read.
+ * A held message is also left to its state file after this (its due time is null).
  */
 const ACTED_ON_MEMORY_MS = 60_000;
 
@@ -185,7 +186,7 @@ class Worker {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Operator actions running or waiting, by message: while one is here the message does not start. */
   private readonly operatorLocks = new Map<string, Promise<unknown>>();
-  /** Messages the operator held or deleted, and when (performance.now()): see ACTED_ON_MEMORY_MS. */
+  /** Messages the operator held or deleted, and when (performance.now()): not started from the intake's signal or a scan that read them before (see ACTED_ON_MEMORY_MS). */
   private readonly actedOn = new Map<string, number>();
   private revisitHeld = true;
   private timer: NodeJS.Timeout | null = null;
@@ -412,9 +413,14 @@ class Worker {
         throw error;
       }
       // the await above let the intake, a finished delivery or an operator in: look again
-      if (this.stopped || this.queue.has(id) || this.operatorLocks.has(id)) continue;
+      // (a message held or deleted meanwhile is in actedOn: its envelope read above may be
+      // that of a message that no longer exists)
+      if (this.stopped || this.queue.has(id) || this.operatorLocks.has(id) || this.actedOn.has(id)) continue;
+      // read again: a requeue may have asked for an attempt during the await, and taking
+      // the request away without passing it on would lose it
+      const forcedNow = this.forced.get(id);
       this.forced.delete(id);
-      this.queue.add({ id, envelope, bytes: null, mayHaveState: true, force });
+      this.queue.add({ id, envelope, bytes: null, mayHaveState: true, force: forcedNow });
       queued += 1;
     }
     this.startWaiting();
