@@ -58,11 +58,18 @@ async function setUp(t: TestContext) {
   };
   const listed = () => queueJson<Listed[]>('list');
   const subjects = (sink: Smarthost) => sink.received.map((m) => /^Subject: (.*)$/m.exec(m.raw.toString())?.[1]).sort();
-  return { server, downPort, slow, send, queue, queueJson, listed, subjects };
+  return { server, config, dir, downPort, slow, send, queue, queueJson, listed, subjects };
 }
 
 test('queue control while the server runs', { timeout: 30_000 }, async (t) => {
   const q = await setUp(t);
+
+  await t.test('a second server on the same spool is refused before it touches the spool', async () => {
+    await assert.rejects(
+      startServer(q.config, { baseDir: q.dir, logger: silentLogger(), portOverride: () => 0 }),
+      /spool .*: another smtppolicy server is running on it/,
+    );
+  });
 
   await t.test('held mail is not delivered until released, then once', async () => {
     const first = await q.send('a@down.test', 'held-1');

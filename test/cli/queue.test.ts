@@ -94,3 +94,29 @@ test('queue finds the spool through a runtime config file, and refuses bad ids a
     await h.cleanup();
   }
 });
+
+test('without a server the command holds, releases and deletes in the spool itself; a hold lasts across worker starts', { timeout: 15_000 }, async () => {
+  const smarthost = await startSmarthost();
+  const h = await makeHarness(smarthostTarget(smarthost.port));
+  try {
+    const [kept, dropped] = [await h.accept(messageText('kept'), { recipients: [{ address: 'x@remote.test', route: 'relay' }] }), await h.accept(messageText('dropped'))];
+    const held = await queue(['hold', kept, dropped, '--spool', 'spool', '--format', 'json'], h.dir);
+    assert.deepEqual(JSON.parse(held.stdout), { action: 'hold', via: 'spool', results: [{ id: kept, outcome: 'held' }, { id: dropped, outcome: 'held' }] });
+    assert.equal((await queue(['delete', dropped, '--spool', 'spool'], h.dir)).stdout, `deleted ${dropped}\n`);
+    let worker = h.start();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // several scans
+    assert.equal(smarthost.received.length, 0);
+    assert.match((await queue(['list', '--spool', 'spool'], h.dir)).stdout, new RegExp(`^${kept}!`, 'm'));
+    await worker.stop();
+    assert.equal((await queue(['release', kept, '--spool', 'spool'], h.dir)).stdout, `released ${kept}\n`);
+    worker = h.start();
+    await waitFor('the released message', () => smarthost.received.length === 1);
+    await waitFor('the spool to empty', async () => (await h.spool.count()) === 0);
+    const unknown = await queue(['release', kept, '--spool', 'spool'], h.dir);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no message .* in the queue/);
+  } finally {
+    await h.cleanup();
+    await smarthost.close();
+  }
+});
