@@ -184,6 +184,9 @@ class Worker {
   private readonly due = new Map<string, number | null>();
   private readonly forced = new Map<string, Force>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Relayed messages running per destination (a route's host, or a domain with `relay-to direct`). */
+  private readonly destinationsBusy = new Map<string, number>();
+  private readonly perDestination: number;
   /** Operator actions running or waiting, by message: while one is here the message does not start. */
   private readonly operatorLocks = new Map<string, Promise<unknown>>();
   /** Messages the operator held or deleted, and when (performance.now()): not started from the intake's signal or a scan that read them before (see ACTED_ON_MEMORY_MS). */
@@ -216,6 +219,7 @@ class Worker {
     this.options = options;
     this.mx = this.buildMxDelivery(options.config);
     const concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
+    this.perDestination = concurrency.perDestination;
     this.queue = new DispatchQueue({ local: concurrency.local, relay: concurrency.relay, heldBytes: HELD_BYTES });
     this.unsubscribe = this.spool.onStored((message) => this.stored(message));
   }
@@ -429,7 +433,7 @@ class Worker {
   /** Starts every waiting message that has a free slot of its kind. */
   private startWaiting(): void {
     if (this.stopped) return;
-    for (const { pending, kind } of this.queue.startable()) this.begin(pending, kind);
+    for (const { pending, kind } of this.queue.startable((p) => this.hasRoom(p))) this.begin(pending, kind);
     if (this.scanCut && this.queue.waiting === 0) this.scanIn(0);
   }
 
@@ -440,6 +444,8 @@ class Worker {
       this.queue.finished(id, kind);
       return;
     }
+    const destinations = pending.destinations ?? [];
+    for (const d of destinations) this.destinationsBusy.set(d, (this.destinationsBusy.get(d) ?? 0) + 1);
     const run = this.process(pending)
       .catch((error: unknown) => {
         // Unexpected (e.g. the spool became unreadable): try again later, never drop the message.
@@ -447,11 +453,42 @@ class Worker {
         this.due.set(id, this.now() + this.retry.initialMs);
       })
       .finally(() => {
+        for (const d of destinations) {
+          const busy = this.destinationsBusy.get(d)! - 1;
+          if (busy === 0) this.destinationsBusy.delete(d);
+          else this.destinationsBusy.set(d, busy);
+        }
         this.inFlight.delete(id);
         this.queue.finished(id, kind);
         this.startWaiting();
       });
     this.inFlight.set(id, run);
+  }
+
+  /**
+   * Whether a waiting message may take a slot now: a relayed one only when one of its
+   * destinations is below its concurrency (MxDelivery's limit), else it would hold a relay
+   * slot while it waits for that destination (dispatch-queue.ts).
+   */
+  private hasRoom(pending: Pending): boolean {
+    pending.destinations ??= this.destinationsOf(pending.envelope);
+    return pending.destinations.length === 0 || pending.destinations.some((d) => (this.destinationsBusy.get(d) ?? 0) < this.perDestination);
+  }
+
+  /** Where its relayed recipients go under MxDelivery's limit: route hosts, and domains with `relay-to direct`; none for a smart host. */
+  private destinationsOf(envelope: StoredEnvelope): string[] {
+    const server = this.config.servers.find((s) => s.name === envelope.server);
+    if (!server) return [];
+    const routes = server.routes ?? [];
+    const found = new Set<string>();
+    for (const r of envelope.recipients) {
+      if (r.route !== 'relay') continue;
+      const domain = domainOf(r.address);
+      const route = routeFor(routes, domain);
+      if (route) found.add(`[${route.host}]:${route.port}`);
+      else if (server.relayTo.kind === 'direct') found.add(domain);
+    }
+    return [...found];
   }
 
   private async process(pending: Pending): Promise<void> {
