@@ -18,12 +18,13 @@ import {
   releaseMessage,
   requeueOutcome,
   Spool,
+  QueueControlError,
   type QueueAction,
   type QueueActionResult,
 } from '../runtime/delivery/index.js';
 import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './command.js';
 import { formatActionResults, formatQueueTable, formatShown, MESSAGE_PARTS, shownAsJson, type MessagePart } from './queue-format.js';
 import { hasFilters, parseAge, selectEntries, type QueueFilters } from './queue-select.js';
 
@@ -98,7 +99,16 @@ export const run: Command = async (argv, io) => {
   if (ids.length === 0 && !hasFilters(filters)) throw new UsageError(`${command} needs queue ids, 'all', or a filter (--sender, --recipient, --domain, --older-than)`);
   const spool = await locateSpool(values.spool, rest, io);
   const selected = named.length > 0 ? named : selectEntries(await readQueue(spool), filters, Date.now()).map((e) => e.id);
-  const answered = await askQueueControl(spool.dir, { action, ids: selected });
+  let answered: QueueActionResult[] | null;
+  try {
+    answered = await askQueueControl(spool.dir, { action, ids: selected });
+  } catch (error) {
+    // the server runs but cannot be asked (another user's socket, a server that stopped
+    // mid-request): acting on the spool behind its back could race its deliveries
+    if (!(error instanceof QueueControlError)) throw error;
+    io.stderr.write(`smtppolicy queue: ${error.message} ('queue list' shows what was done)\n`);
+    return EXIT_USAGE;
+  }
   const via = answered ? 'server' : 'spool';
   const results = answered ?? (await applyWithoutServer(spool, action, selected));
   io.stdout.write(json ? `${JSON.stringify({ action, via, results }, null, 2)}\n` : formatActionResults(results, via));
