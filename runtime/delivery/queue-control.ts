@@ -21,6 +21,11 @@ import { QUEUE_ACTIONS, type QueueAction, type QueueActionOutcome } from './queu
 import { isSpoolId } from './spool-id.js';
 
 export const CONTROL_SOCKET = 'control.sock';
+/**
+ * The longest Unix socket path Linux takes (sun_path less its final NUL). A longer one is
+ * cut short by the system, and the socket would be made (and looked for) somewhere else.
+ */
+const MAX_SOCKET_PATH_BYTES = 107;
 /** A request names at most this many bytes of ids (about 600,000 of them). */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
@@ -37,7 +42,11 @@ export interface QueueActionResult {
 export type QueueControlHandler = (request: QueueControlRequest) => Promise<QueueActionResult[]>;
 
 export function controlSocketPath(spoolDir: string): string {
-  return join(spoolDir, CONTROL_SOCKET);
+  const path = join(spoolDir, CONTROL_SOCKET);
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
+    throw new QueueControlError(`the queue control socket ${path} would be longer than a Unix socket path may be (${MAX_SOCKET_PATH_BYTES} bytes): use a shorter spool path`);
+  }
+  return path;
 }
 
 export class QueueControlError extends Error {
@@ -65,9 +74,7 @@ export async function listenForQueueControl(spoolDir: string, handler: QueueCont
   });
   const server = createServer((socket) => serve(socket, handler));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: Error) =>
-      reject(new QueueControlError(`cannot listen on ${path} for 'smtppolicy queue': ${error.message}${path.length > 100 ? ' (a Unix socket path has at most 107 bytes: use a shorter spool path)' : ''}`)),
-    );
+    server.once('error', (error: Error) => reject(new QueueControlError(`cannot listen on ${path} for 'smtppolicy queue': ${error.message}`)));
     server.listen(path, () => resolve());
   });
   await chmod(path, 0o600);

@@ -196,7 +196,13 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
   const spoolDir = isAbsolute(config.storage.spool) ? config.storage.spool : resolve(baseDir, config.storage.spool);
   const spool = new Spool(spoolDir);
   // before init(), which would remove the other server's half-written files
-  if (await serverOwnsSpool(spoolDir)) throw new StartupError(`spool ${spoolDir}: another smtppolicy server is running on it (its control socket answers)`);
+  let owned: boolean;
+  try {
+    owned = await serverOwnsSpool(spoolDir);
+  } catch (error) {
+    throw new StartupError(`spool ${spoolDir}: ${(error as Error).message}`);
+  }
+  if (owned) throw new StartupError(`spool ${spoolDir}: another smtppolicy server is running on it (its control socket answers)`);
   try {
     await spool.init();
   } catch (error) {

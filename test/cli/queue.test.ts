@@ -7,7 +7,10 @@ import { run } from '../../cli/queue.js';
 import type { CliIo } from '../../cli/command.js';
 import { makeHarness, smarthostTarget } from '../runtime/delivery/helpers/worker-harness.js';
 import { startSmarthost, waitFor } from '../runtime/delivery/helpers/smarthost-fixture.js';
-import { messageText } from '../runtime/delivery/helpers/spool-fixtures.js';
+import { makeTempDir, messageText } from '../runtime/delivery/helpers/spool-fixtures.js';
+import { domainItem, makeRuntimeConfig } from '../runtime/fixtures/config-builder.js';
+import { Spool } from '../../runtime/delivery/spool.js';
+import { startServer } from '../../runtime/smtp/start-server.js';
 import { HOLD_REASON } from '../../runtime/delivery/worker.js';
 
 async function queue(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -118,5 +121,20 @@ test('without a server the command holds, releases and deletes in the spool itse
   } finally {
     await h.cleanup();
     await smarthost.close();
+  }
+});
+
+test('a spool path too long for the control socket stops the server and the command, instead of a socket made elsewhere', { timeout: 15_000 }, async () => {
+  const { dir, cleanup } = await makeTempDir('long');
+  try {
+    const deep = join(dir, 'x'.repeat(Math.max(1, 100 - dir.length)));
+    const config = makeRuntimeConfig({ storageDir: deep, servers: [{ localDomains: [domainItem('example.test')] }] });
+    await assert.rejects(startServer(config, { baseDir: deep, portOverride: () => 0 }), /control socket .* longer than a Unix socket path may be \(107 bytes\): use a shorter spool path/);
+    await new Spool(config.storage.spool).init();
+    const held = await queue(['hold', 'all', '--spool', config.storage.spool], '/');
+    assert.equal(held.code, 2);
+    assert.match(held.stderr, /use a shorter spool path/);
+  } finally {
+    await cleanup();
   }
 });
