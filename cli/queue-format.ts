@@ -1,6 +1,8 @@
 // Renders the queue as `postqueue -p` does: one block per message, the queue id marked `!`
-// when held, the reason a recipient is waiting in parentheses above it, and a total.
-import { pendingReason, type QueueEntry } from '../runtime/delivery/index.js';
+// when held, the reason a recipient is waiting in parentheses above it, and a total; one
+// message as `postcat` does (envelope, then the message as received); and what an action did.
+import { isUtf8 } from 'node:buffer';
+import { pendingReason, type QueueActionResult, type QueueEntry } from '../runtime/delivery/index.js';
 
 const ID_WIDTH = 25;
 const SIZE_WIDTH = 8;
@@ -32,7 +34,7 @@ export function formatQueueTable(entries: QueueEntry[]): string {
 export function formatQueueEntry(entry: QueueEntry): string {
   const lines = [
     `Queue ID:     ${entry.id}${entry.status === 'held' ? ' (held)' : ''}`,
-    `Status:       ${entry.status}`,
+    `Status:       ${entry.status}${entry.operatorHold ? `, by the operator since ${entry.operatorHold} (smtppolicy queue release)` : ''}`,
     `Arrival time: ${entry.arrivalTime}`,
     `Size:         ${entry.size} bytes`,
     `Server:       ${entry.server}`,
@@ -61,4 +63,66 @@ function arrival(iso: string): string {
   const month = date.toLocaleString('en-US', { month: 'short' });
   const time = [date.getHours(), date.getMinutes(), date.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
   return `${day} ${month} ${String(date.getDate()).padStart(2)} ${time}`;
+}
+
+export const MESSAGE_PARTS = ['all', 'envelope', 'headers', 'body'] as const;
+export type MessagePart = (typeof MESSAGE_PARTS)[number];
+
+/** The header section (with the line break ending its last line) and the body, split at the first empty line. */
+export function splitMessage(bytes: Buffer): { headers: Buffer; body: Buffer } {
+  for (const lead of ['\r\n', '\n']) {
+    if (bytes.subarray(0, lead.length).toString('latin1') === lead) return { headers: bytes.subarray(0, 0), body: bytes.subarray(lead.length) };
+  }
+  const candidates = [
+    { at: bytes.indexOf('\r\n\r\n'), eol: 2 },
+    { at: bytes.indexOf('\n\n'), eol: 1 },
+  ].filter((c) => c.at >= 0);
+  if (candidates.length === 0) return { headers: bytes, body: bytes.subarray(bytes.length) };
+  const first = candidates.reduce((a, b) => (b.at < a.at ? b : a));
+  return { headers: bytes.subarray(0, first.at + first.eol), body: bytes.subarray(first.at + 2 * first.eol) };
+}
+
+/** `queue show` as text: the envelope block, the message as received, or one of its parts. */
+export function formatShown(entry: QueueEntry, bytes: Buffer, part: MessagePart): Array<string | Buffer> {
+  if (part === 'envelope') return [formatQueueEntry(entry)];
+  if (part === 'headers') return [splitMessage(bytes).headers];
+  if (part === 'body') return [splitMessage(bytes).body];
+  const endsWithNewline = bytes.length === 0 || bytes[bytes.length - 1] === 0x0a;
+  return [formatQueueEntry(entry), `*** MESSAGE CONTENTS ${entry.id} ***\n`, bytes, endsWithNewline ? '' : '\n', `*** END OF MESSAGE ${entry.id} ***\n`];
+}
+
+/**
+ * `queue show --format json`: the entry (unless only a part of the message is asked for) and
+ * the message's headers and body, as UTF-8 text when the message is valid UTF-8, else in
+ * base64 (`encoding` says which): a JSON string cannot carry arbitrary bytes.
+ */
+export function shownAsJson(entry: QueueEntry, bytes: Buffer, part: MessagePart): object {
+  const encoding = isUtf8(bytes) ? 'utf8' : 'base64';
+  const { headers, body } = splitMessage(bytes);
+  const text = (b: Buffer) => b.toString(encoding);
+  const message = {
+    encoding,
+    ...(part !== 'body' ? { headers: text(headers) } : {}),
+    ...(part !== 'headers' ? { body: text(body) } : {}),
+  };
+  if (part === 'envelope') return entry;
+  if (part === 'all') return { ...entry, message };
+  return { id: entry.id, message };
+}
+
+const OUTCOME_TEXT: Record<Exclude<QueueActionResult['outcome'], 'not-found'>, (id: string) => string> = {
+  held: (id) => `held ${id}`,
+  'already-held': (id) => `${id} was already held`,
+  released: (id) => `released ${id}`,
+  'not-held': (id) => `${id} was not held`,
+  deleted: (id) => `deleted ${id}`,
+  requeued: (id) => `requeued ${id}`,
+  'still-held': (id) => `${id} is held: release it first`,
+};
+
+/** One line per message acted on; `not-found` ones are left to the caller (stderr). */
+export function formatActionResults(results: QueueActionResult[], via: 'server' | 'spool'): string {
+  const lines = results.filter((r) => r.outcome !== 'not-found').map((r) => OUTCOME_TEXT[r.outcome as keyof typeof OUTCOME_TEXT](r.id));
+  if (via === 'spool' && results.some((r) => r.outcome === 'requeued')) lines.push('(no server runs on this spool: requeued messages are tried when it starts)');
+  return lines.length ? `${lines.join('\n')}\n` : '';
 }

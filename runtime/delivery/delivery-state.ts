@@ -2,6 +2,8 @@
 // rewritten atomically after every attempt. It is what makes a restart resume without
 // re-delivering: a recipient recorded as `delivered` or `failed` is never tried again.
 
+import type { StoredEnvelope } from './spool.js';
+
 export type RecipientStatus =
   /** Not delivered yet: waits for `nextAttemptAt` (or, when that is null, for an operator or a config change). */
   | 'pending'
@@ -40,8 +42,33 @@ export interface DeliveryState {
   version: 1;
   id: string;
   recipients: RecipientState[];
+  /**
+   * When an operator held the message (`smtppolicy queue hold`, ISO 8601): no recipient is
+   * tried until `queue release`. Absent (state files written before holds existed) = null.
+   */
+  operatorHold?: string | null;
 }
 
 export function isFinal(recipient: RecipientState): boolean {
   return recipient.status !== 'pending';
+}
+
+/** The state of a message nothing has been tried for yet: every recipient pending, due at arrival. */
+export function initialState(envelope: StoredEnvelope): DeliveryState {
+  return {
+    version: 1,
+    id: envelope.id,
+    recipients: envelope.recipients.map((r) => ({
+      address: r.address,
+      route: r.route,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: envelope.receivedAt,
+      lastAttemptAt: null,
+      lastError: null,
+      heldReason: null,
+      completedAt: null,
+      dsnId: null,
+    })),
+  };
 }

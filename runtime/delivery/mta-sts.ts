@@ -4,6 +4,9 @@
 // most 64 KiB), cached until its max_age. A policy that cannot be refreshed is kept while
 // it is valid (§5.1: an attacker who blocks the fetch must not be able to remove it); a
 // domain with no policy, or one never fetched, is delivered as usual (opportunistic TLS).
+// A fetch that failed is not tried again for FAILED_FETCH_RETRY_MS while the TXT record's id
+// stays the same: otherwise every message to a domain whose policy server is down or slow
+// would wait for the same failure (up to the fetch timeout) and log it again.
 //
 // The cache lives in memory: after a restart (or a reload, which builds a new one) a policy
 // is fetched again, the RFC's first-contact case. A persistent cache would also hold a
@@ -18,6 +21,11 @@ import { parseStsPolicy, parseStsRecord, type MtaStsPolicy } from './mta-sts-pol
 const MAX_POLICY_BYTES = 64 * 1024;
 /** Domains whose policy is remembered; the least recently used is forgotten first. */
 const MAX_CACHED_POLICIES = 10_000;
+/**
+ * How long a failed policy fetch is remembered (RFC 8461 §3.3 leaves refetching to the
+ * sender): a change of the TXT record's id ends it at once, since a new policy is announced.
+ */
+export const FAILED_FETCH_RETRY_MS = 5 * 60_000;
 
 export interface MtaStsOptions {
   resolver: DnsResolver;
@@ -47,11 +55,14 @@ export class MtaSts {
   readonly #options: MtaStsOptions;
   /** Valid policies by domain, each until its max_age. */
   readonly #cache: ExpiringLru<Cached>;
+  /** Domains whose policy fetch failed recently, with the TXT id it failed for. */
+  readonly #failed: ExpiringLru<string>;
   readonly #inFlight = new Map<string, Promise<MtaStsAnswer>>();
 
   constructor(options: MtaStsOptions) {
     this.#options = options;
     this.#cache = new ExpiringLru<Cached>(MAX_CACHED_POLICIES, options.now ?? Date.now);
+    this.#failed = new ExpiringLru<string>(MAX_CACHED_POLICIES, options.now ?? Date.now);
   }
 
   /** The policy for a domain; concurrent callers for one domain share one lookup. */
@@ -74,11 +85,14 @@ export class MtaSts {
       else return { policy: valid?.policy ?? null, note: `MTA-STS TXT lookup failed: ${code}` };
     }
     if (id === null || (valid && valid.id === id)) return { policy: valid?.policy ?? null, note: null };
+    // failed a moment ago for this very id: the failure was logged then
+    if (this.#failed.get(domain) === id) return { policy: valid?.policy ?? null, note: null };
     try {
       const policy = await this.#fetch(domain);
       this.#cache.set(domain, { id, policy }, policy.maxAgeSeconds * 1000);
       return { policy, note: null };
     } catch (error) {
+      this.#failed.set(domain, id, FAILED_FETCH_RETRY_MS);
       const reason = `MTA-STS policy of ${domain} could not be fetched: ${(error as Error).message}`;
       return { policy: valid?.policy ?? null, note: valid ? `${reason}; the cached policy applies` : reason };
     }

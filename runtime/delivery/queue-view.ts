@@ -1,8 +1,8 @@
 // What `smtppolicy queue` shows: each queued message with its envelope and the state of each
 // recipient, read from the spool without disturbing a server that is delivering from it.
+import { readFile } from 'node:fs/promises';
 import type { Spool, StoredEnvelope } from './spool.js';
-import type { DeliveryState, RecipientState } from './delivery-state.js';
-import { initialState } from './worker.js';
+import { initialState, type DeliveryState, type RecipientState } from './delivery-state.js';
 import { isErrno } from './fs-durable.js';
 
 export interface QueueEntry {
@@ -12,8 +12,10 @@ export interface QueueEntry {
   server: string;
   sender: string;
   client: StoredEnvelope['client'];
-  /** `held`: every pending recipient waits for an operator or a config change; `deferred`: some failed and wait for a retry; `queued`: not tried yet. */
+  /** `held`: an operator held it, or every pending recipient waits for a config change; `deferred`: some failed and wait for a retry; `queued`: not tried yet. */
   status: 'queued' | 'deferred' | 'held';
+  /** When an operator held it (`smtppolicy queue hold`), or null. */
+  operatorHold: string | null;
   recipients: RecipientState[];
 }
 
@@ -28,8 +30,9 @@ export async function readQueueEntry(spool: Spool, id: string): Promise<QueueEnt
     throw error;
   }
   const recipients = (state ?? initialState(envelope)).recipients;
+  const operatorHold = state?.operatorHold ?? null;
   const pending = recipients.filter((r) => r.status === 'pending');
-  const status = pending.length > 0 && pending.every((r) => r.heldReason !== null)
+  const status = operatorHold !== null || (pending.length > 0 && pending.every((r) => r.heldReason !== null))
     ? 'held'
     : pending.some((r) => r.attempts > 0)
       ? 'deferred'
@@ -42,6 +45,7 @@ export async function readQueueEntry(spool: Spool, id: string): Promise<QueueEnt
     sender: envelope.mailFrom,
     client: envelope.client,
     status,
+    operatorHold,
     recipients,
   };
 }
@@ -60,4 +64,15 @@ export function pendingReason(recipient: RecipientState): string | null {
   if (recipient.heldReason) return recipient.heldReason;
   if (recipient.lastError) return recipient.lastError.diagnostic;
   return null;
+}
+
+/** The message as received (`queue show`); null when it left the queue. */
+export async function readQueuedMessage(spool: Spool, id: string): Promise<Buffer | null> {
+  if (!(await spool.has(id))) return null;
+  try {
+    return await readFile(spool.messagePath(id));
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return null; // delivered or deleted while we looked
+    throw error;
+  }
 }

@@ -6,7 +6,8 @@
 //                     written in place: without its .env it is not a message (yet, or any more)
 //   queue/<id>.env    the envelope (JSON); its rename into queue/ is the commit point
 //   state/<id>.json   per-recipient delivery state (see delivery-state.ts)
-//   control/          requests from `smtppolicy queue` to the running worker (retry-<id>, retry-all)
+//   control/          requests from `smtppolicy queue` for the next worker to start (retry-<id>, retry-all)
+//   control.sock      the running server's queue control socket (queue-control.ts)
 //
 // accept(): message → queue/<id>.eml (invisible without its envelope), envelope →
 // tmp/<id>.env, fdatasync both (at once), rename the envelope into queue/, fsync queue/. A
@@ -26,8 +27,10 @@
 // worker is woken by the intake this way instead of finding the message by listing queue/,
 // and gets the envelope and, for a message of up to HANDOFF_MAX_BYTES, the bytes just
 // written, so that it need not read back what is still in memory.
-// Only one process may own a spool at a time (the server); `smtppolicy queue` reads it and
-// writes control requests, and never calls init().
+// Only one process may own a spool at a time (the server, which refuses to start while
+// another answers on control.sock); `smtppolicy queue` reads it, asks the running server to
+// hold, release, delete or requeue, changes it itself only when no server runs, and never
+// calls init().
 import { closeSync, createReadStream } from 'node:fs';
 import { readdir, readFile, rename, rm, unlink, writeFile, access, constants } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -15,12 +15,19 @@
 // envelope and bytes (Spool.onStored), so a fresh message starts without a look at the
 // disk; a scan of the spool, every `pollIntervalMs` and when asked, finds retries that
 // are due, messages left by a restart, and `smtppolicy queue retry` requests in control/.
+//
+// Operator actions (`smtppolicy queue hold | release | delete | requeue`, through the control
+// socket: queue-control.ts) are applied here, by the one owner of the messages: an action on
+// a message waits for a delivery attempt of it in progress (whose outcome is recorded as
+// usual), and no attempt of that message starts until the action is done. So a hold is
+// never overwritten by the record of an attempt, a delivered recipient is never tried again,
+// and a deleted message is not delivered after its deletion.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { RuntimeConfig, ServerConfig } from '../config/types.js';
-import type { AttemptError, DeliveryState, RecipientState } from './delivery-state.js';
+import { initialState, type AttemptError, type DeliveryState, type RecipientState } from './delivery-state.js';
 import { buildDsn, readHeaderSection } from './dsn.js';
 import { MaildirWriter } from './maildir.js';
 import { DispatchQueue, type DestinationKind, type Pending } from './dispatch-queue.js';
@@ -32,6 +39,8 @@ import { MtaSts } from './mta-sts.js';
 import { createDnsResolver } from '../dns/dns-resolver.js';
 import type { Spool, SpoolEnvelope, StoredEnvelope, StoredMessage } from './spool.js';
 import { isErrno } from './fs-durable.js';
+import { deleteMessage, holdMessage, releaseMessage, requeueOutcome, type QueueActionOutcome } from './queue-actions.js';
+import type { QueueActionResult, QueueControlRequest } from './queue-control.js';
 
 /** The subset of pino's Logger the worker uses (a pino logger fits). */
 export interface DeliveryLogger {
@@ -95,6 +104,8 @@ export interface DeliveryWorker {
   kick(): void;
   /** A reloaded config: held messages are looked at again, new smart-host settings apply. */
   updateConfig(config: RuntimeConfig, baseDir?: string): void;
+  /** Applies an operator's action to each message, in turn with any delivery of it (see the header). */
+  control(request: QueueControlRequest): Promise<QueueActionResult[]>;
 }
 
 export const HOLD_REASON = 'no smart host configured (relay-to hold)';
@@ -117,6 +128,24 @@ export const DEFAULT_MAX_IN_FLIGHT = DEFAULT_CONCURRENCY.local + DEFAULT_CONCURR
 const HELD_BYTES = 16 * 1024 * 1024;
 /** Messages a scan queues at most; when they have started, the next scan follows at once. */
 const SCAN_BATCH = 1000;
+/** Messages one operator request acts on at once (each a state file write or a removal). */
+const CONTROL_CONCURRENCY = 16;
+/**
+ * How long a message the operator held or deleted is remembered as such: the intake's stored
+ * signal and a scan both carry an envelope read before the action, and must not start that
+ * message from it. The signal comes within the accept() that committed the message and a
+ * scan reads one envelope at a time, so this only needs to outlast one accept or one read.
+ * A held message is also left to its state file after this (its due time is null).
+ */
+const ACTED_ON_MEMORY_MS = 60_000;
+
+/** The log line of each operator action that changed a message. */
+const OPERATOR_LOG: Partial<Record<QueueActionOutcome, { event: string; msg: string }>> = {
+  held: { event: 'queue-held', msg: 'queue: held by the operator' },
+  released: { event: 'queue-released', msg: 'queue: released by the operator' },
+  deleted: { event: 'queue-deleted', msg: 'queue: deleted by the operator (no DSN)' },
+  requeued: { event: 'queue-requeued', msg: 'queue: requeued by the operator, tried now' },
+};
 
 export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const worker = new Worker(options);
@@ -125,8 +154,11 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     stop: () => worker.stop(),
     kick: () => worker.kick(),
     updateConfig: (config, baseDir) => worker.updateConfig(config, baseDir),
+    control: (request) => worker.control(request),
   };
 }
+
+export { initialState };
 
 type Force = 'all' | 'held';
 
@@ -152,6 +184,13 @@ class Worker {
   private readonly due = new Map<string, number | null>();
   private readonly forced = new Map<string, Force>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Relayed messages running per destination (a route's host, or a domain with `relay-to direct`). */
+  private readonly destinationsBusy = new Map<string, number>();
+  private readonly perDestination: number;
+  /** Operator actions running or waiting, by message: while one is here the message does not start. */
+  private readonly operatorLocks = new Map<string, Promise<unknown>>();
+  /** Messages the operator held or deleted, and when (performance.now()): not started from the intake's signal or a scan that read them before (see ACTED_ON_MEMORY_MS). */
+  private readonly actedOn = new Map<string, number>();
   private revisitHeld = true;
   private timer: NodeJS.Timeout | null = null;
   /** When the pending timer fires (performance.now()), so that an earlier request can replace it. */
@@ -180,6 +219,7 @@ class Worker {
     this.options = options;
     this.mx = this.buildMxDelivery(options.config);
     const concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
+    this.perDestination = concurrency.perDestination;
     this.queue = new DispatchQueue({ local: concurrency.local, relay: concurrency.relay, heldBytes: HELD_BYTES });
     this.unsubscribe = this.spool.onStored((message) => this.stored(message));
   }
@@ -210,6 +250,78 @@ class Worker {
     this.smarthosts.close();
   }
 
+  async control({ action, ids }: QueueControlRequest): Promise<QueueActionResult[]> {
+    if (this.stopped) throw new Error('the server is stopping');
+    const results: QueueActionResult[] = new Array<QueueActionResult>(ids.length);
+    let next = 0;
+    const lane = async () => {
+      while (next < ids.length) {
+        const i = next++;
+        results[i] = { id: ids[i]!, outcome: await this.act(action, ids[i]!) };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONTROL_CONCURRENCY, ids.length) }, lane));
+    if (results.some((r) => r.outcome === 'released' || r.outcome === 'requeued')) this.scanIn(0);
+    return results;
+  }
+
+  private async act(action: QueueControlRequest['action'], id: string): Promise<QueueActionOutcome> {
+    if (action === 'requeue') {
+      // nothing to wait for: the next scan forces an attempt unless the message is held
+      const outcome = await requeueOutcome(this.spool, id);
+      if (outcome === 'requeued') {
+        this.forced.set(id, 'all');
+        this.logOperator(id, outcome);
+      }
+      return outcome;
+    }
+    return this.exclusive(id, async () => {
+      let outcome: QueueActionOutcome;
+      if (action === 'hold') outcome = await holdMessage(this.spool, id, new Date(this.now()));
+      else if (action === 'release') outcome = await releaseMessage(this.spool, id);
+      else outcome = await deleteMessage(this.spool, id);
+      if (outcome === 'held' || outcome === 'already-held' || outcome === 'deleted') {
+        this.actedOn.set(id, performance.now());
+        this.forced.delete(id);
+        if (outcome === 'deleted') this.due.delete(id);
+        else this.due.set(id, null);
+      }
+      if (outcome === 'released') {
+        this.actedOn.delete(id);
+        this.due.delete(id); // the next scan reads its state: recipients whose retry is due are tried
+      }
+      this.logOperator(id, outcome);
+      return outcome;
+    });
+  }
+
+  /**
+   * Runs `act` on the message once a delivery attempt of it in progress has ended and the
+   * operator's earlier actions on it are done; no attempt of it starts meanwhile (begin()
+   * and the scan look at operatorLocks), and an entry waiting for a slot is withdrawn.
+   */
+  private async exclusive<T>(id: string, act: () => Promise<T>): Promise<T> {
+    const before = this.operatorLocks.get(id) ?? Promise.resolve();
+    const mine = before.then(async () => {
+      await this.inFlight.get(id);
+      // not running now, and nothing starts it while the lock is held: a queue entry is a waiting one
+      this.queue.withdraw(id);
+      return act();
+    });
+    const tail = mine.catch(() => undefined);
+    this.operatorLocks.set(id, tail);
+    try {
+      return await mine;
+    } finally {
+      if (this.operatorLocks.get(id) === tail) this.operatorLocks.delete(id);
+    }
+  }
+
+  private logOperator(id: string, outcome: QueueActionOutcome): void {
+    const line = OPERATOR_LOG[outcome];
+    if (line) this.logger.info({ event: line.event, queueId: id }, line.msg);
+  }
+
   private buildMxDelivery(config: RuntimeConfig): MxDelivery {
     const resolver = createDnsResolver(config.resolver);
     const ca = this.options.mtaStsTls?.ca;
@@ -227,6 +339,12 @@ class Worker {
   /** The intake committed a message: it is due now, and everything needed to start it is at hand. */
   private stored(message: StoredMessage): void {
     if (this.stopped) return;
+    const { id } = message.envelope;
+    if (this.operatorLocks.has(id) || this.actedOn.has(id)) {
+      // an operator got to it between its commit and this signal: the disk says what is left
+      this.scanIn(0);
+      return;
+    }
     this.queue.add({ id: message.envelope.id, envelope: message.envelope, bytes: message.bytes, mayHaveState: false });
     this.startWaiting();
   }
@@ -272,6 +390,8 @@ class Worker {
     const present = new Set(ids);
     for (const id of this.due.keys()) if (!present.has(id)) this.due.delete(id);
     for (const id of this.forced.keys()) if (!present.has(id)) this.forced.delete(id);
+    const forgetBefore = performance.now() - ACTED_ON_MEMORY_MS;
+    for (const [id, at] of this.actedOn) if (at < forgetBefore) this.actedOn.delete(id);
     if (this.revisitHeld) {
       this.revisitHeld = false;
       for (const id of ids) if (!this.forced.has(id)) this.forced.set(id, 'held');
@@ -296,10 +416,15 @@ class Worker {
         if (isErrno(error, 'ENOENT')) continue; // delivered or deleted meanwhile
         throw error;
       }
-      // the await above let the intake or a finished delivery in: look again
-      if (this.stopped || this.queue.has(id)) continue;
+      // the await above let the intake, a finished delivery or an operator in: look again
+      // (a message held or deleted meanwhile is in actedOn: its envelope read above may be
+      // that of a message that no longer exists)
+      if (this.stopped || this.queue.has(id) || this.operatorLocks.has(id) || this.actedOn.has(id)) continue;
+      // read again: a requeue may have asked for an attempt during the await, and taking
+      // the request away without passing it on would lose it
+      const forcedNow = this.forced.get(id);
       this.forced.delete(id);
-      this.queue.add({ id, envelope, bytes: null, mayHaveState: true, force });
+      this.queue.add({ id, envelope, bytes: null, mayHaveState: true, force: forcedNow });
       queued += 1;
     }
     this.startWaiting();
@@ -308,12 +433,19 @@ class Worker {
   /** Starts every waiting message that has a free slot of its kind. */
   private startWaiting(): void {
     if (this.stopped) return;
-    for (const { pending, kind } of this.queue.startable()) this.begin(pending, kind);
+    for (const { pending, kind } of this.queue.startable((p) => this.hasRoom(p))) this.begin(pending, kind);
     if (this.scanCut && this.queue.waiting === 0) this.scanIn(0);
   }
 
   private begin(pending: Pending, kind: DestinationKind): void {
     const { id } = pending;
+    if (this.operatorLocks.has(id)) {
+      // an operator acts on it now: let the action finish; a scan then finds what is left
+      this.queue.finished(id, kind);
+      return;
+    }
+    const destinations = pending.destinations ?? [];
+    for (const d of destinations) this.destinationsBusy.set(d, (this.destinationsBusy.get(d) ?? 0) + 1);
     const run = this.process(pending)
       .catch((error: unknown) => {
         // Unexpected (e.g. the spool became unreadable): try again later, never drop the message.
@@ -321,6 +453,11 @@ class Worker {
         this.due.set(id, this.now() + this.retry.initialMs);
       })
       .finally(() => {
+        for (const d of destinations) {
+          const busy = this.destinationsBusy.get(d)! - 1;
+          if (busy === 0) this.destinationsBusy.delete(d);
+          else this.destinationsBusy.set(d, busy);
+        }
         this.inFlight.delete(id);
         this.queue.finished(id, kind);
         this.startWaiting();
@@ -328,11 +465,41 @@ class Worker {
     this.inFlight.set(id, run);
   }
 
+  /**
+   * Whether a waiting message may take a slot now: a relayed one only when one of its
+   * destinations is below its concurrency (MxDelivery's limit), else it would hold a relay
+   * slot while it waits for that destination (dispatch-queue.ts).
+   */
+  private hasRoom(pending: Pending): boolean {
+    pending.destinations ??= this.destinationsOf(pending.envelope);
+    return pending.destinations.length === 0 || pending.destinations.some((d) => (this.destinationsBusy.get(d) ?? 0) < this.perDestination);
+  }
+
+  /** Where its relayed recipients go under MxDelivery's limit: route hosts, and domains with `relay-to direct`; none for a smart host. */
+  private destinationsOf(envelope: StoredEnvelope): string[] {
+    const server = this.config.servers.find((s) => s.name === envelope.server);
+    if (!server) return [];
+    const routes = server.routes ?? [];
+    const found = new Set<string>();
+    for (const r of envelope.recipients) {
+      if (r.route !== 'relay') continue;
+      const domain = domainOf(r.address);
+      const route = routeFor(routes, domain);
+      if (route) found.add(`[${route.host}]:${route.port}`);
+      else if (server.relayTo.kind === 'direct') found.add(domain);
+    }
+    return [...found];
+  }
+
   private async process(pending: Pending): Promise<void> {
     const { id, envelope, force } = pending;
     const stored = pending.mayHaveState ? await this.spool.readState(id) : null;
     const state = stored ?? initialState(envelope);
     let stateOnDisk = stored !== null;
+    if (state.operatorHold) {
+      this.due.set(id, null); // until `queue release`
+      return;
+    }
     const now = this.now();
     const server = this.config.servers.find((s) => s.name === envelope.server);
     const dueRecipients = state.recipients.filter(
@@ -528,25 +695,6 @@ function permanent(status: string, diagnostic: string): Outcome {
 
 function temporary(status: string, diagnostic: string): Outcome {
   return { kind: 'temporary', error: { status, diagnostic, diagnosticType: 'x-smtppolicy', remoteMta: null } satisfies AttemptError };
-}
-
-export function initialState(envelope: StoredEnvelope): DeliveryState {
-  return {
-    version: 1,
-    id: envelope.id,
-    recipients: envelope.recipients.map((r) => ({
-      address: r.address,
-      route: r.route,
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: envelope.receivedAt,
-      lastAttemptAt: null,
-      lastError: null,
-      heldReason: null,
-      completedAt: null,
-      dsnId: null,
-    })),
-  };
 }
 
 function nextDue(state: DeliveryState, envelope: StoredEnvelope, now: number, dsnRetryMs: number): number | null {

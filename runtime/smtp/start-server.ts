@@ -17,6 +17,7 @@ import { startAdminServer, type AdminServer } from '../observe/admin-server.js';
 import { Spool } from '../delivery/spool.js';
 import { MailboxLists } from '../recipients/index.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../delivery/index.js';
+import { listenForQueueControl, serverOwnsSpool } from '../delivery/queue-control.js';
 import { loadTlsMaterial } from './tls-material.js';
 import { ConnectionCounter } from './connection-counter.js';
 import { GoodClients } from './good-clients.js';
@@ -194,6 +195,14 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
   let worker: DeliveryWorker | undefined;
   const spoolDir = isAbsolute(config.storage.spool) ? config.storage.spool : resolve(baseDir, config.storage.spool);
   const spool = new Spool(spoolDir);
+  // before init(), which would remove the other server's half-written files
+  let owned: boolean;
+  try {
+    owned = await serverOwnsSpool(spoolDir);
+  } catch (error) {
+    throw new StartupError(`spool ${spoolDir}: ${(error as Error).message}`);
+  }
+  if (owned) throw new StartupError(`spool ${spoolDir}: another smtppolicy server is running on it (its control socket answers)`);
   try {
     await spool.init();
   } catch (error) {
@@ -238,6 +247,7 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
   }
 
   let admin: AdminServer | undefined;
+  let queueControl: { close(): Promise<void> } | undefined;
   if (config.admin) {
     try {
       admin = await startAdminServer(config.admin.listen, metrics.registry, () => !draining,
@@ -259,6 +269,15 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
         dsnQueued: () => metrics.dsnQueued.inc(),
       },
     });
+    const running = worker;
+    try {
+      queueControl = await listenForQueueControl(spoolDir, (request) => running.control(request));
+    } catch (error) {
+      await closeAll();
+      await running.stop();
+      await admin?.close();
+      throw new StartupError(`spool ${spoolDir}: ${(error as Error).message}`);
+    }
   }
   for (const l of listeners) {
     const a = l.server.server.address() as AddressInfo;
@@ -319,6 +338,8 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
           setTimeout(() => connection._socket.destroy(), 200).unref();
         }
         await stopped;
+        // no new operator actions; those under way finish (with the delivery they wait for)
+        await queueControl?.close();
         await worker?.stop();
         await admin?.close();
         for (const store of built.stores) store.close();

@@ -7,7 +7,10 @@ import { run } from '../../cli/queue.js';
 import type { CliIo } from '../../cli/command.js';
 import { makeHarness, smarthostTarget } from '../runtime/delivery/helpers/worker-harness.js';
 import { startSmarthost, waitFor } from '../runtime/delivery/helpers/smarthost-fixture.js';
-import { messageText } from '../runtime/delivery/helpers/spool-fixtures.js';
+import { makeTempDir, messageText } from '../runtime/delivery/helpers/spool-fixtures.js';
+import { domainItem, makeRuntimeConfig } from '../runtime/fixtures/config-builder.js';
+import { Spool } from '../../runtime/delivery/spool.js';
+import { startServer } from '../../runtime/smtp/start-server.js';
 import { HOLD_REASON } from '../../runtime/delivery/worker.js';
 
 async function queue(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -92,5 +95,46 @@ test('queue finds the spool through a runtime config file, and refuses bad ids a
     await assert.rejects(queue(['list'], h.dir), /say which spool/);
   } finally {
     await h.cleanup();
+  }
+});
+
+test('without a server the command holds, releases and deletes in the spool itself; a hold lasts across worker starts', { timeout: 15_000 }, async () => {
+  const smarthost = await startSmarthost();
+  const h = await makeHarness(smarthostTarget(smarthost.port));
+  try {
+    const [kept, dropped] = [await h.accept(messageText('kept'), { recipients: [{ address: 'x@remote.test', route: 'relay' }] }), await h.accept(messageText('dropped'))];
+    const held = await queue(['hold', kept, dropped, '--spool', 'spool', '--format', 'json'], h.dir);
+    assert.deepEqual(JSON.parse(held.stdout), { action: 'hold', via: 'spool', results: [{ id: kept, outcome: 'held' }, { id: dropped, outcome: 'held' }] });
+    assert.equal((await queue(['delete', dropped, '--spool', 'spool'], h.dir)).stdout, `deleted ${dropped}\n`);
+    let worker = h.start();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // several scans
+    assert.equal(smarthost.received.length, 0);
+    assert.match((await queue(['list', '--spool', 'spool'], h.dir)).stdout, new RegExp(`^${kept}!`, 'm'));
+    await worker.stop();
+    assert.equal((await queue(['release', kept, '--spool', 'spool'], h.dir)).stdout, `released ${kept}\n`);
+    worker = h.start();
+    await waitFor('the released message', () => smarthost.received.length === 1);
+    await waitFor('the spool to empty', async () => (await h.spool.count()) === 0);
+    const unknown = await queue(['release', kept, '--spool', 'spool'], h.dir);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no message .* in the queue/);
+  } finally {
+    await h.cleanup();
+    await smarthost.close();
+  }
+});
+
+test('a spool path too long for the control socket stops the server and the command, instead of a socket made elsewhere', { timeout: 15_000 }, async () => {
+  const { dir, cleanup } = await makeTempDir('long');
+  try {
+    const deep = join(dir, 'x'.repeat(Math.max(1, 100 - dir.length)));
+    const config = makeRuntimeConfig({ storageDir: deep, servers: [{ localDomains: [domainItem('example.test')] }] });
+    await assert.rejects(startServer(config, { baseDir: deep, portOverride: () => 0 }), /control socket .* longer than a Unix socket path may be \(107 bytes\): use a shorter spool path/);
+    await new Spool(config.storage.spool).init();
+    const held = await queue(['hold', 'all', '--spool', config.storage.spool], '/');
+    assert.equal(held.code, 2);
+    assert.match(held.stderr, /use a shorter spool path/);
+  } finally {
+    await cleanup();
   }
 });

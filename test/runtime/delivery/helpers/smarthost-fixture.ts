@@ -32,6 +32,8 @@ export interface SmarthostBehaviour {
   rcpt?: (address: string) => { code: number; message: string } | null;
   tls?: { key: string | Buffer; cert: string | Buffer } | null;
   auth?: { user: string; pass: string };
+  /** Waits this long before answering DATA: a delivery that takes a while, for tests that act during one. */
+  dataDelayMs?: number;
 }
 
 export async function startSmarthost(behaviour: SmarthostBehaviour = {}): Promise<Smarthost> {
@@ -72,7 +74,8 @@ export async function startSmarthost(behaviour: SmarthostBehaviour = {}): Promis
           user: (session.user as string | undefined) ?? null,
           helo: session.hostNameAppearsAs,
         });
-        callback();
+        if (behaviour.dataDelayMs) setTimeout(callback, behaviour.dataDelayMs);
+        else callback();
       });
     },
   };
