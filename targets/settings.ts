@@ -1,0 +1,620 @@
+// The mapping table: for every field of the runtime config, how Postfix and OpenSMTPD
+// express it and how faithfully. It is declared once, here: the Postfix translation
+// (targets/postfix/) reports each setting it meets from this table, docs/mta-targets.md's
+// table is generated from it (`npm run generate`), and test/targets/settings-table.test.ts
+// fails when a field of runtime/config/schema.json has no row: a new setting must say how
+// each MTA expresses it before a translation can claim to be complete.
+//
+// Adding a row: `setting` is `<$defs name>.<property>` of schema.json (refine it with
+// ` (what)` when one field maps differently by case, as domain entries do); `inUse` says when
+// a translation must report it; the Postfix mapping must be what targets/postfix/ writes.
+import type { RuntimeConfig, ServerConfig } from '../runtime/config/types.js';
+import type { SettingRow } from './types.js';
+
+const always = () => true;
+const anyServer = (config: RuntimeConfig, test: (server: ServerConfig) => boolean) => config.servers.some(test);
+const usesDomainEntries = (server: ServerConfig) =>
+  [...server.connections.entries, ...server.relay.entries].some((item) => item.kind === 'domain');
+const onServer = (test: (server: ServerConfig) => boolean) => (_config: RuntimeConfig, server: ServerConfig | null) => server !== null && test(server);
+
+export const SETTING_ROWS: readonly SettingRow[] = [
+  // ── global ──────────────────────────────────────────────────────────────────────────
+  {
+    setting: 'ResolverConfig.servers',
+    policy: '`resolver { servers … }`',
+    scope: 'global',
+    inUse: (config) => config.resolver.servers.length > 0 && anyServer(config, usesDomainEntries),
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: 'the system resolver (/etc/resolv.conf)', note: 'Postfix has no resolver setting of its own: point the host’s resolver at these servers.' },
+      opensmtpd: { fidelity: 'approximate', mapping: 'the system resolver (/etc/resolv.conf)', note: 'OpenSMTPD has no resolver setting of its own.' },
+    },
+  },
+  {
+    setting: 'ResolverConfig.timeoutMs',
+    policy: '`resolver { timeout … }`',
+    scope: 'global',
+    inUse: (config) => anyServer(config, usesDomainEntries),
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: 'the resolver library’s timeout (`options timeout:` in /etc/resolv.conf)', note: 'not bounded per lookup by Postfix itself.' },
+      opensmtpd: { fidelity: 'approximate', mapping: 'the resolver library’s timeout', note: 'not bounded per lookup by OpenSMTPD itself.' },
+    },
+  },
+  {
+    setting: 'ResolverConfig.reverseZones',
+    policy: '`resolver { reverse-zone … }`',
+    scope: 'global',
+    inUse: (config) => config.resolver.reverseZones.length > 0,
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: 'nothing: a declaration the linter checks domain entries against', note: 'Postfix behaves the same, but its configuration cannot carry the declaration: a policy imported back from it has no reverse zones (and lint says so for its domain entries).' },
+      opensmtpd: { fidelity: 'approximate', mapping: 'nothing: a declaration the linter checks domain entries against', note: 'OpenSMTPD’s configuration cannot carry the declaration.' },
+    },
+  },
+  {
+    setting: 'ResolverConfig.cache',
+    policy: '`resolver { cache { … } }`',
+    scope: 'global',
+    inUse: (config) => anyServer(config, usesDomainEntries),
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: 'none: a caching resolver on the host (unbound, systemd-resolved)', note: 'Postfix does not cache reverse lookups itself.' },
+      opensmtpd: { fidelity: 'approximate', mapping: 'none: a caching resolver on the host', note: 'OpenSMTPD does not cache reverse lookups itself.' },
+    },
+  },
+  {
+    setting: 'StorageConfig.spool',
+    policy: '`storage { spool … }`',
+    scope: 'global',
+    inUse: always,
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: 'none: Postfix’s own `queue_directory`', note: 'Postfix keeps accepted mail in its own queue, in its own format: `smtppolicy queue` does not read it (use `postqueue`).' },
+      opensmtpd: { fidelity: 'approximate', mapping: 'none: OpenSMTPD’s own queue (`queue` settings)', note: 'OpenSMTPD keeps accepted mail in its own queue, in its own format.' },
+    },
+  },
+  {
+    setting: 'StorageConfig.maildir',
+    policy: '`storage { maildir … }`',
+    scope: 'global',
+    inUse: (config) => anyServer(config, (server) => server.localDomains.length > 0),
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: '`virtual_mailbox_base`, `virtual_mailbox_maps = regexp:` (DOMAIN/USER/), delivered by virtual(8)', note: 'files are owned by the `virtual_uid_maps` user (uid 5000 as written: change it to the Maildir’s owner), not by the user smtppolicy runs as.' },
+      opensmtpd: { fidelity: 'exact', mapping: '`action … maildir "DIR/%{dest.domain}/%{dest.user}"`' },
+    },
+  },
+  {
+    setting: 'UserStoreConfig.file',
+    policy: '`users NAME file "…"`',
+    scope: 'global',
+    inUse: (config) => config.userStores.length > 0,
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: 'Cyrus SASL: `smtpd_sasl_type = cyrus`, `cyrus_sasl_config_path` (one `smtpd-SERVER.conf` per server, `auxprop` with sasldb)', note: 'Postfix does not read the smtppolicy password file: the users must be added to the sasldb (`saslpasswd2 -f FILE`).' },
+      opensmtpd: { fidelity: 'approximate', mapping: '`table NAME file:…` (user and crypt(3) hash)', note: 'the smtppolicy password file must be converted to a table of crypt(3) hashes.' },
+    },
+  },
+  {
+    setting: 'AdminConfig.listen',
+    policy: '`admin { listen … }`',
+    scope: 'global',
+    inUse: (config) => config.admin !== null,
+    targets: {
+      postfix: { fidelity: 'unsupported', mapping: 'none', note: 'Postfix has no metrics or health listener (an exporter reading its log is a separate program).' },
+      opensmtpd: { fidelity: 'unsupported', mapping: 'none', note: 'OpenSMTPD has no metrics or health listener (`smtpctl show stats` is local).' },
+    },
+  },
+  {
+    setting: 'Endpoint.address',
+    policy: '`listen ADDRESS:PORT`',
+    scope: 'server',
+    inUse: always,
+    targets: {
+      postfix: { fidelity: 'exact', mapping: 'master.cf: one `ADDRESS:PORT inet … smtpd` service per listener; `inet_protocols` from the addresses' },
+      opensmtpd: { fidelity: 'exact', mapping: '`listen on ADDRESS port PORT`' },
+    },
+  },
+  {
+    setting: 'Endpoint.port',
+    policy: '`listen ADDRESS:PORT`',
+    scope: 'server',
+    inUse: always,
+    targets: {
+      postfix: { fidelity: 'exact', mapping: 'master.cf service name `ADDRESS:PORT`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`listen on … port PORT`' },
+    },
+  },
+  // ── per server ──────────────────────────────────────────────────────────────────────
+  {
+    setting: 'ServerConfig.name',
+    policy: '`server NAME { … }`',
+    scope: 'server',
+    inUse: always,
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`-o syslog_name=postfix/NAME`; the prefix of the server’s own main.cf parameters and tables' },
+      opensmtpd: { fidelity: 'exact', mapping: '`tag NAME` on its listeners' },
+    },
+  },
+  {
+    setting: 'ServerConfig.hostname',
+    policy: '`hostname FQDN`',
+    scope: 'server',
+    inUse: always,
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`-o myhostname=FQDN` (greeting and EHLO)' },
+      opensmtpd: { fidelity: 'exact', mapping: '`listen on … hostname FQDN`' },
+    },
+  },
+  {
+    setting: 'ServerConfig.banner',
+    policy: '`banner "…"`',
+    scope: 'server',
+    inUse: onServer((server) => server.banner !== undefined),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`smtpd_banner = $myhostname ESMTP TEXT` (per server)' },
+      opensmtpd: { fidelity: 'unsupported', mapping: 'none', note: 'OpenSMTPD’s greeting text is fixed.' },
+    },
+  },
+  {
+    setting: 'ListenConfig.tlsMode',
+    policy: '`listen … implicit-tls`',
+    scope: 'server',
+    inUse: onServer((server) => server.listen.some((l) => l.tlsMode === 'implicit')),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`-o smtpd_tls_wrappermode=yes` on that listener’s service' },
+      opensmtpd: { fidelity: 'exact', mapping: '`listen on … smtps`' },
+    },
+  },
+  {
+    setting: 'ServerConfig.tls',
+    policy: '`tls { … }`',
+    scope: 'server',
+    inUse: always,
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`smtpd_tls_security_level` (`none` without a certificate)' },
+      opensmtpd: { fidelity: 'exact', mapping: '`listen on … tls pki NAME` (none without a certificate)' },
+    },
+  },
+  {
+    setting: 'CertificateConfig.certificate',
+    policy: '`tls { certificate "…" }`',
+    scope: 'server',
+    inUse: onServer((server) => server.tls !== null),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`smtpd_tls_chain_files = KEY, CERTIFICATE` (per server)' },
+      opensmtpd: { fidelity: 'exact', mapping: '`pki NAME cert "…"`' },
+    },
+  },
+  {
+    setting: 'CertificateConfig.key',
+    policy: '`tls { key "…" }`',
+    scope: 'server',
+    inUse: onServer((server) => server.tls !== null),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`smtpd_tls_chain_files = KEY, CERTIFICATE` (per server)' },
+      opensmtpd: { fidelity: 'exact', mapping: '`pki NAME key "…"`' },
+    },
+  },
+  {
+    setting: 'CertificateConfig.serverNames',
+    policy: '`tls { sni NAME … { … } }`',
+    scope: 'server',
+    inUse: onServer((server) => (server.tls?.certificates.length ?? 0) > 1),
+    targets: {
+      postfix: { fidelity: 'unsupported', mapping: 'none as written (`tls_server_sni_maps` needs a table compiled with `postmap -F`)', note: 'only the default certificate is written; clients asking for another name get it too.' },
+      opensmtpd: { fidelity: 'exact', mapping: 'one `pki` per name (`listen on … pki NAME` for each)' },
+    },
+  },
+  {
+    setting: 'TlsConfig.mode',
+    policy: '`tls { require | optional }`',
+    scope: 'server',
+    inUse: onServer((server) => server.tls !== null),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`require`: `smtpd_tls_security_level = encrypt`, `smtpd_tls_auth_only = yes`; `optional`: `may`, and before TLS no mechanism that reveals the secret (`smtpd_tls_auth_only = yes`, or `smtpd_sasl_security_options = noanonymous, noplaintext` when CRAM-MD5 is offered)' },
+      opensmtpd: { fidelity: 'exact', mapping: '`listen on … tls-require` (require) or `tls` (optional); `auth` after TLS only' },
+    },
+  },
+  {
+    setting: 'TlsConfig.minVersion',
+    policy: '`tls { min-version … }`',
+    scope: 'server',
+    inUse: onServer((server) => server.tls !== null),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`smtpd_tls_protocols`, `smtpd_tls_mandatory_protocols = >=VERSION`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`listen on … protocols "…"`' },
+    },
+  },
+  {
+    setting: 'TlsConfig.minCipherBits',
+    policy: '`tls { min-cipher-bits … }`',
+    scope: 'server',
+    inUse: onServer((server) => (server.tls?.minCipherBits ?? 0) > 0),
+    targets: {
+      postfix: {
+        fidelity: 'approximate',
+        mapping: '`smtpd_tls_ciphers`, `smtpd_tls_mandatory_ciphers` = `medium` (up to 128 bits) or `high` (above)',
+        note: 'Postfix chooses OpenSSL cipher grades, not a bit count: `medium` admits 128-bit ciphers and up, `high` is OpenSSL’s HIGH list; TLS 1.3 suites are not limited by either.',
+      },
+      opensmtpd: { fidelity: 'approximate', mapping: '`listen on … ciphers "…"`', note: 'an OpenSSL cipher list, not a bit count.' },
+    },
+  },
+  {
+    setting: 'ConnectionControl.mode',
+    policy: '`connections only | except { … }`',
+    scope: 'server',
+    inUse: onServer((server) => server.connections.mode === 'allow-list' || server.connections.entries.length > 0),
+    targets: {
+      postfix: {
+        fidelity: 'exact',
+        mapping: '`smtpd_client_restrictions` = the lists, then `reject` (only) or `permit` (except), with `-o smtpd_delay_reject=no`',
+        note: 'without `smtpd_delay_reject = no` Postfix would greet a refused client and refuse it only at RCPT; with it, the refusal is the greeting (554), and every later command but QUIT is refused.',
+      },
+      opensmtpd: { fidelity: 'approximate', mapping: '`match !from src <list> … reject`', note: 'OpenSMTPD greets every client and refuses the transaction at MAIL/RCPT, not at connect.' },
+    },
+  },
+  {
+    setting: 'ConnectionControl.entries (address)',
+    policy: '`connections … { ADDRESS, CIDR, ADDRESS mask MASK }`',
+    scope: 'server',
+    inUse: onServer((server) => server.connections.entries.some((item) => item.kind === 'cidr')),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`check_client_access cidr:SERVER-connections.cidr`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`table SERVER-connections file:…` with `from src <…>`' },
+    },
+  },
+  {
+    setting: 'ConnectionControl.entries (domain)',
+    policy: '`connections … { domain NAME }`',
+    scope: 'server',
+    inUse: onServer((server) => server.connections.entries.some((item) => item.kind === 'domain')),
+    targets: {
+      postfix: {
+        fidelity: 'approximate',
+        mapping: '`check_client_access texthash:SERVER-connection-domains` (NAME and .NAME): the client name Postfix matches is forward-confirmed',
+        note: 'when the reverse lookup fails temporarily Postfix sees the name `unknown`: an allow-list refuses the client with 554 where smtppolicy answers 421 (try later), and a deny-list admits it where smtppolicy answers 421. `check_reverse_client_hostname_access` is not used: it matches the unconfirmed PTR name, which whoever controls the reverse zone can choose.',
+      },
+      opensmtpd: { fidelity: 'approximate', mapping: '`from rdns <table>`', note: 'OpenSMTPD matches the reverse name; a failed lookup does not match.' },
+    },
+  },
+  {
+    setting: 'AuthConfig.mechanisms',
+    policy: '`auth { basic | challenge-response | token users NAME }`',
+    scope: 'server',
+    inUse: onServer((server) => server.auth.mechanisms.length > 0),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`-o smtpd_sasl_auth_enable=yes`, `-o smtpd_sasl_path=smtpd-SERVER`; `mech_list` in that Cyrus configuration (PLAIN LOGIN, CRAM-MD5)' },
+      opensmtpd: { fidelity: 'approximate', mapping: '`listen on … auth <users>`', note: 'OpenSMTPD offers PLAIN and LOGIN only.' },
+    },
+  },
+  {
+    setting: 'AuthConfig.mechanisms (token)',
+    policy: '`auth { token users NAME }`',
+    scope: 'server',
+    inUse: onServer((server) => server.auth.mechanisms.some((m) => m.mechanism === 'XOAUTH2')),
+    targets: {
+      postfix: { fidelity: 'unsupported', mapping: 'none', note: 'Debian’s Cyrus SASL has no XOAUTH2 mechanism; it is left out of `mech_list`.' },
+      opensmtpd: { fidelity: 'unsupported', mapping: 'none', note: 'OpenSMTPD has no XOAUTH2.' },
+    },
+  },
+  {
+    setting: 'AuthMechanismConfig.userStore',
+    policy: '`auth { basic users NAME }`',
+    scope: 'server',
+    inUse: onServer((server) => server.auth.mechanisms.length > 0),
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: '`sasldb_path` in `smtpd-SERVER.conf`', note: 'one sasldb per server: mechanisms of one server that name different user stores share it.' },
+      opensmtpd: { fidelity: 'exact', mapping: '`auth <NAME>`' },
+    },
+  },
+  {
+    setting: 'AuthConfig.anonymous',
+    policy: '`auth { anonymous }`',
+    scope: 'server',
+    inUse: onServer((server) => !server.auth.anonymous),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`smtpd_sender_restrictions = permit_sasl_authenticated, check_sender_access static:{530 5.7.0 …}` (anonymous off)' },
+      opensmtpd: { fidelity: 'exact', mapping: '`listen on … auth` (required) or `auth-optional`' },
+    },
+  },
+  {
+    setting: 'AuthConfig.senderMustMatch',
+    policy: '`auth { sender-must-match }`',
+    scope: 'server',
+    inUse: onServer((server) => server.auth.senderMustMatch),
+    targets: {
+      postfix: {
+        fidelity: 'approximate',
+        mapping: '`reject_authenticated_sender_login_mismatch` with `smtpd_sender_login_maps = regexp:` (every address is owned by the login of the same name)',
+        note: 'Postfix compares the local part case-insensitively too, and refuses the null sender from a logged-in client.',
+      },
+      opensmtpd: { fidelity: 'approximate', mapping: '`listen on … senders <table> masquerade`', note: 'needs a senders table listing each user’s address.' },
+    },
+  },
+  {
+    setting: 'RelayConfig.anyone',
+    policy: '`relay { anyone }`',
+    scope: 'server',
+    inUse: onServer((server) => server.relay.anyone),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`smtpd_relay_restrictions = permit` (an open relay)' },
+      opensmtpd: { fidelity: 'exact', mapping: '`match from any for any action relay` (an open relay)' },
+    },
+  },
+  {
+    setting: 'RelayConfig.authenticated',
+    policy: '`relay { authenticated }`',
+    scope: 'server',
+    inUse: onServer((server) => server.relay.authenticated),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`permit_sasl_authenticated` in `smtpd_relay_restrictions`, before `reject_unauth_destination`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`match auth from any for any action relay`' },
+    },
+  },
+  {
+    setting: 'RelayConfig.entries (address)',
+    policy: '`relay { ADDRESS, CIDR, @list }`',
+    scope: 'server',
+    inUse: onServer((server) => server.relay.entries.some((item) => item.kind === 'cidr')),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`check_client_access cidr:SERVER-relay.cidr` in `smtpd_relay_restrictions`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`match from src <SERVER-relay> for any action relay`' },
+    },
+  },
+  {
+    setting: 'RelayConfig.entries (domain)',
+    policy: '`relay { domain NAME }`',
+    scope: 'server',
+    inUse: onServer((server) => server.relay.entries.some((item) => item.kind === 'domain')),
+    targets: {
+      postfix: {
+        fidelity: 'approximate',
+        mapping: '`check_client_access texthash:SERVER-relay-domains` (forward-confirmed client name)',
+        note: 'when the reverse lookup fails temporarily Postfix refuses the relay with 554 where smtppolicy answers 450 (try later).',
+      },
+      opensmtpd: { fidelity: 'approximate', mapping: '`match from rdns <table> for any action relay`', note: 'the reverse name is not forward-confirmed.' },
+    },
+  },
+  {
+    setting: 'ServerConfig.localDomains',
+    policy: '`local-domains …`',
+    scope: 'server',
+    inUse: onServer((server) => server.localDomains.length > 0),
+    targets: {
+      postfix: {
+        fidelity: 'exact',
+        mapping: '`virtual_mailbox_domains` (every recipient accepted, as smtppolicy does); `myorigin` = the first local domain, so that the bare `postmaster` is local',
+        note: 'Postfix has one set of local domains for all its services: when servers name different local domains, each accepts the others’ too (reported as approximate then).',
+      },
+      opensmtpd: { fidelity: 'exact', mapping: '`match … for domain <SERVER-local> action local`' },
+    },
+  },
+  {
+    setting: 'ServerConfig.relayTo',
+    policy: '`relay-to smarthost … | hold`',
+    scope: 'server',
+    inUse: always,
+    targets: {
+      postfix: {
+        fidelity: 'exact',
+        mapping: '`relayhost = [HOST]:PORT` (smart host); `defer_transports = smtp` (hold)',
+        note: 'Postfix has one relay host for all its services: when servers name different ones, the first server’s is written (reported as unsupported then). Held mail is returned after `maximal_queue_lifetime`.',
+      },
+      opensmtpd: { fidelity: 'exact', mapping: '`action relay host smtp+tls://HOST:PORT`' },
+    },
+  },
+  {
+    setting: 'SmarthostTarget.tls',
+    policy: '`smarthost … { tls require | optional | none }`',
+    scope: 'server',
+    inUse: onServer((server) => server.relayTo.kind === 'smarthost'),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`smtp_tls_security_level = encrypt | may | none`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`relay host smtp+tls://` | `smtp://` | `smtp+notls://`' },
+    },
+  },
+  {
+    setting: 'SmarthostTarget.verifyCertificate',
+    policy: '`smarthost … { tls … no-verify }`',
+    scope: 'server',
+    inUse: onServer((server) => server.relayTo.kind === 'smarthost' && server.relayTo.tls !== 'none'),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`smtp_tls_security_level = secure` (verify) instead of `encrypt`; `smtp_tls_CApath` the system store' },
+      opensmtpd: { fidelity: 'exact', mapping: '`relay host … ` (verifies) or `tls no-verify`' },
+    },
+  },
+  {
+    setting: 'SmarthostTarget.user',
+    policy: '`smarthost … { user "…" }`',
+    scope: 'server',
+    inUse: onServer((server) => server.relayTo.kind === 'smarthost' && server.relayTo.user !== null),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`smtp_sasl_auth_enable = yes`, `smtp_sasl_password_maps = texthash:smarthost-password` (`[HOST]:PORT USER:PASSWORD`)' },
+      opensmtpd: { fidelity: 'exact', mapping: '`relay host smtp+tls://LABEL@HOST auth <secrets>`' },
+    },
+  },
+  {
+    setting: 'SmarthostTarget.password',
+    policy: '`smarthost … { password env NAME | file "…" }`',
+    scope: 'server',
+    inUse: onServer((server) => server.relayTo.kind === 'smarthost' && server.relayTo.password !== null),
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: 'the password field of `smarthost-password` (written as a placeholder)', note: 'Postfix reads the secret from a table file only, never from the environment: replace the placeholder with the secret on the mail host.' },
+      opensmtpd: { fidelity: 'approximate', mapping: 'a `secrets` table', note: 'OpenSMTPD reads the secret from a table file only.' },
+    },
+  },
+  {
+    setting: 'LimitsConfig.messageSizeBytes',
+    policy: '`limits { message-size … }`',
+    scope: 'server',
+    inUse: always,
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`-o message_size_limit=BYTES` (main.cf: the largest of all servers, for cleanup)' },
+      opensmtpd: { fidelity: 'exact', mapping: '`smtp max-message-size BYTES` (one for all listeners)' },
+    },
+  },
+  {
+    setting: 'LimitsConfig.recipientsPerMessage',
+    policy: '`limits { recipients … }`',
+    scope: 'server',
+    inUse: always,
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`-o smtpd_recipient_limit=N`' },
+      opensmtpd: { fidelity: 'unsupported', mapping: 'none', note: 'OpenSMTPD has no per-message recipient limit.' },
+    },
+  },
+  {
+    setting: 'LimitsConfig.maxConnections',
+    policy: '`limits { connections … }`',
+    scope: 'server',
+    inUse: always,
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: 'master.cf `maxproc` of each of the server’s services', note: 'counted per listener, not per server; connections beyond it wait in the listen queue instead of being refused with 421.' },
+      opensmtpd: { fidelity: 'unsupported', mapping: 'none', note: 'OpenSMTPD has no connection limit per listener.' },
+    },
+  },
+  {
+    setting: 'LimitsConfig.maxConnectionsPerAddress',
+    policy: '`limits { connections-per-address … }`',
+    scope: 'server',
+    inUse: always,
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: 'anvil: `-o smtpd_client_connection_count_limit=N`, `smtpd_client_event_limit_exceptions` empty', note: 'anvil counts per IP address; smtppolicy counts per /24 (IPv4) or /64 (IPv6), so one IPv6 host cannot multiply its share.' },
+      opensmtpd: { fidelity: 'unsupported', mapping: 'none', note: 'OpenSMTPD has no per-client connection limit.' },
+    },
+  },
+  {
+    setting: 'LimitsConfig.sessionTimeoutMs',
+    policy: '`limits { session-timeout … }`',
+    scope: 'server',
+    inUse: always,
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: 'none', note: 'Postfix has no deadline for a whole session: a client that keeps sending commands stays connected (up to `smtpd_hard_error_limit` errors).' },
+      opensmtpd: { fidelity: 'approximate', mapping: 'none', note: 'OpenSMTPD has no deadline for a whole session.' },
+    },
+  },
+  {
+    setting: 'LimitsConfig.dataTimeoutMs',
+    policy: '`limits { data-timeout … }`',
+    scope: 'server',
+    inUse: always,
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: 'none (`smtpd_timeout` bounds each read)', note: 'Postfix bounds each read of the message, not the whole DATA phase.' },
+      opensmtpd: { fidelity: 'approximate', mapping: 'none', note: 'OpenSMTPD bounds each read, not the whole DATA phase.' },
+    },
+  },
+  {
+    setting: 'LimitsConfig.idleTimeoutMs',
+    policy: '`limits { idle-timeout … }`',
+    scope: 'server',
+    inUse: always,
+    targets: {
+      postfix: { fidelity: 'exact', mapping: '`-o smtpd_timeout=SECONDS` (rounded up to whole seconds)' },
+      opensmtpd: { fidelity: 'approximate', mapping: 'none (a fixed timeout)', note: 'OpenSMTPD’s command timeout is not configurable.' },
+    },
+  },
+  {
+    setting: 'LimitsConfig.greetingDelayMs',
+    policy: '`limits { greeting-delay … }`',
+    scope: 'server',
+    inUse: onServer((server) => server.limits.greetingDelayMs > 0),
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: '`sleep SECONDS, reject_unauth_pipelining` first in `smtpd_client_restrictions`', note: 'whole seconds (rounded up); the client that talked first is refused with 503 5.5.0 (improper pipelining) where smtppolicy answers 554.' },
+      opensmtpd: { fidelity: 'unsupported', mapping: 'none', note: 'OpenSMTPD has no greeting delay.' },
+    },
+  },
+  {
+    setting: 'LimitsConfig.authFailures',
+    policy: '`limits { auth-failures … }`',
+    scope: 'server',
+    inUse: onServer((server) => server.auth.mechanisms.length > 0),
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: 'anvil: `-o smtpd_client_auth_rate_limit=N`', note: 'anvil counts AUTH commands (not only failed ones) per client address, in `anvil_rate_time_unit`; there is no count per user name.' },
+      opensmtpd: { fidelity: 'unsupported', mapping: 'none', note: 'OpenSMTPD has no login throttle.' },
+    },
+  },
+  {
+    setting: 'LimitsConfig.authFailureWindowMs',
+    policy: '`limits { auth-failure-window … }`',
+    scope: 'server',
+    inUse: onServer((server) => server.auth.mechanisms.length > 0),
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: '`anvil_rate_time_unit` (one window for every server: the longest is written)', note: 'one window for all of Postfix’s rate limits, not only logins.' },
+      opensmtpd: { fidelity: 'unsupported', mapping: 'none', note: 'OpenSMTPD has no login throttle.' },
+    },
+  },
+  {
+    setting: 'ServerConfig.proxyProtocol',
+    policy: '`proxy-protocol { … }`',
+    scope: 'server',
+    inUse: onServer((server) => server.proxyProtocol.length > 0),
+    targets: {
+      postfix: { fidelity: 'unsupported', mapping: 'none (`smtpd_upstream_proxy_protocol = haproxy` trusts every peer)', note: 'Postfix cannot restrict PROXY headers to trusted balancers: it would take a client’s claimed address from anyone.' },
+      opensmtpd: { fidelity: 'unsupported', mapping: 'none (`listen on … proxy-v2` trusts every peer)', note: 'OpenSMTPD cannot restrict PROXY headers to trusted balancers.' },
+    },
+  },
+  {
+    setting: 'ServerConfig.gateways',
+    policy: '`gateways { … }`',
+    scope: 'server',
+    inUse: onServer((server) => server.gateways.length > 0),
+    targets: {
+      postfix: { fidelity: 'approximate', mapping: 'nothing: decisions do not change (a declaration the linter uses)', note: 'Postfix behaves the same, but its configuration cannot carry the declaration: a policy imported back from it has no gateways.' },
+      opensmtpd: { fidelity: 'approximate', mapping: 'nothing: decisions do not change (a declaration the linter uses)', note: 'OpenSMTPD’s configuration cannot carry the declaration.' },
+    },
+  },
+  {
+    setting: 'ServerConfig.rejectBareLineEndings',
+    policy: '`allow-bare-newlines`',
+    scope: 'server',
+    inUse: always,
+    targets: {
+      postfix: {
+        fidelity: 'approximate',
+        mapping: '`smtpd_forbid_bare_newline = yes`, `smtpd_forbid_bare_newline_exclusions` empty (Postfix 3.7.10 and later), or `no` with `allow-bare-newlines`',
+        note: 'Postfix refuses a bare LF (and disconnects); a bare CR alone is passed on.',
+      },
+      opensmtpd: { fidelity: 'approximate', mapping: 'none: OpenSMTPD 7.4 and later refuse bare LF in DATA', note: 'not configurable.' },
+    },
+  },
+];
+
+/**
+ * Fields of runtime/config/schema.json that are not settings, and why: the test that every
+ * field has a row skips exactly these.
+ */
+export const NOT_SETTINGS: Readonly<Record<string, string>> = {
+  'RuntimeConfig.version': 'the format version of the JSON',
+  'RuntimeConfig.sources': 'the files the config was compiled from',
+  'RuntimeConfig.resolver': 'a block: its fields have rows',
+  'RuntimeConfig.storage': 'a block: its fields have rows',
+  'RuntimeConfig.userStores': 'a list of stores: UserStoreConfig has rows',
+  'RuntimeConfig.admin': 'a block: AdminConfig.listen has a row',
+  'RuntimeConfig.servers': 'a list of servers: ServerConfig has rows',
+  'UserStoreConfig.name': 'a name the mechanisms refer to (AuthMechanismConfig.userStore)',
+  'ServerConfig.listen': 'a list of listeners: Endpoint and ListenConfig have rows',
+  'ListenConfig.address': 'as Endpoint.address',
+  'ListenConfig.port': 'as Endpoint.port',
+  'ServerConfig.connections': 'a block: ConnectionControl has rows',
+  'ServerConfig.auth': 'a block: AuthConfig has rows',
+  'ServerConfig.relay': 'a block: RelayConfig has rows',
+  'ServerConfig.limits': 'a block: LimitsConfig has rows',
+  'TlsConfig.certificates': 'a list: CertificateConfig has rows',
+  'AuthMechanismConfig.mechanism': 'as AuthConfig.mechanisms',
+  'AddressItem.kind': 'the kind of an entry: the entries rows are refined by it',
+  'CidrItem.kind': 'the kind of an entry',
+  'CidrItem.cidr': 'the entry itself (the rows of the lists it is in)',
+  'CidrItem.list': 'the named list an entry came from',
+  'DomainItem.kind': 'the kind of an entry',
+  'DomainItem.domain': 'the entry itself (the rows of the lists it is in)',
+  'DomainItem.list': 'the named list an entry came from',
+  'RelayTarget.kind': 'as ServerConfig.relayTo',
+  'SmarthostTarget.kind': 'as ServerConfig.relayTo',
+  'SmarthostTarget.host': 'as ServerConfig.relayTo',
+  'SmarthostTarget.port': 'as ServerConfig.relayTo',
+  'HoldTarget.kind': 'as ServerConfig.relayTo',
+};
+
+/** Every `source` field is a position in the policy, never a setting. */
+export const NOT_SETTING_PROPERTIES: readonly string[] = ['source'];
+
+export function settingRow(setting: string): SettingRow {
+  const row = SETTING_ROWS.find((r) => r.setting === setting);
+  if (!row) throw new Error(`targets/settings.ts has no row '${setting}'`);
+  return row;
+}
