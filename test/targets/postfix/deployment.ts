@@ -1,0 +1,75 @@
+// A policy deployed on the test's one Postfix: its runtime config moved onto loopback
+// (each listener on a free 127.0.0.1 port, the test certificate for every server, the
+// system resolver, the Maildir in the temp dir), translated, written into Postfix's
+// directory, and loaded with `postfix start` the first time and `postfix reload` after.
+// The same moved config is what `smtppolicy verify` is run against, so verify's
+// expectations and Postfix's configuration come from one policy.
+import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RuntimeConfig } from '../../../runtime/config/index.js';
+import { translateToPostfix, type TargetOutput } from '../../../targets/index.js';
+import type { TestCertificate } from '../../helpers/certificates.js';
+import { postfixFailure, waitForPort, writePostfixConfig, type PostfixDirectory } from '../../helpers/postfix.js';
+import { freePort } from '../../helpers/serve-process.js';
+
+export async function onLoopback(config: RuntimeConfig, certificate: TestCertificate, dir: string): Promise<RuntimeConfig> {
+  const moved = structuredClone(config);
+  moved.resolver.servers = [];
+  moved.storage.maildir = join(dir, 'mail');
+  moved.admin = null;
+  for (const server of moved.servers) {
+    const seen = new Map<number, number>();
+    for (const listen of server.listen) {
+      // [::]:25 and 0.0.0.0:25 are one listener on one port: keep them together
+      const port = seen.get(listen.port) ?? (await freePort());
+      seen.set(listen.port, port);
+      listen.address = '127.0.0.1';
+      listen.port = port;
+    }
+    server.listen = server.listen.filter((listen, i) => server.listen.findIndex((l) => l.port === listen.port) === i);
+    if (server.tls) server.tls.certificates = [{ certificate: certificate.certPath, key: certificate.keyPath, serverNames: [], source: server.tls.certificates[0]?.source ?? server.tls.source }];
+  }
+  return moved;
+}
+
+/** Files of the previous policy go, so that a table the new one does not name cannot linger. */
+async function clearTranslation(postfix: PostfixDirectory, previous: TargetOutput | undefined): Promise<void> {
+  for (const name of previous?.files.keys() ?? []) await rm(join(postfix.dir, name), { force: true });
+}
+
+export class PostfixDeployer {
+  #started = false;
+  #previous: TargetOutput | undefined;
+
+  constructor(readonly postfix: PostfixDirectory) {}
+
+  async deploy(config: RuntimeConfig): Promise<TargetOutput> {
+    const { postfix } = this;
+    const output = translateToPostfix(config, { directory: postfix.dir });
+    await clearTranslation(postfix, this.#previous);
+    for (const [name, text] of output.files) {
+      if (name === 'main.cf' || name === 'master.cf') continue;
+      await mkdir(join(postfix.dir, name, '..'), { recursive: true });
+      await writeFile(join(postfix.dir, name), text);
+    }
+    // Delivered mail belongs to `postfix` here (the written uid 5000 is the operator's to set).
+    const owner = `virtual_uid_maps = static:${postfix.owner.uid}\nvirtual_gid_maps = static:${postfix.owner.gid}\nvirtual_minimum_uid = 1\n`;
+    await writePostfixConfig(postfix, `${output.files.get('main.cf')!}\n${owner}`, output.files.get('master.cf')!);
+    await mkdir(join(postfix.dir, 'mail'), { recursive: true });
+    await chown(join(postfix.dir, 'mail'), postfix.owner.uid, postfix.owner.gid);
+    try {
+      // `start` checks the configuration itself; a reload of a broken one fails in the log only
+      await postfix.postfix(this.#started ? 'reload' : 'start');
+      this.#started = true;
+      for (const server of config.servers) for (const listen of server.listen) await waitForPort(listen.port, 15_000);
+    } catch (error) {
+      throw await postfixFailure(postfix, 'Postfix refused the translated configuration', error);
+    }
+    this.#previous = output;
+    return output;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#started) await this.postfix.postfix('stop').catch(() => undefined);
+  }
+}
