@@ -11,6 +11,7 @@ import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { packageVersion } from './package-root.js';
 import { expandPolicyPaths } from './policy-files.js';
+import { lintFrom } from './lint-from.js';
 
 const FORMATS = ['pretty', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
@@ -23,6 +24,7 @@ export const OPTIONS = {
   'max-warnings': { type: 'string', value: 'N', description: 'exit 1 when there are more than N warnings (default, or -1: no limit)' },
   rule: { type: 'string', value: '<id>=off|warn|error', multiple: true, description: "change a rule's severity; syntax and semantic errors are not rules" },
   fix: { type: 'boolean', description: "apply the rules' mechanical fixes to the files" },
+  from: { type: 'string', value: 'postfix', description: "lint an MTA's configuration directory instead: its policy as 'import'\nwrites it, with findings at the MTA's settings (file:line)" },
 } as const satisfies OptionTable;
 
 export const HELP = helpText({
@@ -59,13 +61,24 @@ export const run: Command = async (argv, io) => {
   }
   if (positionals.length === 0) throw new UsageError('no files given: smtppolicy lint <file.smtppolicy | directory>…');
 
-  const entries = await expandPolicyPaths(positionals, io.cwd);
   const options = { cwd: io.cwd, lint: { rules } };
-  let checked = await checkEntries(entries, options);
-  if (values.fix) {
-    for (let pass = 0; pass < MAX_FIX_PASSES && (await fixOnce(checked)); pass++) checked = await checkEntries(entries, options);
+  let report;
+  if (values.from !== undefined) {
+    if (values.fix) throw new UsageError("--fix edits policy files; with --from there is none (use 'smtppolicy import' to write one)");
+    const linted = await lintFrom(values.from, positionals, options);
+    if ('error' in linted) {
+      io.stderr.write(`smtppolicy lint: ${linted.error}\n`);
+      return EXIT_FINDINGS;
+    }
+    report = linted;
+  } else {
+    const entries = await expandPolicyPaths(positionals, io.cwd);
+    let checked = await checkEntries(entries, options);
+    if (values.fix) {
+      for (let pass = 0; pass < MAX_FIX_PASSES && (await fixOnce(checked)); pass++) checked = await checkEntries(entries, options);
+    }
+    report = checked.report;
   }
-  const { report } = checked;
 
   if (format === 'json') io.stdout.write(formatJson(report));
   else if (format === 'sarif') io.stdout.write(formatSarif(report, { rules: RULES, toolVersion: packageVersion() }));

@@ -10,19 +10,19 @@ export function cyrusMechanisms(server: ServerConfig): AuthMechanism[] {
   return server.auth.mechanisms.map((m) => m.mechanism).filter((m) => CYRUS_MECHANISMS.has(m));
 }
 
-/** The sasldb a server's logins are checked against: named after its first user store. */
-export function sasldbPath(directory: string, server: ServerConfig): string {
+/** The sasldb a server's logins are checked against, beside its Cyrus configuration: named after its first user store. */
+export function sasldbPath(saslDirectory: string, server: ServerConfig): string {
   const store = server.auth.mechanisms.find((m) => m.userStore !== null)?.userStore ?? server.name;
-  return join(directory, 'sasl', `${store}.sasldb`);
+  return join(saslDirectory, `${store}.sasldb`);
 }
 
-export function cyrusConfig(directory: string, server: ServerConfig): string {
+export function cyrusConfig(saslDirectory: string, server: ServerConfig): string {
   return [
     `# server ${server.name} (${server.auth.source ?? server.source}): written by smtppolicy compile --target postfix`,
-    '# Add users with: saslpasswd2 -f ' + sasldbPath(directory, server) + ' -c USER',
+    '# Add users with: saslpasswd2 -f ' + sasldbPath(saslDirectory, server) + ' -c USER',
     'pwcheck_method: auxprop',
     'auxprop_plugin: sasldb',
-    `sasldb_path: ${sasldbPath(directory, server)}`,
+    `sasldb_path: ${sasldbPath(saslDirectory, server)}`,
     `mech_list: ${cyrusMechanisms(server).join(' ')}`,
     '',
   ].join('\n');
