@@ -4,6 +4,6 @@ import { configOf } from '../policy-config.js';
 import { provePolicies } from './prove.js';
 
 provePolicies('examples with logins, on a real Postfix', {
-  'examples/quickstart.smtppolicy': () => configOf('examples/quickstart.smtppolicy'),
   'examples/submission-server.smtppolicy': () => configOf('examples/submission-server.smtppolicy'),
+  'examples/quickstart.smtppolicy': () => configOf('examples/quickstart.smtppolicy'),
 });
