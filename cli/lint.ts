@@ -1,5 +1,6 @@
 // `smtppolicy lint [paths…] [--format pretty|json|sarif|github|gitlab|junit] [--max-warnings N]
-//                  [--rule <id>=off|warn|error]… [--fix]`
+//                  [--rule <id>=off|warn|error]… [--fix] [--online]
+//                  | lint --from postfix DIR`
 // Exit 0: no errors and no more warnings than --max-warnings. 1: findings. 2: usage or I/O error.
 
 import { writeFile } from 'node:fs/promises';
@@ -14,17 +15,17 @@ import { expandPolicyPaths } from './policy-files.js';
 import { lintFrom } from './lint-from.js';
 
 const FORMATS = ['pretty', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
-type Format = (typeof FORMATS)[number];
 
 /** ESLint's limit: fixes can enable further fixes, but never loop forever. */
 const MAX_FIX_PASSES = 10;
 
 export const OPTIONS = {
-  format: { type: 'string', value: 'FORMAT', default: 'pretty', description: 'output format (see Formats below)' },
+  format: { type: 'string', value: 'FORMAT', default: 'pretty', choices: FORMATS, description: 'output format (see Formats below)' },
   'max-warnings': { type: 'string', value: 'N', description: 'exit 1 when there are more than N warnings (default, or -1: no limit)' },
   rule: { type: 'string', value: '<id>=off|warn|error', multiple: true, description: "change a rule's severity; syntax and semantic errors are not rules" },
   fix: { type: 'boolean', description: "apply the rules' mechanical fixes to the files" },
   from: { type: 'string', value: 'postfix', description: "lint an MTA's configuration directory instead: its policy as 'import'\nwrites it, with findings at the MTA's settings (file:line)" },
+  online: { type: 'boolean', description: "also ask DNS (the policy's resolver): does each server's hostname resolve to where it listens?" },
 } as const satisfies OptionTable;
 
 export const HELP = helpText({
@@ -50,8 +51,7 @@ export const run: Command = async (argv, io) => {
   const args = argsOrHelp(argv, OPTIONS, HELP, io);
   if (args === undefined) return EXIT_OK;
   const { values, positionals } = args;
-  const format = values.format as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}' (expected ${FORMATS.join(', ')})`);
+  const format = values.format;
   const maxWarnings = parseMaxWarnings(values['max-warnings']);
   const rules = new Map<string, RuleSetting>();
   for (const text of values.rule ?? []) {
@@ -61,10 +61,13 @@ export const run: Command = async (argv, io) => {
   }
   if (positionals.length === 0) throw new UsageError('no files given: smtppolicy lint <file.smtppolicy | directory>…');
 
-  const options = { cwd: io.cwd, lint: { rules } };
+  const options = { cwd: io.cwd, lint: { rules }, online: Boolean(values.online) };
   let report;
   if (values.from !== undefined) {
     if (values.fix) throw new UsageError("--fix edits policy files; with --from there is none (use 'smtppolicy import' to write one)");
+    // an imported installation's hostnames are Postfix's myhostname, not where it listens:
+    // refused rather than checked against the wrong addresses
+    if (values.online) throw new UsageError("--online checks a policy's listeners; with --from use 'smtppolicy import' and lint --online the result");
     const linted = await lintFrom(values.from, positionals, options);
     if ('error' in linted) {
       io.stderr.write(`smtppolicy lint: ${linted.error}\n`);
@@ -78,6 +81,13 @@ export const run: Command = async (argv, io) => {
       for (let pass = 0; pass < MAX_FIX_PASSES && (await fixOnce(checked)); pass++) checked = await checkEntries(entries, options);
     }
     report = checked.report;
+    // a resolver that did not answer is not a finding about the policy, but the user asked
+    // for the check: say that it could not be made
+    for (const result of checked.results) {
+      for (const [name, lookup] of result.online?.hostnames ?? []) {
+        if (lookup.kind === 'unreachable') io.stderr.write(`smtppolicy lint --online: ${name} could not be checked: ${lookup.reason}\n`);
+      }
+    }
   }
 
   if (format === 'json') io.stdout.write(formatJson(report));

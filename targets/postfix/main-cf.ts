@@ -28,6 +28,10 @@ function smarthost(server: ServerConfig): string[] {
   if (target.kind === 'hold') {
     return [`# relay-to hold (${target.source ?? 'the default'}): relayed mail waits in the queue`, 'relayhost =', 'defer_transports = smtp'];
   }
+  if (target.kind === 'direct') {
+    // each domain's MX, STARTTLS when offered (unverified), as runtime/delivery/mx-delivery.ts
+    return [`# relay-to direct (${target.source}): each recipient domain's MX hosts`, 'relayhost =', 'smtp_tls_security_level = may'];
+  }
   const level = target.tls === 'none' ? 'none' : target.tls === 'optional' ? 'may' : target.verifyCertificate ? 'secure' : 'encrypt';
   const lines = [
     `# relay-to smarthost (${target.source})`,
