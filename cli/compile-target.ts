@@ -7,9 +7,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { RuntimeConfig } from '../runtime/config/index.js';
-import { formatTargetJson, formatTargetPretty, PostfixNameClash, PostfixServiceClash, targetReport, translateToPostfix, type TargetOutput } from '../targets/index.js';
+import { formatTargetJson, formatTargetPretty, PostfixNameClash, PostfixServiceClash, targetReport, translateToPostfix, type MailboxSnapshot, type TargetOutput } from '../targets/index.js';
 import type { CliIo } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
+import { readMailboxSnapshot } from './target-mailboxes.js';
 
 export const TARGETS = ['runtime', 'postfix'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -21,9 +22,9 @@ export interface TargetRequest {
   allowApproximate: boolean;
 }
 
-function translate(config: RuntimeConfig, request: TargetRequest): TargetOutput {
+function translate(config: RuntimeConfig, request: TargetRequest, mailboxes: MailboxSnapshot): TargetOutput {
   try {
-    return translateToPostfix(config, { directory: request.directory });
+    return translateToPostfix(config, { directory: request.directory, mailboxes });
   } catch (error) {
     if (error instanceof PostfixNameClash || error instanceof PostfixServiceClash) throw new UsageError(`--target postfix: ${error.message}`);
     throw error;
@@ -49,7 +50,14 @@ function fromWorkingDirectory(source: string | null, directory: string, cwd: str
 }
 
 export async function compileToTarget(config: RuntimeConfig, request: TargetRequest, io: CliIo): Promise<number> {
-  const output = translate(config, request);
+  let mailboxes: MailboxSnapshot;
+  try {
+    // the config's paths are relative to the output directory
+    mailboxes = await readMailboxSnapshot(config, resolve(io.cwd, request.directory));
+  } catch (error) {
+    throw new UsageError(`--target ${request.target}: cannot read a recipient list's mailboxes (the MTA gets a copy of them): ${(error as Error).message}`);
+  }
+  const output = translate(config, request, mailboxes);
   const findings = output.findings.map((f) => ({ ...f, source: fromWorkingDirectory(f.source, request.directory, io.cwd) }));
   const report = targetReport(output.target, findings);
   io.stdout.write(request.format === 'json' ? formatTargetJson(report) : formatTargetPretty(report, { color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR }));

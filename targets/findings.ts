@@ -22,7 +22,13 @@ function sourceOf(setting: string, config: RuntimeConfig, server: ServerConfig |
     if (definition === 'AdminConfig') return config.admin?.source ?? null;
     return null;
   }
+  if (setting.startsWith('ServerConfig.relayTo')) return server.relayTo.source ?? server.source;
+  if (setting === 'ServerConfig.routes') return server.routes?.[0]?.source ?? server.source;
   switch (definition) {
+    case 'RecipientsConfig':
+    case 'MailboxFileSource':
+    case 'MailboxUsersSource':
+      return server.recipients?.[0]?.source ?? server.source;
     case 'TlsConfig':
     case 'CertificateConfig':
       return server.tls?.source ?? server.source;

@@ -6,3 +6,4 @@ export { formatTargetJson, formatTargetPretty } from './report.js';
 export { SETTING_ROWS, NOT_SETTINGS, NOT_SETTING_PROPERTIES } from './settings.js';
 export { mappingTable, updateMtaDocs, MTA_DOCS_PATH } from './docs-table.js';
 export type { Fidelity, MappingFinding, SettingRow, TargetMapping, TargetName, TargetOutput, TargetReport } from './types.js';
+export { NO_MAILBOXES, type MailboxSnapshot } from './mailboxes.js';

@@ -15,6 +15,8 @@ const always = () => true;
 const anyServer = (config: RuntimeConfig, test: (server: ServerConfig) => boolean) => config.servers.some(test);
 const usesDomainEntries = (server: ServerConfig) =>
   [...server.connections.entries, ...server.relay.entries].some((item) => item.kind === 'domain');
+/** Mail the server sends on by itself, looking up hosts: direct to MX, or along a route. */
+const looksUpDestinations = (server: ServerConfig) => server.relayTo.kind === 'direct' || (server.routes ?? []).length > 0;
 const onServer = (test: (server: ServerConfig) => boolean) => (_config: RuntimeConfig, server: ServerConfig | null) => server !== null && test(server);
 
 export const SETTING_ROWS: readonly SettingRow[] = [
@@ -23,7 +25,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     setting: 'ResolverConfig.servers',
     policy: '`resolver { servers … }`',
     scope: 'global',
-    inUse: (config) => config.resolver.servers.length > 0 && anyServer(config, usesDomainEntries),
+    inUse: (config) => config.resolver.servers.length > 0 && anyServer(config, (server) => usesDomainEntries(server) || looksUpDestinations(server)),
     targets: {
       postfix: { fidelity: 'approximate', mapping: 'the system resolver (/etc/resolv.conf)', note: 'Postfix has no resolver setting of its own: point the host’s resolver at these servers.' },
       opensmtpd: { fidelity: 'approximate', mapping: 'the system resolver (/etc/resolv.conf)', note: 'OpenSMTPD has no resolver setting of its own.' },
@@ -33,7 +35,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     setting: 'ResolverConfig.timeoutMs',
     policy: '`resolver { timeout … }`',
     scope: 'global',
-    inUse: (config) => anyServer(config, usesDomainEntries),
+    inUse: (config) => anyServer(config, (server) => usesDomainEntries(server) || looksUpDestinations(server)),
     targets: {
       postfix: { fidelity: 'approximate', mapping: 'the resolver library’s timeout (`options timeout:` in /etc/resolv.conf)', note: 'not bounded per lookup by Postfix itself.' },
       opensmtpd: { fidelity: 'approximate', mapping: 'the resolver library’s timeout', note: 'not bounded per lookup by OpenSMTPD itself.' },
@@ -378,24 +380,152 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     targets: {
       postfix: {
         fidelity: 'exact',
-        mapping: '`virtual_mailbox_domains` (every recipient accepted, as smtppolicy does); `myorigin` = the first local domain, so that the bare `postmaster` is local',
+        mapping: '`virtual_mailbox_domains`; a domain without a recipient list accepts every local part (`virtual_mailbox_maps = regexp:mailboxes.regexp`); `myorigin` = the first local domain, so that the bare `postmaster` is local',
         note: 'Postfix has one set of local domains for all its services: when servers name different local domains, each accepts the others’ too (reported as approximate then).',
       },
-      opensmtpd: { fidelity: 'exact', mapping: '`match … for domain <SERVER-local> action local`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`table SERVER-local-domains { … }`, `match … for domain <SERVER-local-domains> action "SERVER-local"` (a Maildir per recipient); a domain without a recipient list: `@DOMAIN` in the server’s `virtual` table' },
+    },
+  },
+  {
+    setting: 'MailboxFileSource.file',
+    policy: '`recipients DOMAIN { mailboxes file "…" }`',
+    scope: 'server',
+    inUse: onServer((server) => (server.recipients ?? []).some((list) => list.mailboxes.some((m) => m.kind === 'file'))),
+    targets: {
+      postfix: {
+        fidelity: 'approximate',
+        mapping: 'the file’s mailboxes copied into `virtual_mailbox_maps = texthash:recipients` (`LOCAL@DOMAIN DOMAIN/LOCAL/`)',
+        note: 'a copy made when compiled: Postfix does not read the mailbox file, so a mailbox added to it exists only after `compile --target postfix` runs again (smtppolicy rereads the file within a second).',
+      },
+      opensmtpd: {
+        fidelity: 'approximate',
+        mapping: 'the file’s mailboxes copied into the server’s `virtual` table (`LOCAL@DOMAIN vmail`)',
+        note: 'a copy made when compiled: OpenSMTPD does not read the mailbox file, so a mailbox added to it exists only after compiling again.',
+      },
+    },
+  },
+  {
+    setting: 'MailboxUsersSource.userStore',
+    policy: '`recipients DOMAIN { mailboxes users NAME }`',
+    scope: 'server',
+    inUse: onServer((server) => (server.recipients ?? []).some((list) => list.mailboxes.some((m) => m.kind === 'users'))),
+    targets: {
+      postfix: {
+        fidelity: 'approximate',
+        mapping: 'the store’s user names in the domain copied into `virtual_mailbox_maps = texthash:recipients`',
+        note: 'a copy made when compiled: a user added to the store has a mailbox only after compiling again.',
+      },
+      opensmtpd: {
+        fidelity: 'approximate',
+        mapping: 'the store’s user names in the domain copied into the server’s `virtual` table',
+        note: 'a copy made when compiled: a user added to the store has a mailbox only after compiling again.',
+      },
+    },
+  },
+  {
+    setting: 'RecipientsConfig.aliases',
+    policy: '`recipients DOMAIN { alias "LOCAL" to "…", … }`',
+    scope: 'server',
+    inUse: onServer((server) => (server.recipients ?? []).some((list) => list.aliases.length > 0)),
+    targets: {
+      postfix: {
+        fidelity: 'approximate',
+        mapping: '`virtual_alias_maps = texthash:aliases` (`LOCAL@DOMAIN TARGET, …`)',
+        note: 'an alias loop differs: smtppolicy delivers the looping alias to its own mailbox, Postfix stops at `virtual_alias_recursion_limit` and returns the mail; a local target that is no mailbox is dropped by smtppolicy, returned as unknown by Postfix.',
+      },
+      opensmtpd: {
+        fidelity: 'approximate',
+        mapping: 'the server’s `virtual` table (`LOCAL@DOMAIN TARGET, …`)',
+        note: 'an alias loop differs: smtppolicy delivers the looping alias to its own mailbox, OpenSMTPD refuses the expansion.',
+      },
+    },
+  },
+  {
+    setting: 'RecipientsConfig.catchAll',
+    policy: '`recipients DOMAIN { catch-all }`',
+    scope: 'server',
+    inUse: onServer((server) => (server.recipients ?? []).some((list) => list.catchAll)),
+    targets: {
+      postfix: { fidelity: 'exact', mapping: 'the domain in `virtual_mailbox_maps = regexp:mailboxes.regexp` (every local part, its own Maildir), after the mailboxes and aliases' },
+      opensmtpd: { fidelity: 'exact', mapping: '`@DOMAIN vmail` in the server’s `virtual` table (every local part, its own Maildir)' },
     },
   },
   {
     setting: 'ServerConfig.relayTo',
-    policy: '`relay-to smarthost … | hold`',
+    policy: '`relay-to smarthost …`',
     scope: 'server',
-    inUse: always,
+    inUse: onServer((server) => server.relayTo.kind === 'smarthost'),
     targets: {
       postfix: {
         fidelity: 'exact',
-        mapping: '`relayhost = [HOST]:PORT` (smart host); `defer_transports = smtp` (hold)',
-        note: 'Postfix has one relay host for all its services: when servers name different ones, the first server’s is written (reported as unsupported then). Held mail is returned after `maximal_queue_lifetime`.',
+        mapping: '`relayhost = [HOST]:PORT`',
+        note: 'Postfix has one relay host for all its services: when servers name different ones, the first server’s is written (reported as unsupported then).',
       },
-      opensmtpd: { fidelity: 'exact', mapping: '`action relay host smtp+tls://HOST:PORT`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`action "SERVER-relay" relay host smtp+tls://HOST:PORT helo HOSTNAME`' },
+    },
+  },
+  {
+    setting: 'ServerConfig.relayTo (hold)',
+    policy: '`relay-to hold` (the default)',
+    scope: 'server',
+    inUse: onServer((server) => server.relayTo.kind === 'hold'),
+    targets: {
+      postfix: {
+        fidelity: 'exact',
+        mapping: '`relayhost =`, `defer_transports = smtp` (relayed mail waits in the queue)',
+        note: 'Postfix has one relay target for all its services: when servers name different ones, the first server’s is written (reported as unsupported then). Held mail is returned after `maximal_queue_lifetime`.',
+      },
+      opensmtpd: {
+        fidelity: 'approximate',
+        mapping: '`action "SERVER-relay" relay host smtp://127.0.0.1:9` (a closed port)',
+        note: 'OpenSMTPD’s configuration cannot hold mail: the relay to a closed port keeps it queued (retried, and returned after `queue ttl`), with a failed attempt logged each time.',
+      },
+    },
+  },
+  {
+    setting: 'ServerConfig.relayTo (direct)',
+    policy: '`relay-to direct`',
+    scope: 'server',
+    inUse: onServer((server) => server.relayTo.kind === 'direct'),
+    targets: {
+      postfix: {
+        fidelity: 'approximate',
+        mapping: '`relayhost =` (each domain’s MX), `smtp_tls_security_level = may`, `smtp_destination_concurrency_limit = 2`',
+        note: 'Postfix does not fetch MTA-STS policies: a domain whose policy says `enforce` gets opportunistic TLS (add postfix-mta-sts-resolver’s socketmap to `smtp_tls_policy_maps` for it).',
+      },
+      opensmtpd: {
+        fidelity: 'approximate',
+        mapping: '`action "SERVER-relay" relay helo HOSTNAME` (each domain’s MX, STARTTLS when offered)',
+        note: 'OpenSMTPD does not fetch MTA-STS policies (a domain that enforces one gets opportunistic TLS) and has no limit of transactions at once per destination (smtppolicy: 2).',
+      },
+    },
+  },
+  {
+    setting: 'ServerConfig.routes',
+    policy: '`route DOMAIN HOST:PORT`',
+    scope: 'server',
+    inUse: onServer((server) => (server.routes ?? []).length > 0),
+    targets: {
+      postfix: {
+        fidelity: 'exact',
+        mapping: '`transport_maps = texthash:transport` (`DOMAIN smtp:[HOST]:PORT`), `smtp_tls_policy_maps = texthash:route-tls-policy` (`[HOST]:PORT may`), `smtp_destination_concurrency_limit = 2`',
+        note: 'Postfix has one transport table for all its services: when servers name different routes, every server uses all of them (reported as approximate then).',
+      },
+      opensmtpd: { fidelity: 'exact', mapping: '`action "SERVER-route-N" relay host smtp://HOST:PORT helo HOSTNAME`, `match … for domain "DOMAIN" action "SERVER-route-N"` before the relay rule' },
+    },
+  },
+  {
+    setting: 'ServerConfig.hostname (outbound EHLO)',
+    policy: '`hostname FQDN` (with `relay-to direct` or a `route`)',
+    scope: 'server',
+    inUse: onServer(looksUpDestinations),
+    targets: {
+      postfix: {
+        fidelity: 'exact',
+        mapping: '`smtp_helo_name = $myhostname` (main.cf: the first server’s hostname)',
+        note: 'Postfix’s smtp client has one EHLO name: when servers that relay have different hostnames, the first server’s is used for all (reported as approximate then).',
+      },
+      opensmtpd: { fidelity: 'exact', mapping: '`relay … helo FQDN` on the server’s relay and route actions' },
     },
   },
   {
@@ -608,6 +738,18 @@ export const NOT_SETTINGS: Readonly<Record<string, string>> = {
   'SmarthostTarget.host': 'as ServerConfig.relayTo',
   'SmarthostTarget.port': 'as ServerConfig.relayTo',
   'HoldTarget.kind': 'as ServerConfig.relayTo',
+  'DirectTarget.kind': 'as ServerConfig.relayTo (direct)',
+  'ServerConfig.recipients': 'a list of recipient lists: their mailboxes, aliases and catch-all have rows',
+  'RecipientsConfig.domain': 'the local domain a list is for (ServerConfig.localDomains)',
+  'RecipientsConfig.mailboxes': 'a list of sources: MailboxFileSource and MailboxUsersSource have rows',
+  'MailboxSource.kind': 'the kind of a source: each kind has its row',
+  'MailboxFileSource.kind': 'as MailboxFileSource.file',
+  'MailboxUsersSource.kind': 'as MailboxUsersSource.userStore',
+  'AliasConfig.localPart': 'as RecipientsConfig.aliases',
+  'AliasConfig.targets': 'as RecipientsConfig.aliases',
+  'RouteConfig.domain': 'as ServerConfig.routes',
+  'RouteConfig.host': 'as ServerConfig.routes',
+  'RouteConfig.port': 'as ServerConfig.routes',
 };
 
 /** Every `source` field is a position in the policy, never a setting. */

@@ -8,6 +8,7 @@ export type Lookup = (name: string) => string | undefined;
 /** Built-in defaults the import needs when main.cf does not set them (Postfix 3.7, compatibility level 3.6). */
 export const POSTFIX_DEFAULTS: Readonly<Record<string, string>> = {
   mydestination: '$myhostname, localhost.$mydomain, localhost',
+  local_recipient_maps: 'proxy:unix:passwd.byname $alias_maps',
   mynetworks_style: 'host',
   inet_interfaces: 'all',
   inet_protocols: 'all',

@@ -227,7 +227,7 @@ export async function writeServer(
   w: PolicyWriter,
   group: ServerGroup,
   auth: AuthFacts | null,
-  localDomains: { domains: string[]; origin: PostfixPosition; note?: string },
+  localDomains: { domains: string[]; origin: PostfixPosition; note?: string; recipientsChecked: boolean },
   context: ReadContext,
   relayTo: (w: PolicyWriter) => void,
 ): Promise<void> {
@@ -244,7 +244,12 @@ export async function writeServer(
   writeConnections(w, view, client);
   writeAuth(w, view, auth, tls);
   await writeRelay(w, view, context);
-  if (localDomains.domains.length > 0) w.line(`local-domains ${localDomains.domains.join(', ')}`, localDomains.origin, localDomains.note);
+  if (localDomains.domains.length > 0) {
+    if (localDomains.recipientsChecked) {
+      w.comment('smtppolicy-ignore local-domain-without-recipients -- Postfix refuses unknown recipients (local_recipient_maps, virtual_mailbox_maps); import does not copy those tables into recipients blocks', localDomains.origin);
+    }
+    w.line(`local-domains ${localDomains.domains.join(', ')}`, localDomains.origin, localDomains.note);
+  }
   relayTo(w);
   writeLimits(w, view, client.greetingDelay);
   if (!view.yes('smtpd_forbid_bare_newline')) w.line('allow-bare-newlines', view.position('smtpd_forbid_bare_newline'));

@@ -61,10 +61,17 @@ async function saslFacts(view: ServiceView, readFile: ReadFile, directory: strin
   return { auth: { mechanisms: methods, store: name }, store: { name, file: sasldb, origin } };
 }
 
-async function localDomains(view: ServiceView, context: ReadContext): Promise<{ domains: string[]; origin: PostfixPosition; note?: string }> {
+/** The table that lists the valid recipients of the domains of `mydestination` or `virtual_mailbox_domains`. */
+const RECIPIENT_MAPS: Readonly<Record<string, string>> = { mydestination: 'local_recipient_maps', virtual_mailbox_domains: 'virtual_mailbox_maps' };
+
+async function localDomains(view: ServiceView, context: ReadContext): Promise<{ domains: string[]; origin: PostfixPosition; note?: string; recipientsChecked: boolean }> {
   const domains: string[] = [];
   const dropped: string[] = [];
+  // Postfix refuses unknown recipients of a domain whose recipient table is set; the import
+  // does not turn those tables into recipient lists (report: not carried)
+  let recipientsChecked = true;
   for (const name of ['mydestination', 'virtual_mailbox_domains']) {
+    if (view.list(name).length > 0 && view.get(RECIPIENT_MAPS[name]!) === '') recipientsChecked = false;
     for (const item of view.list(name)) {
       if (/^[a-z]+:/.test(item)) {
         const table = await readTable(item, context.table(item, view.position(name)));
@@ -76,7 +83,7 @@ async function localDomains(view: ServiceView, context: ReadContext): Promise<{ 
   }
   const origin = view.position(view.isSet('virtual_mailbox_domains') ? 'virtual_mailbox_domains' : 'mydestination');
   const unique = [...new Set(domains)];
-  return { domains: unique, origin, ...(dropped.length > 0 ? { note: `not imported: ${dropped.join(', ')} (not a domain name the policy accepts)` } : {}) };
+  return { domains: unique, origin, recipientsChecked, ...(dropped.length > 0 ? { note: `not imported: ${dropped.join(', ')} (not a domain name the policy accepts)` } : {}) };
 }
 
 function writeRelayTo(w: PolicyWriter, view: ServiceView, login: SmarthostLogin | null): void {

@@ -3,9 +3,12 @@
 // parameters that its master.cf services point at.
 import type { RuntimeConfig, ServerConfig } from '../../runtime/config/types.js';
 import { seconds, tableFiles, tableRef } from './names.js';
+import type { RecipientTables } from './recipients.js';
+import { routeLines } from './routes.js';
 
 export interface GlobalParts {
   config: RuntimeConfig;
+  recipients: RecipientTables;
   absolute: (path: string) => string;
   /** The server whose smart host Postfix uses (Postfix has one relayhost). */
   relayServer: ServerConfig;
@@ -85,24 +88,28 @@ export function mainCf(header: string, parts: GlobalParts): string {
     '',
   ];
   if (domains.length > 0) {
+    const { recipients } = parts;
+    const maps = [
+      ...(recipients.mailboxes === null ? [] : [tableRef('texthash', tableFiles.recipients)]),
+      ...(recipients.anyLocalPart === null ? [] : [tableRef('regexp', tableFiles.mailboxes)]),
+    ];
     lines.push(
-      `# local-domains: delivered to the Maildir <maildir>/<domain>/<user>/ (${config.storage.maildir})`,
+      `# local-domains: delivered to the Maildir <maildir>/<domain>/<user>/ (${config.storage.maildir});`,
+      '# a recipient no table names is refused at RCPT (550 5.1.1)',
       `virtual_mailbox_domains = ${domains.join(', ')}`,
       `virtual_mailbox_base = ${parts.absolute(config.storage.maildir)}`,
-      `virtual_mailbox_maps = ${tableRef('regexp', tableFiles.mailboxes)}`,
+      `virtual_mailbox_maps = ${maps.join(', ')}`,
+      ...(recipients.aliases === null ? [] : [`virtual_alias_maps = ${tableRef('texthash', tableFiles.aliases)}`]),
       '# the owner of delivered files: change to the user that owns the Maildir',
       'virtual_uid_maps = static:5000',
       'virtual_gid_maps = static:5000',
       '',
     );
   }
-  lines.push(...smarthost(parts.relayServer), '');
+  lines.push(...smarthost(parts.relayServer), ...routeLines(config), '');
   for (const block of parts.serverBlocks) lines.push(...block, '');
   return lines.join('\n');
 }
-
-/** Every recipient of a local domain has a Maildir: DOMAIN/USER/ (the trailing / means Maildir). */
-export const MAILBOXES_TABLE = '# every local recipient: <domain>/<local part>/ under virtual_mailbox_base (Maildir)\n/^([^@]+)@(.+)$/ ${2}/${1}/\n';
 
 /** Every sender address is owned by the login of the same name (sender-must-match). */
 export const SENDER_LOGINS_TABLE = '# a sender address is owned by the login of the same name\n/^(.+@.+)$/ ${1}\n';

@@ -5,7 +5,10 @@ import { isAbsolute, resolve } from 'node:path';
 import type { RuntimeConfig, ServerConfig } from '../../runtime/config/types.js';
 import { mappingFindings, type Downgrade } from '../findings.js';
 import type { TargetOutput } from '../types.js';
-import { MAILBOXES_TABLE, mainCf, SENDER_LOGINS_TABLE } from './main-cf.js';
+import type { MailboxSnapshot } from '../mailboxes.js';
+import { mainCf, SENDER_LOGINS_TABLE } from './main-cf.js';
+import { recipientTables } from './recipients.js';
+import { allRoutes, routeTlsTable, transportTable } from './routes.js';
 import { masterCf } from './master-cf.js';
 import { checkNamesDistinct, tableFiles } from './names.js';
 import { cyrusConfig, cyrusMechanisms } from './sasl.js';
@@ -16,11 +19,23 @@ export class PostfixServiceClash extends Error {}
 export interface PostfixOptions {
   /** The directory the files will be read from by Postfix (its config_directory): relative paths of the config are resolved against it. */
   directory: string;
+  /** The mailboxes of the recipient lists (cli/target-mailboxes.ts reads them): Postfix gets a copy. */
+  mailboxes: MailboxSnapshot;
 }
 
 function sameRelayTarget(a: ServerConfig, b: ServerConfig): boolean {
   const strip = ({ source: _source, ...rest }: ServerConfig['relayTo']) => JSON.stringify(rest);
   return strip(a.relayTo) === strip(b.relayTo);
+}
+
+/** The row of the mapping table for a server's relay-to (targets/settings.ts). */
+function relayToSetting(server: ServerConfig): string {
+  return server.relayTo.kind === 'smarthost' ? 'ServerConfig.relayTo' : `ServerConfig.relayTo (${server.relayTo.kind})`;
+}
+
+function sameRoutes(a: ServerConfig, b: ServerConfig): boolean {
+  const strip = (server: ServerConfig) => JSON.stringify((server.routes ?? []).map(({ source: _source, ...rest }) => rest));
+  return strip(a) === strip(b);
 }
 
 /** Where one Postfix setting cannot give each server its own value, the report says so. */
@@ -30,7 +45,16 @@ function sharedSettingDowngrades(config: RuntimeConfig): Downgrade[] {
   const downgrades: Downgrade[] = [];
   for (const server of rest) {
     if (!sameRelayTarget(first, server)) {
-      downgrades.push({ setting: 'ServerConfig.relayTo', server: server.name, fidelity: 'unsupported', note: `Postfix has one relay host: this server's relay-to is replaced by server ${first.name}'s.` });
+      downgrades.push({ setting: relayToSetting(server), server: server.name, fidelity: 'unsupported', note: `Postfix has one relay host: this server's relay-to is replaced by server ${first.name}'s.` });
+    }
+    if (!sameRoutes(first, server)) {
+      downgrades.push({ setting: 'ServerConfig.routes', server: server.name, fidelity: 'approximate', note: 'Postfix has one transport table: this server also uses the other servers’ routes (the first server’s route wins for a domain both name).' });
+    }
+  }
+  const relaying = config.servers.filter((s) => s.relayTo.kind === 'direct' || (s.routes ?? []).length > 0);
+  if (relaying.some((s) => s.hostname !== first.hostname)) {
+    for (const server of relaying) {
+      downgrades.push({ setting: 'ServerConfig.hostname (outbound EHLO)', server: server.name, fidelity: 'approximate', note: `Postfix's smtp client has one EHLO name: server ${first.name}'s hostname ${first.hostname} is used for all.` });
     }
   }
   const domainSets = new Set(config.servers.map((s) => s.localDomains.map((d) => d.domain.toLowerCase()).sort().join(',')));
@@ -68,9 +92,17 @@ export function translateToPostfix(config: RuntimeConfig, options: PostfixOption
     return result;
   });
   const relayServer = config.servers[0]!;
-  files.set('main.cf', mainCf(header, { config, absolute, relayServer, serverBlocks: translated.map((t) => t.parameters) }));
+  const recipients = recipientTables(config, options.mailboxes);
+  files.set('main.cf', mainCf(header, { config, recipients, absolute, relayServer, serverBlocks: translated.map((t) => t.parameters) }));
   files.set('master.cf', masterCf(header, translated.flatMap((t) => t.services)));
-  if (config.servers.some((s) => s.localDomains.length > 0)) files.set(tableFiles.mailboxes, MAILBOXES_TABLE);
+  const tables: Array<[string, string | null]> = [
+    [tableFiles.recipients, recipients.mailboxes],
+    [tableFiles.aliases, recipients.aliases],
+    [tableFiles.mailboxes, recipients.anyLocalPart],
+    [tableFiles.transport, transportTable(allRoutes(config))],
+    [tableFiles.routeTls, routeTlsTable(allRoutes(config))],
+  ];
+  for (const [name, text] of tables) if (text !== null) files.set(name, text);
   if (config.servers.some((s) => s.auth.senderMustMatch)) files.set(tableFiles.senderLogins, SENDER_LOGINS_TABLE);
   if (relayServer.relayTo.kind === 'smarthost' && relayServer.relayTo.user !== null) {
     const { host, port, user, password } = relayServer.relayTo;

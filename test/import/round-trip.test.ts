@@ -8,7 +8,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { importPostfix } from '../../import/index.js';
 import type { RuntimeConfig } from '../../runtime/config/index.js';
-import { translateToPostfix, type MappingFinding } from '../../targets/index.js';
+import { NO_MAILBOXES, translateToPostfix, type MappingFinding } from '../../targets/index.js';
 import { configOf } from '../targets/policy-config.js';
 
 const EXAMPLES = ['quickstart', 'submission-server', 'internal-challenge-response', 'partner-relay', 'domain-connection-control'];
@@ -52,6 +52,11 @@ function leaveOut(config: Json & RuntimeConfig, finding: MappingFinding): void {
     case 'UserStoreConfig': return config.userStores.forEach(drop);
     case 'AdminConfig': return drop(config);
     case 'ServerConfig': return servers.forEach(drop);
+    // import does not read Postfix's recipient tables back into recipients blocks
+    case 'RecipientsConfig':
+    case 'MailboxFileSource':
+    case 'MailboxUsersSource':
+      return servers.forEach((s) => delete (s as Partial<typeof s>).recipients);
     case 'TlsConfig': return servers.forEach((s) => drop(s.tls));
     case 'CertificateConfig': return servers.forEach((s) => s.tls?.certificates.forEach(drop));
     case 'ConnectionControl':
@@ -83,7 +88,7 @@ describe('round trip: policy → Postfix → policy', () => {
     it(`examples/${example}.smtppolicy comes back the same, but for what the report called approximate`, async () => {
       const postfixDir = join(dir, example);
       const original = await configOf(`examples/${example}.smtppolicy`, postfixDir);
-      const output = translateToPostfix(original, { directory: postfixDir });
+      const output = translateToPostfix(original, { directory: postfixDir, mailboxes: NO_MAILBOXES });
       for (const [name, text] of output.files) {
         await mkdir(dirname(join(postfixDir, name)), { recursive: true });
         await writeFile(join(postfixDir, name), text);

@@ -3,7 +3,11 @@
 // test/targets/postfix/ proves the same files on a real Postfix.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PostfixNameClash, PostfixServiceClash, translateToPostfix, type MappingFinding, type TargetOutput } from '../../targets/index.js';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readMailboxSnapshot } from '../../cli/target-mailboxes.js';
+import { NO_MAILBOXES, PostfixNameClash, PostfixServiceClash, translateToPostfix, type MappingFinding, type TargetOutput } from '../../targets/index.js';
 import { configOf, configOfText } from './policy-config.js';
 
 const DIR = '/etc/postfix-test';
@@ -37,7 +41,7 @@ function findingOf(output: TargetOutput, setting: string, server: string | null)
 
 describe('compile --target postfix: the translation', () => {
   it('submission-server: STARTTLS and implicit TLS listeners that require TLS before AUTH and MAIL', async () => {
-    const output = translateToPostfix(await configOf('examples/submission-server.smtppolicy'), { directory: DIR });
+    const output = translateToPostfix(await configOf('examples/submission-server.smtppolicy'), { directory: DIR, mailboxes: NO_MAILBOXES });
     const submission = service(output, '587');
     const smtps = service(output, '465');
     for (const options of [submission, smtps]) {
@@ -67,7 +71,7 @@ describe('compile --target postfix: the translation', () => {
   });
 
   it('partner-relay: relay by address through a cidr table, a deny-list refused at connect', async () => {
-    const output = translateToPostfix(await configOf('examples/partner-relay.smtppolicy'), { directory: DIR });
+    const output = translateToPostfix(await configOf('examples/partner-relay.smtppolicy'), { directory: DIR, mailboxes: NO_MAILBOXES });
     assert.deepEqual(file(output, 'gateway-relay.cidr').split('\n').filter((l) => l && !l.startsWith('#')), ['203.0.113.0/24 OK', '198.51.100.7/32 OK']);
     assert.deepEqual(file(output, 'gateway-connections.cidr').split('\n').filter((l) => l && !l.startsWith('#')), ['192.0.2.0/24 REJECT']);
     assert.equal(parameter(output, 'smtppolicy_gateway_client_restrictions'), 'check_client_access cidr:$config_directory/gateway-connections.cidr, permit');
@@ -82,7 +86,7 @@ describe('compile --target postfix: the translation', () => {
   });
 
   it('domain-connection-control: domain entries by forward-confirmed name, reported approximate', async () => {
-    const output = translateToPostfix(await configOf('examples/domain-connection-control.smtppolicy'), { directory: DIR });
+    const output = translateToPostfix(await configOf('examples/domain-connection-control.smtppolicy'), { directory: DIR, mailboxes: NO_MAILBOXES });
     const domains = file(output, 'branch-gateway-connection-domains').split('\n').filter((l) => l && !l.startsWith('#'));
     assert.deepEqual(domains, ['branch.contoso.example OK', '.branch.contoso.example OK']);
     assert.equal(parameter(output, 'smtppolicy_branch_gateway_client_restrictions'),
@@ -108,7 +112,7 @@ server mx {
     challenge-response users u }
 }
 `);
-    const output = translateToPostfix(config, { directory: DIR });
+    const output = translateToPostfix(config, { directory: DIR, mailboxes: NO_MAILBOXES });
     const options = service(output, '127.0.0.1:2525');
     assert.ok(options.includes('smtpd_tls_auth_only=no'));
     assert.ok(options.includes('smtpd_sasl_security_options=$smtppolicy_mx_sasl_security_options'));
@@ -116,6 +120,50 @@ server mx {
     assert.match(file(output, 'sasl/smtpd-mx.conf'), /^mech_list: PLAIN LOGIN CRAM-MD5$/m);
     // a relative certificate path is read from the directory Postfix is started with
     assert.equal(parameter(output, 'smtppolicy_mx_tls_chain_files'), `${DIR}/c.key, ${DIR}/c.pem`);
+  });
+
+  it('recipient lists, routes and direct delivery: mailboxes copied from their file, aliases, catch-all, transport_maps', async () => {
+    const lists = await mkdtemp(join(tmpdir(), 'smtppolicy-translate-'));
+    const mailboxFile = join(lists, 'example.mailboxes');
+    await writeFile(mailboxFile, '# the mailboxes\nalice@example.com\nbob\ncarol@other.example\n');
+    const config = await configOfText(`server mx {
+  listen 127.0.0.1:2525
+  hostname mx.example.com
+  local-domains example.com, catch.example.com, open.example.com
+  recipients example.com {
+    mailboxes file ${JSON.stringify(mailboxFile)}
+    alias "info" to "alice", "dave@elsewhere.example"
+  }
+  recipients catch.example.com {
+    catch-all
+  }
+  relay {}
+  relay-to direct
+  route partner.example 192.0.2.7:2525
+}
+`);
+    const output = translateToPostfix(config, { directory: DIR, mailboxes: await readMailboxSnapshot(config, lists) });
+    // the listed mailboxes of example.com (not carol: another domain's) and the postmasters
+    assert.deepEqual(file(output, 'recipients').split('\n').filter((l) => l && !l.startsWith('#')), [
+      'alice@example.com example.com/alice/',
+      'bob@example.com example.com/bob/',
+      'postmaster@example.com example.com/postmaster/',
+      'postmaster@catch.example.com catch.example.com/postmaster/',
+    ]);
+    assert.match(file(output, 'aliases'), /^info@example\.com alice@example\.com, dave@elsewhere\.example$/m);
+    // the catch-all and the domain without a list take any local part; example.com does not
+    assert.match(file(output, 'mailboxes.regexp'), /^\/\^\(\[\^@\]\+\)@\(catch\\\.example\\\.com\|open\\\.example\\\.com\)\$\/ \$\{2\}\/\$\{1\}\/$/m);
+    assert.equal(parameter(output, 'virtual_mailbox_maps'), 'texthash:$config_directory/recipients, regexp:$config_directory/mailboxes.regexp');
+    assert.equal(parameter(output, 'virtual_alias_maps'), 'texthash:$config_directory/aliases');
+    assert.equal(parameter(output, 'relayhost'), '');
+    assert.equal(parameter(output, 'smtp_tls_security_level'), 'may');
+    assert.equal(parameter(output, 'smtp_destination_concurrency_limit'), '2');
+    assert.equal(parameter(output, 'smtp_helo_name'), '$myhostname');
+    assert.match(file(output, 'transport'), /^partner\.example smtp:\[192\.0\.2\.7\]:2525$/m);
+    assert.equal(findingOf(output, 'MailboxFileSource.file', 'mx')?.fidelity, 'approximate');
+    assert.equal(findingOf(output, 'RecipientsConfig.catchAll', 'mx')?.fidelity, 'exact');
+    assert.equal(findingOf(output, 'ServerConfig.routes', 'mx')?.fidelity, 'exact');
+    assert.match(findingOf(output, 'ServerConfig.relayTo (direct)', 'mx')?.note ?? '', /MTA-STS/);
   });
 
   it('reports what Postfix cannot express as unsupported: XOAUTH2, the admin listener, PROXY trust, a second smart host', async () => {
@@ -134,7 +182,7 @@ server b {
   relay-to smarthost "two.example.com:25" { tls require }
 }
 `);
-    const output = translateToPostfix(config, { directory: DIR });
+    const output = translateToPostfix(config, { directory: DIR, mailboxes: NO_MAILBOXES });
     const unsupported = output.findings.filter((f) => f.fidelity === 'unsupported').map((f) => `${f.server ?? '-'} ${f.setting}`).sort();
     assert.deepEqual(unsupported, ['- AdminConfig.listen', 'a AuthConfig.mechanisms (token)', 'a ServerConfig.proxyProtocol', 'b ServerConfig.relayTo']);
     assert.match(findingOf(output, 'ServerConfig.relayTo', 'b')?.note ?? '', /one relay host.*server a/);
@@ -144,7 +192,7 @@ server b {
   });
 
   it('reports a setting only where the policy uses it', async () => {
-    const output = translateToPostfix(await configOfText('server mx {\n  listen 127.0.0.1:2525\n  hostname mx.example.com\n}\n'), { directory: DIR });
+    const output = translateToPostfix(await configOfText('server mx {\n  listen 127.0.0.1:2525\n  hostname mx.example.com\n}\n'), { directory: DIR, mailboxes: NO_MAILBOXES });
     const settings = output.findings.map((f) => f.setting);
     for (const unused of ['ServerConfig.banner', 'TlsConfig.mode', 'AuthConfig.mechanisms', 'ConnectionControl.entries (domain)', 'AdminConfig.listen', 'LimitsConfig.greetingDelayMs']) {
       assert.ok(!settings.includes(unused), `${unused} is reported for a policy that does not use it`);
@@ -158,8 +206,8 @@ server b {
     // hand or by another tool may still hold it, and Postfix would refuse such a master.cf
     const twice = await configOfText('server a {\n  listen 127.0.0.1:2525\n  hostname a.example.com\n}\nserver b {\n  listen 127.0.0.1:2526\n  hostname b.example.com\n}\n');
     twice.servers[1]!.listen = twice.servers[0]!.listen;
-    assert.throws(() => translateToPostfix(twice, { directory: DIR }), (error) => error instanceof PostfixServiceClash && /'a' and 'b' both listen on 127\.0\.0\.1:2525/.test(error.message));
+    assert.throws(() => translateToPostfix(twice, { directory: DIR, mailboxes: NO_MAILBOXES }), (error) => error instanceof PostfixServiceClash && /'a' and 'b' both listen on 127\.0\.0\.1:2525/.test(error.message));
     const names = await configOfText('server a-b {\n  listen 127.0.0.1:2525\n  hostname a.example.com\n}\nserver a_b {\n  listen 127.0.0.1:2526\n  hostname b.example.com\n}\n');
-    assert.throws(() => translateToPostfix(names, { directory: DIR }), (error) => error instanceof PostfixNameClash && /a-b.*a_b/.test(error.message));
+    assert.throws(() => translateToPostfix(names, { directory: DIR, mailboxes: NO_MAILBOXES }), (error) => error instanceof PostfixNameClash && /a-b.*a_b/.test(error.message));
   });
 });
