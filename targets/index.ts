@@ -7,3 +7,4 @@ export { SETTING_ROWS, NOT_SETTINGS, NOT_SETTING_PROPERTIES } from './settings.j
 export { mappingTable, updateMtaDocs, MTA_DOCS_PATH } from './docs-table.js';
 export type { Fidelity, MappingFinding, SettingRow, TargetMapping, TargetName, TargetOutput, TargetReport } from './types.js';
 export { NO_MAILBOXES, type MailboxSnapshot } from './mailboxes.js';
+export { translateToOpenSmtpd, DEFAULT_DELIVERY_USER, type OpenSmtpdOptions } from './opensmtpd/translate.js';

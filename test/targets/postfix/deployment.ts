@@ -1,6 +1,5 @@
 // A policy deployed on the test's one Postfix: its runtime config moved onto loopback
-// (each listener on a free 127.0.0.1 port, the test certificate for every server, the
-// system resolver, the Maildir in the temp dir), translated, written into Postfix's
+// (test/targets/loopback.ts), translated, written into Postfix's
 // directory, and loaded with `postfix start` the first time and `postfix reload` after.
 // The same moved config is what `smtppolicy verify` is run against, so verify's
 // expectations and Postfix's configuration come from one policy.
@@ -8,29 +7,7 @@ import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuntimeConfig } from '../../../runtime/config/index.js';
 import { NO_MAILBOXES, translateToPostfix, type TargetOutput } from '../../../targets/index.js';
-import type { TestCertificate } from '../../helpers/certificates.js';
 import { postfixFailure, waitForPort, writePostfixConfig, type PostfixDirectory } from '../../helpers/postfix.js';
-import { freePort } from '../../helpers/serve-process.js';
-
-export async function onLoopback(config: RuntimeConfig, certificate: TestCertificate, dir: string): Promise<RuntimeConfig> {
-  const moved = structuredClone(config);
-  moved.resolver.servers = [];
-  moved.storage.maildir = join(dir, 'mail');
-  moved.admin = null;
-  for (const server of moved.servers) {
-    const seen = new Map<number, number>();
-    for (const listen of server.listen) {
-      // [::]:25 and 0.0.0.0:25 are one listener on one port: keep them together
-      const port = seen.get(listen.port) ?? (await freePort());
-      seen.set(listen.port, port);
-      listen.address = '127.0.0.1';
-      listen.port = port;
-    }
-    server.listen = server.listen.filter((listen, i) => server.listen.findIndex((l) => l.port === listen.port) === i);
-    if (server.tls) server.tls.certificates = [{ certificate: certificate.certPath, key: certificate.keyPath, serverNames: [], source: server.tls.certificates[0]?.source ?? server.tls.source }];
-  }
-  return moved;
-}
 
 /** Files of the previous policy go, so that a table the new one does not name cannot linger. */
 async function clearTranslation(postfix: PostfixDirectory, previous: TargetOutput | undefined): Promise<void> {

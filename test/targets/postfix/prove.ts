@@ -14,7 +14,8 @@ import type { RuntimeConfig } from '../../../runtime/config/index.js';
 import { makeCertificate, type TestCertificate } from '../../helpers/certificates.js';
 import { postfixDirectory, postfixUnavailable, type PostfixDirectory } from '../../helpers/postfix.js';
 import { runVerify } from '../../verify/cli-harness.js';
-import { onLoopback, PostfixDeployer } from './deployment.js';
+import { onLoopback } from '../loopback.js';
+import { PostfixDeployer } from './deployment.js';
 
 /** Every host name the proved policies use: the one test certificate names them all. */
 const HOSTNAMES = ['mx.example.test', 'mail.example.test', 'internal.example.test', 'mail.contoso.example', 'internal-mail.contoso.example', 'mx.contoso.example', 'gateway.contoso.example'];
