@@ -1,4 +1,4 @@
-// `smtppolicy compile --target postfix -o DIR`: the policy as another MTA's configuration.
+// `smtppolicy compile --target postfix|opensmtpd -o DIR`: the policy as another MTA's configuration.
 // The files go into DIR; the report of how faithfully each setting the policy uses came
 // through goes to standard output (pretty or json). A setting the MTA cannot express
 // (unsupported) stops it, with nothing written, unless --allow-approximate says to write
@@ -7,12 +7,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { RuntimeConfig } from '../runtime/config/index.js';
-import { formatTargetJson, formatTargetPretty, PostfixNameClash, PostfixServiceClash, targetReport, translateToPostfix, type MailboxSnapshot, type TargetOutput } from '../targets/index.js';
+import { formatTargetJson, formatTargetPretty, PostfixNameClash, PostfixServiceClash, targetReport, translateToOpenSmtpd, translateToPostfix, type MailboxSnapshot, type TargetOutput } from '../targets/index.js';
 import type { CliIo } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { readMailboxSnapshot } from './target-mailboxes.js';
 
-export const TARGETS = ['runtime', 'postfix'] as const;
+export const TARGETS = ['runtime', 'postfix', 'opensmtpd'] as const;
 export type Target = (typeof TARGETS)[number];
 
 export interface TargetRequest {
@@ -23,6 +23,7 @@ export interface TargetRequest {
 }
 
 function translate(config: RuntimeConfig, request: TargetRequest, mailboxes: MailboxSnapshot): TargetOutput {
+  if (request.target === 'opensmtpd') return translateToOpenSmtpd(config, { directory: request.directory, mailboxes });
   try {
     return translateToPostfix(config, { directory: request.directory, mailboxes });
   } catch (error) {

@@ -1,7 +1,7 @@
 // `smtppolicy compile <entry.smtppolicy> [-o out.json]`
 // Writes the runtime config (every default explicit, byte-identical for the same input).
 // Refuses to write anything when the policy has errors: exit 1, diagnostics on stderr.
-// With --target postfix it writes another MTA's configuration instead (cli/compile-target.ts).
+// With --target postfix or opensmtpd it writes another MTA's configuration instead (cli/compile-target.ts).
 
 import { dirname, resolve } from 'node:path';
 import { emitConfigChunks, formatPretty, hasErrors } from '../compiler/index.js';
@@ -14,15 +14,15 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { writeChunksToFile, writeChunksToStream } from './write-chunks.js';
 
 export const OPTIONS = {
-  output: { type: 'string', short: 'o', value: 'out.json', description: 'write the config to this file instead of standard output\n(with --target postfix: the directory to write the files into)' },
-  target: { type: 'string', value: TARGETS.join('|'), default: 'runtime', description: "what to compile to: smtppolicy's runtime config, or Postfix's main.cf,\nmaster.cf and tables (with a report of how faithfully each setting maps)" },
+  output: { type: 'string', short: 'o', value: 'out.json', description: 'write the config to this file instead of standard output\n(with --target postfix|opensmtpd: the directory to write the files into)' },
+  target: { type: 'string', value: TARGETS.join('|'), default: 'runtime', description: "what to compile to: smtppolicy's runtime config, Postfix's main.cf,\nmaster.cf and tables, or OpenSMTPD's smtpd.conf (with a report of how\nfaithfully each setting maps)" },
   format: { type: 'string', value: 'pretty|json', default: 'pretty', description: 'format of the --target report (on standard output)' },
   'allow-approximate': { type: 'boolean', description: 'with --target: write the files even when the policy uses a setting\nthe MTA cannot express (the report names each one)' },
 } as const satisfies OptionTable;
 
 export const HELP = helpText({
   usage: `Usage: smtppolicy compile <entry.smtppolicy> [-o out.json]
-       smtppolicy compile <entry.smtppolicy> --target postfix -o DIR [--format pretty|json] [--allow-approximate]
+       smtppolicy compile <entry.smtppolicy> --target postfix|opensmtpd -o DIR [--format pretty|json] [--allow-approximate]
 
 Compiles a policy and its includes to the runtime config that 'smtppolicy serve' runs.
 Paths in the config are relative to the output file's directory (with -o) or to the
@@ -38,7 +38,7 @@ export const run: Command = async (argv, io) => {
   if (!(TARGETS as readonly string[]).includes(values.target)) throw new UsageError(`unknown target '${values.target}' (expected ${TARGETS.join(', ')})`);
   const target = values.target as Target;
   if (values.format !== 'pretty' && values.format !== 'json') throw new UsageError(`unknown format '${values.format}' (expected pretty, json)`);
-  if (target === 'runtime' && values['allow-approximate']) throw new UsageError('--allow-approximate needs --target postfix');
+  if (target === 'runtime' && values['allow-approximate']) throw new UsageError('--allow-approximate needs --target postfix or opensmtpd');
   if (target !== 'runtime' && values.output === undefined) throw new UsageError(`--target ${target} needs -o DIR: the directory to write its files into`);
   const output = values.output === undefined ? undefined : resolve(io.cwd, values.output);
   // For another MTA, paths stay relative to the directory its files are written to (and are

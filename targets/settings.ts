@@ -78,7 +78,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: (config) => anyServer(config, (server) => server.localDomains.length > 0),
     targets: {
       postfix: { fidelity: 'approximate', mapping: '`virtual_mailbox_base`, `virtual_mailbox_maps = regexp:` (DOMAIN/USER/), delivered by virtual(8)', note: 'files are owned by the `virtual_uid_maps` user (uid 5000 as written: change it to the Maildir’s owner), not by the user smtppolicy runs as.' },
-      opensmtpd: { fidelity: 'exact', mapping: '`action … maildir "DIR/%{dest.domain}/%{dest.user}"`' },
+      opensmtpd: { fidelity: 'approximate', mapping: '`action "SERVER-local" maildir "DIR/%{dest.domain:lowercase}/%{dest.user:lowercase}" virtual <SERVER-virtual>`', note: 'delivered as one system user (`vmail` as written: create it and let it own the Maildir), not as the user smtppolicy runs as.' },
     },
   },
   {
@@ -88,7 +88,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: (config) => config.userStores.length > 0,
     targets: {
       postfix: { fidelity: 'approximate', mapping: 'Cyrus SASL: `smtpd_sasl_type = cyrus`, `cyrus_sasl_config_path` (one `smtpd-SERVER.conf` per server, `auxprop` with sasldb)', note: 'Postfix does not read the smtppolicy password file: the users must be added to the sasldb (`saslpasswd2 -f FILE`).' },
-      opensmtpd: { fidelity: 'approximate', mapping: '`table NAME file:…` (user and crypt(3) hash)', note: 'the smtppolicy password file must be converted to a table of crypt(3) hashes.' },
+      opensmtpd: { fidelity: 'approximate', mapping: '`table NAME file:NAME.credentials` (written empty: one `USER HASH` a line)', note: 'OpenSMTPD checks crypt(3) hashes and cannot read smtppolicy’s scrypt password file: add the users with hashes from `smtpctl encrypt`.' },
     },
   },
   {
@@ -169,7 +169,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: always,
     targets: {
       postfix: { fidelity: 'exact', mapping: '`smtpd_tls_security_level` (`none` without a certificate)' },
-      opensmtpd: { fidelity: 'exact', mapping: '`listen on … tls pki NAME` (none without a certificate)' },
+      opensmtpd: { fidelity: 'exact', mapping: '`listen on … tls pki HOSTNAME` (none without a certificate)' },
     },
   },
   {
@@ -179,7 +179,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: onServer((server) => server.tls !== null),
     targets: {
       postfix: { fidelity: 'exact', mapping: '`smtpd_tls_chain_files = KEY, CERTIFICATE` (per server)' },
-      opensmtpd: { fidelity: 'exact', mapping: '`pki NAME cert "…"`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`pki HOSTNAME cert "…"`' },
     },
   },
   {
@@ -189,7 +189,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: onServer((server) => server.tls !== null),
     targets: {
       postfix: { fidelity: 'exact', mapping: '`smtpd_tls_chain_files = KEY, CERTIFICATE` (per server)' },
-      opensmtpd: { fidelity: 'exact', mapping: '`pki NAME key "…"`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`pki HOSTNAME key "…"`' },
     },
   },
   {
@@ -199,7 +199,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: onServer((server) => (server.tls?.certificates.length ?? 0) > 1),
     targets: {
       postfix: { fidelity: 'unsupported', mapping: 'none as written (`tls_server_sni_maps` needs a table compiled with `postmap -F`)', note: 'only the default certificate is written; clients asking for another name get it too.' },
-      opensmtpd: { fidelity: 'exact', mapping: 'one `pki` per name (`listen on … pki NAME` for each)' },
+      opensmtpd: { fidelity: 'exact', mapping: 'one `pki NAME` per name a certificate serves: OpenSMTPD picks the pki named like the client’s SNI name' },
     },
   },
   {
@@ -219,7 +219,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: onServer((server) => server.tls !== null),
     targets: {
       postfix: { fidelity: 'exact', mapping: '`smtpd_tls_protocols`, `smtpd_tls_mandatory_protocols = >=VERSION`' },
-      opensmtpd: { fidelity: 'exact', mapping: '`listen on … protocols "…"`' },
+      opensmtpd: { fidelity: 'approximate', mapping: 'none: the system OpenSSL’s minimum (TLS 1.2 on Debian 12)', note: 'OpenSMTPD 6.8 has no protocol setting: the minimum is OpenSSL’s configured one, whatever the policy says (TLS 1.3 as the minimum is reported as unsupported).' },
     },
   },
   {
@@ -233,7 +233,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
         mapping: '`smtpd_tls_ciphers`, `smtpd_tls_mandatory_ciphers` = `medium` (up to 128 bits) or `high` (above)',
         note: 'Postfix chooses OpenSSL cipher grades, not a bit count: `medium` admits 128-bit ciphers and up, `high` is OpenSSL’s HIGH list; TLS 1.3 suites are not limited by either.',
       },
-      opensmtpd: { fidelity: 'approximate', mapping: '`listen on … ciphers "…"`', note: 'an OpenSSL cipher list, not a bit count.' },
+      opensmtpd: { fidelity: 'approximate', mapping: '`smtp ciphers "HIGH:…"` (one for all listeners: the strongest minimum)', note: 'an OpenSSL cipher list, not a bit count; TLS 1.3 suites are not limited by it.' },
     },
   },
   {
@@ -247,7 +247,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
         mapping: '`smtpd_client_restrictions` = the lists, then `reject` (only) or `permit` (except), with `-o smtpd_delay_reject=no`',
         note: 'without `smtpd_delay_reject = no` Postfix would greet a refused client and refuse it only at RCPT; with it, the refusal is the greeting (554), and every later command but QUIT is refused.',
       },
-      opensmtpd: { fidelity: 'approximate', mapping: '`match !from src <list> … reject`', note: 'OpenSMTPD greets every client and refuses the transaction at MAIL/RCPT, not at connect.' },
+      opensmtpd: { fidelity: 'exact', mapping: 'connect-phase filters on the server’s listeners: `filter … phase connect match src <SERVER-connections> disconnect "554 5.7.1 Access denied"` (except), or `bypass` for the entries and a refusal of everyone else (only)' },
     },
   },
   {
@@ -257,7 +257,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: onServer((server) => server.connections.entries.some((item) => item.kind === 'cidr')),
     targets: {
       postfix: { fidelity: 'exact', mapping: '`check_client_access cidr:SERVER-connections.cidr`' },
-      opensmtpd: { fidelity: 'exact', mapping: '`table SERVER-connections file:…` with `from src <…>`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`table "SERVER-connections" { … }` in the connect filter (`match src <SERVER-connections>`)' },
     },
   },
   {
@@ -271,7 +271,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
         mapping: '`check_client_access texthash:SERVER-connection-domains` (NAME and .NAME): the client name Postfix matches is forward-confirmed',
         note: 'when the reverse lookup fails temporarily Postfix sees the name `unknown`: an allow-list refuses the client with 554 where smtppolicy answers 421 (try later), and a deny-list admits it where smtppolicy answers 421. `check_reverse_client_hostname_access` is not used: it matches the unconfirmed PTR name, which whoever controls the reverse zone can choose.',
       },
-      opensmtpd: { fidelity: 'approximate', mapping: '`from rdns <table>`', note: 'OpenSMTPD matches the reverse name; a failed lookup does not match.' },
+      opensmtpd: { fidelity: 'approximate', mapping: '`filter … phase connect match rdns <SERVER-connection-domains>`', note: 'OpenSMTPD matches the reverse name itself (not names under it) without confirming it forward, and a failed lookup matches nothing: an allow-list refuses with 554 where smtppolicy answers 421, a deny-list admits.' },
     },
   },
   {
@@ -301,7 +301,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: onServer((server) => server.auth.mechanisms.length > 0),
     targets: {
       postfix: { fidelity: 'approximate', mapping: '`sasldb_path` in `smtpd-SERVER.conf`', note: 'one sasldb per server: mechanisms of one server that name different user stores share it.' },
-      opensmtpd: { fidelity: 'exact', mapping: '`auth <NAME>`' },
+      opensmtpd: { fidelity: 'approximate', mapping: '`listen on … auth <NAME>`', note: 'one table per listener: mechanisms of one server that name different user stores all use the first.' },
     },
   },
   {
@@ -325,7 +325,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
         mapping: '`reject_authenticated_sender_login_mismatch` with `smtpd_sender_login_maps = regexp:` (every address is owned by the login of the same name)',
         note: 'Postfix compares the local part case-insensitively too, and refuses the null sender from a logged-in client.',
       },
-      opensmtpd: { fidelity: 'approximate', mapping: '`listen on … senders <table> masquerade`', note: 'needs a senders table listing each user’s address.' },
+      opensmtpd: { fidelity: 'unsupported', mapping: 'none (`listen on … senders <table>` needs every user’s addresses listed)', note: 'not written: OpenSMTPD cannot say “the login is the address”; a senders table listing each user would have to be kept by hand.' },
     },
   },
   {
@@ -335,7 +335,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: onServer((server) => server.relay.anyone),
     targets: {
       postfix: { fidelity: 'exact', mapping: '`smtpd_relay_restrictions = permit` (an open relay)' },
-      opensmtpd: { fidelity: 'exact', mapping: '`match from any for any action relay` (an open relay)' },
+      opensmtpd: { fidelity: 'exact', mapping: '`match from any tag "SERVER" for any action "SERVER-relay"` (an open relay)' },
     },
   },
   {
@@ -345,7 +345,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: onServer((server) => server.relay.authenticated),
     targets: {
       postfix: { fidelity: 'exact', mapping: '`permit_sasl_authenticated` in `smtpd_relay_restrictions`, before `reject_unauth_destination`' },
-      opensmtpd: { fidelity: 'exact', mapping: '`match auth from any for any action relay`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`match from auth tag "SERVER" for any action "SERVER-relay"`' },
     },
   },
   {
@@ -355,7 +355,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: onServer((server) => server.relay.entries.some((item) => item.kind === 'cidr')),
     targets: {
       postfix: { fidelity: 'exact', mapping: '`check_client_access cidr:SERVER-relay.cidr` in `smtpd_relay_restrictions`' },
-      opensmtpd: { fidelity: 'exact', mapping: '`match from src <SERVER-relay> for any action relay`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`match from src <SERVER-relay> tag "SERVER" for any action "SERVER-relay"`' },
     },
   },
   {
@@ -369,7 +369,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
         mapping: '`check_client_access texthash:SERVER-relay-domains` (forward-confirmed client name)',
         note: 'when the reverse lookup fails temporarily Postfix refuses the relay with 554 where smtppolicy answers 450 (try later).',
       },
-      opensmtpd: { fidelity: 'approximate', mapping: '`match from rdns <table> for any action relay`', note: 'the reverse name is not forward-confirmed.' },
+      opensmtpd: { fidelity: 'approximate', mapping: '`match from rdns <SERVER-relay-domains> tag "SERVER" for any action "SERVER-relay"`', note: 'the reverse name itself (not names under it), not confirmed forward; a failed lookup refuses the relay with 550 where smtppolicy answers 450.' },
     },
   },
   {
@@ -383,7 +383,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
         mapping: '`virtual_mailbox_domains`; a domain without a recipient list accepts every local part (`virtual_mailbox_maps = regexp:mailboxes.regexp`); `myorigin` = the first local domain, so that the bare `postmaster` is local',
         note: 'Postfix has one set of local domains for all its services: when servers name different local domains, each accepts the others’ too (reported as approximate then).',
       },
-      opensmtpd: { fidelity: 'exact', mapping: '`table SERVER-local-domains { … }`, `match … for domain <SERVER-local-domains> action "SERVER-local"` (a Maildir per recipient); a domain without a recipient list: `@DOMAIN` in the server’s `virtual` table' },
+      opensmtpd: { fidelity: 'exact', mapping: 'a domain without a recipient list: `match from any tag "SERVER" for domain <SERVER-any-local-part> action "SERVER-local"` and `@DOMAIN vmail` in `SERVER-virtual`; the bare `postmaster` (OpenSMTPD qualifies it with the hostname) forwarded to the first local domain’s' },
     },
   },
   {
@@ -399,7 +399,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
       },
       opensmtpd: {
         fidelity: 'approximate',
-        mapping: 'the file’s mailboxes copied into the server’s `virtual` table (`LOCAL@DOMAIN vmail`)',
+        mapping: 'the file’s mailboxes copied into `table "SERVER-recipients"` (`match … for rcpt-to <SERVER-recipients>`: anyone else matches no rule, 550) and `SERVER-virtual` (`LOCAL@DOMAIN vmail`)',
         note: 'a copy made when compiled: OpenSMTPD does not read the mailbox file, so a mailbox added to it exists only after compiling again.',
       },
     },
@@ -417,7 +417,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
       },
       opensmtpd: {
         fidelity: 'approximate',
-        mapping: 'the store’s user names in the domain copied into the server’s `virtual` table',
+        mapping: 'the store’s user names in the domain copied into `SERVER-recipients` and `SERVER-virtual`',
         note: 'a copy made when compiled: a user added to the store has a mailbox only after compiling again.',
       },
     },
@@ -435,8 +435,8 @@ export const SETTING_ROWS: readonly SettingRow[] = [
       },
       opensmtpd: {
         fidelity: 'approximate',
-        mapping: 'the server’s `virtual` table (`LOCAL@DOMAIN TARGET, …`)',
-        note: 'an alias loop differs: smtppolicy delivers the looping alias to its own mailbox, OpenSMTPD refuses the expansion.',
+        mapping: '`SERVER-recipients` and `SERVER-virtual` (`LOCAL@DOMAIN = TARGET, …`)',
+        note: 'OpenSMTPD matches an expanded remote target against the rules again, so an alias to another domain is refused (550) unless the sending client may relay; an alias loop is refused where smtppolicy delivers the looping alias to its own mailbox.',
       },
     },
   },
@@ -447,7 +447,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: onServer((server) => (server.recipients ?? []).some((list) => list.catchAll)),
     targets: {
       postfix: { fidelity: 'exact', mapping: 'the domain in `virtual_mailbox_maps = regexp:mailboxes.regexp` (every local part, its own Maildir), after the mailboxes and aliases' },
-      opensmtpd: { fidelity: 'exact', mapping: '`@DOMAIN vmail` in the server’s `virtual` table (every local part, its own Maildir)' },
+      opensmtpd: { fidelity: 'exact', mapping: '`for domain <SERVER-any-local-part>` and `@DOMAIN vmail` in `SERVER-virtual` (every local part, its own Maildir), after the listed recipients' },
     },
   },
   {
@@ -477,7 +477,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
       },
       opensmtpd: {
         fidelity: 'approximate',
-        mapping: '`action "SERVER-relay" relay host smtp://127.0.0.1:9` (a closed port)',
+        mapping: '`action "SERVER-relay" relay host "smtp+notls://127.0.0.1:9"` (a closed port)',
         note: 'OpenSMTPD’s configuration cannot hold mail: the relay to a closed port keeps it queued (retried, and returned after `queue ttl`), with a failed attempt logged each time.',
       },
     },
@@ -535,7 +535,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: onServer((server) => server.relayTo.kind === 'smarthost'),
     targets: {
       postfix: { fidelity: 'exact', mapping: '`smtp_tls_security_level = encrypt | may | none`' },
-      opensmtpd: { fidelity: 'exact', mapping: '`relay host smtp+tls://` | `smtp://` | `smtp+notls://`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`relay host "smtp+tls://…"` (require) | `"smtp://…"` (optional) | `"smtp+notls://…"` (none)' },
     },
   },
   {
@@ -545,7 +545,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: onServer((server) => server.relayTo.kind === 'smarthost' && server.relayTo.tls !== 'none'),
     targets: {
       postfix: { fidelity: 'exact', mapping: '`smtp_tls_security_level = secure` (verify) instead of `encrypt`; `smtp_tls_CApath` the system store' },
-      opensmtpd: { fidelity: 'exact', mapping: '`relay host … ` (verifies) or `tls no-verify`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`relay host "smtp+tls://…"` (verifies by default) or with `tls no-verify`' },
     },
   },
   {
@@ -555,7 +555,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: onServer((server) => server.relayTo.kind === 'smarthost' && server.relayTo.user !== null),
     targets: {
       postfix: { fidelity: 'exact', mapping: '`smtp_sasl_auth_enable = yes`, `smtp_sasl_password_maps = texthash:smarthost-password` (`[HOST]:PORT USER:PASSWORD`)' },
-      opensmtpd: { fidelity: 'exact', mapping: '`relay host smtp+tls://LABEL@HOST auth <secrets>`' },
+      opensmtpd: { fidelity: 'exact', mapping: '`relay host "smtp+tls://smarthost@HOST:PORT" auth <SERVER-smarthost-secrets>` (`smarthost USER:PASSWORD`)' },
     },
   },
   {
@@ -565,7 +565,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: onServer((server) => server.relayTo.kind === 'smarthost' && server.relayTo.password !== null),
     targets: {
       postfix: { fidelity: 'approximate', mapping: 'the password field of `smarthost-password` (written as a placeholder)', note: 'Postfix reads the secret from a table file only, never from the environment: replace the placeholder with the secret on the mail host.' },
-      opensmtpd: { fidelity: 'approximate', mapping: 'a `secrets` table', note: 'OpenSMTPD reads the secret from a table file only.' },
+      opensmtpd: { fidelity: 'approximate', mapping: 'the password field of `SERVER-smarthost-secrets` (written as a placeholder)', note: 'OpenSMTPD reads the secret from a table file only: replace the placeholder with the secret on the mail host.' },
     },
   },
   {
@@ -575,7 +575,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: always,
     targets: {
       postfix: { fidelity: 'exact', mapping: '`-o message_size_limit=BYTES` (main.cf: the largest of all servers, for cleanup)' },
-      opensmtpd: { fidelity: 'exact', mapping: '`smtp max-message-size BYTES` (one for all listeners)' },
+      opensmtpd: { fidelity: 'exact', mapping: '`smtp max-message-size BYTES` (one for all listeners: when servers differ, the smallest, reported as approximate)' },
     },
   },
   {
@@ -585,7 +585,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     inUse: always,
     targets: {
       postfix: { fidelity: 'exact', mapping: '`-o smtpd_recipient_limit=N`' },
-      opensmtpd: { fidelity: 'unsupported', mapping: 'none', note: 'OpenSMTPD has no per-message recipient limit.' },
+      opensmtpd: { fidelity: 'exact', mapping: '`smtp limit max-rcpt N` (one for all listeners: when servers differ, the smallest, reported as approximate)' },
     },
   },
   {
@@ -699,7 +699,7 @@ export const SETTING_ROWS: readonly SettingRow[] = [
         mapping: '`smtpd_forbid_bare_newline = yes`, `smtpd_forbid_bare_newline_exclusions` empty (Postfix 3.7.10 and later), or `no` with `allow-bare-newlines`',
         note: 'Postfix refuses a bare LF (and disconnects); a bare CR alone is passed on.',
       },
-      opensmtpd: { fidelity: 'approximate', mapping: 'none: OpenSMTPD 7.4 and later refuse bare LF in DATA', note: 'not configurable.' },
+      opensmtpd: { fidelity: 'approximate', mapping: 'none', note: 'OpenSMTPD 6.8 accepts bare LF line endings in DATA (7.4 and later refuse them); not configurable.' },
     },
   },
 ];

@@ -66,6 +66,25 @@ describe('smtppolicy compile --target postfix', () => {
     assert.ok((await readdir(out)).includes('main.cf'));
   });
 
+  it('--target opensmtpd writes smtpd.conf; limits OpenSMTPD lacks are unsupported, so it needs --allow-approximate', async () => {
+    const out = join(dir, 'opensmtpd');
+    const refused = await runCli(['compile', 'partner-relay.smtppolicy', '--target', 'opensmtpd', '-o', out, '--format', 'json'], { cwd: dir });
+    assert.equal(refused.code, 1);
+    const report = JSON.parse(refused.stdout) as TargetReport;
+    assert.equal(report.target, 'opensmtpd');
+    assert.ok(report.findings.some((f) => f.setting === 'LimitsConfig.maxConnections' && f.fidelity === 'unsupported'));
+    assert.match(refused.stderr, /cannot be expressed in opensmtpd/);
+    await assert.rejects(readdir(out), { code: 'ENOENT' });
+
+    const allowed = await runCli(['compile', 'partner-relay.smtppolicy', '--target', 'opensmtpd', '-o', out, '--allow-approximate'], { cwd: dir });
+    assert.equal(allowed.code, 0, allowed.stderr);
+    const conf = await readFile(join(out, 'smtpd.conf'), 'utf8');
+    assert.match(conf, /^listen on 0\.0\.0\.0 port 25 hostname "[^"]+" tag "gateway" tls pki "[^"]+"/m);
+    // the copied mailbox list decides who is a recipient
+    assert.match(conf, /^table "gateway-recipients" \{ "alice@contoso\.example", /m);
+    assert.match(allowed.stdout, /^opensmtpd: \d+ exact, \d+ approximate, \d+ unsupported$/m);
+  });
+
   it('stops, naming the file, when a recipient list cannot be read (exit 2): a copy without it would refuse its mailboxes', async () => {
     const out = join(dir, 'unreadable');
     const result = await runCli(['compile', 'examples/partner-relay.smtppolicy', '--target', 'postfix', '-o', out]);
@@ -80,9 +99,9 @@ describe('smtppolicy compile --target postfix', () => {
     assert.match(noOutput.stderr, /--target postfix needs -o DIR/);
     const unknown = await runCli(['compile', 'examples/partner-relay.smtppolicy', '--target', 'exim', '-o', dir]);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /unknown target 'exim' \(expected runtime, postfix\)/);
+    assert.match(unknown.stderr, /unknown target 'exim' \(expected runtime, postfix, opensmtpd\)/);
     const flag = await runCli(['compile', 'examples/partner-relay.smtppolicy', '--allow-approximate']);
     assert.equal(flag.code, 2);
-    assert.match(flag.stderr, /--allow-approximate needs --target postfix/);
+    assert.match(flag.stderr, /--allow-approximate needs --target postfix or opensmtpd/);
   });
 });
