@@ -89,8 +89,10 @@ async function localDomains(view: ServiceView, context: ReadContext): Promise<{ 
 function writeRelayTo(w: PolicyWriter, view: ServiceView, login: SmarthostLogin | null): void {
   const relayhost = view.get('relayhost');
   if (!relayhost) {
-    const held = view.list('defer_transports').includes('smtp');
-    w.line('relay-to hold', view.position(held ? 'defer_transports' : 'relayhost'), held ? undefined : "Postfix delivers relayed mail to the recipients' MX hosts itself; the policy holds it");
+    // no relay host: Postfix delivers to each domain's MX (relay-to direct), unless its smtp
+    // transport is deferred (relay-to hold)
+    if (view.list('defer_transports').includes('smtp')) w.line('relay-to hold', view.position('defer_transports'));
+    else w.line('relay-to direct', view.position('relayhost'), 'Postfix uses opportunistic TLS for every domain; the policy also requires TLS where a domain publishes an MTA-STS policy in enforce mode');
     return;
   }
   const match = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(relayhost);

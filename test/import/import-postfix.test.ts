@@ -4,7 +4,7 @@
 // relay by mistake. Each gives exactly the expected findings, at the Postfix file and line
 // of the setting. Bad Postfix files are refused with file:line:column and what was expected.
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -56,8 +56,23 @@ describe('import postfix and lint --from postfix', () => {
     assert.match(result.stdout, /^ {2}hostname mail\.example\.org$/m);
     assert.match(result.stdout, /^ {2}local-domains mail\.example\.org, example\.org, localhost\.example\.org # approximate: not imported: localhost/m);
     assert.match(result.stdout, /^ {4}min-version 1\.0$/m);
-    assert.match(result.stdout, /^ {2}relay-to hold # approximate: Postfix delivers relayed mail to the recipients' MX hosts itself/m);
+    assert.match(result.stdout, /^ {2}relay-to direct # approximate: Postfix uses opportunistic TLS for every domain/m);
     assert.match(result.stderr, /line\(s\) map only approximately/);
+  });
+
+  it('a Postfix that accepts any local part (local_recipient_maps empty) is reported as such; one that checks is not', async () => {
+    await cp(join(dir, 'debian-default'), join(dir, 'no-recipient-check'), { recursive: true });
+    const mainCf = await readFile(join(dir, 'no-recipient-check', 'main.cf'), 'utf8');
+    await writeFile(join(dir, 'no-recipient-check', 'main.cf'), `${mainCf}local_recipient_maps =\n`);
+    const open = await lint('no-recipient-check');
+    assert.ok(open.some((f) => f.startsWith('warning local-domain-without-recipients main.cf:')), open.join('\n'));
+    assert.ok(!(await lint('debian-default')).some((f) => f.includes('local-domain-without-recipients')));
+  });
+
+  it('refuses --online with --from: an imported hostname is not where the policy listens', async () => {
+    const result = await runCli(['lint', '--from', 'postfix', 'debian-default', '--online'], { cwd: dir });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--online checks a policy's listeners; with --from use 'smtppolicy import'/);
   });
 
   it('refuses a main.cf line that is not name = value, with file:line:column', async () => {
