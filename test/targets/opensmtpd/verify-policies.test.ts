@@ -32,6 +32,21 @@ const POLICIES: Record<string, string> = {
   local-domains example.test
 }
 `,
+  'direct delivery, a route and a catch-all domain beside a recipient list': `server mx {
+  listen 127.0.0.1:2525
+  hostname mx.example.test
+  local-domains example.test, catch.example.test
+  recipients example.test {
+    alias "info" to "postmaster"
+  }
+  recipients catch.example.test {
+    catch-all
+  }
+  relay { 127.0.0.5 }
+  relay-to direct
+  route partner.example 127.0.0.1:9
+}
+`,
   'allow-list, a recipient list, two servers with TLS required on one': `server inbound {
   listen 127.0.0.1:2525
   hostname mx.example.test

@@ -1,7 +1,7 @@
 // compile --target postfix, proven on a real Postfix with smtppolicy verify (prove.ts): policies
 // made to reach what the examples cannot show on loopback (a relay grant and a deny-list entry
 // on loopback addresses, an allow-list, no TLS, optional TLS with basic auth only, anonymous
-// mail off, two servers).
+// mail off, two servers, direct delivery with a route and a catch-all).
 import { configOfText } from '../policy-config.js';
 import { provePolicies } from './prove.js';
 
@@ -28,6 +28,21 @@ server submission {
   auth { basic users u }
   relay { authenticated }
   local-domains example.test
+}
+`,
+  'direct delivery, a route and a catch-all domain beside a recipient list': `server mx {
+  listen 127.0.0.1:2525
+  hostname mx.example.test
+  local-domains example.test, catch.example.test
+  recipients example.test {
+    alias "info" to "postmaster"
+  }
+  recipients catch.example.test {
+    catch-all
+  }
+  relay { 127.0.0.5 }
+  relay-to direct
+  route partner.example 127.0.0.1:9
 }
 `,
   'two servers, TLS required on one': `server inbound {
