@@ -1,4 +1,4 @@
-// Names in the written smtpd.conf: every table, filter, action, pki and tag of a server is
+// Names in the written smtpd.conf: every table, filter, action and tag of a server is
 // named after it (quoted: OpenSMTPD's grammar has keywords such as `mx` and `local` that an
 // unquoted server name could collide with). Values are quoted with OpenSMTPD's string syntax.
 
@@ -7,7 +7,7 @@ export function q(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** The table, filter, action and pki names of one server. */
+/** The tag, table, filter and action names of one server (each kind has its own namespace in smtpd.conf). */
 export function serverNames(server: string) {
   return {
     tag: server,

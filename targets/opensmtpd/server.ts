@@ -105,7 +105,7 @@ function relayAction(server: ServerConfig, files: Map<string, string>, declarati
   if (target.user !== null) {
     label = 'smarthost';
     const secret = target.password === null ? '' : 'env' in target.password ? `REPLACE-WITH-$${target.password.env}` : `REPLACE-WITH-THE-CONTENT-OF-${target.password.file}`;
-    const file = `${names.smarthostSecrets}`;
+    const file = names.smarthostSecrets;
     files.set(file, `# the smart host's login (OpenSMTPD reads the secret from this file only): LABEL USER:PASSWORD\n${label} ${target.user}:${secret}\n`);
     declarations.push(`table ${q(names.smarthostSecrets)} file:${context.absolute(file)}`);
     options.push(`auth <${names.smarthostSecrets}>`);
