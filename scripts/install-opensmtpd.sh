@@ -5,7 +5,9 @@
 # into /opt/opensmtpd rather than installed: nothing is started and Postfix stays. Its
 # libraries (libevent, libdb5.3, libssl3, …) are installed as ordinary packages; the two
 # system users smtpd drops privileges to are created as the package's postinst would.
-# Run as root. Idempotent.
+# For tests only: the unpacked smtpd runs its delivery helpers from /usr/libexec/opensmtpd,
+# which this copy does not provide, so it can accept mail but not deliver it (the tests send
+# none). Run as root. Idempotent.
 set -euo pipefail
 
 target=/opt/opensmtpd
@@ -19,11 +21,12 @@ chown _apt "$work" 2>/dev/null || true
 rm -rf "$target"
 dpkg-deb -x "$work"/opensmtpd_*.deb "$target"
 
+# groupadd/useradd (package passwd, always there) rather than the package's adduser, which a
+# minimal machine may lack
 for name in opensmtpd opensmtpq; do
-  getent group "$name" >/dev/null || addgroup --system --quiet "$name"
+  getent group "$name" >/dev/null || groupadd --system "$name"
+  id "$name" >/dev/null 2>&1 || useradd --system --gid "$name" --home-dir /var/lib/opensmtpd/empty --no-create-home --shell /usr/sbin/nologin "$name"
 done
-id opensmtpd >/dev/null 2>&1 || adduser --system --quiet --home /var/lib/opensmtpd/empty --no-create-home --disabled-password --ingroup opensmtpd opensmtpd
-id opensmtpq >/dev/null 2>&1 || adduser --system --quiet --home /var/lib/opensmtpd/empty --no-create-home --disabled-password --ingroup opensmtpq opensmtpq
 # smtpd chroots its unprivileged processes into this empty directory
 mkdir -p /var/lib/opensmtpd/empty
 # smtpd -h prints its version (and usage) and exits 1
