@@ -43,7 +43,11 @@ for wanted in "${versions[@]}"; do
     # test/editors/ is the VS Code extension: it runs in VS Code's own Node (Electron's, which
     # the extension is built for; the host test runs code-server on Node 24), never on the
     # Node the project is tested on, so the full build proves it once.
-    core) tests="node scripts/run-tests.mjs --exclude test/ci/ --exclude test/action/ --exclude test/editors/" ;;
+    # test/targets/postfix/ and test/targets/opensmtpd/ run a real Postfix and OpenSMTPD for
+    # many seconds: what they prove (the files `compile --target` writes) does not depend on
+    # the Node that writes them, so the full build proves it once; the in-process translation
+    # tests run on every build.
+    core) tests="node scripts/run-tests.mjs --exclude test/ci/ --exclude test/action/ --exclude test/editors/ --exclude test/targets/postfix/ --exclude test/targets/opensmtpd/" ;;
     # quick: a build between two others that run core. It runs what the server does on the
     # wire and the commands that run it (runtime/, verify/, net/, the protocol and fault
     # hardening, the quickstart, serve, queue and passwd), and leaves out what is pure

@@ -1,5 +1,6 @@
 // `smtppolicy lint [paths…] [--format pretty|json|sarif|github|gitlab|junit] [--max-warnings N]
-//                  [--rule <id>=off|warn|error]… [--fix] [--online]`
+//                  [--rule <id>=off|warn|error]… [--fix] [--online]
+//                  | lint --from postfix DIR`
 // Exit 0: no errors and no more warnings than --max-warnings. 1: findings. 2: usage or I/O error.
 
 import { writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { packageVersion } from './package-root.js';
 import { expandPolicyPaths } from './policy-files.js';
+import { lintFrom } from './lint-from.js';
 
 const FORMATS = ['pretty', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
 
@@ -22,6 +24,7 @@ export const OPTIONS = {
   'max-warnings': { type: 'string', value: 'N', description: 'exit 1 when there are more than N warnings (default, or -1: no limit)' },
   rule: { type: 'string', value: '<id>=off|warn|error', multiple: true, description: "change a rule's severity; syntax and semantic errors are not rules" },
   fix: { type: 'boolean', description: "apply the rules' mechanical fixes to the files" },
+  from: { type: 'string', value: 'postfix', description: "lint an MTA's configuration directory instead: its policy as 'import'\nwrites it, with findings at the MTA's settings (file:line)" },
   online: { type: 'boolean', description: "also ask DNS (the policy's resolver): does each server's hostname resolve to where it listens?" },
 } as const satisfies OptionTable;
 
@@ -58,18 +61,32 @@ export const run: Command = async (argv, io) => {
   }
   if (positionals.length === 0) throw new UsageError('no files given: smtppolicy lint <file.smtppolicy | directory>…');
 
-  const entries = await expandPolicyPaths(positionals, io.cwd);
   const options = { cwd: io.cwd, lint: { rules }, online: Boolean(values.online) };
-  let checked = await checkEntries(entries, options);
-  if (values.fix) {
-    for (let pass = 0; pass < MAX_FIX_PASSES && (await fixOnce(checked)); pass++) checked = await checkEntries(entries, options);
-  }
-  const { report } = checked;
-  // a resolver that did not answer is not a finding about the policy, but the user asked
-  // for the check: say that it could not be made
-  for (const result of checked.results) {
-    for (const [name, lookup] of result.online?.hostnames ?? []) {
-      if (lookup.kind === 'unreachable') io.stderr.write(`smtppolicy lint --online: ${name} could not be checked: ${lookup.reason}\n`);
+  let report;
+  if (values.from !== undefined) {
+    if (values.fix) throw new UsageError("--fix edits policy files; with --from there is none (use 'smtppolicy import' to write one)");
+    // an imported installation's hostnames are Postfix's myhostname, not where it listens:
+    // refused rather than checked against the wrong addresses
+    if (values.online) throw new UsageError("--online checks a policy's listeners; with --from use 'smtppolicy import' and lint --online the result");
+    const linted = await lintFrom(values.from, positionals, options);
+    if ('error' in linted) {
+      io.stderr.write(`smtppolicy lint: ${linted.error}\n`);
+      return EXIT_FINDINGS;
+    }
+    report = linted;
+  } else {
+    const entries = await expandPolicyPaths(positionals, io.cwd);
+    let checked = await checkEntries(entries, options);
+    if (values.fix) {
+      for (let pass = 0; pass < MAX_FIX_PASSES && (await fixOnce(checked)); pass++) checked = await checkEntries(entries, options);
+    }
+    report = checked.report;
+    // a resolver that did not answer is not a finding about the policy, but the user asked
+    // for the check: say that it could not be made
+    for (const result of checked.results) {
+      for (const [name, lookup] of result.online?.hostnames ?? []) {
+        if (lookup.kind === 'unreachable') io.stderr.write(`smtppolicy lint --online: ${name} could not be checked: ${lookup.reason}\n`);
+      }
     }
   }
 

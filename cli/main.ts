@@ -11,7 +11,8 @@ import { packageVersion } from './package-root.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
   lint: { summary: 'check policies for errors and insecure settings', load: () => import('./lint.js') },
-  compile: { summary: 'compile a policy to its runtime config (JSON)', load: () => import('./compile.js') },
+  compile: { summary: 'compile a policy to its runtime config (JSON), or to Postfix (--target postfix)', load: () => import('./compile.js') },
+  import: { summary: "write the policy of an existing MTA's configuration (import postfix DIR)", load: () => import('./import.js') },
   fmt: { summary: 'format policies in the canonical style (--check, --write)', load: () => import('./fmt.js') },
   rules: { summary: 'list the lint rules, or show one rule’s documentation', load: () => import('./rules.js') },
   lsp: { summary: 'run the language server for editors (--stdio)', load: () => import('./lsp.js') },

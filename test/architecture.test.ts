@@ -20,8 +20,12 @@ const ALLOWED: Record<string, string[]> = {
   compiler: ['net', 'grammar', 'runtime'],
   format: ['net', 'grammar'],
   verify: ['net', 'runtime/policy', 'runtime/config', 'runtime/dns'],
+  // Other MTAs' configurations are written from the runtime config alone, like the server runs from it.
+  targets: ['net', 'runtime/config'],
+  // Other MTAs' configurations are read into policy text, by nothing but their own files.
+  import: ['net'],
   lsp: ['net', 'grammar', 'compiler', 'runtime', 'format'],
-  cli: ['net', 'grammar', 'compiler', 'runtime', 'format', 'lsp', 'verify'],
+  cli: ['net', 'grammar', 'compiler', 'runtime', 'format', 'lsp', 'verify', 'targets', 'import'],
 };
 
 /**
@@ -33,6 +37,8 @@ const FRONT_DOORS: Array<[layer: string, doors: RegExp]> = [
   ['grammar', /^grammar\/index\.ts$/],
   ['runtime', /^runtime\/\w+\/index\.ts$/],
   ['verify', /^verify\/index\.ts$/],
+  ['targets', /^targets\/index\.ts$/],
+  ['import', /^import\/index\.ts$/],
   ['format', /^format\/(?:index|format)\.ts$/],
   ['lsp', /^lsp\/(?:server|format-worker)\.ts$/],
 ];

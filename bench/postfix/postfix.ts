@@ -11,17 +11,19 @@
 //
 // Usage as a script: node --import tsx bench/postfix/postfix.ts <port> [maildir]   (Ctrl-C stops it)
 
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createConnection } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { chown, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
+import { postfixDirectory, postfixFailure, postfixUnavailable as postfixNotRunnable, SMTP_SOURCE, waitForPort, writePostfixConfig, type Owner } from '../../test/helpers/postfix.js';
 
-const run = promisify(execFile);
-export const POSTFIX = '/usr/sbin/postfix';
-export const SMTP_SOURCE = '/usr/sbin/smtp-source';
+// The process handling is shared with the tests of `compile --target postfix`.
+export { POSTFIX, SMTP_SOURCE, waitForPort } from '../../test/helpers/postfix.js';
+
+/** Why the Postfix comparisons cannot run here (they also need Postfix's smtp-source), or undefined. */
+export function postfixUnavailable(): string | undefined {
+  if (!existsSync(SMTP_SOURCE)) return 'smtp-source is not installed: run bench/postfix/install.sh (as root)';
+  return postfixNotRunnable();
+}
 
 export interface PostfixOptions {
   port: number;
@@ -41,19 +43,12 @@ export interface RunningPostfix {
   stop(): Promise<void>;
 }
 
-/** Why Postfix cannot be run here, or undefined when it can. */
-export function postfixUnavailable(): string | undefined {
-  if (!existsSync(POSTFIX) || !existsSync(SMTP_SOURCE)) return 'Postfix is not installed: run bench/postfix/install.sh (as root)';
-  if (process.getuid?.() !== 0) return "Postfix's master must be started as root";
-  return undefined;
-}
-
 /**
  * virtual(8) Maildir delivery for example.test, as issue 19 measured it: every recipient of the
  * domain goes to one Maildir (the trailing `/` of the static map means Maildir), files owned
  * by the `postfix` user. virtual(8) fsyncs each message file before it renames it into new/.
  */
-function maildirDelivery(dir: string, owner: { uid: number; gid: number }): string {
+function maildirDelivery(dir: string, owner: Owner): string {
   return `virtual_mailbox_domains = example.test
 virtual_transport = virtual
 virtual_mailbox_base = ${dir}/mail
@@ -64,15 +59,9 @@ virtual_minimum_uid = 1
 `;
 }
 
-function mainCf(dir: string, options: PostfixOptions, owner: { uid: number; gid: number }): string {
+function mainCf(dir: string, options: PostfixOptions, owner: Owner): string {
   return `# written by bench/postfix/postfix.ts for one benchmark run
 compatibility_level = 3.6
-queue_directory = ${dir}/queue
-data_directory = ${dir}/data
-mail_owner = postfix
-setgid_group = postdrop
-maillog_file = ${dir}/maillog
-maillog_file_prefixes = ${dir}
 myhostname = postfix.bench.example
 mydomain = bench.example
 myorigin = $myhostname
@@ -128,64 +117,29 @@ function masterCf(port: number, delivery: PostfixOptions['delivery']): string {
   return `# written by bench/postfix/postfix.ts\n${services.join('\n')}\n`;
 }
 
-async function postfixIds(): Promise<{ uid: number; gid: number }> {
-  const { stdout } = await run('id', ['postfix']);
-  const uid = Number(/uid=(\d+)/.exec(stdout)?.[1]);
-  const gid = Number(/gid=(\d+)/.exec(stdout)?.[1]);
-  if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`no 'postfix' user: ${stdout}`);
-  return { uid, gid };
-}
-
-/** Waits until something accepts connections on 127.0.0.1:port. */
-export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host: '127.0.0.1', port }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`Postfix did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 export async function startPostfix(options: PostfixOptions): Promise<RunningPostfix> {
   const unavailable = postfixUnavailable();
   if (unavailable) throw new Error(unavailable);
-  const dir = await mkdtemp(join(tmpdir(), 'smtppolicy-bench-postfix-'));
-  const logFile = join(dir, 'maillog');
-  // Postfix's daemons run as `postfix`: they must reach the queue, and own the data dir.
-  await chmod(dir, 0o755);
-  await mkdir(join(dir, 'queue'), { mode: 0o755 });
-  await mkdir(join(dir, 'data'), { mode: 0o700 });
-  const owner = userInfo({ encoding: 'utf8' }).uid === 0 ? await postfixIds() : { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
-  await chown(join(dir, 'data'), owner.uid, owner.gid);
+  const postfix = await postfixDirectory('smtppolicy-bench-postfix-');
+  const { dir, owner } = postfix;
   // virtual(8) creates the Maildir below this as the mailbox owner
   await mkdir(join(dir, 'mail'), { mode: 0o755 });
   await chown(join(dir, 'mail'), owner.uid, owner.gid);
-  await writeFile(join(dir, 'main.cf'), mainCf(dir, options, owner));
-  await writeFile(join(dir, 'master.cf'), masterCf(options.port, options.delivery));
-  const postfix = (...args: string[]) => run(POSTFIX, ['-c', dir, ...args], { timeout: 60_000 });
+  await writePostfixConfig(postfix, mainCf(dir, options, owner), masterCf(options.port, options.delivery));
   const stop = async () => {
-    await postfix('stop').catch(() => undefined);
-    await rm(dir, { recursive: true, force: true });
+    await postfix.postfix('stop').catch(() => undefined);
+    await postfix.remove();
   };
   try {
     // `start` creates the queue directories with Postfix's own owners and modes.
-    await postfix('start');
+    await postfix.postfix('start');
     await waitForPort(options.port, 15_000);
   } catch (error) {
-    const log = await readFile(logFile, 'utf8').catch(() => '');
+    const failure = await postfixFailure(postfix, 'could not start Postfix', error);
     await stop();
-    const stderr = (error as { stderr?: string }).stderr ?? '';
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`could not start Postfix: ${reason}\n${stderr}${log.split('\n').slice(-15).join('\n')}`);
+    throw failure;
   }
-  return { port: options.port, dir, logFile, maildir: join(dir, 'mail', 'example.test', 'postmaster'), stop };
+  return { port: options.port, dir, logFile: postfix.logFile, maildir: join(dir, 'mail', 'example.test', 'postmaster'), stop };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -65,6 +65,14 @@ export class MailboxLists implements MailboxDirectory {
     return this.unread.has(domain) ? undefined : false;
   }
 
+  /**
+   * The mailboxes of `domain` as last read (lower-case NFC local parts, sorted): what
+   * `compile --target` copies into another MTA's tables.
+   */
+  localParts(domain: string): string[] {
+    return [...(this.mailboxes.get(domain) ?? [])].sort();
+  }
+
   /** Reads every source; throws (naming the file, and the line of a bad entry) when one cannot be read. */
   async load(): Promise<void> {
     const failures = await this.read(true);

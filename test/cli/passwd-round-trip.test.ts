@@ -97,6 +97,9 @@ server submission {
   }
   relay { authenticated }
   local-domains example.test
+  recipients example.test {
+    mailboxes users staff # the users passwd wrote are addresses in the domain
+  }
 }
 `);
 }

@@ -1,0 +1,137 @@
+// compile --target opensmtpd, proven on a real OpenSMTPD (Debian's 6.8): every example and
+// policies made to reach the lists from loopback are translated, run by smtpd on loopback and
+// probed with `smtppolicy verify`: every probe that applies passes, and every skipped probe
+// says why. smtpd's queue and control socket are fixed paths, so this is the only test file
+// that starts it, one policy at a time (smtpd 6.8 cannot reload: each policy is a new start).
+//
+// Runs on Node 24 only (the full scope): OpenSMTPD is an external program that runs for
+// seconds (scripts/node-builds.txt, .ci/node-matrix.sh).
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { RuntimeConfig } from '../../../runtime/config/index.js';
+import { NO_MAILBOXES, translateToOpenSmtpd } from '../../../targets/index.js';
+import { makeCertificate, type TestCertificate } from '../../helpers/certificates.js';
+import { OpenSmtpd, opensmtpdTlsDefect, opensmtpdUnavailable } from '../../helpers/opensmtpd.js';
+import { runVerify } from '../../verify/cli-harness.js';
+import { onLoopback } from '../loopback.js';
+import { configOf, configOfText } from '../policy-config.js';
+
+/** Every host name the proved policies use: the one test certificate names them all. */
+const HOSTNAMES = ['mx.example.test', 'mail.example.test', 'internal.example.test', 'mail.contoso.example', 'internal-mail.contoso.example', 'mx.contoso.example', 'gateway.contoso.example'];
+
+/** Policies for what the examples cannot show on loopback: grants and lists the probes can reach. */
+const POLICIES: Record<string, string> = {
+  'relay grant and deny-list on loopback, no TLS': `server mx {
+  listen 127.0.0.1:2525
+  hostname mx.example.test
+  connections except { 127.0.0.66 }
+  relay { 127.0.0.5, 127.0.0.6 }
+  local-domains example.test
+}
+`,
+  'direct delivery, a route and a catch-all domain beside a recipient list': `server mx {
+  listen 127.0.0.1:2525
+  hostname mx.example.test
+  local-domains example.test, catch.example.test
+  recipients example.test {
+    alias "info" to "postmaster"
+  }
+  recipients catch.example.test {
+    catch-all
+  }
+  relay { 127.0.0.5 }
+  relay-to direct
+  route partner.example 127.0.0.1:9
+}
+`,
+  'allow-list, a recipient list, two servers with TLS required on one': `server inbound {
+  listen 127.0.0.1:2525
+  hostname mx.example.test
+  local-domains example.test
+  recipients example.test {
+    alias "info" to "postmaster"
+  }
+  relay {}
+}
+server internal {
+  listen 127.0.0.1:2526
+  hostname internal.example.test
+  tls {
+    certificate "c.pem" # smtppolicy-ignore certificate-not-found -- the test's certificate replaces it
+    key "c.key"
+    require
+  }
+  connections only { 127.0.0.0/28 }
+  relay { 127.0.0.2 }
+  local-domains example.test
+}
+`,
+};
+
+const EXAMPLES = ['quickstart', 'submission-server', 'partner-relay', 'internal-challenge-response', 'domain-connection-control'];
+
+describe('compile --target opensmtpd on a real OpenSMTPD, probed by smtppolicy verify', { timeout: 120_000 }, () => {
+  const smtpd = new OpenSmtpd();
+  let dir: string;
+  let certificate: TestCertificate;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'smtppolicy-target-opensmtpd-'));
+    certificate = makeCertificate({ commonName: HOSTNAMES[0]!, altNames: HOSTNAMES, dir, name: 'test-certificate' });
+  });
+  after(async () => {
+    await smtpd.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const prove = (name: string, load: () => Promise<RuntimeConfig>) =>
+    it(name, { timeout: 60_000 }, async (t) => {
+      const unavailable = opensmtpdUnavailable();
+      if (unavailable) {
+        if (process.env.CI === 'true') throw new Error(unavailable);
+        return t.skip(unavailable);
+      }
+      const policyDir = join(dir, name.replace(/\W+/g, '-'));
+      await mkdir(policyDir, { recursive: true });
+      const moved = await onLoopback(await load(), certificate, policyDir);
+      // the examples' mailbox lists are files of the mail host (/etc/smtppolicy/…), absent here;
+      // verify probes postmaster and a local part no list holds, which need none of them.
+      // Mail would be delivered as `nobody` (verify sends none).
+      const output = translateToOpenSmtpd(moved, { directory: policyDir, mailboxes: NO_MAILBOXES, deliveryUser: 'nobody' });
+      for (const [file, text] of output.files) {
+        await mkdir(dirname(join(policyDir, file)), { recursive: true });
+        await writeFile(join(policyDir, file), text);
+      }
+      const configPath = join(policyDir, 'policy.json');
+      await writeFile(configPath, JSON.stringify(moved));
+      await smtpd.start(join(policyDir, 'smtpd.conf'), moved.servers.flatMap((s) => s.listen.map((l) => l.port)));
+      try {
+        // smtpd looks every client's address up (system resolver) before it greets; now and
+        // then a lost DNS packet costs the resolver's 5 s retry, so replies get 12 s
+        const result = await runVerify([configPath, '--format', 'json', '--timeout', '12s']);
+        const report = result.report;
+        assert.ok(report, `no JSON report: ${result.stderr}`);
+        // Debian 12's smtpd cannot complete a TLS handshake (opensmtpdTlsDefect): a probe that
+        // failed only there is not a failure of the translation, and is listed as skipped
+        const tlsDefect = opensmtpdTlsDefect();
+        const brokenByDefect = (p: { observed: string }) => tlsDefect !== undefined && /TLS handshake failed/.test(p.observed);
+        const failed = report.probes.filter((p) => p.status === 'fail' && !brokenByDefect(p)).map((p) => `${p.id}: expected ${p.expected}; observed ${p.observed}\n  ${(p.transcript ?? []).join('\n  ')}`);
+        assert.deepEqual(failed, [], `${output.files.get('smtpd.conf')}\n${smtpd.logTail(30)}`);
+        const skippedForDefect = report.probes.filter((p) => p.status === 'fail' && brokenByDefect(p)).map((p) => p.id);
+        if (skippedForDefect.length > 0) t.diagnostic(`not proved, ${tlsDefect}: ${skippedForDefect.join(', ')}`);
+        else assert.equal(result.code, 0);
+        assert.ok(report.summary.pass >= 1, 'no probe ran and passed');
+        for (const probe of report.probes) {
+          if (probe.status === 'skipped') assert.ok(probe.reason && probe.reason.length > 10, `${probe.id} is skipped without a reason`);
+        }
+      } finally {
+        await smtpd.stop();
+      }
+    });
+
+  for (const example of EXAMPLES) prove(`examples/${example}.smtppolicy`, () => configOf(`examples/${example}.smtppolicy`));
+  for (const [title, text] of Object.entries(POLICIES)) prove(title, () => configOfText(text));
+});

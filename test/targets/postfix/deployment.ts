@@ -1,0 +1,67 @@
+// A policy deployed on the test's one Postfix: its runtime config moved onto loopback
+// (test/targets/loopback.ts), translated, written into Postfix's
+// directory, and loaded with `postfix start` the first time and `postfix reload` after.
+// The same moved config is what `smtppolicy verify` is run against, so verify's
+// expectations and Postfix's configuration come from one policy.
+import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RuntimeConfig } from '../../../runtime/config/index.js';
+import { NO_MAILBOXES, translateToPostfix, type TargetOutput } from '../../../targets/index.js';
+import { postfixFailure, waitForPort, writePostfixConfig, type PostfixDirectory } from '../../helpers/postfix.js';
+
+/** Files of the previous policy go, so that a table the new one does not name cannot linger. */
+async function clearTranslation(postfix: PostfixDirectory, previous: TargetOutput | undefined): Promise<void> {
+  for (const name of previous?.files.keys() ?? []) await rm(join(postfix.dir, name), { force: true });
+}
+
+export class PostfixDeployer {
+  #started = false;
+  #offeredAuth = false;
+  #previous: TargetOutput | undefined;
+
+  constructor(readonly postfix: PostfixDirectory) {}
+
+  async deploy(config: RuntimeConfig): Promise<TargetOutput> {
+    const { postfix } = this;
+    // the examples' mailbox lists are files of the mail host (/etc/smtppolicy/…), absent here;
+    // verify probes postmaster and a local part no list holds, which need none of them
+    const output = translateToPostfix(config, { directory: postfix.dir, mailboxes: NO_MAILBOXES });
+    await clearTranslation(postfix, this.#previous);
+    for (const [name, text] of output.files) {
+      if (name === 'main.cf' || name === 'master.cf') continue;
+      await mkdir(join(postfix.dir, name, '..'), { recursive: true });
+      await writeFile(join(postfix.dir, name), text);
+    }
+    // Delivered mail belongs to `postfix` here (the written uid 5000 is the operator's to set).
+    const owner = `virtual_uid_maps = static:${postfix.owner.uid}\nvirtual_gid_maps = static:${postfix.owner.gid}\nvirtual_minimum_uid = 1\n`;
+    await writePostfixConfig(postfix, `${output.files.get('main.cf')!}\n${owner}`, output.files.get('master.cf')!);
+    await mkdir(join(postfix.dir, 'mail'), { recursive: true });
+    await chown(join(postfix.dir, 'mail'), postfix.owner.uid, postfix.owner.gid);
+    try {
+      // `start` checks the configuration itself. After a policy that offered AUTH, Postfix is
+      // restarted rather than reloaded: with a reload, the next policy's failed login stalled
+      // (its smtpd logged the connection, then nothing) every time in this test, though each
+      // policy passes on a fresh Postfix; the cause (Cyrus SASL's sasldb state in processes
+      // that outlive the reload is the suspect) is not established.
+      if (this.#started && this.#offeredAuth) {
+        await postfix.postfix('stop');
+        this.#started = false;
+      }
+      await postfix.postfix(this.#started ? 'reload' : 'start');
+      this.#started = true;
+      this.#offeredAuth = config.servers.some((s) => s.auth.mechanisms.length > 0);
+      // one deadline for all listeners, well inside the test's own timeout, so that a listener
+      // Postfix did not open fails here with its log rather than as a bare timeout
+      const deadline = Date.now() + 10_000;
+      for (const server of config.servers) for (const listen of server.listen) await waitForPort(listen.port, Math.max(0, deadline - Date.now()));
+    } catch (error) {
+      throw await postfixFailure(postfix, 'Postfix refused the translated configuration', error);
+    }
+    this.#previous = output;
+    return output;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#started) await this.postfix.postfix('stop').catch(() => undefined);
+  }
+}
