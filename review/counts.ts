@@ -19,10 +19,25 @@ export function groupDigits(value: bigint): string {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** `2^96` when the count is a power of two above 2^32, else the grouped digits. */
+/**
+ * Above 2^32 (IPv6 sizes): `2^96` for a power of two, `2^128 − 2^88` for everything but one
+ * block, else the grouped digits. Always exact.
+ */
 export function describeCount(value: bigint): string {
-  if (value > 1n << 32n && (value & (value - 1n)) === 0n) return `2^${value.toString(2).length - 1}`;
+  if (value <= 1n << 32n) return groupDigits(value);
+  if (isPowerOfTwo(value)) return `2^${log2(value)}`;
+  const above = 1n << BigInt(log2(value) + 1);
+  if (isPowerOfTwo(above - value)) return `2^${log2(above)} − 2^${log2(above - value)}`;
   return groupDigits(value);
+}
+
+function isPowerOfTwo(value: bigint): boolean {
+  return value > 0n && (value & (value - 1n)) === 0n;
+}
+
+/** The position of the highest set bit. */
+function log2(value: bigint): number {
+  return value.toString(2).length - 1;
 }
 
 /** `16,777,216 IPv4 + 2^80 IPv6 addresses`, leaving out a family the set has none of. */

@@ -41,14 +41,20 @@ export function ipv4Cells(sets: Record<Category, AddressSet>): Cell[] {
   return cells;
 }
 
-/** The IPv6 blocks of each category but `refused` (everything else): the prefixes the policy uses. */
-export function ipv6Blocks(sets: Record<Category, AddressSet>): { cidr: string; category: Category }[] {
-  return CATEGORIES.filter((c) => c !== 'refused').flatMap((category) =>
+/**
+ * The IPv6 space in words: the category that holds the most of it is the background
+ * ("everything else"), and the blocks of every other category are listed. A deny-list then
+ * lists what it refuses, an allow-list what it admits: the prefixes the policy names.
+ */
+export function ipv6Blocks(sets: Record<Category, AddressSet>): { background: Category; blocks: { cidr: string; category: Category }[] } {
+  const background = CATEGORIES.reduce((most, c) => (sets[c].size(6) > sets[most].size(6) ? c : most), 'refused' as Category);
+  const blocks = CATEGORIES.filter((c) => c !== background).flatMap((category) =>
     sets[category]
       .toCidrs()
       .filter((cidr) => cidr.includes(':'))
       .map((cidr) => ({ cidr, category })),
   );
+  return { background, blocks };
 }
 
 /** Is [first, last] inside one interval of the sorted, disjoint list? */

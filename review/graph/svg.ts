@@ -19,7 +19,7 @@ const MAP = 512;
 const MARGIN = 16;
 const TOP = 48;
 const PANEL_X = MARGIN + MAP + 32;
-const WIDTH = PANEL_X + 420;
+const WIDTH = PANEL_X + 480;
 const ROW = 18;
 
 export interface SvgOptions {
@@ -75,18 +75,19 @@ export function serverSvg(map: ServerMap, options: SvgOptions = {}): ServerPictu
   body.push(`<text x="${PANEL_X}" y="${y}" font-size="13" font-weight="bold">IPv6 prefixes in use</text>`);
   y += ROW;
   body.push('<g class="ipv6" font-size="12">');
-  const blocks = ipv6Blocks(map.sets);
-  if (blocks.length === 0) body.push(`<text x="${PANEL_X}" y="${y}">none: every IPv6 client is refused</text>`);
+  const { background, blocks } = ipv6Blocks(map.sets);
   for (const block of blocks) {
     body.push(`<rect x="${PANEL_X}" y="${y - 10}" width="12" height="12" fill="${CATEGORY_COLOURS[block.category]}" data-cidr="${block.cidr}" data-category="${block.category}"><title>${escapeXml(`${block.cidr}: ${CATEGORY_WORDS[block.category]}`)}</title></rect>`);
     body.push(`<text x="${PANEL_X + 18}" y="${y}">${escapeXml(`${block.cidr}: ${CATEGORY_WORDS[block.category]}`)}</text>`);
     y += ROW;
   }
-  if (blocks.length > 0) body.push(`<text x="${PANEL_X}" y="${y}">everything else: refused</text>`);
+  body.push(`<rect x="${PANEL_X}" y="${y - 10}" width="12" height="12" fill="${CATEGORY_COLOURS[background]}"/>`);
+  body.push(`<text x="${PANEL_X + 18}" y="${y}" data-background="${background}">${escapeXml(`${blocks.length === 0 ? 'all of it' : 'everything else'}: ${CATEGORY_WORDS[background]}`)}</text>`);
+  y += ROW;
   body.push('</g>');
 
-  // The relay path, below the map.
-  let py = TOP + MAP + 36;
+  // The relay path, below the map and the panel.
+  let py = Math.max(TOP + MAP, y) + 36;
   body.push(`<text x="${MARGIN}" y="${py}" font-size="14" font-weight="bold">Relay path: who may relay without logging in, and which lines let them</text>`);
   py += ROW + 4;
   const rows = relayPathRows(map);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -62,10 +62,13 @@ describe('the pull-request workflow of docs/review.md', () => {
     git('update-ref', 'refs/remotes/origin/main', 'HEAD'); // what actions/checkout fetches with fetch-depth 0
     await writeFile(join(repo, 'policies', 'mx.smtppolicy'), server('10.0.0.0/7'));
 
-    // `smtppolicy` as the workflow finds it on PATH: this checkout's command, through tsx
+    // `smtppolicy` as the workflow finds it on PATH: this checkout's built command (as the
+    // GitLab CI test runs it), the bundle users install
+    const command = join(ROOT, 'dist', 'bin', 'smtppolicy.js');
+    assert.ok(existsSync(command), 'dist/ is missing: run npm ci (it builds)');
     const bin = join(dir, 'bin');
     await mkdir(bin);
-    await writeFile(join(bin, 'smtppolicy'), `#!/bin/sh\nexec "${process.execPath}" --import "${import.meta.resolve('tsx')}" "${join(ROOT, 'cli', 'main.ts')}" "$@"\n`);
+    await writeFile(join(bin, 'smtppolicy'), `#!/bin/sh\nexec "${process.execPath}" "${command}" "$@"\n`);
     await chmod(join(bin, 'smtppolicy'), 0o755);
 
     const step = workflow().jobs.diff!.steps.find((s) => s.id === 'diff')!;
