@@ -20,12 +20,24 @@ export const CAPABILITIES = ['connect', 'proxy', 'relay', 'clear-auth', 'tls-req
 export type Capability = (typeof CAPABILITIES)[number];
 
 /** What each capability means, as a sentence about the addresses in its set. */
-export const CAPABILITY_WORDS: Record<Capability, { may: string; title: string; yes: string; no: string }> = {
-  connect: { may: 'may connect', title: 'connect', yes: 'connects', no: 'refused' },
-  proxy: { may: 'may send a PROXY header that is believed (and so speak for any address)', title: 'PROXY header trusted', yes: 'header believed', no: 'header refused' },
-  relay: { may: 'may relay without logging in', title: 'relay', yes: 'relays', no: 'relay refused' },
-  'clear-auth': { may: 'may send a password before TLS (AUTH in clear)', title: 'AUTH in clear', yes: 'password accepted before TLS', no: 'no password before TLS' },
-  'tls-required': { may: 'must use TLS before AUTH and MAIL', title: 'TLS required', yes: 'TLS required', no: 'TLS not required' },
+export const CAPABILITY_WORDS: Record<Capability, { may: string; mayNoLonger: string; title: string; yes: string; no: string }> = {
+  connect: { may: 'may connect', mayNoLonger: 'may no longer connect', title: 'connect', yes: 'connects', no: 'refused' },
+  proxy: {
+    may: 'may send a PROXY header that is believed (and so speak for any address)',
+    mayNoLonger: 'no longer have their PROXY header believed',
+    title: 'PROXY header trusted',
+    yes: 'header believed',
+    no: 'header refused',
+  },
+  relay: { may: 'may relay without logging in', mayNoLonger: 'may no longer relay without logging in', title: 'relay', yes: 'relays', no: 'relay refused' },
+  'clear-auth': {
+    may: 'may send a password before TLS (AUTH in clear)',
+    mayNoLonger: 'may no longer send a password before TLS',
+    title: 'AUTH in clear',
+    yes: 'password accepted before TLS',
+    no: 'no password before TLS',
+  },
+  'tls-required': { may: 'must use TLS before AUTH and MAIL', mayNoLonger: 'no longer need TLS before AUTH and MAIL', title: 'TLS required', yes: 'TLS required', no: 'TLS not required' },
 };
 
 export interface ListenerCapabilities {

@@ -14,7 +14,7 @@ export function formatDiffMarkdown(report: DiffReport, failing: string[]): strin
   const { diff, before, after } = report;
   const out = [`### smtppolicy diff: \`${code(before.label)}\` → \`${code(after.label)}\``, ''];
   if (failing.length > 0) {
-    out.push('> [!CAUTION]', `> This change gives new clients rights the review policy refuses (${failing.length}):`, ...failing.map((f) => `> - ${cell(f)}`), '');
+    out.push('> [!CAUTION]', `> This change gives new clients rights that \`--fail-on\` stops (${failing.length}):`, ...failing.map((f) => `> - ${cell(f)}`), '');
   } else if (changeCount(diff) > 0) {
     out.push('> [!NOTE]', '> No new client may relay or send a password in clear.', '');
   } else {

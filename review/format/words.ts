@@ -26,7 +26,8 @@ export interface DiffReport {
 export function headline(change: SetChange): string {
   const sign = change.direction === 'gained' ? '+' : '−';
   const publicPart = change.publicCounts.ipv4 + change.publicCounts.ipv6;
-  const may = change.direction === 'gained' ? CAPABILITY_WORDS[change.capability].may : `no longer ${CAPABILITY_WORDS[change.capability].may}`;
+  const words = CAPABILITY_WORDS[change.capability];
+  const may = change.direction === 'gained' ? words.may : words.mayNoLonger;
   return `${sign}${describeCounts(change.counts)} ${may} (${publicPart === 0n ? '0' : describePublic(change)} public)`;
 }
 
@@ -36,8 +37,8 @@ function describePublic(change: SetChange): string {
 }
 
 export function domainHeadline(change: DomainChange): string {
-  const may = CAPABILITY_WORDS[change.capability].may;
-  return change.direction === 'gained' ? `hosts under ${change.domain} ${may}` : `hosts under ${change.domain} no longer ${may}`;
+  const words = CAPABILITY_WORDS[change.capability];
+  return `hosts under ${change.domain} ${change.direction === 'gained' ? words.may : words.mayNoLonger}`;
 }
 
 /** `a PROXY header from 10.0.0.1 claiming 8.8.8.8 (PTR host.example.org)`: the session in words. */

@@ -68,6 +68,16 @@ describe('smtppolicy diff', () => {
     assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
   });
 
+  it('puts both sides\' maps next to each other in HTML, under the changes in words', async () => {
+    const { stdout } = await diff('old.smtppolicy', 'new.smtppolicy', '--format', 'html');
+    assert.match(stdout, /^<!DOCTYPE html>/);
+    assert.match(stdout, /<pre class="summary">smtppolicy diff: old\.smtppolicy → new\.smtppolicy\n/);
+    const pair = /<section class="pair">([\s\S]*?)<\/section>/.exec(stdout)?.[1] ?? '';
+    assert.deepEqual([...pair.matchAll(/server mx \((before|after)\)/g)].map((m) => m[1]), ['before', 'after']);
+    // 11.0.0.0/8 is its own cell: connect before, relay after
+    assert.match(pair, /<div class="side"><svg[\s\S]*data-cidr="11\.0\.0\.0\/8" data-category="connect"[\s\S]*<div class="side"><svg[\s\S]*data-cidr="11\.0\.0\.0\/8" data-category="relay"/);
+  });
+
   it('lists the sets in full in JSON, counts as decimal strings', async () => {
     const json = JSON.parse((await diff('old.smtppolicy', 'new.smtppolicy', '--format', 'json')).stdout);
     const change = json.servers[0].listeners[0].changes[0];
