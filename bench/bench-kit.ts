@@ -46,3 +46,15 @@ export async function timeMedian(runs: number, fn: () => unknown | Promise<unkno
   }
   return median(times);
 }
+
+/**
+ * `node --import tsx bench/<name>.bench.ts [--quick]`: a benchmark run on its own prints its
+ * rows, figures to `digits` decimals (bench/run.ts imports them all and writes the table).
+ */
+export async function printWhenRunDirectly(moduleUrl: string, run: BenchModule['run'], digits: number): Promise<void> {
+  if (moduleUrl !== `file://${process.argv[1]}`) return;
+  for (const row of await run({ quick: process.argv.includes('--quick') })) {
+    const reference = row.reference ? ` (${row.reference.name}: ${row.reference.value.toFixed(digits)})` : '';
+    console.log(`${row.name}: ${row.value.toFixed(digits)} ${row.unit}${reference}`);
+  }
+}

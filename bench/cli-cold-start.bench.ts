@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import type { BenchOptions, BenchRow } from './bench-kit.js';
-import { median } from './bench-kit.js';
+import { median, printWhenRunDirectly } from './bench-kit.js';
 import { CLI, ensureBuilt } from './published-build.js';
 
 const run_ = promisify(execFile);
@@ -48,6 +48,4 @@ export async function run({ quick }: BenchOptions): Promise<BenchRow[]> {
   ];
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const row of await run({ quick: process.argv.includes('--quick') })) console.log(`${row.name}: ${row.value.toFixed(1)} ${row.unit} (${row.reference?.name}: ${row.reference?.value.toFixed(1)})`);
-}
+await printWhenRunDirectly(import.meta.url, run, 1);

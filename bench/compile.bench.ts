@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import type * as Compiler from '../compiler/index.js';
 import type * as RuntimeConfig from '../runtime/config/index.js';
 import type { BenchOptions, BenchRow } from './bench-kit.js';
-import { median, timeMedian } from './bench-kit.js';
+import { median, printWhenRunDirectly, timeMedian } from './bench-kit.js';
 import { generatePolicy } from './generate-policy.js';
 import { bundleShipped, importShipped } from './shipped.js';
 
@@ -72,6 +72,4 @@ export async function run({ quick }: BenchOptions): Promise<BenchRow[]> {
   return rows;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const row of await run({ quick: process.argv.includes('--quick') })) console.log(`${row.name}: ${row.value.toFixed(1)} ${row.unit}${row.reference ? ` (${row.reference.name}: ${row.reference.value.toFixed(1)})` : ''}`);
-}
+await printWhenRunDirectly(import.meta.url, run, 1);

@@ -24,7 +24,7 @@ import { copyFile, mkdir, mkdtemp, open, readdir, readFile, rm } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { median, type BenchOptions, type BenchRow } from './bench-kit.js';
+import { median, printWhenRunDirectly, type BenchOptions, type BenchRow } from './bench-kit.js';
 import { postfixUnavailable, startPostfix, waitForPort } from './postfix/postfix.js';
 import { freePort } from './postfix/smtp-source.js';
 import { ensureBuilt, REPO_ROOT } from './published-build.js';
@@ -219,8 +219,4 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const row of await run({ quick: process.argv.includes('--quick') })) {
-    console.log(`${row.name}: ${row.value.toFixed(1)} ${row.unit} (${row.reference?.name}: ${row.reference?.value.toFixed(1)})`);
-  }
-}
+await printWhenRunDirectly(import.meta.url, run, 1);

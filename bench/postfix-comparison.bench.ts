@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileToRuntimeConfig, hasErrors } from '../compiler/index.js';
 import { bundleShipped } from './shipped.js';
-import { median, type BenchOptions, type BenchRow } from './bench-kit.js';
+import { median, printWhenRunDirectly, type BenchOptions, type BenchRow } from './bench-kit.js';
 import { benchPolicyText } from './server-throughput/bench-policy.js';
 import { postfixUnavailable, startPostfix } from './postfix/postfix.js';
 import { freePort, smtpSource } from './postfix/smtp-source.js';
@@ -151,8 +151,4 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const row of await run({ quick: process.argv.includes('--quick') })) {
-    console.log(`${row.name}: ${row.value.toFixed(0)} ${row.unit} (${row.reference?.name}: ${row.reference?.value.toFixed(0)})`);
-  }
-}
+await printWhenRunDirectly(import.meta.url, run, 0);

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { compileToRuntimeConfig, hasErrors } from '../compiler/index.js';
 import { bundleShipped } from './shipped.js';
-import { median, type BenchOptions, type BenchRow } from './bench-kit.js';
+import { median, printWhenRunDirectly, type BenchOptions, type BenchRow } from './bench-kit.js';
 import { benchPolicyText } from './server-throughput/bench-policy.js';
 import { sendMessages, Session, sourceAddress } from './smtp-session.js';
 
@@ -137,8 +137,4 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const row of await run({ quick: process.argv.includes('--quick') })) {
-    console.log(`${row.name}: ${row.value.toFixed(1)} ${row.unit} (${row.reference?.name}: ${row.reference?.value.toFixed(1)})`);
-  }
-}
+await printWhenRunDirectly(import.meta.url, run, 1);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { Spool, type SpoolEnvelope } from '../runtime/delivery/spool.js';
-import type { BenchOptions, BenchRow } from './bench-kit.js';
+import { printWhenRunDirectly, type BenchOptions, type BenchRow } from './bench-kit.js';
 
 const MESSAGE = Buffer.alloc(1024, 'x');
 const ENVELOPE: SpoolEnvelope = {
@@ -50,6 +50,4 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const row of await run({ quick: process.argv.includes('--quick') })) console.log(`${row.name}: ${row.value.toFixed(0)} ${row.unit}`);
-}
+await printWhenRunDirectly(import.meta.url, run, 0);

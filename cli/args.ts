@@ -18,6 +18,8 @@ export interface StringOption extends OptionBase {
   value: string;
   multiple?: boolean;
   default?: string;
+  /** The only values it takes (`--format pretty|json`); another is a usage error that lists them. */
+  choices?: readonly string[];
 }
 export interface BooleanOption extends OptionBase {
   type: 'boolean';
@@ -28,9 +30,11 @@ export type OptionTable = Record<string, OptionSpec>;
 /** Every command has -h/--help; the tables leave it out and it is added here. */
 const HELP_OPTION: BooleanOption = { type: 'boolean', short: 'h', description: 'show this help' };
 
+type StringValue<S extends StringOption> = S['choices'] extends readonly (infer C extends string)[] ? C : string;
+
 type Values<T extends OptionTable> = {
   [K in keyof T]: T[K] extends StringOption
-    ? T[K]['multiple'] extends true ? string[] | undefined : T[K]['default'] extends string ? string : string | undefined
+    ? T[K]['multiple'] extends true ? string[] | undefined : T[K]['default'] extends string ? StringValue<T[K]> : StringValue<T[K]> | undefined
     : boolean | undefined;
 } & { help?: boolean };
 
@@ -45,9 +49,21 @@ export interface ParsedArgs<T extends OptionTable> {
  */
 export function argsOrHelp<T extends OptionTable>(argv: string[], table: T, help: string, io: Pick<CliIo, 'stdout'>): ParsedArgs<T> | undefined {
   const parsed = parseCommandArgs(argv, table);
-  if (!parsed.values.help) return parsed;
-  io.stdout.write(`${help}\n`);
-  return undefined;
+  if (parsed.values.help) {
+    io.stdout.write(`${help}\n`);
+    return undefined;
+  }
+  checkChoices(parsed.values, table);
+  return parsed;
+}
+
+/** `unknown format 'xml' (expected pretty, json)` for an option given a value it does not take. */
+function checkChoices(values: Record<string, unknown>, table: OptionTable): void {
+  for (const [name, spec] of Object.entries(table)) {
+    const value = values[name];
+    if (spec.type !== 'string' || !spec.choices || typeof value !== 'string' || spec.choices.includes(value)) continue;
+    throw new UsageError(`unknown ${name} '${value}' (expected ${spec.choices.join(', ')})`);
+  }
 }
 
 export function parseCommandArgs<T extends OptionTable>(argv: string[], table: T): ParsedArgs<T> {

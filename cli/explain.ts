@@ -8,11 +8,13 @@
 // the SMTP reply it implies and the trace of what decided it.
 
 import { isIP } from 'node:net';
+import type { RuntimeConfig, ServerConfig } from '../runtime/config/index.js';
 import { type ArrivalFacts, compilePolicy, decideArrival, decideSession, formatReply, type SessionDecision, type SessionFacts, type SmtpReply, type TraceStep } from '../runtime/policy/index.js';
 import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { loadRunnablePolicy } from './load-config.js';
+import { MailboxLists } from '../runtime/recipients/index.js';
 
 export const OPTIONS = {
   server: { type: 'string', value: 'NAME', description: 'the server of the policy to ask (may be left out when there is one)' },
@@ -29,7 +31,7 @@ export const OPTIONS = {
   'cipher-bits': { type: 'string', value: 'N', description: "with --tls: the negotiated cipher's strength in bits" },
   user: { type: 'string', value: 'NAME', description: 'the client has authenticated as NAME' },
   'mail-from': { type: 'string', value: 'ADDR', description: 'the envelope sender (default: the --user, or sender@example.invalid)' },
-  format: { type: 'string', value: 'pretty|json', default: 'pretty', description: 'output format' },
+  format: { type: 'string', value: 'pretty|json', default: 'pretty', choices: ['pretty', 'json'], description: 'output format' },
 } as const satisfies OptionTable;
 
 export const HELP = helpText({
@@ -47,7 +49,6 @@ export const run: Command = async (argv, io) => {
   if (args === undefined) return EXIT_OK;
   const { values, positionals } = args;
   if (positionals.length !== 1) throw new UsageError('expected one policy or config file');
-  if (values.format !== 'pretty' && values.format !== 'json') throw new UsageError(`unknown format '${values.format}' (expected pretty, json)`);
   if (!values.client || isIP(values.client.replace(/^\[|\]$/g, '')) === 0) throw new UsageError(`--client needs an IP address${values.client ? `, found '${values.client}'` : ''}`);
   const proxyFrom = ipOption(values['proxy-from'], '--proxy-from');
   const viaGateway = ipOption(values['via-gateway'], '--via-gateway');
@@ -101,11 +102,26 @@ export const run: Command = async (argv, io) => {
     user: values.user ?? null,
     mailFrom: values['mail-from'] ?? (values.user ?? 'sender@example.invalid'),
     rcptTo: values.rcpt,
+    mailboxes: await readMailboxes(server.config, loaded.config.userStores, loaded.baseDir, io),
   };
   const session = decideSession(server, facts);
   writeDecision(io, { ...session, trace: [...arrival.trace, ...session.trace] }, values.format);
   return EXIT_OK;
 };
+
+/**
+ * The mailboxes the server would read for this server's recipient lists, read the same way.
+ * A list that cannot be read here (explain may run away from the mail host) is named in a
+ * note; a recipient only it could confirm is then explained as undecided (the server's
+ * temporary refusal), never as unknown.
+ */
+async function readMailboxes(server: ServerConfig, stores: RuntimeConfig['userStores'], baseDir: string, io: CliIo): Promise<MailboxLists> {
+  const lists = new MailboxLists(server.recipients ?? [], stores, baseDir);
+  for (const failure of await lists.loadAvailable()) {
+    io.stderr.write(`smtppolicy explain: note: ${failure.message}; recipients only this list could confirm are not decided\n`);
+  }
+  return lists;
+}
 
 function ipOption(value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
@@ -132,16 +148,25 @@ function writeDecision(io: CliIo, decision: SessionDecision | ArrivalRefusal, fo
   const reply = decision.reply === null ? null : formatReply(decision.reply);
   const route = decision.stage === 'rcpt' ? decision.route : undefined;
   const deliverTo = decision.stage === 'rcpt' ? decision.deliverTo : undefined;
+  const targets = decision.stage === 'rcpt' ? decision.targets : undefined;
+  const loops = decision.stage === 'rcpt' ? decision.aliasLoops : undefined;
   if (format === 'json') {
     const { decision: outcome, stage, trace } = decision;
-    const delivery = { ...(route ? { route } : {}), ...(deliverTo ? { deliverTo } : {}) };
+    const delivery = {
+      ...(route ? { route } : {}),
+      ...(deliverTo ? { deliverTo } : {}),
+      ...(targets ? { targets } : {}),
+      ...(loops ? { aliasLoops: loops } : {}),
+    };
     io.stdout.write(`${JSON.stringify({ decision: outcome, stage, reply, ...delivery, trace }, null, 2)}\n`);
     return;
   }
   const lines = [
     `decision: ${decision.decision} at ${decision.stage}${route ? ` (${route} delivery)` : ''}`,
     `reply:    ${reply ?? noReply(decision.stage)}`,
-    ...(deliverTo ? [`deliver:  to ${deliverTo}`] : []),
+    ...(deliverTo && !targets ? [`deliver:  to ${deliverTo}`] : []),
+    ...(targets ? [`deliver:  to ${targets.map((t) => `${t.address} (${t.route === 'local' ? 'Maildir' : 'relay queue'})`).join(', ')}`] : []),
+    ...(loops ?? []).map((loop) => `loop:     ${loop.join(' → ')} (delivered once, to ${loop.at(-1)})`),
     'trace:',
     ...decision.trace.map((step, i) => `  ${String(i + 1).padStart(2)}. ${step.step}: ${step.result}${step.source ? `  [${step.source}]` : ''}`),
   ];

@@ -1,6 +1,6 @@
 // `smtppolicy serve <entry.smtppolicy | config.json>`: runs the SMTP server until SIGTERM
-// or SIGINT (drain, then exit; a second one stops at once); SIGHUP reloads the config and
-// the password files (queued while the server is still starting).
+// or SIGINT (drain, then exit; a second one stops at once); SIGHUP reloads the config,
+// the password files and the mailbox lists (queued while the server is still starting).
 import type { LevelWithSilent } from 'pino';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { argsOrHelp, helpText, type OptionTable } from './args.js';
@@ -20,9 +20,9 @@ export const HELP = helpText({
 
 Runs the SMTP server the policy describes.
 Signals:
-  SIGHUP           reload the policy and password files (a bad policy is refused and the
-                   running one kept); received while the server is still starting, the
-                   reload is queued and runs once it has started
+  SIGHUP           reload the policy, password files and mailbox lists (a bad policy is
+                   refused and the running one kept); received while the server is still
+                   starting, the reload is queued and runs once it has started
   SIGTERM, SIGINT  stop accepting, let sessions finish within the drain timeout, close the
                    rest with 421 4.3.2, then exit 0; received while starting, the drain
                    begins once the server has started

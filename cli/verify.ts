@@ -22,7 +22,7 @@ export const OPTIONS = {
   },
   user: { type: 'string', value: 'NAME', description: 'log in as this user for the login and relay probes' },
   'password-env': { type: 'string', value: 'VAR', description: 'the environment variable holding the password of --user\n(never given on the command line)' },
-  format: { type: 'string', value: 'pretty|json', default: 'pretty', description: 'output format' },
+  format: { type: 'string', value: 'pretty|json', default: 'pretty', choices: ['pretty', 'json'], description: 'output format' },
   timeout: { type: 'string', value: 'DURATION', default: '10s', description: 'bound on each connect, handshake and reply' },
 } as const satisfies OptionTable;
 
@@ -67,7 +67,6 @@ export const run: Command = async (argv, io) => {
   if (args === undefined) return EXIT_OK;
   const { values, positionals } = args;
   if (positionals.length !== 1) throw new UsageError('expected exactly one policy or config file: smtppolicy verify <entry.smtppolicy | config.json>');
-  if (values.format !== 'pretty' && values.format !== 'json') throw new UsageError(`unknown format '${values.format}' (expected pretty, json)`);
   const timeout = parseDuration(values.timeout);
   if (!timeout.ok) throw new UsageError(`--timeout: ${timeout.message}`);
   if (timeout.value <= 0) throw new UsageError('--timeout must be longer than 0');

@@ -14,18 +14,79 @@ import { movedFrom } from '../grammar/incremental.js';
 import type { AddressItem } from '../runtime/config/types.js';
 import { AddressMatcher } from '../runtime/policy/index.js';
 
-/** A list's resolved items, as made for one file path and base directory (both are in each item's `source`). */
-export interface ResolvedList {
+/**
+ * A list's resolved items, as made for one file path and base directory, with the list at one
+ * line (all three are in each item's `source`).
+ */
+interface ResolvedList {
   configPath: string;
+  line: number;
+  items: AddressItem[];
+}
+
+/** Entries resolved to items: the expanded lists they referenced, in order, and the items made. */
+interface ResolvedEntries {
+  lists: readonly (readonly AddressItem[])[];
   items: AddressItem[];
 }
 
 export class CheckReuse {
   /** Lists without `@list` references, resolved: they depend on nothing but their own node. */
-  readonly resolvedLists = new WeakMap<ListDecl, ResolvedList>();
+  private readonly resolvedLists = new WeakMap<ListDecl, ResolvedList>();
   private readonly listsWithoutOverlaps = new WeakSet<ListDecl>();
   /** Per server and entry group, the items last found to have no overlapping entries. */
   private readonly groupsWithoutOverlaps = new WeakMap<ServerDecl, Map<string, AddressItem[]>>();
+
+  /**
+   * The items an earlier check made for this list node, or for the list an edit above it moved
+   * it from while it stayed on its lines (typing within a line moves every later list by a few
+   * characters, and their sources name lines and columns only).
+   */
+  listItems(list: ListDecl, configPath: string): AddressItem[] | undefined {
+    let earlier = this.resolvedLists.get(list);
+    if (earlier === undefined) {
+      const origin = movedFrom(list);
+      earlier = origin && this.resolvedLists.get(origin);
+      if (earlier === undefined || earlier.line !== list.range.start.line) return undefined;
+      // The next edit moves this copy, not its origin.
+      this.resolvedLists.set(list, earlier);
+    }
+    return earlier.configPath === configPath ? earlier.items : undefined;
+  }
+
+  noteListItems(list: ListDecl, configPath: string, items: AddressItem[]): void {
+    this.resolvedLists.set(list, { configPath, line: list.range.start.line, items });
+  }
+
+  // Entries with list references (servers' connection lists and relay grants, lists naming
+  // lists) resolved in the last resolution and the one running now, by a key that spells
+  // everything their items depend on but the referenced lists' items (see EntryResolver).
+  // Two generations, as for matchers below.
+  private previousEntries = new Map<string, ResolvedEntries>();
+  private currentEntries = new Map<string, ResolvedEntries>();
+
+  /** A resolution begins: the entries the one before it resolved become candidates for reuse. */
+  beginResolve(): void {
+    this.previousEntries = this.currentEntries;
+    this.currentEntries = new Map();
+  }
+
+  /**
+   * The items made for entries spelt `key` when they referenced these very lists (the same
+   * arrays, which an unchanged list keeps from check to check). Handing back the same items
+   * array keeps what later steps know about it: overlap-free groups, built matchers.
+   */
+  resolvedEntries(key: string, lists: readonly (readonly AddressItem[])[]): AddressItem[] | undefined {
+    const found = this.currentEntries.get(key) ?? this.previousEntries.get(key);
+    if (found === undefined || found.lists.length !== lists.length) return undefined;
+    for (let i = 0; i < lists.length; i++) if (found.lists[i] !== lists[i]) return undefined;
+    this.currentEntries.set(key, found);
+    return found.items;
+  }
+
+  noteResolvedEntries(key: string, lists: readonly (readonly AddressItem[])[], items: AddressItem[]): void {
+    this.currentEntries.set(key, { lists, items });
+  }
 
   /**
    * Whether a list's own entries were found not to overlap: a property of the entries'
@@ -49,7 +110,7 @@ export class CheckReuse {
    * that node, so the same items have the same keys.
    */
   groupHasNoOverlaps(server: ServerDecl, group: string, items: readonly AddressItem[]): boolean {
-    const last = this.groupsWithoutOverlaps.get(server)?.get(group);
+    const last = this.groupsOf(server)?.get(group);
     if (last === undefined || last.length !== items.length) return false;
     for (let i = 0; i < items.length; i++) if (last[i] !== items[i]) return false;
     return true;
@@ -87,8 +148,18 @@ export class CheckReuse {
     return found.matcher;
   };
 
+  /** The server's groups known to have no overlaps; those of the server an edit above it moved it from count (the items decide). */
+  private groupsOf(server: ServerDecl): Map<string, AddressItem[]> | undefined {
+    const groups = this.groupsWithoutOverlaps.get(server);
+    if (groups !== undefined) return groups;
+    const origin = movedFrom(server);
+    const moved = origin && this.groupsWithoutOverlaps.get(origin);
+    if (moved !== undefined) this.groupsWithoutOverlaps.set(server, moved);
+    return moved;
+  }
+
   noteGroupHasNoOverlaps(server: ServerDecl, group: string, items: AddressItem[]): void {
-    let groups = this.groupsWithoutOverlaps.get(server);
+    let groups = this.groupsOf(server);
     if (!groups) this.groupsWithoutOverlaps.set(server, (groups = new Map()));
     groups.set(group, items);
   }

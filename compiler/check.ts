@@ -12,6 +12,7 @@ import type { PolicyModel } from './model.js';
 import { resolvePolicy } from './resolve.js';
 import type { ParseText, ReadText, SourceFile } from './source-set.js';
 import { loadSourceSet } from './source-set.js';
+import { lookUpHostnames, type OnlineFacts } from './online/hostname-lookups.js';
 
 export interface CheckOptions {
   /** Relative paths (the entry, display names) are read against this. Default: process.cwd(). */
@@ -33,12 +34,20 @@ export interface CheckOptions {
    * syntax they came from is unchanged (the language server keeps one per document).
    */
   reuse?: CheckReuse;
+  /**
+   * `lint --online`: look the servers' hostnames up in DNS (the policy's resolver) before
+   * the rules run, so that the online rules can judge them. Never for serve or the editor.
+   * A function does the looking up instead (tests point it at their own DNS server).
+   */
+  online?: boolean | ((config: RuntimeConfig) => Promise<OnlineFacts>);
 }
 
 export interface CheckResult {
   files: SourceFile[];
   model: PolicyModel;
   diagnostics: Diagnostic[];
+  /** What DNS said, when `online` was asked for and the rules ran. */
+  online?: OnlineFacts;
 }
 
 /** Throws EntryNotReadableError when the entry cannot be read; everything else is a diagnostic. */
@@ -52,8 +61,12 @@ export async function checkPolicy(entry: string, options: CheckOptions = {}): Pr
   // Rules reason over the resolved policy; where the text or its values are wrong, that
   // policy is incomplete (an invalid entry is missing from its list, say) and its findings
   // would be misleading, so the errors of the language come first, alone.
-  if (options.lint !== false && !found.some((d) => d.ruleId === SYNTAX || d.ruleId === SEMANTIC)) found.push(...lintPolicy(model, options.lint ?? {}, options.reuse));
-  return { files: sources.files, model, diagnostics: sortDiagnostics(sources.files, found) };
+  let online: OnlineFacts | undefined;
+  if (options.lint !== false && !found.some((d) => d.ruleId === SYNTAX || d.ruleId === SEMANTIC)) {
+    if (options.online) online = await (typeof options.online === 'function' ? options.online : lookUpHostnames)(model.config);
+    found.push(...lintPolicy(model, { ...options.lint, ...(online ? { online } : {}) }, options.reuse));
+  }
+  return { files: sources.files, model, diagnostics: sortDiagnostics(sources.files, found), ...(online ? { online } : {}) };
 }
 
 export interface CompileResult {

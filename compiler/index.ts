@@ -1,6 +1,7 @@
 // Public API of the compiler (the package's main export), and the one door through which
 // cli/, lsp/ and format/ use it (test/architecture.test.ts).
 export { checkPolicy, compileToRuntimeConfig, hasErrors } from './check.js';
+export { lookUpHostnames, type OnlineFacts, type HostnameLookup } from './online/hostname-lookups.js';
 export type { CheckOptions, CheckResult, CompileResult } from './check.js';
 export { emitConfig, emitConfigChunks } from './emit.js';
 export type { PolicyModel, ServerModel, Located } from './model.js';

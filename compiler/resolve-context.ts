@@ -22,6 +22,8 @@ export class ResolveContext {
   private readonly configPaths = new Map<string, string>();
   /** The other way: the file each config path names. */
   private readonly configFiles = new Map<string, SourceFile>();
+  /** Per config path, the blocks whose sources are recorded when first asked for (recordLater). */
+  private readonly unrecorded = new Map<string, UnrecordedBlock[]>();
 
   constructor(readonly baseDir: string) {}
 
@@ -66,6 +68,22 @@ export class ResolveContext {
   }
 
   /**
+   * `record` adopts the sources of the nodes inside `block` (with adoptSource), and runs only
+   * when nodeAt is asked for a source in the block's lines. The editor takes over the items of
+   * every unchanged list from its last check, and recording all their entries again on each
+   * keystroke cost more than the rest of resolving; lint asks for a few lists' entries only.
+   * Only sources of nodes inside `block` may be recorded this way: no other node records a
+   * source there, so the order of recording cannot change which node a source names.
+   */
+  recordLater(file: SourceFile, block: AnyNode, record: () => void): void {
+    const path = this.configPathOf(file);
+    const blocks = this.unrecorded.get(path);
+    const unrecorded = { firstLine: block.range.start.line, lastLine: block.range.end.line, record };
+    if (blocks) blocks.push(unrecorded);
+    else this.unrecorded.set(path, [unrecorded]);
+  }
+
+  /**
    * A path written in `file`, as the config spells it (relative to the base directory). No
    * file system takes a NUL in a path: it is an error here, at the string, rather than a
    * config the runtime refuses (or a path cut short at the NUL by some layer below).
@@ -76,13 +94,40 @@ export class ResolveContext {
   }
 
   nodeAt(source: string | null): Located | undefined {
-    const node = source === null ? undefined : this.nodesBySource.get(source);
-    if (node === undefined) return undefined;
+    if (source === null) return undefined;
     // `path:line:column`: the path is all before the last two colons
-    const path = source!.slice(0, source!.lastIndexOf(':', source!.lastIndexOf(':') - 1));
+    const lineEnd = source.lastIndexOf(':');
+    const pathEnd = source.lastIndexOf(':', lineEnd - 1);
+    const path = source.slice(0, pathEnd);
+    const node = this.nodesBySource.get(source) ?? this.recordBlocksAt(path, Number(source.slice(pathEnd + 1, lineEnd)), source);
+    if (node === undefined) return undefined;
     const file = this.configFiles.get(path);
     return file && { node, file };
   }
+
+  /** Records the blocks of recordLater that hold `line` of `path`, until one of them names `source`. */
+  private recordBlocksAt(path: string, line: number, source: string): AnyNode | undefined {
+    const blocks = this.unrecorded.get(path);
+    if (!blocks) return undefined;
+    for (let i = 0; i < blocks.length; ) {
+      const block = blocks[i]!;
+      if (line < block.firstLine || line > block.lastLine) {
+        i++;
+        continue;
+      }
+      blocks.splice(i, 1);
+      block.record();
+      const node = this.nodesBySource.get(source);
+      if (node !== undefined) return node;
+    }
+    return undefined;
+  }
+}
+
+interface UnrecordedBlock {
+  firstLine: number;
+  lastLine: number;
+  record: () => void;
 }
 
 /** Reports every node after the first as a duplicate; returns the first (or undefined). */

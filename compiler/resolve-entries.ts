@@ -44,8 +44,74 @@ export class EntryResolver {
     return this.resolveEntries(entries, file, where, allowDomains, undefined);
   }
 
-  /** `listName`: the list the entries are written in, recorded on each item made here. */
+  /**
+   * `listName`: the list the entries are written in, recorded on each item made here. Where
+   * the entries reference lists, the items of an earlier resolution of the same entries are
+   * taken over when every list they reference kept its items (see reusedEntries).
+   */
   private resolveEntries(entries: AddressEntry[], file: SourceFile, where: string, allowDomains: boolean, listName: string | undefined): AddressItem[] {
+    const inputs = this.reuse && entries.some((e) => e.kind === 'ListRef') ? this.inputsOf(entries, file, where, allowDomains, listName) : undefined;
+    if (inputs) {
+      const reused = this.reusedEntries(entries, file, inputs);
+      if (reused) return reused;
+    }
+    const errorsBefore = this.ctx.diagnostics.length;
+    const items = this.makeItems(entries, file, where, allowDomains, listName);
+    // Items made with errors are not kept: the errors must be reported again next time.
+    if (inputs && this.ctx.diagnostics.length === errorsBefore) this.reuse!.noteResolvedEntries(inputs.key, inputs.lists, items);
+    return items;
+  }
+
+  /**
+   * What the items of `entries` depend on: the file's config path, where they are written,
+   * each written entry's value and line and column (its item's `source`), and the expanded
+   * items of each list they name. The key spells all but the lists' items, which are compared
+   * as arrays: a list an edit did not touch keeps its items array from check to check (and
+   * one that changed gets a new one). Undefined when a named list is not expanded (unknown,
+   * or on a cycle): its error is reported again by making the items.
+   */
+  private inputsOf(entries: AddressEntry[], file: SourceFile, where: string, allowDomains: boolean, listName: string | undefined): EntryInputs | undefined {
+    let key = `${this.ctx.configPathOf(file)}\0${where}\0${allowDomains}\0${listName ?? ''}`;
+    const lists: AddressItem[][] = [];
+    for (const entry of entries) {
+      const { line, column } = entry.range.start;
+      switch (entry.kind) {
+        case 'Cidr':
+        case 'Mask':
+          key += entry.value ? `\0${entry.value.network}/${entry.value.prefix}@${line}:${column}` : '\0-';
+          break;
+        case 'Domain':
+          key += entry.domain?.value ? `\0domain ${entry.domain.value}@${line}:${column}` : '\0-';
+          break;
+        case 'ListRef': {
+          const listed = this.expanded.get(entry.name);
+          if (listed === undefined) return undefined;
+          lists.push(listed);
+          key += `\0@${entry.name}`;
+          break;
+        }
+      }
+    }
+    return { key, lists };
+  }
+
+  /** The items an earlier resolution made from the same inputs, their sources recorded again; undefined if none. */
+  private reusedEntries(entries: AddressEntry[], file: SourceFile, inputs: EntryInputs): AddressItem[] | undefined {
+    const items = this.reuse!.resolvedEntries(inputs.key, inputs.lists);
+    if (items === undefined) return undefined;
+    let listed = 0;
+    for (const list of inputs.lists) listed += list.length;
+    // Past the expansion limit, making the items reports where (they were made within it).
+    if (this.expandedEntries + listed > this.maxExpandedEntries) return undefined;
+    this.expandedEntries += listed;
+    for (const entry of entries) {
+      const made = ((entry.kind === 'Cidr' || entry.kind === 'Mask') && entry.value) || (entry.kind === 'Domain' && entry.domain?.value);
+      if (made) this.ctx.source(file, entry);
+    }
+    return items;
+  }
+
+  private makeItems(entries: AddressEntry[], file: SourceFile, where: string, allowDomains: boolean, listName: string | undefined): AddressItem[] {
     const items: AddressItem[] = [];
     for (const entry of entries) {
       switch (entry.kind) {
@@ -167,22 +233,29 @@ export class EntryResolver {
     // A list without references resolves from its own node alone, without diagnostics (a
     // list takes domains, and invalid values were reported by the parser): keep its items.
     if (this.reuse && !list.node.entries.some((e) => e.kind === 'ListRef')) {
-      this.reuse.resolvedLists.set(list.node, { configPath: this.ctx.configPathOf(list.file), items });
+      this.reuse.noteListItems(list.node, this.ctx.configPathOf(list.file), items);
     }
     return items;
   }
 
-  /** The items an earlier check made for this very list node, their sources recorded again. */
+  /** The items an earlier check made for this list (see CheckReuse.listItems), their sources recorded when asked for. */
   private reused(list: Located<ListDecl>): AddressItem[] | undefined {
-    const earlier = this.reuse?.resolvedLists.get(list.node);
-    if (!earlier || earlier.configPath !== this.ctx.configPathOf(list.file)) return undefined;
-    const { entries } = list.node;
-    // Items were made in entry order, one for each entry with a value.
-    let next = 0;
-    for (const entry of entries) {
-      const made = ((entry.kind === 'Cidr' || entry.kind === 'Mask') && entry.value) || (entry.kind === 'Domain' && entry.domain?.value);
-      if (made) this.ctx.adoptSource(list.file, entry, earlier.items[next++]!.source);
-    }
-    return earlier.items;
+    const items = this.reuse?.listItems(list.node, this.ctx.configPathOf(list.file));
+    if (items === undefined) return undefined;
+    this.ctx.recordLater(list.file, list.node, () => {
+      // Items were made in entry order, one for each entry with a value.
+      let next = 0;
+      for (const entry of list.node.entries) {
+        const made = ((entry.kind === 'Cidr' || entry.kind === 'Mask') && entry.value) || (entry.kind === 'Domain' && entry.domain?.value);
+        if (made) this.ctx.adoptSource(list.file, entry, items[next++]!.source);
+      }
+    });
+    return items;
   }
+}
+
+/** What entries' items depend on (EntryResolver.inputsOf). */
+interface EntryInputs {
+  key: string;
+  lists: AddressItem[][];
 }

@@ -8,6 +8,7 @@ import type {
   Listen,
   RelayBlock,
   RelayTo,
+  Route,
   ServerDecl,
   ServerSetting,
   TlsBlock,
@@ -23,6 +24,7 @@ import type {
   ListenConfig,
   RelayConfig,
   RelayTarget,
+  RouteConfig,
   ServerConfig,
   TlsConfig,
 } from '../runtime/config/types.js';
@@ -32,6 +34,7 @@ import { single } from './resolve-context.js';
 import type { EntryResolver } from './resolve-entries.js';
 import type { SourceFile } from './source-set.js';
 import { didYouMean } from './suggest.js';
+import { resolveRecipients } from './resolve-recipients.js';
 
 /** What `basic`, `challenge-response` and `token` mean on the wire. */
 const MECHANISMS: Record<'basic' | 'challenge-response' | 'token', AuthMechanism[]> = {
@@ -62,9 +65,16 @@ export function resolveServer(scope: ServerScope, file: SourceFile, decl: Server
   const setting = (keyword: string) => of('Setting').filter((s) => s.name === keyword);
   const banner = single(ctx, file, setting('banner'), 'banner')?.value;
   const listen = resolveListen(scope, file, of('Listen'));
+  const localDomains = of('LocalDomains').flatMap((setting) =>
+    setting.domains.flatMap((d) => (d.value ? [{ kind: 'domain' as const, domain: d.value, source: ctx.source(file, d) }] : [])),
+  );
+  const routes = resolveRoutes(scope, file, of('Route'), new Set(localDomains.map((d) => d.domain)));
   if (of('Listen').length === 0) {
     ctx.error(file, decl.keyword.range, `server '${name}' has no listen address: add for example 'listen 0.0.0.0:25'`);
   }
+
+  const recipientBlocks = of('Recipients');
+  const recipients = resolveRecipients({ ctx, userStoreNames: scope.userStoreNames, serverName: name, localDomains }, file, recipientBlocks);
 
   return {
     name,
@@ -76,10 +86,12 @@ export function resolveServer(scope: ServerScope, file: SourceFile, decl: Server
     connections: resolveConnections(scope, file, single(ctx, file, of('Connections'), 'connections')),
     auth: resolveAuth(scope, file, single(ctx, file, of('Auth'), 'auth')),
     relay: resolveRelay(scope, file, single(ctx, file, of('Relay'), 'relay')),
-    localDomains: of('LocalDomains').flatMap((setting) =>
-      setting.domains.flatMap((d) => (d.value ? [{ kind: 'domain' as const, domain: d.value, source: ctx.source(file, d) }] : [])),
-    ),
+    localDomains,
+    // Written only when the server has recipient lists, so configs without one stay as they were.
+    ...(recipientBlocks.length > 0 ? { recipients } : {}),
     relayTo: resolveRelayTo(scope, file, single(ctx, file, of('RelayTo'), 'relay-to')),
+    // Written only when there are routes, so configs without any stay as they were.
+    ...(routes.length > 0 ? { routes } : {}),
     limits: resolveLimits(scope, file, single(ctx, file, of('Limits'), 'limits')),
     proxyProtocol: of('ProxyProtocol').flatMap((p) => scope.entries.resolve(p.entries, file, 'proxy-protocol', false)),
     gateways: of('Gateways').flatMap((g) => scope.entries.resolve(g.entries, file, 'gateways', false)),
@@ -237,6 +249,7 @@ function resolveRelayTo(scope: ServerScope, file: SourceFile, setting: RelayTo |
   const target = setting?.target;
   if (!setting || !target) return { kind: 'hold', source: setting ? ctx.source(file, setting) : null };
   if (target.kind === 'Hold') return { kind: 'hold', source: ctx.source(file, setting) };
+  if (target.kind === 'Direct') return { kind: 'direct', source: ctx.source(file, setting) };
 
   const address = target.address?.value;
   const tls = single(ctx, file, target.settings.filter((s) => s.kind === 'SmarthostTls'), 'smart host tls');
@@ -260,6 +273,30 @@ function resolveRelayTo(scope: ServerScope, file: SourceFile, setting: RelayTo |
     password: passwordSource,
     source: ctx.source(file, setting),
   };
+}
+
+/** `route DOMAIN HOST:PORT`: one per domain, never for a local domain (its mail is not relayed). */
+function resolveRoutes(scope: ServerScope, file: SourceFile, settings: Route[], localDomains: ReadonlySet<string>): RouteConfig[] {
+  const { ctx } = scope;
+  const routes: RouteConfig[] = [];
+  const lineOf = new Map<string, number>();
+  for (const setting of settings) {
+    const domain = setting.domain?.value ?? null;
+    const address = setting.address?.value ?? null;
+    if (!setting.domain || domain === null || address === null || address.port === null) continue; // the parser reported it
+    const earlier = lineOf.get(domain);
+    if (earlier !== undefined) {
+      ctx.error(file, setting.domain.range, `a route for ${domain} is already set at line ${earlier}`);
+      continue;
+    }
+    if (localDomains.has(domain)) {
+      ctx.error(file, setting.domain.range, `${domain} is a local domain: its mail is delivered to local mailboxes, never relayed, so a route for it would never be used`);
+      continue;
+    }
+    lineOf.set(domain, setting.range.start.line);
+    routes.push({ domain, host: address.host, port: address.port, source: ctx.source(file, setting) });
+  }
+  return routes;
 }
 
 function resolveLimits(scope: ServerScope, file: SourceFile, block: LimitsBlock | undefined): LimitsConfig {

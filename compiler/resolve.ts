@@ -25,6 +25,7 @@ type ItemOf<K extends TopLevelItem['kind']> = Extract<TopLevelItem, { kind: K }>
 /** `baseDir`: the directory the config's paths will be relative to (where the JSON will live). */
 export function resolvePolicy(files: SourceFile[], baseDir: string, reuse?: CheckReuse): ResolveResult {
   const ctx = new ResolveContext(baseDir);
+  reuse?.beginResolve();
   const all = <K extends TopLevelItem['kind']>(kind: K): Located<ItemOf<K>>[] =>
     files.flatMap((file) =>
       file.ast.items.filter((i): i is ItemOf<K> => i.kind === kind).map((node) => ({ node, file })),

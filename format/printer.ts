@@ -230,6 +230,20 @@ function printNode(path: AnyPath, context: Context, print: Print): Doc {
       return printBlock(path, context, print, spaced(kw(), part('name')));
     case 'TlsSni':
       return printBlock(path, context, print, spaced(kw(), part('hostname', 'host name')));
+    case 'Recipients':
+      return printBlock(path, context, print, spaced(kw(), part('domain', 'domain name')));
+    case 'Mailboxes':
+      return spaced(kw(), part('source', "'file' or 'users'"));
+    case 'MailboxFile':
+      return spaced(kw(), part('path'));
+    case 'MailboxUsers':
+      return spaced(kw(), part('store', 'user store name'));
+    case 'Alias': {
+      const alias = node as Ast.Alias;
+      required(alias.name, 'local part', alias);
+      required(alias.to, "'to'", alias);
+      return spaced(kw(), print('name'), print('to'), join(', ', path.map(print, 'targets')));
+    }
     case 'Connections':
       return printBlock(path, context, print, spaced(kw(), (node as Ast.Connections).mode && print(['mode', 'keyword'])));
     case 'Smarthost': {
@@ -244,7 +258,10 @@ function printNode(path: AnyPath, context: Context, print: Print): Doc {
     case 'Authenticated':
     case 'Anyone':
     case 'Hold':
+    case 'Direct':
       return kw();
+    case 'Route':
+      return spaced(kw(), part('domain', 'domain name'), part('address', 'host and port'));
     case 'AuthMethod': {
       const method = node as Ast.AuthMethod;
       if (!method.users) return kw();

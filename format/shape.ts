@@ -19,7 +19,7 @@ export type Role = 'file' | 'block' | 'list' | 'unit';
 export type SmarthostTarget = Extract<NonNullable<Ast.RelayTo['target']>, { kind: 'Smarthost' }>;
 
 /** Nodes whose body is a `{ … }` of settings (printed one per line). */
-const SETTINGS_BLOCKS = new Set(['Resolver', 'ResolverCache', 'Storage', 'Admin', 'Server', 'Tls', 'TlsSni', 'Auth', 'Limits', 'Smarthost']);
+const SETTINGS_BLOCKS = new Set(['Resolver', 'ResolverCache', 'Storage', 'Admin', 'Server', 'Tls', 'TlsSni', 'Auth', 'Limits', 'Smarthost', 'Recipients']);
 /** Nodes whose body is a `{ … }` of address entries or grants (kept on one line when short). */
 const ENTRY_BLOCKS = new Set(['List', 'Connections', 'Relay', 'ProxyProtocol', 'Gateways']);
 
@@ -65,6 +65,7 @@ export function bodyKey(node: object): string | undefined {
     case 'Auth':
     case 'Limits':
     case 'Smarthost':
+    case 'Recipients':
       return 'settings';
     case 'Admin':
       return 'listen';
@@ -104,6 +105,11 @@ export function headerOf(node: object): Spanned[] {
     case 'TlsSni': {
       const sni = node as Ast.TlsSni;
       parts.push(sni.keyword, sni.hostname);
+      break;
+    }
+    case 'Recipients': {
+      const recipients = node as Ast.RecipientsBlock;
+      parts.push(recipients.keyword, recipients.domain);
       break;
     }
     case 'Connections': {

@@ -181,7 +181,9 @@ export type ServerSetting =
   | AuthBlock
   | RelayBlock
   | LocalDomains
+  | RecipientsBlock
   | RelayTo
+  | Route
   | LimitsBlock
   | ProxyProtocol
   | Gateways
@@ -334,6 +336,45 @@ export interface LocalDomains extends NodeBase {
 }
 
 /**
+ * `recipients contoso.example { mailboxes file "mailboxes"  alias "sales" to "alice", "bob@partner.example" }`:
+ * who receives mail in one local domain. Anything it does not name is refused at RCPT.
+ */
+export interface RecipientsBlock extends NodeBase {
+  kind: 'Recipients';
+  keyword: Keyword;
+  domain?: DomainValue;
+  settings: RecipientsSetting[];
+}
+
+export type RecipientsSetting = Mailboxes | Alias | CatchAll;
+
+/** `mailboxes file "mailboxes"` (a mailbox list file) or `mailboxes users staff` (a credential store's users). */
+export interface Mailboxes extends NodeBase {
+  kind: 'Mailboxes';
+  keyword: Keyword;
+  source?:
+    | { kind: 'MailboxFile'; keyword: Keyword; path?: StringLiteral; range: Range }
+    | { kind: 'MailboxUsers'; keyword: Keyword; store?: Name; range: Range };
+}
+
+/** `alias "sales" to "alice", "bob@partner.example"`: a local part that forwards to other addresses. */
+export interface Alias extends NodeBase {
+  kind: 'Alias';
+  keyword: Keyword;
+  /** The alias's local part, quoted. */
+  name?: StringLiteral;
+  to?: Keyword;
+  /** Local parts of the block's domain or full addresses, quoted. */
+  targets: StringLiteral[];
+}
+
+/** `catch-all`: every local part that is neither a mailbox nor an alias is accepted too. */
+export interface CatchAll extends NodeBase {
+  kind: 'CatchAll';
+  keyword: Keyword;
+}
+
+/**
  * `relay-to smarthost "smtp.isp.example:587" { tls require  user "relay"  password env RELAY_PASSWORD }`
  * or `relay-to hold` (keep relayed mail in the queue).
  */
@@ -342,7 +383,16 @@ export interface RelayTo extends NodeBase {
   keyword: Keyword;
   target?:
     | { kind: 'Smarthost'; keyword: Keyword; address?: HostPort; settings: SmarthostSetting[]; range: Range }
-    | { kind: 'Hold'; keyword: Keyword; range: Range };
+    | { kind: 'Hold'; keyword: Keyword; range: Range }
+    | { kind: 'Direct'; keyword: Keyword; range: Range };
+}
+
+/** `route partner.example "smtp.partner.example:25"`: relayed mail for a domain goes to that host. */
+export interface Route extends NodeBase {
+  kind: 'Route';
+  keyword: Keyword;
+  domain?: DomainValue;
+  address?: HostPort;
 }
 
 export type SmarthostSetting = SmarthostTls | SmarthostUser | SmarthostPassword;
@@ -541,6 +591,7 @@ export type AnyNode =
   | AuthSetting
   | RelayEntry
   | SmarthostSetting
+  | RecipientsSetting
   | LimitSetting
   | DomainValue
   | HostPort

@@ -17,6 +17,7 @@ export type BlockKind =
   | 'auth'
   | 'relay'
   | 'smarthost'
+  | 'recipients'
   | 'limits'
   | 'proxy-protocol'
   | 'gateways';
@@ -53,6 +54,7 @@ export const BLOCKS: Record<BlockKind, BlockInfo> = {
     expectation: `a relay grant (authenticated, anyone, ${ENTRY})`,
   },
   smarthost: { noun: 'smarthost block', contexts: ['smarthost'], expectation: settings('a', 'smarthost setting', 'smarthost') },
+  recipients: { noun: 'recipients block', contexts: ['recipients'], expectation: settings('a', 'recipients setting', 'recipients') },
   limits: { noun: 'limits block', contexts: ['limits'], expectation: settings('a', 'limit', 'limits') },
   'proxy-protocol': { noun: 'proxy-protocol block', contexts: ['entries'], expectation: `an entry (${ENTRY})` },
   gateways: { noun: 'gateways block', contexts: ['entries'], expectation: `an entry (${ENTRY})` },
@@ -72,6 +74,7 @@ export const BLOCK_OF_RULE: Record<string, BlockKind> = {
   authBlock: 'auth',
   relayBlock: 'relay',
   smarthostTarget: 'smarthost',
+  recipientsBlock: 'recipients',
   limitsBlock: 'limits',
   proxyProtocol: 'proxy-protocol',
   gateways: 'gateways',
@@ -90,5 +93,6 @@ export const CONTEXT_PLACE: Partial<Record<KeywordContext, string>> = {
   entries: 'an address list',
   relay: 'a relay block',
   smarthost: 'a smarthost block',
+  recipients: 'a recipients block',
   limits: 'a limits block',
 };

@@ -13,7 +13,7 @@
 // level after the previous item's last token. Lexing has no modes, so a region that starts
 // and ends at token boundaries lexes the same alone as within the whole text.
 
-import type { Comment, PolicyFile, Position, TopLevelItem } from './ast.js';
+import type { Comment, PolicyFile, Position, Range, TopLevelItem } from './ast.js';
 import { parse, parseCleanRegion, type ParseResult } from './parse.js';
 import { LineIndex } from './positions.js';
 
@@ -119,20 +119,48 @@ function isLineBreak(code: number): boolean {
   return code === 0x0a || code === 0x0d;
 }
 
-/** A copy of a syntax subtree with every position moved by `delta` characters and `lineDelta` lines. */
+/**
+ * A syntax subtree with every position moved by `delta` characters and `lineDelta` lines: a
+ * copy of each object that holds a position somewhere below it, and the very same objects
+ * elsewhere (parsed values, which syntax nodes never change). Half of a policy moves on every
+ * keystroke that changes a line's length, so this is written for speed: primitives are not
+ * visited, and a node's `range` (a start and an end, the most common object by far) is
+ * copied in place without a call per position.
+ */
 function shifted<T>(value: T, delta: number, lineDelta: number): T {
-  if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
-    const copy = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) copy[i] = shifted(value[i], delta, lineDelta);
-    return copy as T;
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item !== 'object' || item === null) continue;
+      const moved = shifted(item, delta, lineDelta);
+      if (moved !== item) (copy ??= value.slice())[i] = moved;
+    }
+    return (copy ?? value) as T;
   }
   const object = value as Record<string, unknown>;
-  if (isPosition(object)) return { offset: object.offset + delta, line: object.line + lineDelta, column: object.column } as T;
-  // Syntax nodes are plain data: own enumerable keys only, copied in their order.
-  const copy: Record<string, unknown> = {};
-  for (const key in object) copy[key] = shifted(object[key], delta, lineDelta);
-  return copy as T;
+  if (isPosition(object)) return movedPosition(object, delta, lineDelta) as T;
+  // Syntax nodes are plain data: own enumerable keys only, kept in their order.
+  let copy: Record<string, unknown> | undefined;
+  for (const key in object) {
+    const child = object[key];
+    if (typeof child !== 'object' || child === null) continue;
+    const moved =
+      key === 'range' && isRange(child)
+        ? { start: movedPosition(child.start, delta, lineDelta), end: movedPosition(child.end, delta, lineDelta) }
+        : shifted(child, delta, lineDelta);
+    if (moved !== child) (copy ??= { ...object })[key] = moved;
+  }
+  return (copy ?? object) as T;
+}
+
+function movedPosition(p: Position, delta: number, lineDelta: number): Position {
+  return { offset: p.offset + delta, line: p.line + lineDelta, column: p.column };
+}
+
+function isRange(value: object): value is Range {
+  const r = value as Partial<Range>;
+  return typeof r.start === 'object' && r.start !== null && isPosition(r.start) && typeof r.end === 'object' && r.end !== null && isPosition(r.end);
 }
 
 function isPosition(value: object): value is Position {

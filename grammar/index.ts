@@ -5,6 +5,7 @@ export * from './diagnostic.js';
 export { parse, type ParseResult } from './parse.js';
 export * from './keywords.js';
 export * from './values.js';
+export { parseAliasTarget, parseLocalPart } from './mail-address.js';
 export { BLOCKS, type BlockKind, type BlockInfo } from './blocks.js';
 export { LineIndex } from './positions.js';
 export { reparse, type ParsedText } from './incremental.js';

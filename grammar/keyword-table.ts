@@ -33,6 +33,9 @@ export type KeywordContext =
   | 'smarthost'
   | 'smarthost-tls'
   | 'password'
+  | 'recipients'
+  | 'mailboxes'
+  | 'alias'
   | 'limits';
 
 /**
@@ -109,14 +112,21 @@ const TLS_MODE = { kind: 'TlsMode', nameField: 'mode' } as const;
 export const ROWS: readonly KeywordRow[] = [
   // top level
   { text: 'include', contexts: ['top'], description: 'Reads another policy file; the path is relative to this file.' },
-  { text: 'resolver', contexts: ['top'], description: 'How reverse DNS lookups for domain entries are made (servers, timeout, reverse zones, cache).' },
+  {
+    text: 'resolver',
+    contexts: ['top'],
+    description: 'The DNS servers the server asks: reverse lookups for domain entries, and MX, address and MTA-STS lookups of `relay-to direct` (servers, timeout, reverse zones, cache).',
+  },
   { text: 'storage', contexts: ['top'], description: 'Where accepted mail is kept: the spool and the local maildir.' },
   { text: 'admin', contexts: ['top'], description: 'The metrics and health listener.' },
   {
     text: 'users',
-    contexts: ['top', 'auth-method'],
+    contexts: ['top', 'auth-method', 'mailboxes'],
     description: 'A credential store: `users NAME file "PATH"`.',
-    contextDescriptions: { 'auth-method': 'The credential store that checks this method: `users NAME`.' },
+    contextDescriptions: {
+      'auth-method': 'The credential store that checks this method: `users NAME`.',
+      mailboxes: "The credential store whose users are this domain's mailboxes: `users NAME` (user names that are addresses in the domain).",
+    },
   },
   { text: 'list', contexts: ['top'], description: 'A named address list, referred to elsewhere as `@NAME`.' },
   { text: 'server', contexts: ['top'], description: 'An SMTP virtual server: its listeners, host name and security settings.' },
@@ -140,10 +150,10 @@ export const ROWS: readonly KeywordRow[] = [
   {
     text: 'timeout',
     contexts: ['resolver'],
-    description: 'How long one reverse lookup may take before the client gets a temporary refusal.',
+    description: 'How long one DNS lookup may take: a reverse lookup past it refuses the client temporarily, a delivery lookup defers the mail.',
     default: '2s',
     setting: { value: 'duration', node: { kind: 'ResolverTimeout' }, expected: 'a duration like 2s' },
-    reference: { meaning: 'How long one lookup may take.' },
+    reference: { meaning: 'How long one lookup may take: a reverse lookup past it refuses the client temporarily (4xx), a lookup for delivery (MX, A/AAAA, MTA-STS) defers the mail.' },
   },
   {
     text: 'reverse-zone',
@@ -215,11 +225,12 @@ export const ROWS: readonly KeywordRow[] = [
   // user stores, password sources
   {
     text: 'file',
-    contexts: ['user-store', 'password'],
+    contexts: ['user-store', 'password', 'mailboxes'],
     description: 'Reads from a file: `file "PATH"`.',
     contextDescriptions: {
       'user-store': 'The password file of this credential store.',
       password: 'Reads the smart host password from a file (a secret mount, for example).',
+      mailboxes: 'A mailbox list file: one address (or local part) a line; the server rereads it when it changes and on SIGHUP.',
     },
   },
   { text: 'env', contexts: ['password'], description: 'Reads the smart host password from an environment variable.' },
@@ -287,11 +298,30 @@ export const ROWS: readonly KeywordRow[] = [
     setting: { value: 'domains', node: { kind: 'LocalDomains', valueField: 'domains' }, expected: 'a domain name like example.com' },
   },
   {
+    text: 'recipients',
+    contexts: ['server'],
+    description:
+      'Who receives mail in a local domain: `recipients DOMAIN { mailboxes …  alias …  catch-all }`. Any other local part is refused at RCPT (550 5.1.1).',
+    defaultText: 'none: the domain accepts any local part (lint warns)',
+    reference: {
+      syntax: '`recipients DOMAIN { … }`',
+      meaning:
+        'Who receives mail in one of the local domains: its mailboxes (`mailboxes file "PATH"`, `mailboxes users STORE`), its aliases (`alias "NAME" to "ADDR"[, …]`) and, for those who want it, `catch-all`. Any other local part is refused at RCPT with `550 5.1.1`.',
+    },
+  },
+  {
     text: 'relay-to',
     contexts: ['server'],
-    description: 'Where relayed mail goes: `smarthost HOST:PORT { … }` or `hold` (keep it queued).',
+    description: 'Where relayed mail goes: `direct` (each domain\'s MX), `smarthost HOST:PORT { … }` or `hold` (keep it queued).',
     default: 'hold',
-    reference: { syntax: '`relay-to hold` or `relay-to smarthost HOST:PORT { … }`' },
+    reference: { syntax: '`relay-to hold`, `relay-to direct` or `relay-to smarthost HOST:PORT { … }`' },
+  },
+  {
+    text: 'route',
+    contexts: ['server'],
+    description: 'Relayed mail for this domain goes to this host instead of its MX or the smart host: `route DOMAIN HOST:PORT` (Postfix transport_maps). Repeatable.',
+    defaultText: 'none',
+    reference: { syntax: '`route DOMAIN HOST:PORT`' },
   },
   { text: 'limits', contexts: ['server'], description: 'Size, count and time limits of this server.', reference: { syntax: '`limits { … }`' } },
   {
@@ -315,6 +345,31 @@ export const ROWS: readonly KeywordRow[] = [
     description: 'Accepts bare LF line endings; turns off the SMTP smuggling defence (not recommended).',
     defaultText: 'bare LF is refused',
     setting: { value: 'flag', node: { kind: 'AllowBareNewlines' } },
+  },
+
+  // recipients
+  {
+    text: 'mailboxes',
+    contexts: ['recipients'],
+    description:
+      'Where the mailboxes of the domain are listed: `mailboxes file "PATH"` (one address a line, reread on change and on SIGHUP) or `mailboxes users STORE` (the users of a credential store). Repeatable.',
+  },
+  {
+    text: 'alias',
+    contexts: ['recipients'],
+    description: 'A local part that forwards to other addresses, local or remote: `alias "sales" to "alice", "bob@partner.example"`.',
+  },
+  {
+    text: 'to',
+    contexts: ['alias'],
+    description: 'The addresses the alias forwards to, quoted and comma-separated: a local part of this domain, or a full address.',
+    highlight: 'constant',
+  },
+  {
+    text: 'catch-all',
+    contexts: ['recipients'],
+    description: 'Accepts every local part that is neither a mailbox nor an alias, each into a Maildir of its own (not recommended: spam to made-up names fills the disk).',
+    setting: { value: 'flag', node: { kind: 'CatchAll' } },
   },
 
   // listen endpoints
@@ -420,6 +475,12 @@ export const ROWS: readonly KeywordRow[] = [
   // relay-to
   { text: 'smarthost', contexts: ['relay-to'], description: 'Relayed mail is sent through this host: `smarthost HOST:PORT { tls …  user …  password … }`.' },
   { text: 'hold', contexts: ['relay-to'], description: 'Relayed mail stays queued until a smart host is configured (the default).', highlight: 'constant' },
+  {
+    text: 'direct',
+    contexts: ['relay-to'],
+    description: "Relayed mail goes straight to each recipient domain's MX hosts (found through the resolver's servers), over STARTTLS when offered and as MTA-STS requires.",
+    highlight: 'constant',
+  },
   {
     text: 'user',
     contexts: ['smarthost'],

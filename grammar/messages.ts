@@ -86,6 +86,8 @@ function valueExpectation(ruleName: string, previous: string): string | undefine
       return 'a user store name';
     case 'addressEntry':
       return previous === 'mask' ? 'a netmask like 255.255.255.0' : 'a domain name like partner.example';
+    case 'routeSetting':
+      return previous === 'route' ? 'a domain name like partner.example' : 'a host and port like smtp.partner.example:25';
     case 'smarthostPassword':
       return previous === 'env' ? 'an environment variable name like RELAY_PASSWORD' : 'a quoted file path like "/run/secrets/relay"';
     default:

@@ -78,7 +78,7 @@ function parseText(text: string, file: string, chunkChars: number): ParseResult 
   const ast = buildFile(ctx, cst, text.length, comments);
 
   // The CST→AST step's messages come first: where both report the same spot, its message is
-  // the more specific one ("expected 'smarthost HOST:PORT' or 'hold' after 'relay-to'").
+  // the more specific one ("expected 'direct', 'smarthost HOST:PORT' or 'hold' after 'relay-to'").
   const diagnostics = [...lexerDiagnostics, ...ctx.diagnostics, ...dropCascades(parserDiagnostics)];
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
   return { ast, diagnostics: dropSameSpotDuplicates(diagnostics) };

@@ -55,11 +55,19 @@ const Authenticated = kw('authenticated');
 const Anyone = kw('anyone');
 const Smarthost = kw('smarthost');
 const Hold = kw('hold');
+const Direct = kw('direct');
+const Route = kw('route');
 const Password = kw('password');
 const None = kw('none');
 const NoVerify = kw('no-verify');
+const Recipients = kw('recipients');
+const Mailboxes = kw('mailboxes');
+const Alias = kw('alias');
+const To = kw('to');
 
 const AUTH_METHOD_KEYWORDS = ['basic', 'challenge-response', 'token', 'anonymous'].map(kw);
+const CONNECTION_MODES = [Only, Except];
+const SMARTHOST_ADDRESS = [StringLiteral, Word];
 const SMARTHOST_TLS_MODES = ['require', 'optional', 'none'].map(kw);
 
 type Rule = ParserMethod<[], CstNode>;
@@ -106,6 +114,14 @@ export class PolicyParser extends CstParser {
   /** One of several keywords, recorded under the label `keyword`. */
   private oneOf(tokens: TokenType[], label = 'keyword'): void {
     this.OR4(tokens.map((token) => ({ ALT: () => this.CONSUME(token, { LABEL: label }) })));
+  }
+
+  /**
+   * One of `tokens`, recorded under `label`, or nothing: the lenient choice of the header
+   * comment, so that a missing mode or address is reported by the CST→AST step.
+   */
+  private oneOfOrNothing(tokens: TokenType[], label: string): void {
+    this.OR([...tokens.map((token) => ({ ALT: () => this.CONSUME(token, { LABEL: label }) })), { ALT: EMPTY_ALT() }]);
   }
 
   /** `{ body }`, keeping track of open blocks so a missing '}' can say where the block began. */
@@ -211,6 +227,29 @@ export class PolicyParser extends CstParser {
     return rule;
   }
 
+  /** `{ item* }`: a block whose items are all one rule (a block's setting rule, or a table setting rule). */
+  private blockOf(kind: BlockKind, item: Rule): void {
+    this.block(kind, () => this.MANY(() => this.SUBRULE(item)));
+  }
+
+  /**
+   * The rule `name`: `keyword { item* }`. `item` is asked for when the rule runs, so it may be
+   * a rule defined further down (a field initialiser cannot see a later field yet).
+   */
+  private keywordBlock(name: string, keyword: TokenType, kind: BlockKind, item: () => Rule): Rule {
+    return this.RULE(name, () => {
+      this.CONSUME(keyword);
+      this.blockOf(kind, item());
+    });
+  }
+
+  /** The rule `name`: one setting of a block, in keyword-table order (see `alternatives`). */
+  private blockSetting(name: string, context: KeywordContext, structural?: () => Record<string, Rule>): Rule {
+    return this.RULE(name, () => {
+      this.OR(this.alternatives(context, structural));
+    });
+  }
+
   /** Entries of a list, connections or proxy-protocol block; commas are optional separators. */
   private entries(): void {
     this.MANY8(() =>
@@ -239,29 +278,13 @@ export class PolicyParser extends CstParser {
     this.CONSUME(StringLiteral);
   });
 
-  readonly resolverBlock = this.RULE('resolverBlock', () => {
-    this.CONSUME(Resolver);
-    this.block('resolver', () => this.MANY(() => this.SUBRULE(this.resolverSetting)));
-  });
+  readonly resolverBlock = this.keywordBlock('resolverBlock', Resolver, 'resolver', () => this.resolverSetting);
+  readonly resolverSetting = this.blockSetting('resolverSetting', 'resolver', () => ({ cache: this.resolverCache }));
+  readonly resolverCache = this.keywordBlock('resolverCache', Cache, 'cache', () => this.only('cache'));
 
-  readonly resolverSetting = this.RULE('resolverSetting', () => {
-    this.OR(this.alternatives('resolver', () => ({ cache: this.resolverCache })));
-  });
+  readonly storageBlock = this.keywordBlock('storageBlock', Storage, 'storage', () => this.only('storage'));
 
-  readonly resolverCache = this.RULE('resolverCache', () => {
-    this.CONSUME(Cache);
-    this.block('cache', () => this.MANY(() => this.SUBRULE(this.only('cache'))));
-  });
-
-  readonly storageBlock = this.RULE('storageBlock', () => {
-    this.CONSUME(Storage);
-    this.block('storage', () => this.MANY(() => this.SUBRULE(this.only('storage'))));
-  });
-
-  readonly adminBlock = this.RULE('adminBlock', () => {
-    this.CONSUME(Admin);
-    this.block('admin', () => this.MANY(() => this.SUBRULE(this.listenSetting)));
-  });
+  readonly adminBlock = this.keywordBlock('adminBlock', Admin, 'admin', () => this.listenSetting);
 
   readonly userStoreDecl = this.RULE('userStoreDecl', () => {
     this.CONSUME(Users);
@@ -279,26 +302,24 @@ export class PolicyParser extends CstParser {
   readonly serverDecl = this.RULE('serverDecl', () => {
     this.CONSUME(Server);
     this.declName(LCurly);
-    this.block('server', () => this.MANY(() => this.SUBRULE(this.serverSetting)));
+    this.blockOf('server', this.serverSetting);
   });
 
   // ───────────────────────────── server settings ─────────────────────────────
 
-  readonly serverSetting = this.RULE('serverSetting', () => {
-    this.OR(
-      this.alternatives('server', () => ({
-        listen: this.listenSetting,
-        tls: this.tlsBlock,
-        connections: this.connectionsSetting,
-        auth: this.authBlock,
-        relay: this.relayBlock,
-        'relay-to': this.relayTo,
-        limits: this.limitsBlock,
-        'proxy-protocol': this.proxyProtocol,
-        gateways: this.gateways,
-      })),
-    );
-  });
+  readonly serverSetting = this.blockSetting('serverSetting', 'server', () => ({
+    listen: this.listenSetting,
+    tls: this.tlsBlock,
+    connections: this.connectionsSetting,
+    auth: this.authBlock,
+    relay: this.relayBlock,
+    'relay-to': this.relayTo,
+    recipients: this.recipientsBlock,
+    route: this.routeSetting,
+    limits: this.limitsBlock,
+    'proxy-protocol': this.proxyProtocol,
+    gateways: this.gateways,
+  }));
 
   readonly listenSetting = this.RULE('listenSetting', () => {
     this.CONSUME(Listen);
@@ -315,46 +336,28 @@ export class PolicyParser extends CstParser {
     this.OPTION(() => this.CONSUME(ImplicitTls));
   });
 
-  readonly tlsBlock = this.RULE('tlsBlock', () => {
-    this.CONSUME(Tls);
-    this.block('tls', () => this.MANY(() => this.SUBRULE(this.tlsSetting)));
-  });
-
-  readonly tlsSetting = this.RULE('tlsSetting', () => {
-    this.OR(this.alternatives('tls', () => ({ sni: this.tlsSni })));
-  });
+  readonly tlsBlock = this.keywordBlock('tlsBlock', Tls, 'tls', () => this.tlsSetting);
+  readonly tlsSetting = this.blockSetting('tlsSetting', 'tls', () => ({ sni: this.tlsSni }));
 
   readonly tlsSni = this.RULE('tlsSni', () => {
     this.CONSUME(Sni);
     this.CONSUME(Word);
-    this.block('sni', () => this.MANY(() => this.SUBRULE(this.only('sni'))));
+    this.blockOf('sni', this.only('sni'));
   });
 
   readonly connectionsSetting = this.RULE('connectionsSetting', () => {
     this.CONSUME(Connections);
-    this.OR2([
-      { ALT: () => this.CONSUME(Only, { LABEL: 'mode' }) },
-      { ALT: () => this.CONSUME(Except, { LABEL: 'mode' }) },
-      { ALT: EMPTY_ALT() },
-    ]);
+    this.oneOfOrNothing(CONNECTION_MODES, 'mode');
     this.block('connections', () => this.entries());
   });
 
-  readonly authBlock = this.RULE('authBlock', () => {
-    this.CONSUME(Auth);
-    this.block('auth', () => this.MANY(() => this.SUBRULE(this.authSetting)));
-  });
-
-  readonly authSetting = this.RULE('authSetting', () => {
-    this.OR(
-      this.alternatives('auth', () => ({
-        basic: this.authMethod,
-        'challenge-response': this.authMethod,
-        token: this.authMethod,
-        anonymous: this.authMethod,
-      })),
-    );
-  });
+  readonly authBlock = this.keywordBlock('authBlock', Auth, 'auth', () => this.authSetting);
+  readonly authSetting = this.blockSetting('authSetting', 'auth', () => ({
+    basic: this.authMethod,
+    'challenge-response': this.authMethod,
+    token: this.authMethod,
+    anonymous: this.authMethod,
+  }));
 
   readonly authMethod = this.RULE('authMethod', () => {
     this.oneOf(AUTH_METHOD_KEYWORDS);
@@ -406,34 +409,40 @@ export class PolicyParser extends CstParser {
     this.OR([
       { ALT: () => this.SUBRULE(this.smarthostTarget) },
       { ALT: () => this.SUBRULE(this.holdTarget) },
+      { ALT: () => this.CONSUME(Direct) },
       { ALT: EMPTY_ALT() },
     ]);
   });
 
+  /** `route DOMAIN HOST:PORT`; the parts it misses are reported by CST→AST. */
+  readonly routeSetting = this.RULE('routeSetting', () => {
+    this.CONSUME(Route);
+    this.OPTION(() => {
+      this.CONSUME(Word, { LABEL: 'domain' });
+      this.OPTION2(() =>
+        this.OR([
+          { ALT: () => this.CONSUME(StringLiteral, { LABEL: 'address' }) },
+          { ALT: () => this.CONSUME2(Word, { LABEL: 'address' }) },
+        ]),
+      );
+    });
+  });
+
   readonly smarthostTarget = this.RULE('smarthostTarget', () => {
     this.CONSUME(Smarthost);
-    this.OR([
-      { ALT: () => this.CONSUME(StringLiteral, { LABEL: 'address' }) },
-      { ALT: () => this.CONSUME(Word, { LABEL: 'address' }) },
-      { ALT: EMPTY_ALT() },
-    ]);
-    this.OPTION(() => this.block('smarthost', () => this.MANY(() => this.SUBRULE(this.smarthostSetting))));
+    this.oneOfOrNothing(SMARTHOST_ADDRESS, 'address');
+    this.OPTION(() => this.blockOf('smarthost', this.smarthostSetting));
   });
 
   readonly holdTarget = this.RULE('holdTarget', () => {
     this.CONSUME(Hold);
   });
 
-  readonly smarthostSetting = this.RULE('smarthostSetting', () => {
-    this.OR(this.alternatives('smarthost', () => ({ tls: this.smarthostTls, password: this.smarthostPassword })));
-  });
+  readonly smarthostSetting = this.blockSetting('smarthostSetting', 'smarthost', () => ({ tls: this.smarthostTls, password: this.smarthostPassword }));
 
   readonly smarthostTls = this.RULE('smarthostTls', () => {
     this.CONSUME(Tls);
-    this.OR([
-      ...SMARTHOST_TLS_MODES.map((token) => ({ ALT: () => this.CONSUME(token, { LABEL: 'mode' }) })),
-      { ALT: EMPTY_ALT() },
-    ]);
+    this.oneOfOrNothing(SMARTHOST_TLS_MODES, 'mode');
     this.OPTION(() => this.CONSUME(NoVerify));
   });
 
@@ -456,10 +465,47 @@ export class PolicyParser extends CstParser {
     ]);
   });
 
-  readonly limitsBlock = this.RULE('limitsBlock', () => {
-    this.CONSUME(Limits);
-    this.block('limits', () => this.MANY(() => this.SUBRULE(this.only('limits'))));
+  // `recipients DOMAIN { mailboxes file "PATH"  mailboxes users STORE  alias "NAME" to "ADDR", …  catch-all }`
+  readonly recipientsBlock = this.RULE('recipientsBlock', () => {
+    this.CONSUME(Recipients);
+    this.OPTION(() => this.CONSUME(Word, { LABEL: 'domain' }));
+    this.block('recipients', () => this.MANY(() => this.SUBRULE(this.recipientsSetting)));
   });
+
+  readonly recipientsSetting = this.blockSetting('recipientsSetting', 'recipients', () => ({ mailboxes: this.mailboxesSetting, alias: this.aliasSetting }));
+
+  readonly mailboxesSetting = this.RULE('mailboxesSetting', () => {
+    this.CONSUME(Mailboxes);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(File);
+          this.CONSUME(StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Users);
+          this.CONSUME(Word);
+        },
+      },
+      { ALT: EMPTY_ALT() },
+    ]);
+  });
+
+  readonly aliasSetting = this.RULE('aliasSetting', () => {
+    this.CONSUME(Alias);
+    this.OPTION(() => this.CONSUME(StringLiteral, { LABEL: 'name' }));
+    this.CONSUME(To);
+    this.CONSUME2(StringLiteral, { LABEL: 'target' });
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.CONSUME3(StringLiteral, { LABEL: 'target' });
+    });
+    this.markListEnd();
+  });
+
+  readonly limitsBlock = this.keywordBlock('limitsBlock', Limits, 'limits', () => this.only('limits'));
 
   readonly proxyProtocol = this.RULE('proxyProtocol', () => {
     this.CONSUME(ProxyProtocol);

@@ -14,15 +14,14 @@ export function toLspRange(range: PolicyRange): Range {
   return { start: toLspPosition(range.start), end: toLspPosition(range.end) };
 }
 
+const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
 export function toLspSeverity(severity: Severity): DiagnosticSeverity {
-  switch (severity) {
-    case 'error':
-      return DiagnosticSeverity.Error;
-    case 'warning':
-      return DiagnosticSeverity.Warning;
-    case 'info':
-      return DiagnosticSeverity.Information;
-  }
+  return LSP_SEVERITY[severity];
 }
 
 export function pathToUri(path: string): string {

@@ -92,6 +92,10 @@ export class PolicyIndex {
       } else if (node.kind === 'AuthMethod') {
         const users = (node as unknown as { users?: { name?: { text: string; range: Range } } }).users;
         if (users?.name) this.add('user-store', users.name.text, { file, range: users.name.range, declaration: false });
+      } else if (node.kind === 'MailboxUsers') {
+        // `mailboxes users staff` in a recipients block: the same store, so rename and references find it
+        const store = (node as unknown as { store?: { text: string; range: Range } }).store;
+        if (store) this.add('user-store', store.text, { file, range: store.range, declaration: false });
       }
     });
   }

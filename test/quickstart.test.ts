@@ -28,12 +28,13 @@ function pathWithOnlyNode(t: TestContext): string {
   return bin;
 }
 
-/** A temp quickstart home: examples/quickstart.smtppolicy and nothing else. */
+/** A temp quickstart home: examples/quickstart.smtppolicy and its mailbox list, nothing else. */
 function quickstartHome(t: TestContext): { home: string; policy: string } {
   const home = tempDir(t, 'smtppolicy-quickstart-');
   mkdirSync(join(home, 'examples'));
   const policy = join(home, 'examples', 'quickstart.smtppolicy');
   copyFileSync(join(REPO_ROOT, 'examples', 'quickstart.smtppolicy'), policy);
+  copyFileSync(join(REPO_ROOT, 'examples', 'quickstart.mailboxes'), join(home, 'examples', 'quickstart.mailboxes'));
   return { home, policy };
 }
 
@@ -78,7 +79,7 @@ async function ensureBuilt(t: TestContext): Promise<void> {
   assert.equal(built.status, 0, `npm run build failed:\n${built.output}`);
 }
 
-test('npm start without openssl on PATH, on moved ports: submission needs TLS and the demo login, relayed mail waits in the queue, local mail lands in var/mail', { timeout: 300_000 }, async (t) => {
+test('npm start without openssl on PATH, on moved ports: submission needs TLS and the demo login, relayed mail waits in the queue, local mail lands in var/mail, unknown recipients are refused', { timeout: 300_000 }, async (t) => {
   const swaks = requireSwaks(t, 'TLS', 'Basic AUTH');
   if (!swaks) return;
   await ensureBuilt(t);
@@ -134,9 +135,15 @@ test('npm start without openssl on PATH, on moved ports: submission needs TLS an
   const queued = await run(process.execPath, [CLI, 'queue', 'list', policy, '--format', 'json'], 30_000);
   assert.equal((JSON.parse(queued.output) as unknown[]).length, 1, 'only the message sent over TLS was queued');
 
-  const inbound = await runTool(swaks, ['--server', `127.0.0.1:${inboundPort}`, '--from', 'friend@outside.example', '--to', 'someone@example.test', '--header', 'Subject: quickstart local'], { timeoutMs: 30_000 });
+  // recipient validation: a name the demo mailboxes do not list is refused at RCPT, so no Maildir is made for it
+  const unknown = await runTool(swaks, ['--server', `127.0.0.1:${inboundPort}`, '--from', 'friend@outside.example', '--to', 'someone@example.test', '--header', 'Subject: quickstart unknown'], { timeoutMs: 30_000 });
+  assert.notEqual(unknown.status, 0, 'an unknown recipient is refused');
+  assert.match(unknown.stdout, /<\*\* 550 5\.1\.1 <someone@example\.test>: Recipient address rejected: User unknown in local recipient table/);
+  assert.equal(existsSync(join(home, 'var', 'mail', 'example.test', 'someone')), false, 'no Maildir for a made-up name');
+
+  const inbound = await runTool(swaks, ['--server', `127.0.0.1:${inboundPort}`, '--from', 'friend@outside.example', '--to', 'alice@example.test', '--header', 'Subject: quickstart local'], { timeoutMs: 30_000 });
   assert.equal(inbound.status, 0, inbound.stdout + inbound.stderr);
-  const mailbox = join(home, 'var', 'mail', 'example.test', 'someone', 'new');
+  const mailbox = join(home, 'var', 'mail', 'example.test', 'alice', 'new');
   const files = await until('local delivery to var/mail', () => (existsSync(mailbox) && readdirSync(mailbox).length > 0 ? readdirSync(mailbox) : false));
   assert.equal(files.length, 1);
   assert.match(readFileSync(join(mailbox, files[0]!), 'utf8'), /^Subject: quickstart local$/m);

@@ -9,6 +9,7 @@ import { skipped, type Probe, type VerifyContext } from './probe.js';
 import { authProbes } from './probes/auth.js';
 import { connectProbe } from './probes/connect.js';
 import { foreignDomain, relayProbes } from './probes/relay.js';
+import { recipientProbes } from './probes/recipients.js';
 import { tlsProbes } from './probes/tls.js';
 import { chooseLoopbackSources, type SourcePick, type UnrepresentedEntry } from './source-addresses.js';
 
@@ -107,6 +108,7 @@ async function planServer(context: VerifyContext, server: CompiledServer): Promi
     grantedSources: server.config.relay.anyone ? [] : relayGranted.slice(0, MAX_GRANT_PROBES),
     source: source ?? undefined,
   }));
+  checks.push(...recipientProbes(first, { credentials: context.options.credentials, source: source ?? undefined }));
   // Last, so that its failed login (which servers throttle) cannot slow the others down.
   checks.push(...authProbes(first, source ?? undefined, { credentials: context.options.credentials, includeWrongPassword: true }).filter((p) => p.id.endsWith('/wrong-password')));
 

@@ -8,6 +8,7 @@ import type { CheckReuse } from '../check-reuse.js';
 import { RULES, ruleById } from '../rules/index.js';
 import type { Finding, Rule } from './rule.js';
 import { applySuppressions } from './suppressions.js';
+import type { OnlineFacts } from '../online/hostname-lookups.js';
 
 export type RuleSetting = Severity | 'off';
 
@@ -16,6 +17,8 @@ export interface LintOptions {
   rules?: ReadonlyMap<string, RuleSetting>;
   /** The time certificates are judged at. Default: now. */
   now?: Date;
+  /** What DNS said (`lint --online`, see compiler/online/); absent: the online rules find nothing. */
+  online?: OnlineFacts;
 }
 
 export function severityOf(rule: Rule, options: LintOptions): RuleSetting {
@@ -39,6 +42,7 @@ export function lintPolicy(model: PolicyModel, options: LintOptions = {}, reuse?
       model,
       policy,
       now,
+      online: options.online ?? null,
       report: (finding) => findings.push(toDiagnostic(rule, severity, finding)),
     });
   }
@@ -48,7 +52,7 @@ export function lintPolicy(model: PolicyModel, options: LintOptions = {}, reuse?
     knownIds: () => RULES.map((r) => r.meta.id),
     canReportUnused: (id) => {
       const rule = ruleById(id);
-      return rule !== undefined && !rule.meta.readsFiles && severityOf(rule, options) !== 'off';
+      return rule !== undefined && !rule.meta.readsFiles && !rule.meta.online && severityOf(rule, options) !== 'off';
     },
   });
   for (const problem of problems) {

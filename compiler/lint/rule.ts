@@ -7,6 +7,7 @@ import type { Fix, RelatedLocation, Severity } from '../../grammar/diagnostic.js
 import type { CompiledPolicy } from '../../runtime/policy/index.js';
 import type { PolicyModel } from '../model.js';
 import type { SourceFile } from '../source-set.js';
+import type { OnlineFacts } from '../online/hostname-lookups.js';
 
 export type RuleCategory =
   | 'encryption'
@@ -35,6 +36,11 @@ export interface RuleMeta<M extends string = string> {
    * a suppression that matches nothing here may match on the mail host: never report it unused.
    */
   readsFiles?: boolean;
+  /**
+   * The rule judges what DNS says (`lint --online`): offline it finds nothing, and what it
+   * finds changes with DNS, so its suppressions are never reported unused either.
+   */
+  online?: boolean;
 }
 
 /** Where a finding is: a syntax node (with its file) or an explicit range in a file. */
@@ -54,6 +60,8 @@ export interface RuleContext<M extends string = string> {
   policy: CompiledPolicy;
   /** "Now", for certificate validity (tests pin it). */
   now: Date;
+  /** What DNS said, under `lint --online`; null otherwise. */
+  online: OnlineFacts | null;
   report(finding: Finding<M>): void;
 }
 

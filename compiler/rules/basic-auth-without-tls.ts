@@ -2,8 +2,8 @@
 // Basic authentication only together with TLS. Which mechanisms a client sees before TLS
 // is runtime/policy's decision (ehloAdvertisement), so this rule asks it.
 
-import { authInClear } from './helpers/auth-in-clear.js';
-import { authMethodRange, serverLabel } from '../lint/locate.js';
+import { reportAuthInClear } from './helpers/auth-in-clear.js';
+import { serverLabel } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
 const BASIC = new Set(['PLAIN', 'LOGIN']);
@@ -23,15 +23,9 @@ export default defineRule({
     fixable: true,
   },
   check(context) {
-    context.model.servers.forEach((server, index) => {
-      const found = authInClear(context, server, index, BASIC);
-      if (!found) return;
-      context.report({
-        at: { file: found.file, range: authMethodRange(found.method) },
-        messageId: found.hasTlsBlock ? 'beforeTls' : 'noTls',
-        data: { server: serverLabel(server), mechanisms: found.offered.join(' and ') },
-        ...(found.fix ? { fix: found.fix } : {}),
-      });
-    });
+    reportAuthInClear(context, BASIC, (found, server) => ({
+      messageId: found.hasTlsBlock ? 'beforeTls' : 'noTls',
+      data: { server: serverLabel(server), mechanisms: found.offered.join(' and ') },
+    }));
   },
 });

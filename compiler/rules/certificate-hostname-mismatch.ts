@@ -2,7 +2,7 @@
 // FQDN must match what clients type). A certificate for another name fails verification,
 // and clients that then "accept anyway" are open to interception.
 
-import { certificatePairs, parseCertificate, readPolicyFile } from './helpers/certificate-files.js';
+import { certificatePairs, presentCertificate } from './helpers/certificate-files.js';
 import { defineRule } from '../lint/rule.js';
 
 export default defineRule({
@@ -19,10 +19,8 @@ export default defineRule({
   },
   check(context) {
     for (const pair of certificatePairs(context.model)) {
-      const state = readPolicyFile(context.model, pair.config.certificate);
-      if (state.kind !== 'read') continue;
-      const certificate = parseCertificate(state.data);
-      if (typeof certificate === 'string') continue; // certificate-invalid reports it
+      const certificate = presentCertificate(context.model, pair);
+      if (!certificate) continue; // certificate-not-found or certificate-invalid reports it
       for (const hostname of pair.hostnames) {
         if (certificate.checkHost(hostname) !== undefined) continue;
         const names = certificate.subjectAltName ?? certificate.subject.replace(/\n/g, ', ');

@@ -2,8 +2,7 @@
 // password off the wire, but the article warns it does not encrypt the message itself:
 // mail sent after such a login still crosses the network in clear unless TLS is required.
 
-import { authInClear } from './helpers/auth-in-clear.js';
-import { authMethodRange } from '../lint/locate.js';
+import { reportAuthInClear } from './helpers/auth-in-clear.js';
 import { defineRule } from '../lint/rule.js';
 
 const CHALLENGE_RESPONSE = new Set(['CRAM-MD5']);
@@ -21,15 +20,6 @@ export default defineRule({
     fixable: true,
   },
   check(context) {
-    context.model.servers.forEach((server, index) => {
-      const found = authInClear(context, server, index, CHALLENGE_RESPONSE);
-      if (!found) return;
-      context.report({
-        at: { file: found.file, range: authMethodRange(found.method) },
-        messageId: 'clear',
-        data: { server: server.config.name },
-        ...(found.fix ? { fix: found.fix } : {}),
-      });
-    });
+    reportAuthInClear(context, CHALLENGE_RESPONSE, (_found, server) => ({ messageId: 'clear', data: { server: server.config.name } }));
   },
 });

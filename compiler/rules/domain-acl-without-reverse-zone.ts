@@ -3,6 +3,7 @@
 // declared reverse zone nobody has said which resolver can answer, so the entry is likely
 // to match nobody (or to fail closed on every connection).
 
+import { writtenOnce } from './helpers/written-entries.js';
 import { nodeAt } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
@@ -20,20 +21,11 @@ export default defineRule({
   },
   check(context) {
     if (context.model.config.resolver.reverseZones.length > 0) return;
-    const seen = new Set<string>();
-    for (const server of context.model.servers) {
-      const groups = [
-        { where: 'connection list', items: server.config.connections.entries },
-        { where: 'relay grants', items: server.config.relay.entries },
-      ];
-      for (const group of groups) {
-        for (const item of group.items) {
-          if (item.kind !== 'domain' || seen.has(item.source)) continue;
-          seen.add(item.source);
-          const at = nodeAt(context.model, item.source);
-          if (at) context.report({ at, messageId: 'noZone', data: { domain: item.domain, where: group.where, server: server.config.name } });
-        }
-      }
+    const written = writtenOnce(context.model, (config) => ({ 'connection list': config.connections.entries, 'relay grants': config.relay.entries }));
+    for (const { server, collection, item } of written) {
+      if (item.kind !== 'domain') continue;
+      const at = nodeAt(context.model, item.source);
+      if (at) context.report({ at, messageId: 'noZone', data: { domain: item.domain, where: collection, server: server.config.name } });
     }
   },
 });

@@ -1,7 +1,7 @@
 // The same address, range or domain twice in one list: harmless to the server, but a sign
 // of a copy-paste slip, and one of the two will be edited while the other stays.
 
-import { entryOverlaps } from './helpers/entry-collections.js';
+import { reportEntryOverlaps } from './helpers/entry-collections.js';
 import { defineRule } from '../lint/rule.js';
 
 export default defineRule({
@@ -16,16 +16,10 @@ export default defineRule({
     fixable: true,
   },
   check(context) {
-    for (const finding of entryOverlaps(context.model)) {
-      if (finding.overlap.kind !== 'duplicate') continue;
-      context.report({
-        at: finding.overlap.entry.value.at,
-        messageId: 'duplicate',
-        data: { entry: finding.overlap.entry.value.text, what: finding.what, where: finding.byWhere },
-        ...(finding.fix ? { fix: finding.fix } : {}),
-        // Editors link to the entry this one repeats (LSP relatedInformation, SARIF relatedLocations).
-        related: [{ file: finding.overlap.by.value.at.file.displayName, range: finding.overlap.by.value.at.node.range, message: `${finding.overlap.by.value.text} is listed here first` }],
-      });
-    }
+    reportEntryOverlaps(context, 'duplicate', ({ overlap, what, byWhere }) => ({
+      messageId: 'duplicate',
+      data: { entry: overlap.entry.value.text, what, where: byWhere },
+      related: `${overlap.by.value.text} is listed here first`,
+    }));
   },
 });

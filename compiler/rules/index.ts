@@ -1,6 +1,8 @@
 // The rule registry: every lint rule, in the order `smtppolicy rules` lists them.
 
 import type { Rule } from '../lint/rule.js';
+import aliasForwardsOutside from './alias-forwards-outside.js';
+import aliasLoop from './alias-loop.js';
 import allowListAdmitsNobody from './allow-list-admits-nobody.js';
 import authWithoutUserStore from './auth-without-user-store.js';
 import basicAuthWithoutTls from './basic-auth-without-tls.js';
@@ -11,8 +13,11 @@ import challengeResponseWithoutTls from './challenge-response-without-tls.js';
 import cipherBitsWithoutRequiredTls from './cipher-bits-without-required-tls.js';
 import domainAclWithoutReverseZone from './domain-acl-without-reverse-zone.js';
 import duplicateEntry from './duplicate-entry.js';
+import hostnameDoesNotResolve from './hostname-does-not-resolve.js';
 import invalidSuppression from './invalid-suppression.js';
 import listenAddressConflict from './listen-address-conflict.js';
+import localDomainWithoutRecipients from './local-domain-without-recipients.js';
+import mailboxFileNotFound from './mailbox-file-not-found.js';
 import openRelay from './open-relay.js';
 import proxyTrustTooWide from './proxy-trust-too-wide.js';
 import publicSuffixDomainEntry from './public-suffix-domain-entry.js';
@@ -53,6 +58,11 @@ export const RULES: readonly Rule[] = [
   listenAddressConflict,
   weakPasswordStorage,
   smarthostWithoutTls,
+  localDomainWithoutRecipients,
+  aliasLoop,
+  aliasForwardsOutside,
+  mailboxFileNotFound,
+  hostnameDoesNotResolve,
   invalidSuppression,
   unusedSuppression,
 ] as Rule[];

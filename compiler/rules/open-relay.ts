@@ -17,6 +17,7 @@ import { examplePublicAddress } from '../analysis/public-addresses.js';
 import { ANYWHERE, exceeds } from '../analysis/reach.js';
 import { relayPaths, type RelayWitness } from '../analysis/relay-paths.js';
 import { confirmedWitness, describeWitness, grantFor, reproduce } from '../analysis/witness-finding.js';
+import { compiledServers } from './helpers/compiled-servers.js';
 import type { Fix } from '../../grammar/diagnostic.js';
 import type { Located, PolicyModel, ServerModel } from '../model.js';
 import { deleteEntryFix, replace } from '../lint/edits.js';
@@ -40,9 +41,7 @@ export default defineRule({
     fixable: true,
   },
   check(context) {
-    context.model.servers.forEach((server, index) => {
-      const compiled = context.policy.servers[index];
-      if (!compiled) return;
+    for (const { server, compiled } of compiledServers(context)) {
       const listeners = relayPaths(server.config);
       for (const kind of ['direct', 'gateway', 'proxy'] as const) {
         const found = listeners.flatMap(({ listen, paths }) => paths.filter((p) => p.kind === kind).map((p) => ({ listen, path: p })));
@@ -73,7 +72,7 @@ export default defineRule({
           },
         });
       }
-    });
+    }
   },
 });
 

@@ -23,6 +23,7 @@ import { cidrSet, connectableSet, exceeds } from '../analysis/reach.js';
 import { hostsOf, publicOnes, type RelayWitness } from '../analysis/relay-paths.js';
 import { relaysWithoutAuth } from '../analysis/relay-probe.js';
 import { describeWitness, reproduce } from '../analysis/witness-finding.js';
+import { compiledServers } from './helpers/compiled-servers.js';
 import type { CompiledServer } from '../../runtime/policy/index.js';
 import { decideArrival } from '../../runtime/policy/index.js';
 import { nodeAt } from '../lint/locate.js';
@@ -50,10 +51,7 @@ export default defineRule({
   },
   check(context) {
     const seen = new Set<string>();
-    context.model.servers.forEach((server, index) => {
-      const config = server.config;
-      const compiled = context.policy.servers[index];
-      if (!compiled) return;
+    for (const { server: { config }, compiled } of compiledServers(context)) {
       for (const item of config.proxyProtocol) {
         if (item.kind !== 'cidr') continue;
         const key = `${config.name}\0${item.source}`;
@@ -85,7 +83,7 @@ export default defineRule({
           data: { ...data, overlap: overlapSet.toCidrs().join(', '), grant: `relay grant ${grant.cidr}`, witness: describeWitness(witness), explain: reproduce(context.model, compiled, witness) },
         });
       }
-    });
+    }
   },
 });
 

@@ -14,6 +14,7 @@ import { connectableSet } from '../analysis/reach.js';
 import { hostsOf, publicOnes, type RelayWitness } from '../analysis/relay-paths.js';
 import { describeWitness, reproduce } from '../analysis/witness-finding.js';
 import { witnessRelays } from '../analysis/relay-probe.js';
+import { compiledServers } from './helpers/compiled-servers.js';
 import { nodeAt } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
@@ -35,10 +36,7 @@ export default defineRule({
     fixable: false,
   },
   check(context) {
-    context.model.servers.forEach((server, index) => {
-      const compiled = context.policy.servers[index];
-      if (!compiled) return;
-      const config = server.config;
+    for (const { server: { config }, compiled } of compiledServers(context)) {
       const groups = [
         { messageId: 'relay' as const, items: config.relay.entries },
         ...(config.connections.mode === 'allow-list' ? [{ messageId: 'connections' as const, items: config.connections.entries }] : []),
@@ -58,7 +56,7 @@ export default defineRule({
           });
         }
       }
-    });
+    }
   },
 });
 

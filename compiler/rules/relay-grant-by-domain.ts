@@ -6,6 +6,7 @@
 // A grant at a public suffix (`com`) is public-suffix-domain-entry's error instead.
 
 import { publicSuffixOf } from '../analysis/public-suffix.js';
+import { writtenOnce } from './helpers/written-entries.js';
 import { nodeAt } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
@@ -22,16 +23,12 @@ export default defineRule({
     fixable: false,
   },
   check(context) {
-    const seen = new Set<string>();
-    for (const server of context.model.servers) {
-      for (const item of server.config.relay.entries) {
-        if (item.kind !== 'domain' || seen.has(item.source)) continue;
-        // A public suffix is worse than this rule says: public-suffix-domain-entry reports it.
-        if (publicSuffixOf(item.domain) !== undefined) continue;
-        seen.add(item.source);
-        const at = nodeAt(context.model, item.source);
-        if (at) context.report({ at, messageId: 'domain', data: { server: server.config.name, domain: item.domain } });
-      }
+    for (const { server, item } of writtenOnce(context.model, (config) => ({ relay: config.relay.entries }))) {
+      if (item.kind !== 'domain') continue;
+      // A public suffix is worse than this rule says: public-suffix-domain-entry reports it.
+      if (publicSuffixOf(item.domain) !== undefined) continue;
+      const at = nodeAt(context.model, item.source);
+      if (at) context.report({ at, messageId: 'domain', data: { server: server.config.name, domain: item.domain } });
     }
   },
 });

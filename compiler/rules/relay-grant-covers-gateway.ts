@@ -16,6 +16,7 @@ import { isLoopbackOnly, peersOf } from '../analysis/listener-reach.js';
 import { ANYWHERE, connectableSet, exceeds } from '../analysis/reach.js';
 import { relayPaths, type RelayWitness } from '../analysis/relay-paths.js';
 import { confirmedWitness, describeWitness, grantFor, reproduce } from '../analysis/witness-finding.js';
+import { compiledServers } from './helpers/compiled-servers.js';
 import { nodeAt } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
@@ -41,16 +42,14 @@ export default defineRule({
     fixable: false,
   },
   check(context) {
-    context.model.servers.forEach((server, index) => {
-      const config = server.config;
-      const compiled = context.policy.servers[index];
+    for (const { server: { config }, compiled } of compiledServers(context)) {
       // Declared gateways say the topology is known: open-relay judges them.
-      if (!compiled || !config.auth.anonymous || config.gateways.length > 0) return;
+      if (!config.auth.anonymous || config.gateways.length > 0) continue;
       const exposed = config.listen.filter((listen) => !isLoopbackOnly(listen) && peersOf(listen).has(DOCKER_BRIDGE_GATEWAYS[0]!));
-      if (exposed.length === 0) return;
+      if (exposed.length === 0) continue;
       // A grant that already lets the Internet relay directly is open-relay's finding.
       const direct = relayPaths(config).flatMap((l) => l.paths).filter((p) => p.kind === 'direct');
-      if (direct.some((p) => exceeds(p.publicClients, ANYWHERE))) return;
+      if (direct.some((p) => exceeds(p.publicClients, ANYWHERE))) continue;
       const connectable = connectableSet(config.connections);
       const reported = new Set<string>();
       for (const gateway of DOCKER_BRIDGE_GATEWAYS) {
@@ -75,6 +74,6 @@ export default defineRule({
           },
         });
       }
-    });
+    }
   },
 });

@@ -2,7 +2,7 @@
 // mail.partner.example next to partner.example) never changes a decision. Often the
 // author meant the narrow entry and the wide one is the mistake: worth a look either way.
 
-import { entryOverlaps } from './helpers/entry-collections.js';
+import { reportEntryOverlaps } from './helpers/entry-collections.js';
 import { defineRule } from '../lint/rule.js';
 
 export default defineRule({
@@ -17,16 +17,10 @@ export default defineRule({
     fixable: true,
   },
   check(context) {
-    for (const finding of entryOverlaps(context.model)) {
-      if (finding.overlap.kind !== 'shadowed') continue;
-      context.report({
-        at: finding.overlap.entry.value.at,
-        messageId: 'shadowed',
-        data: { entry: finding.overlap.entry.value.text, what: finding.what, by: finding.overlap.by.value.text, where: finding.byWhere },
-        ...(finding.fix ? { fix: finding.fix } : {}),
-        // Editors link to the entry this one repeats (LSP relatedInformation, SARIF relatedLocations).
-        related: [{ file: finding.overlap.by.value.at.file.displayName, range: finding.overlap.by.value.at.node.range, message: `${finding.overlap.by.value.text} covers it` }],
-      });
-    }
+    reportEntryOverlaps(context, 'shadowed', ({ overlap, what, byWhere }) => ({
+      messageId: 'shadowed',
+      data: { entry: overlap.entry.value.text, what, by: overlap.by.value.text, where: byWhere },
+      related: `${overlap.by.value.text} covers it`,
+    }));
   },
 });

@@ -43,6 +43,7 @@ export type Block =
   | 'entries'
   | 'relay'
   | 'smarthost'
+  | 'recipients'
   | 'limits'
   | 'unknown';
 
@@ -77,6 +78,7 @@ const STATEMENT_CONTEXTS: Record<Block, KeywordContext[]> = {
   entries: ['entries'],
   relay: ['relay', 'entries'],
   smarthost: ['smarthost'],
+  recipients: ['recipients'],
   limits: ['limits'],
   unknown: [],
 };
@@ -171,6 +173,7 @@ function blockOpenedBy(block: Block, statement: readonly CursorToken[]): Block {
       if (lead === 'tls' || lead === 'auth' || lead === 'relay' || lead === 'limits') return lead;
       if (lead === 'connections' || lead === 'proxy-protocol' || lead === 'gateways') return 'entries';
       if (lead === 'relay-to') return 'smarthost';
+      if (lead === 'recipients') return 'recipients';
       return 'unknown';
     case 'tls':
       return lead === 'sni' ? 'sni' : 'unknown';
@@ -240,6 +243,15 @@ function wantsAfter(block: Block, statement: readonly CursorToken[]): Want[] {
       return values[0]!.text === 'hold' ? keywords(block) : [{ kind: 'nothing' }];
     case 'sni':
       return [{ kind: 'nothing' }];
+    case 'recipients':
+      return [{ kind: 'nothing' }]; // a domain, then '{'
+    case 'mailboxes':
+      if (values.length === 0) return [sub('mailboxes')];
+      if (values[0]!.text === 'users') return values.length === 1 ? [{ kind: 'user-store-names' }] : keywords(block);
+      return values.length === 1 ? [{ kind: 'nothing' }] : keywords(block);
+    case 'alias':
+      if (values.length === 1 && values[0]!.type === 'string') return [sub('alias')];
+      return values.length === 0 || afterComma || !values.some((t) => t.text === 'to') || values.at(-1)!.text === 'to' ? [{ kind: 'nothing' }] : keywords(block);
     case 'basic':
     case 'challenge-response':
     case 'token':

@@ -107,6 +107,7 @@ function keywordContext(text: string, chain: readonly RangedNode[]): KeywordCont
     prefer('smarthost', kinds.has('Smarthost') || kinds.has('RelayTo')) ??
     prefer('password', kinds.has('SmarthostPassword')) ??
     prefer('user-store', kinds.has('UserStore')) ??
+    prefer('mailboxes', kinds.has('Mailboxes')) ??
     prefer('auth-method', kinds.has('AuthMethod')) ??
     info.contexts[0]
   );

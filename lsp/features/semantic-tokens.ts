@@ -36,6 +36,7 @@ function nameToken(parentKind: string | undefined): Pick<ClassifiedToken, 'type'
     case 'UserStore':
       return { type: 'variable', modifiers: ['declaration'] };
     case 'AuthMethod': // `users staff`: a use of the store declared elsewhere
+    case 'MailboxUsers': // `mailboxes users staff`: the same
       return { type: 'variable', modifiers: [] };
     case 'Env': // `password env RELAY_PASSWORD`: the process environment's, never assigned here
       return { type: 'variable', modifiers: ['readonly'] };

@@ -71,6 +71,8 @@ function settingDetail(setting: ServerSetting): string | undefined {
       return setting.entries.map((e) => (e.kind === 'Authenticated' ? 'authenticated' : e.kind === 'Anyone' ? 'anyone' : entryText(e))).join(' ');
     case 'LocalDomains':
       return setting.domains.map((d) => d.text).join(', ');
+    case 'Recipients':
+      return setting.domain?.text;
     default:
       return undefined;
   }

@@ -2,7 +2,7 @@
 // networks, unique names, references between parts, port ranges inside strings.
 import { parseAddress, parseCidr } from '../../net/ip.js';
 import type { ConfigProblem } from './config-error.js';
-import type { AddressItem, RuntimeConfig } from './types.js';
+import type { AddressItem, RuntimeConfig, ServerConfig } from './types.js';
 
 export function semanticProblems(config: RuntimeConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -65,6 +65,7 @@ export function semanticProblems(config: RuntimeConfig): ConfigProblem[] {
         problem(`${pointer}/userStore`, `no user store is named ${JSON.stringify(mechanism.userStore)}`);
       }
     });
+    checkRecipients(at, server, storeNames, problem);
   });
   return problems;
 }
@@ -77,4 +78,26 @@ function checkResolverServer(pointer: string, text: string, problem: (pointer: s
   if (parsed === undefined) problem(pointer, `must be ip, ipv4:port or [ipv6]:port; found ${JSON.stringify(text)}`);
   else if (parsed.text !== address) problem(pointer, `address must be normalised: write ${JSON.stringify(parsed.text)}`);
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) problem(pointer, `port must be 1-65535; found ${port}`);
+}
+
+/** A recipient list belongs to one of the server's local domains, once, and names stores that exist. */
+function checkRecipients(at: string, server: ServerConfig, storeNames: ReadonlySet<string>, problem: (pointer: string, message: string) => void): void {
+  const local = new Set(server.localDomains.map((item) => item.domain.toLowerCase()));
+  const seen = new Set<string>();
+  server.recipients?.forEach((list, index) => {
+    const pointer = `${at}/recipients/${index}`;
+    if (!local.has(list.domain)) problem(`${pointer}/domain`, `${JSON.stringify(list.domain)} is not one of the server's localDomains`);
+    if (seen.has(list.domain)) problem(`${pointer}/domain`, `a second recipient list for ${JSON.stringify(list.domain)}`);
+    seen.add(list.domain);
+    list.mailboxes.forEach((source, m) => {
+      if (source.kind === 'users' && !storeNames.has(source.userStore)) {
+        problem(`${pointer}/mailboxes/${m}/userStore`, `no user store is named ${JSON.stringify(source.userStore)}`);
+      }
+    });
+    const aliases = new Set<string>();
+    list.aliases.forEach((alias, a) => {
+      if (aliases.has(alias.localPart)) problem(`${pointer}/aliases/${a}/localPart`, `a second alias ${JSON.stringify(alias.localPart)}`);
+      aliases.add(alias.localPart);
+    });
+  });
 }

@@ -87,7 +87,15 @@ export interface ServerConfig {
   relay: RelayConfig;
   /** Mail for these domains (exact match, lower-case) is accepted and delivered locally. */
   localDomains: DomainItem[];
+  /**
+   * Who receives mail in each local domain that has a `recipients` block: its mailboxes,
+   * aliases and whether it is a catch-all. A local domain without one accepts any local
+   * part (lint warns). Absent: no local domain has a recipient list.
+   */
+  recipients?: RecipientsConfig[];
   relayTo: RelayTarget;
+  /** Relayed mail for these domains goes to the route's host instead; absent: none. */
+  routes?: RouteConfig[];
   limits: LimitsConfig;
   /** Load balancers whose PROXY protocol header is trusted; empty means PROXY is refused. */
   proxyProtocol: AddressItem[];
@@ -162,6 +170,50 @@ export interface DomainItem {
   list?: string;
 }
 
+/** The recipients of one local domain: anything they do not name is refused at RCPT (550 5.1.1). */
+export interface RecipientsConfig {
+  /** The local domain, lower-case, without a trailing dot; one of the server's localDomains. */
+  domain: string;
+  /** Where the domain's mailboxes are listed; a local part any of them lists is a mailbox. */
+  mailboxes: MailboxSource[];
+  /** Local parts that forward to other addresses, in the order written. */
+  aliases: AliasConfig[];
+  /** Every local part that is neither a mailbox nor an alias is accepted too, into its own Maildir. */
+  catchAll: boolean;
+  source: string;
+}
+
+/**
+ * A list of mailboxes: a file of addresses (one a line; the server rereads it when it
+ * changes and on SIGHUP), or the users of a credential store whose names are addresses in
+ * the domain.
+ */
+export type MailboxSource = MailboxFileSource | MailboxUsersSource;
+
+/** A mailbox list file. */
+export interface MailboxFileSource {
+  kind: 'file';
+  /** The file: one address or local part a line; '#' starts a comment. */
+  file: string;
+  source: string;
+}
+
+/** The users of a credential store. */
+export interface MailboxUsersSource {
+  kind: 'users';
+  /** The user store's name. */
+  userStore: string;
+  source: string;
+}
+
+export interface AliasConfig {
+  /** The alias's local part: lower-case, Unicode normal form C. */
+  localPart: string;
+  /** Full addresses it forwards to, local or remote, in the order written. */
+  targets: string[];
+  source: string;
+}
+
 export type AuthMechanism = 'PLAIN' | 'LOGIN' | 'CRAM-MD5' | 'XOAUTH2';
 
 export interface AuthConfig {
@@ -194,7 +246,7 @@ export interface RelayConfig {
   source: string | null;
 }
 
-export type RelayTarget = SmarthostTarget | HoldTarget;
+export type RelayTarget = SmarthostTarget | DirectTarget | HoldTarget;
 
 export interface SmarthostTarget {
   kind: 'smarthost';
@@ -206,6 +258,26 @@ export interface SmarthostTarget {
   user: string | null;
   /** Where the password comes from at run time; never the secret itself. */
   password: { env: string } | { file: string } | null;
+  source: string;
+}
+
+/**
+ * Direct delivery: each recipient domain's mail goes to its MX hosts (RFC 5321 §5), found
+ * through the `resolver`'s servers, over STARTTLS when offered (required where the domain
+ * publishes an MTA-STS policy in `enforce` mode).
+ */
+export interface DirectTarget {
+  kind: 'direct';
+  source: string;
+}
+
+/** Relayed mail for `domain` goes to this host, whatever `relayTo` says (Postfix transport_maps). */
+export interface RouteConfig {
+  /** The recipient domain (lower-case, exact match). */
+  domain: string;
+  /** A host name (resolved through the resolver's servers) or an IP address. */
+  host: string;
+  port: number;
   source: string;
 }
 

@@ -12,15 +12,19 @@
 //   that started after its own rename;
 // - a mailbox's tmp/, new/ and cur/ are made (durably) once per process, not per delivery;
 //   one removed while we run is made again on the next delivery that finds it missing;
-// - the message comes from memory when the spool handed its bytes over, in one write.
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+// - the message comes from memory when the spool handed its bytes over, in one write;
+// - the write and the close are made in place, without a round trip to libuv's pool
+//   (fs-durable.ts says which calls go there and why).
+import { rename, rm } from 'node:fs/promises';
+import { closeSync, createReadStream } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, type SyncDirectory } from './fs-durable.js';
+import { randomHex } from './random-hex.js';
+import { createFile, DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, syncFileData, writeAllSync, type SyncDirectory } from './fs-durable.js';
 
 let deliveries = 0;
+/** Read once: every read of process.pid is a getpid(2). */
+const PID = process.pid;
 let host: { name: string; at: number } | null = null;
 /** The host name is looked up (a uname(2) call) at most this often, not for every message. */
 const HOST_NAME_TTL_MS = 60_000;
@@ -34,7 +38,7 @@ export function maildirFileName(now: number = Date.now()): string {
     // A host name containing `/` or `:` would break the name: Maildir escapes them as octal.
     host = { name: osHostname().replace(/\//g, '\\057').replace(/:/g, '\\072'), at: now };
   }
-  return `${seconds}.M${micros}P${process.pid}Q${deliveries}R${randomBytes(8).toString('hex')}.${host.name}`;
+  return `${seconds}.M${micros}P${PID}Q${deliveries}R${randomHex(8)}.${host.name}`;
 }
 
 export interface MaildirMessage {
@@ -66,30 +70,30 @@ export class MaildirWriter {
     const tmpPath = join(mailbox, 'tmp', name);
     const newPath = join(mailbox, 'new', name);
     await this.#makeMailbox(mailbox, false);
-    let handle: FileHandle;
+    let fd: number;
     try {
-      handle = await open(tmpPath, 'wx', 0o600);
+      fd = await createFile(tmpPath);
     } catch (error) {
       if (!isErrno(error, 'ENOENT')) throw error;
       // the mailbox was removed since we made it
       await this.#makeMailbox(mailbox, true);
-      handle = await open(tmpPath, 'wx', 0o600);
+      fd = await createFile(tmpPath);
     }
     try {
       const prefix = (newline: string) => Buffer.from(`Return-Path: <${headerSafe(options.mailFrom)}>${newline}Delivered-To: ${headerSafe(options.recipient)}${newline}`);
       if (Buffer.isBuffer(options.message)) {
-        await writeAll(handle, [prefix(lineEndingOf(options.message)), options.message]);
+        writeAllSync(fd, [prefix(lineEndingOf(options.message)), options.message]);
       } else {
-        await streamInto(handle, options.message.path, prefix);
+        await streamInto(fd, options.message.path, prefix);
       }
       // A new file: fdatasync writes its data and the size needed to read it back.
-      await handle.datasync();
+      await syncFileData(fd);
     } catch (error) {
-      await handle.close().catch(() => undefined);
+      closeSync(fd);
       await rm(tmpPath, { force: true });
       throw error;
     }
-    await handle.close();
+    closeSync(fd);
     await rename(tmpPath, newPath);
     await this.#syncNew(join(mailbox, 'new'));
     return newPath;
@@ -117,26 +121,13 @@ export class MaildirWriter {
   }
 }
 
-async function streamInto(handle: FileHandle, path: string, prefix: (newline: string) => Buffer): Promise<void> {
+async function streamInto(fd: number, path: string, prefix: (newline: string) => Buffer): Promise<void> {
   let prefixWritten = false;
   for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    await writeAll(handle, prefixWritten ? [chunk] : [prefix(lineEndingOf(chunk)), chunk]);
+    writeAllSync(fd, prefixWritten ? [chunk] : [prefix(lineEndingOf(chunk)), chunk]);
     prefixWritten = true;
   }
-  if (!prefixWritten) await writeAll(handle, [prefix('\r\n')]);
-}
-
-/** writev until every byte is written (a regular file takes all at once; the loop is for the rare short write). */
-async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
-  let rest = buffers;
-  while (rest.length > 0) {
-    let { bytesWritten } = await handle.writev(rest);
-    while (rest.length > 0 && bytesWritten >= rest[0]!.length) {
-      bytesWritten -= rest[0]!.length;
-      rest = rest.slice(1);
-    }
-    if (rest.length > 0 && bytesWritten > 0) rest = [rest[0]!.subarray(bytesWritten), ...rest.slice(1)];
-  }
+  if (!prefixWritten) writeAllSync(fd, [prefix('\r\n')]);
 }
 
 function lineEndingOf(chunk: Buffer): string {

@@ -2,33 +2,19 @@
 // stored message bytes are sent unchanged with the original envelope, and the outcome is
 // reported per recipient: one refused recipient does not fail the others.
 //
-// Classification (as Postfix): a 5xx reply to MAIL FROM, RCPT TO or DATA is permanent; every
-// other failure — 4xx, connection refused or lost, no STARTTLS when TLS is required, a bad
-// certificate, AUTH refused (our credentials are wrong, the mail is fine) — is temporary.
+// Replies are classified by smtp-outcome.ts (the same for direct MX delivery).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import type { SmarthostTarget } from '../config/types.js';
-import type { AttemptError } from './delivery-state.js';
+import { outcomesOf, type RecipientOutcome, type SmtpError } from './smtp-outcome.js';
 
-export type RecipientOutcome =
-  | { kind: 'delivered'; detail: string }
-  | { kind: 'permanent'; error: AttemptError }
-  | { kind: 'temporary'; error: AttemptError };
+export type { RecipientOutcome } from './smtp-outcome.js';
 
 export interface SmarthostTls {
   /** Extra trusted CA certificates (PEM) for a smart host with a private PKI; tests use it. */
   ca?: string | Buffer;
-}
-
-interface SmtpError extends Error {
-  code?: string;
-  command?: string;
-  response?: string;
-  responseCode?: number;
-  recipient?: string;
-  rejectedErrors?: SmtpError[];
 }
 
 type Password = { ok: true; value: string | null } | { ok: false; reason: string };
@@ -71,23 +57,13 @@ export class SmarthostPool {
     heloName: string,
   ): Promise<Map<string, RecipientOutcome>> {
     const transport = this.transportFor(target, password, heloName);
-    const outcomes = new Map<string, RecipientOutcome>();
+    const peer = { remoteMta: target.host, label: `smart host ${target.host}:${target.port}` };
     try {
-      const info = (await transport.sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw: message })) as {
-        response?: string;
-        rejectedErrors?: SmtpError[];
-      };
-      const rejected = new Map((info.rejectedErrors ?? []).map((e) => [e.recipient ?? '', e]));
-      for (const address of envelope.to) {
-        const error = rejected.get(address);
-        outcomes.set(address, error ? classify(error, target) : { kind: 'delivered', detail: info.response ?? '' });
-      }
+      const info = (await transport.sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw: message })) as { response?: string; rejectedErrors?: SmtpError[] };
+      return outcomesOf({ info }, envelope.to, peer);
     } catch (caught) {
-      const error = caught as SmtpError;
-      const perRecipient = new Map((error.rejectedErrors ?? []).map((e) => [e.recipient ?? '', e]));
-      for (const address of envelope.to) outcomes.set(address, classify(perRecipient.get(address) ?? error, target));
+      return outcomesOf({ error: caught as SmtpError }, envelope.to, peer);
     }
-    return outcomes;
   }
 
   close(): void {
@@ -125,25 +101,4 @@ export class SmarthostPool {
     }
     return transport;
   }
-}
-
-const ENVELOPE_COMMANDS = new Set(['MAIL FROM', 'RCPT TO', 'DATA']);
-
-function classify(error: SmtpError, target: SmarthostTarget): RecipientOutcome {
-  const reply = error.response?.replace(/\s+/g, ' ').trim();
-  const code = error.responseCode;
-  if (reply && code && error.command && ENVELOPE_COMMANDS.has(error.command)) {
-    const enhanced = /^\d{3}[ -](\d\.\d{1,3}\.\d{1,3})\b/.exec(reply)?.[1];
-    const permanent = code >= 500;
-    const status = enhanced && enhanced[0] === String(code)[0] ? enhanced : permanent ? '5.0.0' : '4.0.0';
-    const attempt: AttemptError = { status, diagnostic: reply, diagnosticType: 'smtp', remoteMta: target.host };
-    return permanent ? { kind: 'permanent', error: attempt } : { kind: 'temporary', error: attempt };
-  }
-  const where = `${target.host}:${target.port}`;
-  const status =
-    error.code === 'ETLS' ? '4.7.10' : error.code === 'EAUTH' ? '4.7.0' : error.code === 'ECONNECTION' || error.code === 'ETIMEDOUT' || error.code === 'ESOCKET' ? '4.4.1' : '4.4.0';
-  return {
-    kind: 'temporary',
-    error: { status, diagnostic: `smart host ${where}: ${error.message.replace(/\s+/g, ' ')}`, diagnosticType: 'x-smtppolicy', remoteMta: target.host },
-  };
 }

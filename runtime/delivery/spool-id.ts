@@ -1,7 +1,7 @@
 // Queue ids: time-sortable (lexicographic order = arrival order within a process and, across
 // processes, to the millisecond), unique (a per-process sequence plus random bits), and safe
 // as file names (lower-case base-36 and hex only).
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './random-hex.js';
 
 const TIME_WIDTH = 9; // base-36 milliseconds: enough until the year 5188
 const SEQUENCE_WIDTH = 4;
@@ -19,7 +19,7 @@ export function newSpoolId(now: number = Date.now()): string {
   }
   const time = now.toString(36).padStart(TIME_WIDTH, '0');
   const seq = sequence.toString(36).padStart(SEQUENCE_WIDTH, '0');
-  return `${time}${seq}-${randomBytes(5).toString('hex')}`;
+  return `${time}${seq}-${randomHex(5)}`;
 }
 
 export function isSpoolId(value: string): boolean {

@@ -1,21 +1,24 @@
 // The durable spool: a message is acknowledged (250) only after it is on disk here.
 //
 // Layout under the spool directory (all created by init(), mode 0700):
-//   tmp/              writes in progress; anything left here after a crash is garbage
-//   queue/<id>.eml    the message bytes exactly as received (after SMTP dot-unstuffing)
+//   tmp/              envelopes and state files being written; anything left here after a crash is garbage
+//   queue/<id>.eml    the message bytes exactly as received (after SMTP dot-unstuffing),
+//                     written in place: without its .env it is not a message (yet, or any more)
 //   queue/<id>.env    the envelope (JSON); its rename into queue/ is the commit point
 //   state/<id>.json   per-recipient delivery state (see delivery-state.ts)
 //   control/          requests from `smtppolicy queue` to the running worker (retry-<id>, retry-all)
 //
-// accept(): message → tmp/<id>.eml, envelope → tmp/<id>.env, fdatasync both (at once), rename
-// the message into queue/, then the envelope, fsync queue/. A reader only takes ids whose
-// .env exists, so a message becomes visible atomically and completely. The queue/ fsync is a
-// group commit (DirectorySyncGroup): concurrent accepts share it, but each waits for a sync
-// that started after both its renames, so accept() resolves (and the server answers 250)
-// only once the message's bytes and both names are on disk: two waits for the disk per
-// message (the data, then the names), where there were four.
+// accept(): message → queue/<id>.eml (invisible without its envelope), envelope →
+// tmp/<id>.env, fdatasync both (at once), rename the envelope into queue/, fsync queue/. A
+// reader only takes ids whose .env exists, so a message becomes visible atomically and
+// completely. The queue/ fsync is a group commit (DirectorySyncGroup): concurrent accepts
+// share it, but each waits for a sync that started after its rename, so accept() resolves
+// (and the server answers 250) only once the message's bytes and both names are on disk:
+// two waits for the disk per message (the data, then the names), where there were four.
 // A crash before that sync may leave either name without the other (no 250 was given for
 // that message): init() removes both kinds of orphan.
+// Writes and closes are made in place; creating, renaming and removing files, fdatasync and
+// fsync run in libuv's pool (fs-durable.ts says why).
 // remove() deletes the .env first (the message is gone from then on), waits for a queue/
 // sync covering that (the same group commit as accepts': intake and cleanup share fsyncs),
 // then deletes the rest.
@@ -25,11 +28,11 @@
 // written, so that it need not read back what is still in memory.
 // Only one process may own a spool at a time (the server); `smtppolicy queue` reads it and
 // writes control requests, and never calls init().
-import { createReadStream } from 'node:fs';
-import { open, readdir, readFile, rename, rm, unlink, writeFile, access, constants, type FileHandle } from 'node:fs/promises';
+import { closeSync, createReadStream } from 'node:fs';
+import { readdir, readFile, rename, rm, unlink, writeFile, access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, writeFileDurably, type SyncDirectory } from './fs-durable.js';
+import { createFile, DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, syncFileData, writeAllSync, writeFileDurably, type SyncDirectory } from './fs-durable.js';
 import { isSpoolId, newSpoolId } from './spool-id.js';
 import type { DeliveryState } from './delivery-state.js';
 
@@ -154,45 +157,49 @@ export class Spool {
    */
   async accept(envelope: SpoolEnvelope, message: NodeJS.ReadableStream): Promise<{ id: string; size: number }> {
     const id = newSpoolId();
-    const tmpMessage = join(this.tmpDir, `${id}.eml`);
-    const tmpEnvelope = join(this.tmpDir, `${id}.env`);
     const finalMessage = this.messagePath(id);
+    const tmpEnvelope = join(this.tmpDir, `${id}.env`);
     const finalEnvelope = this.envelopePath(id);
-    let messageRenamed = false;
+    let messageCreated = false;
+    let envelopeCommitted = false;
     try {
-      const messageFile = await open(tmpMessage, 'wx', 0o600);
-      let envelopeFile: FileHandle | undefined;
-      let size: number;
+      // Straight into queue/: a message file is invisible until its envelope is renamed next
+      // to it, and one left without an envelope by a crash is removed by init(). (A temp
+      // name and a rename would add a directory operation per message and protect nothing.)
+      const messageFd = await createFile(finalMessage);
+      messageCreated = true;
+      let envelopeFd: number | undefined;
       let stored: StoredEnvelope;
       let bytes: Buffer | null;
       try {
-        ({ size, bytes } = await writeStream(messageFile, message));
+        let size: number;
+        ({ size, bytes } = await writeStream(messageFd, message));
         stored = { version: 1, id, ...envelope, size };
-        envelopeFile = await open(tmpEnvelope, 'wx', 0o600);
-        await envelopeFile.writeFile(JSON.stringify(stored));
-        // Both files' bytes must be on disk before their names are. fdatasync (data and the
-        // size needed to read it back) is enough for a new file; the two run at once.
-        await Promise.all([messageFile.datasync(), envelopeFile.datasync()]);
+        envelopeFd = await createFile(tmpEnvelope);
+        writeAllSync(envelopeFd, [Buffer.from(JSON.stringify(stored))]);
+        // Both files' bytes must be on disk before the envelope's name is. fdatasync (data
+        // and the size needed to read it back) is enough for a new file; the two run at once.
+        await Promise.all([syncFileData(messageFd), syncFileData(envelopeFd)]);
       } finally {
-        await messageFile.close();
-        await envelopeFile?.close();
+        try {
+          closeSync(messageFd);
+        } finally {
+          if (envelopeFd !== undefined) closeSync(envelopeFd);
+        }
       }
-      await rename(tmpMessage, finalMessage);
-      messageRenamed = true;
       await rename(tmpEnvelope, finalEnvelope);
-      // The commit point: once a sync begun after both renames completes, both names are
+      envelopeCommitted = true;
+      // The commit point: once a sync begun after the rename completes, both names are
       // durable, and only then may the server answer 250.
       await this.#queueSync.covering();
       for (const listener of this.#storedListeners) listener({ envelope: stored, bytes });
-      return { id, size };
+      return { id, size: stored.size };
     } catch (error) {
       if (typeof (message as NodeJS.ReadableStream & { resume?: () => void }).resume === 'function') message.resume();
-      await rm(tmpMessage, { force: true }).catch(() => undefined);
+      if (envelopeCommitted) await rm(finalEnvelope, { force: true }).catch(() => undefined);
       await rm(tmpEnvelope, { force: true }).catch(() => undefined);
-      if (messageRenamed) {
-        await rm(finalEnvelope, { force: true }).catch(() => undefined);
-        await rm(finalMessage, { force: true }).catch(() => undefined);
-      }
+      // only a file this call created: an id that somehow existed is not ours to remove
+      if (messageCreated) await rm(finalMessage, { force: true }).catch(() => undefined);
       throw new SpoolWriteError(`could not spool message in ${this.dir}: ${describe(error)}`, { cause: error });
     }
   }
@@ -314,41 +321,31 @@ function checkedId(id: string): string {
 }
 
 /**
- * Writes the whole stream to `handle` in chunks of WRITE_CHUNK; returns the byte count and,
- * for a message of at most HANDOFF_MAX_BYTES, the bytes written (kept for the hand-off).
+ * Writes the whole stream to `fd` in blocks of WRITE_CHUNK; returns the byte count and, for
+ * a message of at most HANDOFF_MAX_BYTES, the bytes written (kept for the hand-off).
  */
-async function writeStream(handle: FileHandle, message: NodeJS.ReadableStream): Promise<{ size: number; bytes: Buffer | null }> {
+async function writeStream(fd: number, message: NodeJS.ReadableStream): Promise<{ size: number; bytes: Buffer | null }> {
   let size = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let kept: Buffer[] | null = [];
+  const flush = () => {
+    const block = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    writeAllSync(fd, [block]);
+    kept = size <= HANDOFF_MAX_BYTES ? (kept?.concat(block) ?? null) : null;
+    pending = [];
+    pendingBytes = 0;
+  };
   for await (const chunk of message as AsyncIterable<Buffer | string>) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     pending.push(buffer);
     pendingBytes += buffer.length;
     size += buffer.length;
-    if (pendingBytes >= WRITE_CHUNK) {
-      const block = Buffer.concat(pending, pendingBytes);
-      await writeAll(handle, block);
-      kept = size <= HANDOFF_MAX_BYTES ? (kept?.concat(block) ?? null) : null;
-      pending = [];
-      pendingBytes = 0;
-    }
+    if (pendingBytes >= WRITE_CHUNK) flush();
   }
-  if (pendingBytes > 0) {
-    const block = Buffer.concat(pending, pendingBytes);
-    await writeAll(handle, block);
-    kept = size <= HANDOFF_MAX_BYTES ? (kept?.concat(block) ?? null) : null;
-  }
-  return { size, bytes: kept === null ? null : kept.length === 1 ? kept[0]! : Buffer.concat(kept, size) };
-}
-
-async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {
-  let offset = 0;
-  while (offset < buffer.length) {
-    const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset);
-    offset += bytesWritten;
-  }
+  if (pendingBytes > 0) flush();
+  const written: Buffer[] | null = kept;
+  return { size, bytes: written === null ? null : written.length === 1 ? written[0]! : Buffer.concat(written, size) };
 }
 
 function describe(error: unknown): string {

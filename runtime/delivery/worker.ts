@@ -1,7 +1,8 @@
 // The delivery worker: takes committed messages from the spool, delivers each recipient
-// (Maildir for local, smart host for relay), records every outcome in state/<id>.json before
-// acting on it further, retries temporary failures with backoff, bounces permanent or expired
-// ones with a DSN, and removes a message only when every recipient is delivered or bounced.
+// (Maildir for local; for relay the smart host, or each domain's MX with `relay-to direct`),
+// records every outcome in state/<id>.json before acting on it further, retries temporary
+// failures with backoff, bounces permanent or expired ones with a DSN, and removes a message
+// only when every recipient is delivered or bounced.
 //
 // Guarantees: at-least-once. A recipient recorded as delivered is never tried again; one
 // delivered but not yet recorded when the process dies (the messages in flight, at most
@@ -26,6 +27,9 @@ import { DispatchQueue, type DestinationKind, type Pending } from './dispatch-qu
 import { mailboxPathFor } from './mailbox-path.js';
 import { DEFAULT_MAX_QUEUE_LIFETIME_MS, DEFAULT_RETRY_SCHEDULE, retryDelayMs, type RetrySchedule } from './retry-schedule.js';
 import { readSmarthostPassword, SmarthostPool, type RecipientOutcome, type SmarthostTls } from './smarthost.js';
+import { domainOf, MxDelivery, routeFor } from './mx-delivery.js';
+import { MtaSts } from './mta-sts.js';
+import { createDnsResolver } from '../dns/dns-resolver.js';
 import type { Spool, SpoolEnvelope, StoredEnvelope, StoredMessage } from './spool.js';
 import { isErrno } from './fs-durable.js';
 
@@ -68,6 +72,14 @@ export interface DeliveryWorkerOptions {
   /** SMTP timeouts towards the smart host; default 60 s. */
   smarthostTimeoutMs?: number;
   smarthostTls?: SmarthostTls;
+  /** SMTP timeouts towards MX hosts (`relay-to direct`); default 60 s. */
+  mxTimeoutMs?: number;
+  /**
+   * Trusted CA certificates instead of Node's roots for what MTA-STS checks (the policy's
+   * HTTPS server, an enforced MX host's certificate). Tests only: no policy or command
+   * line reaches it.
+   */
+  mtaStsTls?: SmarthostTls;
   random?: () => number;
   metrics?: DeliveryMetrics;
 }
@@ -92,9 +104,11 @@ export interface Concurrency {
   local: number;
   /** Messages with a relayed recipient at once: each may hold a smart-host connection for a whole timeout. */
   relay: number;
+  /** With `relay-to direct`: transactions at once to one recipient domain (or route host). */
+  perDestination: number;
 }
 
-export const DEFAULT_CONCURRENCY: Concurrency = { local: 16, relay: 4 };
+export const DEFAULT_CONCURRENCY: Concurrency = { local: 16, relay: 4, perDestination: 2 };
 
 /** The most messages in flight with the default concurrency: also the most a crash can deliver twice. */
 export const DEFAULT_MAX_IN_FLIGHT = DEFAULT_CONCURRENCY.local + DEFAULT_CONCURRENCY.relay;
@@ -129,6 +143,9 @@ class Worker {
   private readonly random: () => number;
   private readonly metrics: DeliveryMetrics;
   private readonly smarthosts: SmarthostPool;
+  private readonly options: DeliveryWorkerOptions;
+  /** Direct delivery, built from the config's resolver (again on reload). */
+  private mx: MxDelivery;
   private readonly maildirs = new MaildirWriter();
   private readonly queue: DispatchQueue;
   /** Next time each queued message has something due; null = only held recipients. */
@@ -160,7 +177,10 @@ class Worker {
     this.random = options.random ?? Math.random;
     this.metrics = options.metrics ?? NO_METRICS;
     this.smarthosts = new SmarthostPool({ tls: options.smarthostTls, timeoutMs: options.smarthostTimeoutMs });
-    this.queue = new DispatchQueue({ ...DEFAULT_CONCURRENCY, ...options.concurrency, heldBytes: HELD_BYTES });
+    this.options = options;
+    this.mx = this.buildMxDelivery(options.config);
+    const concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
+    this.queue = new DispatchQueue({ local: concurrency.local, relay: concurrency.relay, heldBytes: HELD_BYTES });
     this.unsubscribe = this.spool.onStored((message) => this.stored(message));
   }
 
@@ -176,6 +196,7 @@ class Worker {
     this.config = config;
     if (baseDir !== undefined) this.baseDir = baseDir;
     this.smarthosts.close();
+    this.mx = this.buildMxDelivery(config);
     this.revisitHeld = true;
     this.scanIn(0);
   }
@@ -187,6 +208,20 @@ class Worker {
     await this.scanning;
     await Promise.allSettled([...this.inFlight.values()]);
     this.smarthosts.close();
+  }
+
+  private buildMxDelivery(config: RuntimeConfig): MxDelivery {
+    const resolver = createDnsResolver(config.resolver);
+    const ca = this.options.mtaStsTls?.ca;
+    return new MxDelivery({
+      resolver,
+      mtaSts: new MtaSts({ resolver, now: this.now, ...(ca !== undefined ? { ca } : {}) }),
+      perDestination: this.options.concurrency?.perDestination ?? DEFAULT_CONCURRENCY.perDestination,
+      ...(this.options.mxTimeoutMs !== undefined ? { timeoutMs: this.options.mxTimeoutMs } : {}),
+      ...(ca !== undefined ? { ca } : {}),
+      random: this.random,
+      onStsNote: (domain, note) => this.logger.warn({ event: 'mta-sts-unavailable', domain, note }, 'delivery: MTA-STS policy not used as published'),
+    });
   }
 
   /** The intake committed a message: it is due now, and everything needed to start it is at hand. */
@@ -368,27 +403,41 @@ class Worker {
       for (const r of relayed) outcomes.set(r, { kind: 'held', reason: `virtual server ${JSON.stringify(envelope.server)} is not in the config` });
       return outcomes;
     }
+    // Routes come first (as Postfix's transport_maps before its relayhost); the rest goes
+    // where relay-to says.
+    const routes = server.routes ?? [];
+    const direct = target.kind === 'direct' ? relayed : relayed.filter((r) => routeFor(routes, domainOf(r.address)) !== undefined);
+    const others = relayed.filter((r) => !direct.includes(r));
+    let message = bytes;
+    if (direct.length > 0) {
+      message ??= await readFile(messagePath);
+      const started = performance.now();
+      const results = await this.mx.send(routes, { from: envelope.mailFrom, to: direct.map((r) => r.address) }, message, server.hostname);
+      this.metrics.attempt('relay', (performance.now() - started) / 1000);
+      for (const r of direct) outcomes.set(r, results.get(r.address) ?? temporary('4.4.0', 'direct delivery gave no result for this recipient'));
+    }
+    if (others.length === 0 || target.kind === 'direct') return outcomes;
     if (target.kind === 'hold') {
-      for (const r of relayed) outcomes.set(r, { kind: 'held', reason: HOLD_REASON });
+      for (const r of others) outcomes.set(r, { kind: 'held', reason: HOLD_REASON });
       return outcomes;
     }
     const password = await readSmarthostPassword(target, this.baseDir, this.env);
     if (!password.ok) {
       this.logger.error({ event: 'smarthost-password-missing', queueId: envelope.id, smarthost: `${target.host}:${target.port}`, source: target.source }, `delivery: ${password.reason}`);
-      for (const r of relayed) outcomes.set(r, temporary('4.7.0', password.reason));
+      for (const r of others) outcomes.set(r, temporary('4.7.0', password.reason));
       return outcomes;
     }
-    const message = bytes ?? (await readFile(messagePath));
+    message ??= await readFile(messagePath);
     const started = performance.now();
     const results = await this.smarthosts.send(
       target,
       password.value,
-      { from: envelope.mailFrom, to: relayed.map((r) => r.address) },
+      { from: envelope.mailFrom, to: others.map((r) => r.address) },
       message,
       server.hostname,
     );
     this.metrics.attempt('relay', (performance.now() - started) / 1000);
-    for (const r of relayed) {
+    for (const r of others) {
       outcomes.set(r, results.get(r.address) ?? temporary('4.4.0', 'the smart host gave no result for this recipient'));
     }
     return outcomes;

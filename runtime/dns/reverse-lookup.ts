@@ -6,11 +6,10 @@
 // records (Node's resolver reports TTLs for A/AAAA but not for PTR), capped by maxTtlMs;
 // "no PTR" is cached for negativeTtlMs; errors and timeouts are never cached, so the
 // next connection asks again. The cache is an LRU bounded by maxEntries.
-import { promises as dnsPromises } from 'node:dns';
 import type { ResolverConfig } from '../config/types.js';
 import type { ReverseDnsResult } from '../policy/types.js';
+import { createDnsResolver, NO_DATA_CODES } from './dns-resolver.js';
 import { ExpiringLru } from './expiring-lru.js';
-import { toResolverServer } from './resolver-servers.js';
 import { parseAddress } from '../../net/ip.js';
 
 export interface ReverseLookup {
@@ -27,7 +26,6 @@ export interface ReverseLookupOptions {
 // PTR names come from whoever owns the client's address block: anything that is not a
 // plain host name is treated as no name at all (it could carry CR/LF into logs).
 const HOSTNAME = /^(?=.{1,253}\.?$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
-const NO_DATA_CODES = new Set(['ENOTFOUND', 'ENODATA']);
 
 /** `4.3.2.1.in-addr.arpa` / nibble-reversed `ip6.arpa` name of an address. */
 export function reverseName(address: string): string {
@@ -40,8 +38,7 @@ export function reverseName(address: string): string {
 
 export function createReverseLookup(config: ResolverConfig, options: ReverseLookupOptions = {}): ReverseLookup {
   const now = options.now ?? Date.now;
-  const resolver = new dnsPromises.Resolver({ timeout: Math.max(1, config.timeoutMs), tries: 1 });
-  if (config.servers.length > 0) resolver.setServers(config.servers.map(toResolverServer));
+  const resolver = createDnsResolver(config);
   const cache = new ExpiringLru<ReverseDnsResult>(config.cache.maxEntries, now);
   const inFlight = new Map<string, Promise<ReverseDnsResult>>();
 

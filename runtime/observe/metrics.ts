@@ -1,6 +1,6 @@
 // Prometheus metrics of one running server process, in their own registry so that tests
 // starting several servers in one process do not collide.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration, type HistogramConfiguration } from 'prom-client';
 
 export interface ServerMetrics {
   registry: Registry;
@@ -8,6 +8,8 @@ export interface ServerMetrics {
   connectionsRefused: Counter<'server' | 'reason'>;
   authFailures: Counter<'server' | 'mechanism'>;
   relayDenied: Counter<'server'>;
+  /** Recipients of a local domain refused because its recipient list names no such mailbox or alias (550 5.1.1). */
+  recipientsUnknown: Counter<'server'>;
   tlsSessions: Counter<'server' | 'version'>;
   messagesAccepted: Counter<'server'>;
   /** Messages refused at the end of DATA: `size` (over the limit) or `spool-failure` (disk full, I/O error). */
@@ -22,35 +24,32 @@ export interface ServerMetrics {
   dsnQueued: Counter;
 }
 
+// Bucket bounds in seconds: a reverse lookup is answered in milliseconds or times out in a
+// few seconds; a delivery attempt may wait on a slow smart host for up to a minute.
+const DNS_LOOKUP_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5];
+const DELIVERY_ATTEMPT_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60];
+
 export function createMetrics(options: { queueDepth?: () => Promise<number>; processMetrics?: boolean } = {}): ServerMetrics {
   const registry = new Registry();
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
   const queueDepth = options.queueDepth;
+  // Every metric of this server goes into its own registry, never the global one.
+  const counter = <L extends string>(configuration: CounterConfiguration<L>) => new Counter<L>({ ...configuration, registers: [registry] });
+  const histogram = <L extends string>(configuration: HistogramConfiguration<L>) => new Histogram<L>({ ...configuration, registers: [registry] });
   return {
     registry,
-    connectionsAccepted: new Counter({ name: 'smtppolicy_connections_accepted_total', help: 'Sessions greeted with 220', labelNames: ['server'], registers: [registry] }),
-    connectionsRefused: new Counter({ name: 'smtppolicy_connections_refused_total', help: 'Connections refused at connect, by reason', labelNames: ['server', 'reason'], registers: [registry] }),
-    authFailures: new Counter({ name: 'smtppolicy_auth_failures_total', help: 'Failed AUTH attempts', labelNames: ['server', 'mechanism'], registers: [registry] }),
-    relayDenied: new Counter({ name: 'smtppolicy_relay_denied_total', help: 'Recipients refused because relaying was not allowed', labelNames: ['server'], registers: [registry] }),
-    tlsSessions: new Counter({ name: 'smtppolicy_tls_sessions_total', help: 'Completed TLS handshakes by protocol version', labelNames: ['server', 'version'], registers: [registry] }),
-    messagesAccepted: new Counter({ name: 'smtppolicy_messages_accepted_total', help: 'Messages spooled and acknowledged with 250', labelNames: ['server'], registers: [registry] }),
-    messagesRefused: new Counter({ name: 'smtppolicy_messages_refused_total', help: 'Messages refused at the end of DATA, by reason (size, spool-failure)', labelNames: ['server', 'reason'], registers: [registry] }),
-    dnsLookupSeconds: new Histogram({
-      name: 'smtppolicy_dns_reverse_lookup_seconds',
-      help: 'Reverse lookups with forward confirmation (cache misses only)',
-      labelNames: ['result'],
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
-      registers: [registry],
-    }),
-    deliveries: new Counter({ name: 'smtppolicy_deliveries_total', help: 'Delivery outcomes per recipient, by route (local, relay) and outcome (delivered, deferred, failed, held)', labelNames: ['route', 'outcome'], registers: [registry] }),
-    deliveryAttemptSeconds: new Histogram({
-      name: 'smtppolicy_delivery_attempt_seconds',
-      help: 'Duration of one delivery attempt: a Maildir write (local) or one smart-host transaction (relay)',
-      labelNames: ['route'],
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60],
-      registers: [registry],
-    }),
-    dsnQueued: new Counter({ name: 'smtppolicy_dsn_queued_total', help: 'Delivery status notifications (bounces) queued to the senders of failed messages', registers: [registry] }),
+    connectionsAccepted: counter({ name: 'smtppolicy_connections_accepted_total', help: 'Sessions greeted with 220', labelNames: ['server'] }),
+    connectionsRefused: counter({ name: 'smtppolicy_connections_refused_total', help: 'Connections refused at connect, by reason', labelNames: ['server', 'reason'] }),
+    authFailures: counter({ name: 'smtppolicy_auth_failures_total', help: 'Failed AUTH attempts', labelNames: ['server', 'mechanism'] }),
+    relayDenied: counter({ name: 'smtppolicy_relay_denied_total', help: 'Recipients refused because relaying was not allowed', labelNames: ['server'] }),
+    recipientsUnknown: counter({ name: 'smtppolicy_recipients_unknown_total', help: 'Recipients refused because no mailbox or alias of their local domain has that name', labelNames: ['server'] }),
+    tlsSessions: counter({ name: 'smtppolicy_tls_sessions_total', help: 'Completed TLS handshakes by protocol version', labelNames: ['server', 'version'] }),
+    messagesAccepted: counter({ name: 'smtppolicy_messages_accepted_total', help: 'Messages spooled and acknowledged with 250', labelNames: ['server'] }),
+    messagesRefused: counter({ name: 'smtppolicy_messages_refused_total', help: 'Messages refused at the end of DATA, by reason (size, spool-failure)', labelNames: ['server', 'reason'] }),
+    dnsLookupSeconds: histogram({ name: 'smtppolicy_dns_reverse_lookup_seconds', help: 'Reverse lookups with forward confirmation (cache misses only)', labelNames: ['result'], buckets: DNS_LOOKUP_BUCKETS }),
+    deliveries: counter({ name: 'smtppolicy_deliveries_total', help: 'Delivery outcomes per recipient, by route (local, relay) and outcome (delivered, deferred, failed, held)', labelNames: ['route', 'outcome'] }),
+    deliveryAttemptSeconds: histogram({ name: 'smtppolicy_delivery_attempt_seconds', help: 'Duration of one delivery attempt: a Maildir write (local) or one smart-host transaction (relay)', labelNames: ['route'], buckets: DELIVERY_ATTEMPT_BUCKETS }),
+    dsnQueued: counter({ name: 'smtppolicy_dsn_queued_total', help: 'Delivery status notifications (bounces) queued to the senders of failed messages' }),
     queueDepth: new Gauge({
       name: 'smtppolicy_queue_depth',
       help: 'Messages in the spool waiting for delivery',

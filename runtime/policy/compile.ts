@@ -3,6 +3,7 @@
 import type { AddressItem, AuthMechanismConfig, DomainItem, RuntimeConfig, ServerConfig } from '../config/types.js';
 import { AddressMatcher, normalizeDomainName } from './address-matcher.js';
 import { prepareConnect, type PreparedConnect } from './connect.js';
+import { compileRecipients, type CompiledRecipients } from './recipients.js';
 
 export interface CompiledServer {
   config: ServerConfig;
@@ -16,6 +17,8 @@ export interface CompiledServer {
   gateways: AddressMatcher;
   /** Local domains by lower-case name. */
   localDomains: ReadonlyMap<string, DomainItem>;
+  /** The recipient lists of local domains, by lower-case domain; a local domain without one accepts any local part. */
+  recipients: ReadonlyMap<string, CompiledRecipients>;
   /** Configured SASL mechanisms by upper-case name. */
   mechanisms: ReadonlyMap<string, AuthMechanismConfig>;
   /** What every connection decision of this server shares (trace header, greeting). */
@@ -61,6 +64,7 @@ export function compileServer(config: ServerConfig, makeMatcher: MakeMatcher = n
     proxy: makeMatcher(config.proxyProtocol),
     gateways: makeMatcher(config.gateways),
     localDomains,
+    recipients: compileRecipients(config.recipients ?? []),
     mechanisms,
     connect: prepareConnect(config),
   };

@@ -10,6 +10,7 @@ export { decideAuth } from './auth.js';
 export { decideMail } from './mail.js';
 export { decideRcpt } from './rcpt.js';
 export { isBarePostmaster, postmasterMailbox } from './postmaster.js';
+export { normalizeLocalPart, resolveRecipient, splitRecipient, type CompiledRecipients, type RecipientResolution } from './recipients.js';
 export { decideSession, type SessionDecision } from './session.js';
 export { assessEncryption, cipherBits, describeTls } from './encryption.js';
 export { decideTlsHandshake, type HandshakeRefusal } from './tls-handshake.js';

@@ -6,6 +6,7 @@ import { parseAddress } from '../../net/ip.js';
 import type { CompiledServer } from './compile.js';
 import { addressDomain } from './mail.js';
 import { isBarePostmaster, postmasterMailbox } from './postmaster.js';
+import { resolveRecipient } from './recipients.js';
 import { replies } from './replies.js';
 import { checkReverseName, describeEntry } from './reverse-dns.js';
 import type { RcptDecision, SessionFacts, TraceStep } from './types.js';
@@ -19,13 +20,15 @@ export function decideRcpt(server: CompiledServer, facts: SessionFacts): RcptDec
   if (isBarePostmaster(rcpt)) {
     const mailbox = postmasterMailbox(server);
     trace.push(mailbox.step);
-    return { decision: 'accept', stage: 'rcpt', reply: replies.rcptAccepted, trace, route: 'local', deliverTo: mailbox.address };
+    const accepted: RcptDecision = { decision: 'accept', stage: 'rcpt', reply: replies.rcptAccepted, trace, route: 'local', deliverTo: mailbox.address };
+    // the postmaster of a local domain may be an alias; its own local part is always accepted
+    return server.localDomains.has(addressDomain(mailbox.address)) ? localRecipient(server, rcpt, mailbox.address, facts, accepted) : accepted;
   }
 
   const local = server.localDomains.get(domain);
   if (local !== undefined) {
     trace.push({ step: `recipient domain ${domain} is local`, result: `yes: ${describeEntry(local, local.domain)}`, source: local.source });
-    return { decision: 'accept', stage: 'rcpt', reply: replies.rcptAccepted, trace, route: 'local' };
+    return localRecipient(server, rcpt, rcpt, facts, { decision: 'accept', stage: 'rcpt', reply: replies.rcptAccepted, trace, route: 'local' });
   }
   trace.push({
     step: `recipient domain ${domain === '' ? '(none)' : domain} is local`,
@@ -86,4 +89,23 @@ export function decideRcpt(server: CompiledServer, facts: SessionFacts): RcptDec
 // A plain function, not a closure per call: decisions run for every recipient.
 function relayAccepted(trace: TraceStep[]): RcptDecision {
   return { decision: 'accept', stage: 'rcpt', reply: replies.rcptAccepted, trace, route: 'relay' };
+}
+
+/**
+ * A recipient in a local domain: accepted as `accepted` says when its domain's recipient
+ * list (recipients.ts) knows it, with the addresses an alias fans out to; refused with
+ * 550 5.1.1 when it is unknown, deferred when the mailbox lists were not read.
+ */
+function localRecipient(server: CompiledServer, rcpt: string, mailbox: string, facts: SessionFacts, accepted: RcptDecision): RcptDecision {
+  const resolution = resolveRecipient(server, mailbox, facts.mailboxes);
+  const trace = [...accepted.trace, ...resolution.trace];
+  if (resolution.kind === 'unknown') return { decision: 'refuse', stage: 'rcpt', reply: replies.userUnknown(rcpt), trace };
+  if (resolution.kind === 'unread') return { decision: 'tempfail', stage: 'rcpt', reply: replies.mailboxesNotRead(rcpt), trace };
+  return {
+    ...accepted,
+    trace,
+    ...(resolution.expanded ? { targets: resolution.targets } : {}),
+    ...(resolution.loops.length > 0 ? { aliasLoops: resolution.loops } : {}),
+    ...(resolution.dropped.length > 0 ? { unknownTargets: resolution.dropped } : {}),
+  };
 }

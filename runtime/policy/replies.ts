@@ -61,6 +61,11 @@ export const replies = {
   rcptAccepted: reply(250, '2.1.5', 'Ok'),
   /** Not a local domain and the client may not relay (Postfix, exactly). */
   relayDenied: (rcpt: string) => reply(554, '5.7.1', `<${printable(rcpt)}>: Relay access denied`),
+  /** A local domain's recipient list names no such mailbox or alias (Postfix: "User unknown in local recipient table"). */
+  userUnknown: (rcpt: string) => reply(550, '5.1.1', `<${printable(rcpt)}>: Recipient address rejected: User unknown in local recipient table`),
+  /** The recipient lists' mailboxes were not read (a server bug): never guess, defer. */
+  mailboxesNotRead: (rcpt: string) =>
+    reply(451, '4.3.0', `<${printable(rcpt)}>: Recipient address rejected: the mailbox lists were not read; try again later`),
   /** Relay depends on a domain grant and the reverse lookup failed: defer (Postfix defer_code 450). */
   relayLookupFailed: (rcpt: string) =>
     reply(450, '4.7.1', `<${printable(rcpt)}>: Recipient address rejected: unable to verify client hostname`),

@@ -39,6 +39,21 @@ export interface SessionFacts {
   mailFrom?: string;
   /** The recipient being decided (RCPT TO). */
   rcptTo?: string;
+  /**
+   * The mailboxes the server has read from the recipient lists' sources (mailbox files,
+   * user stores). `undefined`: they were not read, and a recipient that only they can
+   * confirm is answered with a temporary refusal instead of a guess.
+   */
+  mailboxes?: MailboxDirectory;
+}
+
+/** The mailboxes named by the `mailboxes` sources of the local domains' recipient lists. */
+export interface MailboxDirectory {
+  /**
+   * Whether a source of `domain`'s recipient list names the mailbox (both lower-case, the
+   * local part in NFC); `undefined` when it cannot be told: a source was not read.
+   */
+  has(domain: string, localPart: string): boolean | undefined;
 }
 
 export type DecisionOutcome = 'accept' | 'refuse' | 'tempfail';
@@ -84,6 +99,27 @@ export interface RcptDecision extends Decision {
    * given: the bare `postmaster` (RFC 5321 4.5.1) goes to `postmaster@<first local domain>`.
    */
   deliverTo?: string;
+  /**
+   * Where an accepted local recipient is delivered when it is an alias, or one of its
+   * local domain's recipient list (the addresses the alias fans out to, each with its
+   * route: local Maildir or the relay queue). Absent: to the recipient itself (or to
+   * `deliverTo`).
+   */
+  targets?: DeliveryTarget[];
+  /**
+   * Alias loops met while expanding the recipient, each as the chain of addresses that
+   * closes it (`a → b → a`). The address that closes a loop is delivered to its own
+   * mailbox, once, instead of being expanded again.
+   */
+  aliasLoops?: string[][];
+  /** Local alias targets that name no mailbox or alias: left out of the delivery (the server logs them). */
+  unknownTargets?: string[];
+}
+
+/** One address an accepted recipient is delivered to, and how. */
+export interface DeliveryTarget {
+  address: string;
+  route: RecipientRoute;
 }
 
 /** What to advertise in the EHLO reply at this point of the session. */

@@ -3,7 +3,7 @@
 // reply that accepts (sent in place of the library's "250 Accepted") or the error that
 // refuses (see smtp-reply-error.ts).
 import type { SMTPServerAddress } from 'smtp-server';
-import { decideMail, decideRcpt } from '../policy/index.js';
+import { decideMail, decideRcpt, type DeliveryTarget, type RcptDecision } from '../policy/index.js';
 import { clean } from '../observe/logger.js';
 import { mailboxPathFor } from '../delivery/mailbox-path.js';
 import { serverReplies } from './server-replies.js';
@@ -35,32 +35,56 @@ export async function checkRcpt(
   const utf8Refusal = refuseUtf8WithoutSmtpUtf8(session, address.address, 'rcptTo');
   if (utf8Refusal) return utf8Refusal;
   const mailFrom = session.envelope?.mailFrom;
-  const decide = () => decideRcpt(session.rt.compiled, session.facts({
-    mailFrom: mailFrom ? mailFrom.address : '',
-    rcptTo: address.address,
-  }));
+  const decide = () => decideRcpt(session.rt.compiled, {
+    ...session.facts({ mailFrom: mailFrom ? mailFrom.address : '', rcptTo: address.address }),
+    mailboxes: session.rt.mailboxes,
+  });
   let decision = decide();
   if (decision.needsReverseDns && reverseDnsSettled) {
     await reverseDnsSettled;
     decision = decide();
   }
-  if (decision.decision === 'accept' && (decision.route ?? 'local') === 'local') {
+  const targets = deliveryTargets(decision, address.address);
+  if (decision.decision === 'accept') {
     // a recipient no Maildir folder can hold would be accepted only to bounce later, and
     // the bounce goes to a sender who may be forged (backscatter): refuse it now, by the
     // delivery's own rule
-    const mailbox = mailboxPathFor(MAILBOX_CHECK_ROOT, decision.deliverTo ?? address.address);
-    if (!mailbox.ok) {
-      session.log.event('recipient-refused', { rcptTo: clean(address.address), reason: mailbox.reason }, 'warn');
-      return new SmtpReplyError(serverReplies.badMailbox());
+    for (const target of targets) {
+      if (target.route !== 'local') continue;
+      const mailbox = mailboxPathFor(MAILBOX_CHECK_ROOT, target.address);
+      if (!mailbox.ok) {
+        session.log.event('recipient-refused', { rcptTo: clean(address.address), reason: mailbox.reason }, 'warn');
+        return new SmtpReplyError(serverReplies.badMailbox());
+      }
     }
   }
-  session.log.decision(decision, { rcptTo: clean(address.address), ...(decision.deliverTo ? { deliverTo: decision.deliverTo } : {}) });
+  session.log.decision(decision, {
+    rcptTo: clean(address.address),
+    ...(decision.deliverTo ? { deliverTo: decision.deliverTo } : {}),
+    ...(decision.targets ? { targets: decision.targets.map((t) => clean(t.address)) } : {}),
+  });
+  logAliasTrouble(session, address.address, decision);
   if (decision.decision !== 'accept') {
-    if (decision.stage === 'rcpt' && decision.decision === 'refuse') session.rt.metrics.relayDenied.inc({ server: session.rt.config.name });
+    if (decision.decision === 'refuse' && decision.reply.enhanced === '5.1.1') session.rt.metrics.recipientsUnknown.inc({ server: session.rt.config.name });
+    else if (decision.decision === 'refuse') session.rt.metrics.relayDenied.inc({ server: session.rt.config.name });
     return new SmtpReplyError(decision.reply);
   }
-  routes.record(address.address, decision.route ?? 'local', decision.deliverTo ?? address.address);
+  routes.record(address.address, targets);
   return decision.reply;
+}
+
+/** Where an accepted recipient goes: an alias's fan-out, the postmaster's mailbox, or itself. */
+function deliveryTargets(decision: RcptDecision, given: string): DeliveryTarget[] {
+  if (decision.targets) return decision.targets;
+  return [{ address: decision.deliverTo ?? given, route: decision.route ?? 'local' }];
+}
+
+/** Alias loops and alias targets without a mailbox: the policy's lint reports them too, the log says they happened. */
+function logAliasTrouble(session: SessionContext, rcpt: string, decision: RcptDecision): void {
+  for (const loop of decision.aliasLoops ?? []) {
+    session.log.event('alias-loop', { rcptTo: clean(rcpt), loop: loop.map(clean), deliveredTo: clean(loop.at(-1)) }, 'warn');
+  }
+  if (decision.unknownTargets) session.log.event('alias-target-unknown', { rcptTo: clean(rcpt), targets: decision.unknownTargets.map(clean) }, 'warn');
 }
 
 // RFC 6531 3.4: a non-ASCII address may appear only in a transaction that announced it

@@ -408,12 +408,14 @@ export class PolicyConnection extends SMTPConnection implements SessionContext {
 
   override handler_RCPT(command: Buffer, callback: () => void): void {
     const envelope = this.session.envelope;
-    const parsed = this._parseAddressCommand('rcpt to', command);
     const limit = this.rt.config.limits.recipientsPerMessage;
-    if (envelope?.mailFrom && parsed && parsed.address && envelope.rcptTo.length >= limit
-      && !envelope.rcptTo.some((r) => r.address.toLowerCase() === parsed.address.toLowerCase())) {
-      this.reply(serverReplies.tooManyRecipients());
-      return callback();
+    // parsed here only at the limit: the library parses every RCPT again itself
+    if (envelope?.mailFrom && envelope.rcptTo.length >= limit) {
+      const parsed = this._parseAddressCommand('rcpt to', command);
+      if (parsed && parsed.address && !envelope.rcptTo.some((r) => r.address.toLowerCase() === parsed.address.toLowerCase())) {
+        this.reply(serverReplies.tooManyRecipients());
+        return callback();
+      }
     }
     super.handler_RCPT(command, callback);
   }

@@ -9,6 +9,7 @@ import type { CredentialStore } from '../auth/credential-store.js';
 import type { AuthThrottle } from '../auth/auth-throttle.js';
 import type { ServerMetrics } from '../observe/metrics.js';
 import type { Spool } from '../delivery/spool.js';
+import type { MailboxLists } from '../recipients/index.js';
 import type { TlsMaterial } from './tls-material.js';
 import type { ConnectionCounter } from './connection-counter.js';
 import type { GoodClients } from './good-clients.js';
@@ -21,6 +22,8 @@ export interface ServerRuntime {
   /** User stores by name. */
   credentials: ReadonlyMap<string, CredentialStore>;
   throttle: AuthThrottle;
+  /** The mailboxes of this server's recipient lists, as last read. */
+  mailboxes: MailboxLists;
   counter: ConnectionCounter;
   /** Clients that completed a transaction or a login lately: they may use the reserved slots. */
   goodClients: GoodClients;

@@ -15,6 +15,7 @@ import { createMetrics, type ServerMetrics } from '../observe/metrics.js';
 import { silentLogger } from '../observe/logger.js';
 import { startAdminServer, type AdminServer } from '../observe/admin-server.js';
 import { Spool } from '../delivery/spool.js';
+import { MailboxLists } from '../recipients/index.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../delivery/index.js';
 import { loadTlsMaterial } from './tls-material.js';
 import { ConnectionCounter } from './connection-counter.js';
@@ -79,7 +80,8 @@ interface Shared {
 
 interface Built {
   runtimes: Map<string, ServerRuntime>;
-  stores: CredentialStore[];
+  /** Everything that watches a file: credential stores and mailbox lists. */
+  stores: Array<CredentialStore | MailboxLists>;
   reverseLookup: ReverseLookup;
 }
 
@@ -110,6 +112,7 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
     observe: (seconds, result) => shared.metrics.dnsLookupSeconds.observe({ result }, seconds),
   });
   const runtimes = new Map<string, ServerRuntime>();
+  const mailboxLists: MailboxLists[] = [];
   const counters = new Map<string, ConnectionCounter>();
   const knownClients = new Map<string, GoodClients>();
   const throttles = new Map<string, { key: string; throttle: AuthThrottle }>();
@@ -125,6 +128,17 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
     } catch (error) {
       throw new StartupError((error as Error).message);
     }
+    const serverLogger = shared.logger.child({ server: server.name });
+    const mailboxes = new MailboxLists(server.recipients ?? [], config.userStores, baseDir, {
+      reloadFailed: (error) => serverLogger.error({ event: 'mailbox-list-reload-failed', error: error.message }, 'mailbox list reload failed, keeping the previous mailboxes'),
+      loaded: (counts) => serverLogger.info({ event: 'mailbox-lists-loaded', mailboxes: counts }, 'mailbox lists read'),
+    });
+    try {
+      await mailboxes.load();
+    } catch (error) {
+      throw new StartupError(`${server.source}: server '${server.name}': ${(error as Error).message}`);
+    }
+    mailboxLists.push(mailboxes);
     const counter = shared.counters.get(server.name) ?? new ConnectionCounter();
     counters.set(server.name, counter);
     const goodClients = shared.goodClients.get(server.name) ?? new GoodClients(GOOD_CLIENTS);
@@ -142,10 +156,11 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
       reverseLookup,
       credentials: stores,
       throttle: throttleEntry.throttle,
+      mailboxes,
       counter,
       goodClients,
       spool: shared.spool,
-      logger: shared.logger.child({ server: server.name }),
+      logger: serverLogger,
       metrics: shared.metrics,
       draining: shared.draining,
       onSpooled: shared.onSpooled,
@@ -156,7 +171,7 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
   for (const [name, counter] of counters) shared.counters.set(name, counter);
   for (const [name, known] of knownClients) shared.goodClients.set(name, known);
   for (const [name, entry] of throttles) shared.throttles.set(name, entry);
-  return { runtimes, stores: [...stores.values()], reverseLookup };
+  return { runtimes, stores: [...stores.values(), ...mailboxLists], reverseLookup };
 }
 
 function listenOn(server: PolicySmtpServer, port: number, address: string): Promise<void> {

@@ -10,6 +10,7 @@
 // expression in action.yml fails the tests instead of being silently mis-substituted.
 
 import { spawn } from 'node:child_process';
+import { childOutput } from '../helpers/child-output.js';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -169,16 +170,10 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
-function bash(script: string, cwd: string, env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status: status ?? -1, stdout, stderr }));
-  });
+async function bash(script: string, cwd: string, env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
+  const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { status, stdout, stderr } = await childOutput(child);
+  return { status: status ?? -1, stdout, stderr };
 }
 
 function mapValues<T, U>(record: Record<string, T>, f: (value: T) => U): Record<string, U> {

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { childOutput } from '../helpers/child-output.js';
 import type { CliIo } from '../../cli/command.js';
 import { main } from '../../cli/main.js';
 
@@ -29,20 +30,15 @@ export async function runCli(argv: string[], options: { cwd?: string; stdin?: st
   return { code, stdout: out, stderr: err };
 }
 
-export function spawnCli(argv: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    // tsx by absolute URL: the child's working directory may be a temp dir without node_modules.
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(REPO_ROOT, 'cli', 'main.ts'), ...argv], {
-      cwd: options.cwd ?? REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
+export async function spawnCli(argv: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  // tsx by absolute URL: the child's working directory may be a temp dir without node_modules.
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(REPO_ROOT, 'cli', 'main.ts'), ...argv], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  const output = childOutput(child);
+  child.stdin.end(options.input ?? '');
+  const { status, stdout, stderr } = await output;
+  return { code: status ?? -1, stdout, stderr };
 }

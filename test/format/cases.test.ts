@@ -27,7 +27,7 @@ const NODE_KINDS = [
   'AuthSenderMatch', 'Relay', 'LocalDomains', 'RelayTo', 'Smarthost', 'Hold', 'SmarthostTls', 'SmarthostUser',
   'SmarthostPassword', 'Env', 'Limits', 'LimitSetting', 'ProxyProtocol', 'AllowBareNewlines', 'Cidr', 'Mask', 'Domain',
   'ListRef', 'Authenticated', 'Anyone', 'DomainValue', 'HostPort', 'Duration', 'Size', 'Integer', 'TlsVersion',
-  'Keyword', 'Name', 'String', 'Comment',
+  'Keyword', 'Name', 'String', 'Comment', 'Recipients', 'Mailboxes', 'MailboxFile', 'MailboxUsers', 'Alias', 'CatchAll',
 ];
 
 function kindsIn(node: unknown, into: Set<string>): Set<string> {

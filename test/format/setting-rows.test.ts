@@ -41,6 +41,8 @@ function inBlock(context: KeywordContext, setting: string): string | undefined {
       return nest(['server s', 'tls', 'sni other.example.com']);
     case 'smarthost':
       return nest(['server s', 'relay-to smarthost relay.example:587']);
+    case 'recipients':
+      return nest(['server s', 'recipients example.com']);
     case 'resolver':
     case 'storage':
       return nest([context]);

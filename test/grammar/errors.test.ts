@@ -15,7 +15,7 @@ const CASES: Array<[input: string, expected: Expected[]]> = [
       [4, 1, "expected '}' to close the tls block opened at line 2 (and the server block opened at line 1), found end of file"],
     ]],
     ["server a {\n  foo\n}\n", [
-      [2, 3, "expected a server setting (listen, hostname, banner, tls, connections, auth, relay, local-domains, relay-to, limits, proxy-protocol, gateways, allow-bare-newlines), found 'foo'"],
+      [2, 3, "expected a server setting (listen, hostname, banner, tls, connections, auth, relay, local-domains, recipients, relay-to, route, limits, proxy-protocol, gateways, allow-bare-newlines), found 'foo'"],
     ]],
     ["server a {\n  tls {\n    certificate \"c.pem\"\n  hostname mail.example.com\n}\n", [
       [4, 3, "expected '}' to close the tls block opened at line 2, found 'hostname'"],
@@ -114,7 +114,7 @@ const CASES: Array<[input: string, expected: Expected[]]> = [
       [1, 24, "expected 'only' (an allow-list) or 'except' (a deny-list) after 'connections', found '{'"],
     ]],
     ["server a { relay-to somewhere }\n", [
-      [1, 21, "expected 'smarthost HOST:PORT' or 'hold' after 'relay-to', found 'somewhere'"],
+      [1, 21, "expected 'direct', 'smarthost HOST:PORT' or 'hold' after 'relay-to', found 'somewhere'"],
     ]],
     ["server a { relay-to smarthost { user \"x\" } }\n", [
       [1, 31, "expected a smart host address like smtp.isp.example:587 after 'smarthost', found '{'"],
@@ -171,10 +171,10 @@ const CASES: Array<[input: string, expected: Expected[]]> = [
       [2, 1, "expected 'file' after 'staff', found 'list'"],
     ]],
     ["server a {\n  hostnme mail.example.com\n  listen 0.0.0.0:99999\n}\nlist b { 10.0.0.0/40 }\nserver c { relay-to nowhere }\n", [
-      [2, 3, "expected a server setting (listen, hostname, banner, tls, connections, auth, relay, local-domains, relay-to, limits, proxy-protocol, gateways, allow-bare-newlines), found 'hostnme'"],
+      [2, 3, "expected a server setting (listen, hostname, banner, tls, connections, auth, relay, local-domains, recipients, relay-to, route, limits, proxy-protocol, gateways, allow-bare-newlines), found 'hostnme'"],
       [3, 18, "expected a port between 1 and 65535, found '99999'"],
       [5, 19, "expected a CIDR range like 10.0.0.0/8, an address, or a domain name, found '10.0.0.0/40': an IPv4 prefix length is at most 32"],
-      [6, 21, "expected 'smarthost HOST:PORT' or 'hold' after 'relay-to', found 'nowhere'"],
+      [6, 21, "expected 'direct', 'smarthost HOST:PORT' or 'hold' after 'relay-to', found 'nowhere'"],
     ]],
 ];
 

@@ -2,20 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  isValidEnvName,
-  isValidName,
-  parseCidr,
-  parseDomain,
-  parseDuration,
-  parseHostPort,
-  parseInteger,
-  parseMask,
-  parsePort,
-  parseSize,
-  parseTlsVersion,
-  type ValueResult,
-} from '../../grammar/values.js';
+import { isValidEnvName, isValidName, parseCidr, parseDomain, parseDuration, parseHostPort, parseInteger, parseMask, parsePort, parseSize, parseTlsVersion, type ValueResult } from '../../grammar/values.js';
 
 function value<T>(result: ValueResult<T>): T {
   if (!result.ok) assert.fail(result.message);

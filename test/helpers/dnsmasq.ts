@@ -1,5 +1,6 @@
-// A real DNS server on loopback for reverse-lookup tests: dnsmasq answering only the
-// PTR and A/AAAA records given, on an OS-chosen UDP port, nothing forwarded.
+// A real DNS server on loopback for the tests that look names up (reverse lookups, direct
+// MX delivery, MTA-STS, lint --online): dnsmasq answering only the PTR, A/AAAA, MX and TXT
+// records given, on an OS-chosen UDP port, nothing forwarded.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { promises as dns } from 'node:dns';
@@ -18,6 +19,12 @@ export interface DnsRecords {
   ptr?: Record<string, string>;
   /** name → addresses (A or AAAA) */
   hosts?: Record<string, string[]>;
+  /** domain → [preference, exchange] records */
+  mx?: Record<string, Array<[number, string]>>;
+  /** domains that publish a null MX (RFC 7505: `0 .`) */
+  nullMx?: string[];
+  /** name → TXT records (one string each; a comma would split it) */
+  txt?: Record<string, string[]>;
   ttlSeconds?: number;
 }
 
@@ -44,6 +51,15 @@ export async function startDnsmasq(t: TestContext, records: DnsRecords): Promise
       '--no-negcache', `--local-ttl=${ttl}`, '--conf-file=/dev/null', '--user=root'];
     for (const [address, name] of Object.entries(records.ptr ?? {})) args.push(`--ptr-record=${reverseName(address)},${name}`);
     for (const [name, addresses] of Object.entries(records.hosts ?? {})) args.push(`--host-record=${name},${addresses.join(',')}`);
+    for (const [domain, exchangers] of Object.entries(records.mx ?? {})) {
+      for (const [preference, exchange] of exchangers) args.push(`--mx-host=${domain},${exchange},${preference}`);
+    }
+    // dnsmasq has no syntax for a root target: the raw RDATA is preference 0 and the root name
+    for (const domain of records.nullMx ?? []) args.push(`--dns-rr=${domain},15,000000`);
+    // no shell in between: quotes would stay in the record; a comma starts another string of it
+    for (const [name, texts] of Object.entries(records.txt ?? {})) {
+      for (const text of texts) args.push(`--txt-record=${name},${text}`);
+    }
     // answer NXDOMAIN for every other reverse or forward name instead of forwarding
     args.push('--local=/in-addr.arpa/', '--local=/test/');
     const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -3,6 +3,7 @@
 // silently not testing. .ci/run installs each of them (and swaks' optional Perl modules).
 import { spawn, spawnSync } from 'node:child_process';
 import type { TestContext } from 'node:test';
+import { childOutput, type ChildOutput } from './child-output.js';
 
 const found = new Map<string, string | null>();
 
@@ -61,30 +62,22 @@ export function requireSwaks(t: TestContext, ...features: SwaksFeature[]): strin
   return null;
 }
 
-export interface ToolResult { status: number | null; stdout: string; stderr: string }
+export type ToolResult = ChildOutput;
 
 /**
  * Runs a tool without blocking the event loop (the server under test runs in this
  * process, so spawnSync would deadlock it), feeding `input` on stdin, killed after
  * `timeoutMs`.
  */
-export function runTool(command: string, args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<ToolResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 10000);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(options.input ?? '');
-  });
+export async function runTool(command: string, args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<ToolResult> {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const output = childOutput(child);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 10000);
+  child.stdin.on('error', () => {});
+  child.stdin.end(options.input ?? '');
+  try {
+    return await output;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -133,7 +133,7 @@ test('completion offers the keywords valid at the cursor', { timeout: 60_000 }, 
   assert.ok(limits.includes('recipients') && limits.includes('connections-per-address'), limits.join());
 
   assert.deepEqual(await complete('server a {\n  connections |\n}\n'), ['only', 'except']);
-  assert.deepEqual(await complete('server a {\n  relay-to |\n}\n'), ['smarthost', 'hold']);
+  assert.deepEqual(await complete('server a {\n  relay-to |\n}\n'), ['smarthost', 'hold', 'direct']);
   assert.deepEqual(await complete('server a {\n  hostname |\n}\n'), []);
 });
 

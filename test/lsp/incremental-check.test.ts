@@ -63,14 +63,18 @@ async function openBase() {
   await store.context(URI);
   return {
     document,
-    /** Sets the text, then returns what the store publishes and what a full check of the same text reports for the document. */
+    /**
+     * Sets the text, then returns what the store publishes and what a full check of the same
+     * text reports for the document, and the runtime configs both resolved (their `source`
+     * locations are what lint maps findings back to the text with).
+     */
     async edit(text: string) {
       document.text = text;
       document.version++;
-      const incremental = (await store.context(URI))!.diagnostics;
+      const context = (await store.context(URI))!;
       const full = await checkPolicy(PATH, { cwd: '/policies', readText: async (path) => (path === PATH ? document.text : INCLUDED) });
       // The document's own diagnostics are what the server publishes for it.
-      return { incremental, full: full.diagnostics.filter((d) => d.file === 'main.smtppolicy') };
+      return { incremental: context.diagnostics, full: full.diagnostics.filter((d) => d.file === 'main.smtppolicy'), config: { incremental: context.check.model.config, full: full.model.config } };
     },
   };
 }
@@ -81,8 +85,9 @@ describe('incremental checking in the language server', () => {
       fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 5 }), async (edits) => {
         const open = await openBase();
         for (const e of edits) {
-          const { incremental, full } = await open.edit(applyEdit(open.document.text, e));
+          const { incremental, full, config } = await open.edit(applyEdit(open.document.text, e));
           assert.deepEqual(incremental, full, `text: ${JSON.stringify(open.document.text)}`);
+          assert.deepEqual(config.incremental, config.full, `config of text: ${JSON.stringify(open.document.text)}`);
         }
       }),
       { numRuns: 120 },
@@ -159,8 +164,9 @@ describe('incremental checking in the language server', () => {
       const seen = new Set<string>();
       for (const [from, to] of edits) {
         assert.ok(open.document.text.includes(from), `the scenario's text '${from}' is in the policy`);
-        const { incremental, full } = await open.edit(open.document.text.replace(from, to));
+        const { incremental, full, config } = await open.edit(open.document.text.replace(from, to));
         assert.deepEqual(incremental, full, `after '${from}' → '${to}'`);
+        assert.deepEqual(config.incremental, config.full, `config after '${from}' → '${to}'`);
         for (const d of incremental) seen.add(`${d.ruleId}:${d.range.start.line}`);
       }
       // Each scenario changes what is reported, or it would not test the reuse.

@@ -29,6 +29,7 @@ export async function quickstartCopy(t: TestContext): Promise<QuickstartCopy> {
   mkdirSync(join(dir, 'var'));
   const policy = join(dir, 'examples', 'quickstart.smtppolicy');
   copyFileSync(QUICKSTART, policy);
+  copyFileSync(new URL('../../examples/quickstart.mailboxes', import.meta.url), join(dir, 'examples', 'quickstart.mailboxes'));
   // One certificate for both servers, as the policy shares it: it must name both hostnames.
   makeCertificate({ dir: join(dir, 'var'), commonName: 'mx.example.test', altNames: ['mx.example.test', 'mail.example.test'], name: 'dev' });
   copyFileSync(join(dir, 'var', 'dev.crt'), join(dir, 'var', 'dev-certificate.pem'));

@@ -27,6 +27,7 @@ test('verify passes every probe against the quickstart it describes', { timeout:
     'inbound/2525/relay/unauthenticated',
     'inbound/2525/relay/local-domain',
     'inbound/2525/relay/bare-postmaster',
+    'inbound/2525/recipients/unknown/example.test',
     'submission/2587/tls/handshake',
     'submission/2587/tls/certificate',
     'submission/2587/tls/min-version',
@@ -37,6 +38,7 @@ test('verify passes every probe against the quickstart it describes', { timeout:
     'submission/2587/auth/wrong-password',
     'submission/2587/relay/unauthenticated',
     'submission/2587/relay/authenticated',
+    'submission/2587/recipients/unknown/example.test',
     'submission/2465/tls/offered',
     'submission/2465/auth/login',
   ]) {
@@ -51,6 +53,8 @@ test('verify passes every probe against the quickstart it describes', { timeout:
     if (probe.status === 'skipped') assert.ok(probe.reason && probe.reason.length > 10, `${probe.id} is skipped without a reason`);
     assert.match(probe.source ?? '', /quickstart\.smtppolicy:\d+:\d+$/, `${probe.id} has no policy source`);
   }
+  const unknown = report.probes.find((p) => p.id === 'inbound/2525/recipients/unknown/example.test')!;
+  assert.match(unknown.observed, /RCPT <smtppolicy-verify-no-such-mailbox@example\.test>: 550 5\.1\.1 /, 'recipient validation was probed on the wire');
   const handshake = report.probes.find((p) => p.id === 'submission/2587/tls/handshake')!;
   assert.match(handshake.observed, /TLSv1\.[23] \S+ \(\d+ bits\)/, 'the negotiated version and cipher are reported');
   assert.ok(!result.stdout.includes(DEMO_PASSWORD), 'the password never appears in the output');

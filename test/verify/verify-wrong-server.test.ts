@@ -54,6 +54,11 @@ test('relaying for everyone and admitting a denied address fail the inbound prob
   assert.equal(relay.status, 'fail');
   assert.match(relay.expected, /554 5\.7\.1 .*Relay access denied/);
   assert.match(relay.observed, /RCPT <[^>]+>: 250/);
+  // It takes mail for any local part: recipient validation, which the policy asks for, is missing.
+  const unknown = byId(report.probes).get('inbound/2525/recipients/unknown/example.test')!;
+  assert.equal(unknown.status, 'fail');
+  assert.match(unknown.expected, /^refuse at RCPT: 550 5\.1\.1 <smtppolicy-verify-no-such-mailbox@example\.test>: Recipient address rejected: User unknown/);
+  assert.match(unknown.observed, /RCPT <smtppolicy-verify-no-such-mailbox@example\.test>: 250/);
   // The quickstart denies one loopback address; this server greets it.
   const denied = report.probes.filter((p) => p.id.startsWith('inbound/2525/connect/') && /^refuse/.test(p.expected));
   assert.ok(denied.length > 0);

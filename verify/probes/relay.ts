@@ -2,7 +2,7 @@
 // recipient in another domain is refused with 5.7.1; from inside a grant, or logged in,
 // it is accepted; a local domain, and the bare <postmaster>, are accepted. Every step is compared with decideMail and
 // decideRcpt for the same facts. Nothing is ever sent: RSET before DATA, then QUIT.
-import { decideMail, decideRcpt, type Decision, type SessionFacts } from '../../runtime/policy/index.js';
+import { decideMail, decideRcpt, type Decision, type MailboxDirectory, type SessionFacts } from '../../runtime/policy/index.js';
 import { endpointId, type ProbeEndpoint } from '../endpoints.js';
 import { decidingSource, describeDecision, replyMatches } from '../expectations.js';
 import { skipped, verdict, type Probe, type ProbeOutcome, type ProbeSessions } from '../probe.js';
@@ -24,12 +24,14 @@ export function foreignDomain(endpoint: ProbeEndpoint): string {
   return FOREIGN_DOMAINS.find((domain) => !endpoint.server.localDomains.has(domain)) ?? 'relay-probe.invalid';
 }
 
-interface Attempt {
+export interface Attempt {
   endpoint: ProbeEndpoint;
   source: string | undefined;
   credentials: VerifyCredentials | undefined;
   mailFrom: string;
   rcptTo: string;
+  /** What verify assumes of the server's mailbox lists, which it cannot read (recipients.ts). */
+  mailboxes?: MailboxDirectory;
 }
 
 /** The policy's answer for the whole transaction: MAIL's refusal, or RCPT's decision. */
@@ -38,7 +40,7 @@ function expectedFor(endpoint: ProbeEndpoint, facts: SessionFacts): Decision {
   return mail.decision === 'accept' ? decideRcpt(endpoint.server, facts) : mail;
 }
 
-async function attempt(sessions: ProbeSessions, a: Attempt): Promise<ProbeOutcome> {
+export async function attempt(sessions: ProbeSessions, a: Attempt): Promise<ProbeOutcome> {
   // In clear unless the policy requires TLS or a password is about to be sent. A server
   // that does not offer the STARTTLS its policy requires is probed in clear (the policy
   // then expects MAIL to be refused); a password is never sent in clear.
@@ -65,6 +67,7 @@ async function attempt(sessions: ProbeSessions, a: Attempt): Promise<ProbeOutcom
     user,
     mailFrom: a.mailFrom,
     rcptTo: a.rcptTo,
+    ...(a.mailboxes ? { mailboxes: a.mailboxes } : {}),
   };
   const decision = expectedFor(a.endpoint, facts);
   const expected = describeDecision(decision);
@@ -84,7 +87,7 @@ async function attempt(sessions: ProbeSessions, a: Attempt): Promise<ProbeOutcom
   return verdict(pass, expected, observed, decidingSource(decision));
 }
 
-function senderFor(endpoint: ProbeEndpoint, credentials: VerifyCredentials | undefined): string {
+export function senderFor(endpoint: ProbeEndpoint, credentials: VerifyCredentials | undefined): string {
   if (credentials?.user.includes('@')) return credentials.user;
   return `smtppolicy-verify@${foreignDomain(endpoint) === 'example.org' ? 'example.net' : 'example.org'}`;
 }

@@ -5,11 +5,12 @@
 import type { AuthMethod } from '../../../grammar/ast.js';
 import type { Fix } from '../../../grammar/diagnostic.js';
 import type { ServerModel } from '../../model.js';
-import { ehloAdvertisement } from '../../../runtime/policy/index.js';
+import { ehloAdvertisement, type CompiledServer } from '../../../runtime/policy/index.js';
 import { requireTlsFix } from '../../lint/edits.js';
-import { nodeAt, tlsBlockOf } from '../../lint/locate.js';
-import type { RuleContext } from '../../lint/rule.js';
+import { authMethodRange, nodeAt, tlsBlockOf } from '../../lint/locate.js';
+import type { Finding, RuleContext } from '../../lint/rule.js';
 import type { SourceFile } from '../../source-set.js';
+import { compiledServers } from './compiled-servers.js';
 
 export interface AuthInClear {
   /** The wanted mechanisms advertised before TLS, in advertisement order. */
@@ -22,9 +23,27 @@ export interface AuthInClear {
   fix: Fix | undefined;
 }
 
-export function authInClear(context: RuleContext, server: ServerModel, index: number, wanted: ReadonlySet<string>): AuthInClear | undefined {
-  const compiled = context.policy.servers[index];
-  if (!compiled) return undefined;
+/**
+ * Reports each server that offers one of the `wanted` mechanisms before TLS, at the auth
+ * method that configures it, with the fix that requires TLS; the rule says what to write.
+ */
+export function reportAuthInClear<M extends string>(
+  context: RuleContext<M>,
+  wanted: ReadonlySet<string>,
+  describe: (found: AuthInClear, server: ServerModel) => Pick<Finding<M>, 'messageId' | 'data'>,
+): void {
+  for (const { server, compiled } of compiledServers(context)) {
+    const found = authInClear(context, server, compiled, wanted);
+    if (!found) continue;
+    context.report({
+      at: { file: found.file, range: authMethodRange(found.method) },
+      ...describe(found, server),
+      ...(found.fix ? { fix: found.fix } : {}),
+    });
+  }
+}
+
+function authInClear(context: RuleContext, server: ServerModel, compiled: CompiledServer, wanted: ReadonlySet<string>): AuthInClear | undefined {
   // Implicit-TLS listeners are encrypted from the first byte; only plain ones matter.
   if (server.config.listen.length > 0 && server.config.listen.every((l) => l.tlsMode === 'implicit')) return undefined;
   const offered = ehloAdvertisement(compiled, { clientAddress: '192.0.2.1', tls: null }).authMechanisms.filter((m) => wanted.has(m));

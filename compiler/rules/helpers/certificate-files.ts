@@ -68,6 +68,18 @@ function readFileState(path: string): FileState {
   }
 }
 
+/**
+ * The pair's certificate, when its file is there and parses: what the rules that judge its
+ * content look at. A missing file is certificate-not-found's finding, an unreadable or
+ * malformed one certificate-invalid's.
+ */
+export function presentCertificate(model: PolicyModel, pair: CertificatePair): X509Certificate | undefined {
+  const state = readPolicyFile(model, pair.config.certificate);
+  if (state.kind !== 'read') return undefined;
+  const certificate = parseCertificate(state.data);
+  return typeof certificate === 'string' ? undefined : certificate;
+}
+
 export function parseCertificate(data: Buffer): X509Certificate | string {
   try {
     return new X509Certificate(data);

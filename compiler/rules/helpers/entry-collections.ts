@@ -10,6 +10,7 @@ import type { Located, PolicyModel } from '../../model.js';
 import type { SourceFile } from '../../source-set.js';
 import { deleteEntryFix } from '../../lint/edits.js';
 import { where } from '../../lint/locate.js';
+import type { Finding as RuleFinding, RuleContext } from '../../lint/rule.js';
 
 export interface EntryRef {
   at: Located;
@@ -36,6 +37,29 @@ export function entryOverlaps(model: PolicyModel): Finding[] {
     computed.set(model, findings);
   }
   return findings;
+}
+
+/**
+ * Reports each overlap of one kind at the entry that overlaps, with its fix (when both are in
+ * one container) and a link to the entry it repeats or that covers it (LSP
+ * relatedInformation, SARIF relatedLocations); the rule says what to write at both.
+ */
+export function reportEntryOverlaps<M extends string>(
+  context: RuleContext<M>,
+  kind: Overlap<EntryRef>['kind'],
+  describe: (finding: Finding) => Pick<RuleFinding<M>, 'messageId' | 'data'> & { related: string },
+): void {
+  for (const finding of entryOverlaps(context.model)) {
+    if (finding.overlap.kind !== kind) continue;
+    const { related, ...message } = describe(finding);
+    const by = finding.overlap.by.value;
+    context.report({
+      at: finding.overlap.entry.value.at,
+      ...message,
+      ...(finding.fix ? { fix: finding.fix } : {}),
+      related: [{ file: by.at.file.displayName, range: by.at.node.range, message: related }],
+    });
+  }
 }
 
 function computeEntryOverlaps(model: PolicyModel): Finding[] {

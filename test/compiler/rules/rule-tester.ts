@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Diagnostic } from '../../../grammar/diagnostic.js';
-import { checkPolicy } from '../../../compiler/check.js';
+import { checkPolicy, type CheckOptions } from '../../../compiler/check.js';
 import { applyFixes } from '../../../compiler/lint/fixes.js';
 
 export const ENTRY = 'policy.smtppolicy';
@@ -22,7 +22,7 @@ export interface LintRun {
 /** Lints `text` as `policy.smtppolicy` in a fresh directory holding `files` too; `prepare` may add more. */
 export async function lintText(
   text: string,
-  options: { files?: Record<string, string | Buffer>; now?: Date; prepare?: (dir: string) => Promise<void> } = {},
+  options: { files?: Record<string, string | Buffer>; now?: Date; prepare?: (dir: string) => Promise<void>; online?: CheckOptions['online'] } = {},
 ): Promise<Diagnostic[]> {
   const dir = await mkdtemp(join(tmpdir(), 'smtppolicy-rule-'));
   try {
@@ -32,7 +32,7 @@ export async function lintText(
       await writeFile(join(dir, name), content);
     }
     await options.prepare?.(dir);
-    const { diagnostics } = await checkPolicy(ENTRY, { cwd: dir, lint: options.now ? { now: options.now } : {} });
+    const { diagnostics } = await checkPolicy(ENTRY, { cwd: dir, lint: options.now ? { now: options.now } : {}, ...(options.online ? { online: options.online } : {}) });
     return diagnostics;
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { mechanismConfig, src } from '../../runtime/fixtures/config-builder.js';
-import { RawSmtpClient, plainAuth } from '../../helpers/smtp-client.js';
+import { greetedClient } from '../../helpers/greeted-client.js';
+import { plainAuth } from '../../helpers/smtp-client.js';
 import { writePasswordFile } from '../../helpers/password-file.js';
 import { runServer, tempDir, type RunningServer } from '../../helpers/server-fixture.js';
 import { abuseConfig } from './abuse-helpers.js';
@@ -24,14 +25,6 @@ async function authServer(t: TestContext, maxConnectionsPerAddress = 10): Promis
   return runServer(t, config, { dir });
 }
 
-async function session(t: TestContext, port: number, localAddress: string): Promise<RawSmtpClient> {
-  const client = await RawSmtpClient.connect({ port, localAddress });
-  t.after(() => client.close());
-  assert.equal((await client.read())?.code, 220);
-  assert.equal((await client.command('EHLO client.example'))?.code, 250);
-  return client;
-}
-
 /** Password checks the server made (each logged once, accepted or refused). */
 const passwordChecks = (running: RunningServer, from: string) => running.logs.filter((l) => l.event === 'auth' && l.client === from);
 
@@ -39,7 +32,7 @@ test('guesses over many sessions from one address: slowed, then 421 and no more 
   const running = await authServer(t);
   const replies: string[] = [];
   for (let i = 0; i < 6; i++) {
-    const client = await session(t, running.port(), '127.0.0.80');
+    const client = await greetedClient(t, running.port(), '127.0.0.80');
     const reply = await client.command(`AUTH PLAIN ${plainAuth(USER, `guess-${i}`)}`, 15000);
     replies.push(reply?.text ?? 'closed');
     client.close();
@@ -49,14 +42,14 @@ test('guesses over many sessions from one address: slowed, then 421 and no more 
   for (const reply of replies.slice(2)) assert.match(reply, /^421 4\.7\.0 .*too many failed authentication attempts/);
   assert.equal(passwordChecks(running, '127.0.0.80').length, LIMIT, 'after the limit no password is even checked');
   // even the right password is refused from the locked-out address within the window
-  const again = await session(t, running.port(), '127.0.0.80');
+  const again = await greetedClient(t, running.port(), '127.0.0.80');
   assert.match((await again.command(`AUTH PLAIN ${plainAuth(USER, PASSWORD)}`))?.text ?? '', /^421 4\.7\.0 /);
   assert.equal(passwordChecks(running, '127.0.0.80').length, LIMIT);
 });
 
 test('guesses fired in parallel sessions from one address get no more than the limit of password checks', { timeout: 30000 }, async (t) => {
   const running = await authServer(t, 10);
-  const clients = await Promise.all(Array.from({ length: 10 }, () => session(t, running.port(), '127.0.0.81')));
+  const clients = await Promise.all(Array.from({ length: 10 }, () => greetedClient(t, running.port(), '127.0.0.81')));
   const replies = await Promise.all(clients.map((c, i) => c.command(`AUTH PLAIN ${plainAuth(USER, `parallel-${i}`)}`, 20000)));
   const codes = replies.map((r) => r?.code);
   assert.equal(codes.filter((c) => c === 235).length, 0);
@@ -67,14 +60,14 @@ test('guesses fired in parallel sessions from one address get no more than the l
 
 test('many user names from one address are locked out per address; LOGIN counts like PLAIN', { timeout: 30000 }, async (t) => {
   const running = await authServer(t);
-  const client = await session(t, running.port(), '127.0.0.82');
+  const client = await greetedClient(t, running.port(), '127.0.0.82');
   assert.match((await client.command(`AUTH PLAIN ${plainAuth('alice@example.test', 'x')}`, 15000))?.text ?? '', /^535 /);
   assert.match((await client.command(`AUTH PLAIN ${plainAuth('bob@example.test', 'x')}`, 15000))?.text ?? '', /^535 /);
   assert.equal((await client.command('AUTH LOGIN'))?.code, 334);
   assert.equal((await client.command(Buffer.from('carol@example.test').toString('base64')))?.code, 334);
   assert.match((await client.command(Buffer.from('x').toString('base64'), 15000))?.text ?? '', /^421 4\.7\.0 /);
   await client.waitClosed();
-  const other = await session(t, running.port(), '127.0.0.82');
+  const other = await greetedClient(t, running.port(), '127.0.0.82');
   assert.match((await other.command(`AUTH PLAIN ${plainAuth('other@example.test', 'other-password')}`))?.text ?? '', /^421 4\.7\.0 /, 'the whole address is locked out');
 });
 
@@ -82,7 +75,7 @@ test('no denial of service by lockout: guessing one user from many addresses lea
   const running = await authServer(t);
   // an attacker spread over 4 addresses spends each address's budget on the user
   await Promise.all(['127.0.0.90', '127.0.0.91', '127.0.0.92', '127.0.0.93'].map(async (address) => {
-    const client = await session(t, running.port(), address);
+    const client = await greetedClient(t, running.port(), address);
     for (let i = 0; i < LIMIT; i++) {
       const reply = await client.command(`AUTH PLAIN ${plainAuth(USER, `spread-${address}-${i}`)}`, 20000);
       assert.ok(reply && [535, 421].includes(reply.code), reply?.text);
@@ -92,15 +85,15 @@ test('no denial of service by lockout: guessing one user from many addresses lea
     await client.waitClosed();
   }));
   // every attacker address is now locked out…
-  const locked = await session(t, running.port(), '127.0.0.90');
+  const locked = await greetedClient(t, running.port(), '127.0.0.90');
   assert.match((await locked.command(`AUTH PLAIN ${plainAuth(USER, PASSWORD)}`))?.text ?? '', /^421 4\.7\.0 /);
   // …but the user, from their own address, logs in and sends mail
-  const owner = await session(t, running.port(), '127.0.0.99');
+  const owner = await greetedClient(t, running.port(), '127.0.0.99');
   assert.match((await owner.command(`AUTH PLAIN ${plainAuth(USER, PASSWORD)}`))?.text ?? '', /^235 2\.7\.0 /);
   assert.equal((await owner.command(`MAIL FROM:<${USER}>`))?.code, 250);
   assert.equal((await owner.command('RCPT TO:<someone@outside.example>'))?.code, 250, 'authenticated relay works');
   // and a success does not reset the attacker's lockout
-  const stillLocked = await session(t, running.port(), '127.0.0.91');
+  const stillLocked = await greetedClient(t, running.port(), '127.0.0.91');
   assert.match((await stillLocked.command(`AUTH PLAIN ${plainAuth(USER, PASSWORD)}`))?.text ?? '', /^421 4\.7\.0 /);
 });
 
@@ -114,7 +107,7 @@ test('guessing one user from 15 addresses with the default limits: bounded per u
   const limit = 5;
   const port = running.port();
   // the user logged in from their usual address before the attack
-  const usual = await session(t, port, '127.0.41.2');
+  const usual = await greetedClient(t, port, '127.0.41.2');
   assert.equal((await usual.command(`AUTH PLAIN ${plainAuth(USER, PASSWORD)}`))?.code, 235);
   usual.close();
 
@@ -123,7 +116,7 @@ test('guessing one user from 15 addresses with the default limits: bounded per u
   const replies: number[] = [];
   await Promise.all(attackers.map(async (address) => {
     for (let i = 0; i < 4; i++) {
-      const client = await session(t, port, address);
+      const client = await greetedClient(t, port, address);
       replies.push((await client.command(`AUTH PLAIN ${plainAuth(USER, `guess-${address}-${i}`)}`, 20000))?.code ?? 0);
       client.close();
     }
@@ -135,12 +128,12 @@ test('guessing one user from 15 addresses with the default limits: bounded per u
   assert.ok(checked <= limit + attackers.length - 1, `${checked} password checks`);
 
   // the real user: from a fresh address, and from their usual one even after a typo
-  const fresh = await session(t, port, '127.0.41.1');
+  const fresh = await greetedClient(t, port, '127.0.41.1');
   assert.match((await fresh.command(`AUTH PLAIN ${plainAuth(USER, PASSWORD)}`))?.text ?? '', /^235 2\.7\.0 /);
-  const own = await session(t, port, '127.0.41.2');
+  const own = await greetedClient(t, port, '127.0.41.2');
   assert.match((await own.command(`AUTH PLAIN ${plainAuth(USER, 'typo')}`, 20000))?.text ?? '', /^535 5\.7\.8 /);
   assert.match((await own.command(`AUTH PLAIN ${plainAuth(USER, PASSWORD)}`))?.text ?? '', /^235 2\.7\.0 /);
   // while a guessing address stays refused without a check, even with the right password
-  const guesser = await session(t, port, attackers[0]!);
+  const guesser = await greetedClient(t, port, attackers[0]!);
   assert.match((await guesser.command(`AUTH PLAIN ${plainAuth(USER, PASSWORD)}`))?.text ?? '', /^421 4\.7\.0 /);
 });

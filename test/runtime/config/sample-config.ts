@@ -48,6 +48,18 @@ const submission: ServerConfig = {
     source: 'main.smtppolicy:43:3',
   },
   localDomains: [{ kind: 'domain', domain: 'example.test', source: 'main.smtppolicy:46:3' }],
+  recipients: [
+    {
+      domain: 'example.test',
+      mailboxes: [
+        { kind: 'file', file: 'example.mailboxes', source: 'main.smtppolicy:47:5' },
+        { kind: 'users', userStore: 'staff', source: 'main.smtppolicy:48:5' },
+      ],
+      aliases: [{ localPart: 'sales', targets: ['alice@example.test', 'bob@partner.example'], source: 'main.smtppolicy:49:5' }],
+      catchAll: false,
+      source: 'main.smtppolicy:46:30',
+    },
+  ],
   relayTo: {
     kind: 'smarthost',
     host: 'relay.provider.example',

@@ -217,7 +217,7 @@ describe('schema.json agrees with types.ts, by example', () => {
     }
   }
 
-  test('removing any property fails at its pointer, except the optional `list` and `banner`', () => {
+  test('removing any property fails at its pointer, except the optional `list`, `banner` and `recipients`', () => {
     const sample = sampleConfig();
     for (const { pointer, object } of objects(sample)) {
       for (const key of Object.keys(object)) {
@@ -226,7 +226,7 @@ describe('schema.json agrees with types.ts, by example', () => {
         delete target[key];
         const problems = problemsOf(mutated);
         const optional = key === 'list' || (pointer.endsWith('/password') && (key === 'env' || key === 'file'));
-        if (key === 'list' || key === 'banner') assert.deepEqual(problems, [], `${pointer}/${key} is optional`);
+        if (key === 'list' || key === 'banner' || key === 'recipients') assert.deepEqual(problems, [], `${pointer}/${key} is optional`);
         else if (optional) assert.ok(problems.some((p) => p.startsWith(`${pointer}: must have exactly one of env or file`)), `${pointer}/${key}: ${problems.join('; ')}`);
         else assert.ok(problems.includes(`${pointer}/${key}: is required`), `${pointer}/${key}: ${problems.join('; ')}`);
       }

@@ -7,7 +7,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeRuntimeConfig, domainItem, type ServerConfigOverrides } from '../fixtures/config-builder.js';
 import { runServer, tempDir } from '../../helpers/server-fixture.js';
-import { RawSmtpClient } from '../../helpers/smtp-client.js';
+import { greetedClient } from '../../helpers/greeted-client.js';
 import { waitFor } from '../delivery/helpers/smarthost-fixture.js';
 
 const NO_RELAY = { anyone: false, authenticated: false, entries: [], source: null };
@@ -18,14 +18,6 @@ async function startDelivering(t: TestContext, server: ServerConfigOverrides) {
   return { dir, running };
 }
 
-async function greeted(t: TestContext, port: number, localAddress: string): Promise<RawSmtpClient> {
-  const client = await RawSmtpClient.connect({ port, localAddress });
-  t.after(() => client.close());
-  assert.equal((await client.read())?.code, 220);
-  assert.equal((await client.command('EHLO client.example'))?.code, 250);
-  return client;
-}
-
 async function mailbox(dir: string, domain: string, localPart: string): Promise<string[]> {
   const folder = join(dir, 'mail', domain, localPart, 'new');
   const names = await readdir(folder).catch(() => [] as string[]);
@@ -34,7 +26,7 @@ async function mailbox(dir: string, domain: string, localPart: string): Promise<
 
 test('RCPT TO:<PostMaster> is accepted where relay is refused, and the message lands in postmaster@<first local domain>', { timeout: 20_000 }, async (t) => {
   const { dir, running } = await startDelivering(t, { localDomains: [domainItem('example.test'), domainItem('other.test')], relay: NO_RELAY });
-  const client = await greeted(t, running.port(), '127.0.0.90');
+  const client = await greetedClient(t, running.port(), '127.0.0.90');
   assert.equal((await client.command('MAIL FROM:<someone@outside.example>'))?.code, 250);
   assert.match((await client.command('RCPT TO:<someone@elsewhere.example>'))?.text ?? '', /^554 5\.7\.1 .*Relay access denied/, 'relay is refused');
   assert.match((await client.command('RCPT TO:<PostMaster>'))?.text ?? '', /^250 2\.1\.5 /);
@@ -56,7 +48,7 @@ test('RCPT TO:<PostMaster> is accepted where relay is refused, and the message l
 
 test('a server without local domains delivers the bare postmaster to postmaster@<hostname>; naming it twice gives one copy', { timeout: 20_000 }, async (t) => {
   const { dir, running } = await startDelivering(t, { hostname: 'mx.example.test', localDomains: [], relay: NO_RELAY });
-  const client = await greeted(t, running.port(), '127.0.0.91');
+  const client = await greetedClient(t, running.port(), '127.0.0.91');
   assert.equal((await client.command('MAIL FROM:<>'))?.code, 250);
   assert.equal((await client.command('RCPT TO:<postmaster>'))?.code, 250);
   assert.equal((await client.command('RCPT TO:<POSTMASTER>'))?.code, 250);
@@ -78,7 +70,7 @@ test('a server that requires a login first refuses MAIL before it, also for the 
     localDomains: [domainItem('example.test')], relay: NO_RELAY,
     auth: { mechanisms: [], anonymous: false, senderMustMatch: false, source: null },
   });
-  const client = await greeted(t, running.port(), '127.0.0.92');
+  const client = await greetedClient(t, running.port(), '127.0.0.92');
   assert.match((await client.command('MAIL FROM:<someone@outside.example>'))?.text ?? '', /^530 5\.7\.0 Authentication required/);
   assert.match((await client.command('RCPT TO:<postmaster>'))?.text ?? '', /^503 5\.5\.1 /, 'no transaction to add the postmaster to');
 });

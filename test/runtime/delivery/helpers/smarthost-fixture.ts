@@ -1,4 +1,5 @@
-// A real SMTP server on loopback acting as the smart host, recording what it receives, and
+// A real SMTP server on loopback acting as the smart host (or an MX host, on its own
+// 127.x address and port 25), recording what it receives, and
 // the small utilities the worker tests share (waiting, a capturing logger).
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,8 @@ export interface ReceivedMessage {
   raw: Buffer;
   secure: boolean;
   user: string | null;
+  /** The name the client gave in EHLO/HELO. */
+  helo: string;
 }
 
 export interface Smarthost {
@@ -23,6 +26,8 @@ export interface Smarthost {
 
 export interface SmarthostBehaviour {
   port?: number;
+  /** The address to listen on; default 127.0.0.1. */
+  host?: string;
   /** Reply per recipient: return an Error with responseCode to refuse it. */
   rcpt?: (address: string) => { code: number; message: string } | null;
   tls?: { key: string | Buffer; cert: string | Buffer } | null;
@@ -65,6 +70,7 @@ export async function startSmarthost(behaviour: SmarthostBehaviour = {}): Promis
           raw: Buffer.concat(chunks),
           secure: session.secure,
           user: (session.user as string | undefined) ?? null,
+          helo: session.hostNameAppearsAs,
         });
         callback();
       });
@@ -75,7 +81,7 @@ export async function startSmarthost(behaviour: SmarthostBehaviour = {}): Promis
   server.on('error', (error: Error) => errors.push(error));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(behaviour.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(behaviour.port ?? 0, behaviour.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.server.address() as AddressInfo).port;
   return {

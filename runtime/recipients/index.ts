@@ -1,0 +1,4 @@
+// runtime/recipients: the mailboxes of the local domains' recipient lists (mailbox list
+// files and credential stores), read for the server and for `explain`.
+export { MailboxLists, type MailboxListEvents } from './mailbox-lists.js';
+export { MailboxFileError, parseMailboxFile, type MailboxEntry } from './mailbox-file.js';

@@ -1,0 +1,152 @@
+// The mailboxes of one server's recipient lists, as the policy's RCPT decision asks for
+// them (runtime/policy's MailboxDirectory). Each `mailboxes` source is a file: a mailbox
+// list (mailbox-file.ts) or the password file of a credential store, whose user names
+// that are addresses in the domain are its mailboxes. Like the credential stores, the
+// files are reread when they change (polled, so editors that replace a file are seen too)
+// and when `reload()` is called (SIGHUP rebuilds the whole runtime, these lists with it).
+// A reload that fails keeps the previous mailboxes and reports the error: a bad edit must
+// not turn every recipient into an unknown one.
+import { readFile } from 'node:fs/promises';
+import { watchFile, unwatchFile, type Stats } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { RecipientsConfig, UserStoreConfig } from '../config/types.js';
+import type { MailboxDirectory } from '../policy/index.js';
+import { readPasswordLines } from '../auth/password-file.js';
+import { parseMailboxFile, type MailboxEntry } from './mailbox-file.js';
+
+/** One file a recipient list reads, and how. */
+interface ListSource {
+  kind: 'file' | 'users';
+  path: string;
+  /** What the operator wrote, for messages: `file "mailboxes"` or `users staff`. */
+  label: string;
+}
+
+export interface MailboxListEvents {
+  /** A reload failed; the previous mailboxes stay in force. */
+  reloadFailed(error: Error): void;
+  /** The lists were (re)read: mailboxes per domain. */
+  loaded(counts: Record<string, number>): void;
+}
+
+const QUIET: MailboxListEvents = { reloadFailed: () => {}, loaded: () => {} };
+
+export class MailboxLists implements MailboxDirectory {
+  /** By domain: the lower-case NFC local parts of its mailboxes. */
+  private mailboxes = new Map<string, ReadonlySet<string>>();
+  /** Domains with a source that could not be read (only after loadAvailable). */
+  private unread = new Set<string>();
+  private readonly sources = new Map<string, ListSource[]>();
+  private watched: string[] = [];
+
+  constructor(
+    lists: readonly RecipientsConfig[],
+    userStores: readonly UserStoreConfig[],
+    baseDir: string,
+    private readonly events: MailboxListEvents = QUIET,
+  ) {
+    const stores = new Map(userStores.map((store) => [store.name, store.file]));
+    for (const list of lists) {
+      const sources: ListSource[] = [];
+      for (const source of list.mailboxes) {
+        const file = source.kind === 'file' ? source.file : stores.get(source.userStore);
+        // the config's own checks refuse a store that does not exist; nothing to read then
+        if (file === undefined) continue;
+        const label = source.kind === 'file' ? `mailboxes file ${file}` : `mailboxes users ${source.userStore}`;
+        sources.push({ kind: source.kind, path: isAbsolute(file) ? file : resolve(baseDir, file), label });
+      }
+      if (sources.length > 0) this.sources.set(list.domain, sources);
+    }
+  }
+
+  has(domain: string, localPart: string): boolean | undefined {
+    if (this.mailboxes.get(domain)?.has(localPart)) return true;
+    // a list of the domain could not be read (explain only): it may hold the mailbox
+    return this.unread.has(domain) ? undefined : false;
+  }
+
+  /** Reads every source; throws (naming the file, and the line of a bad entry) when one cannot be read. */
+  async load(): Promise<void> {
+    const failures = await this.read(true);
+    if (failures[0]) throw failures[0];
+  }
+
+  /**
+   * Reads what can be read and returns what could not (`explain`, which runs where the
+   * lists may not be): a domain with an unread source then answers "unknown" for names the
+   * other sources do not hold, never "no such mailbox".
+   */
+  async loadAvailable(): Promise<Error[]> {
+    return this.read(false);
+  }
+
+  private async read(strict: boolean): Promise<Error[]> {
+    const read = new Map<string, Promise<MailboxEntry[] | Error>>();
+    const failures: Error[] = [];
+    const next = new Map<string, Set<string>>();
+    const unread = new Set<string>();
+    for (const [domain, sources] of this.sources) {
+      const mailboxes = new Set<string>();
+      for (const source of sources) {
+        const key = `${source.kind}:${source.path}`;
+        if (!read.has(key)) read.set(key, readSource(source).catch((error: Error) => error));
+        const entries = await read.get(key)!;
+        if (entries instanceof Error) {
+          if (!failures.includes(entries)) failures.push(entries);
+          unread.add(domain);
+          if (strict) return failures;
+          continue;
+        }
+        for (const entry of entries) {
+          if (entry.domain === null || entry.domain === domain) mailboxes.add(entry.localPart);
+        }
+      }
+      next.set(domain, mailboxes);
+    }
+    this.mailboxes = next;
+    this.unread = unread;
+    if (next.size > 0) this.events.loaded(Object.fromEntries([...next].map(([domain, set]) => [domain, set.size])));
+    return failures;
+  }
+
+  async reload(): Promise<void> {
+    try {
+      await this.load();
+    } catch (error) {
+      this.events.reloadFailed(error as Error);
+    }
+  }
+
+  watch(intervalMs = 1000): void {
+    if (this.watched.length > 0) return;
+    this.watched = [...new Set([...this.sources.values()].flat().map((source) => source.path))];
+    for (const path of this.watched) watchFile(path, { interval: intervalMs, persistent: false }, this.onChange);
+  }
+
+  close(): void {
+    // only this listener: a credential store may watch the same password file
+    for (const path of this.watched) unwatchFile(path, this.onChange);
+    this.watched = [];
+  }
+
+  private readonly onChange = (current: Stats, previous: Stats): void => {
+    if (current.mtimeMs !== previous.mtimeMs || current.size !== previous.size || current.ino !== previous.ino) void this.reload();
+  };
+}
+
+async function readSource(source: ListSource): Promise<MailboxEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(source.path, 'utf8');
+  } catch (error) {
+    throw new Error(`${source.label}: cannot read ${source.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (source.kind === 'file') return parseMailboxFile(text, source.path);
+  // a credential store: its users whose names are addresses; the store itself reports bad lines
+  return readPasswordLines(text).flatMap((line) => {
+    if (line.kind !== 'user') return [];
+    const at = line.user.lastIndexOf('@');
+    if (at <= 0) return [];
+    return [{ localPart: line.user.slice(0, at).normalize('NFC').toLowerCase(), domain: line.user.slice(at + 1).toLowerCase().replace(/\.$/, ''), line: line.line }];
+  });
+}
