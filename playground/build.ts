@@ -21,7 +21,7 @@ const SHIMS: Record<string, string> = {
 };
 
 /** Maps the shimmed built-ins, refuses the rest (with or without the `node:` prefix). */
-const nodeBuiltins: Plugin = {
+export const nodeBuiltins: Plugin = {
   name: 'node-builtins',
   setup(plugin) {
     plugin.onResolve({ filter: /^node:/ }, (args) => {

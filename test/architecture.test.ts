@@ -25,6 +25,8 @@ const ALLOWED: Record<string, string[]> = {
   lsp: ['net', 'grammar', 'compiler', 'runtime', 'format'],
   review: ['net', 'grammar', 'compiler', 'runtime'],
   cli: ['net', 'grammar', 'compiler', 'runtime', 'format', 'lsp', 'verify', 'review'],
+  // the browser page: the compiler, runtime/policy's decisions and review's graph, as the CLI uses them
+  playground: ['net', 'grammar', 'compiler', 'runtime', 'review'],
 };
 
 /**
@@ -40,7 +42,7 @@ const FRONT_DOORS: Array<[layer: string, doors: RegExp]> = [
   ['format', /^format\/(?:index|format)\.ts$/],
   ['lsp', /^lsp\/(?:server|format-worker)\.ts$/],
 ];
-const FRONT_ENDS = ['cli', 'lsp', 'format', 'review'];
+const FRONT_ENDS = ['cli', 'lsp', 'format', 'review', 'playground'];
 
 /** Address libraries: only net/ may use one, so that every layer reads addresses one way. */
 const ADDRESS_LIBRARIES = ['ipaddr.js', 'ip-address', 'netmask', 'ip-cidr', 'cidr-tools', 'is-ip'];

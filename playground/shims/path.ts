@@ -31,11 +31,20 @@ export function resolve(...paths: string[]): string {
 
 export function dirname(path: string): string {
   if (path === '') return '.';
-  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  const slash = trimmed.lastIndexOf('/');
-  if (slash < 0) return '.';
-  if (slash === 0) return '/';
-  return trimmed.slice(0, slash);
+  const rooted = path.startsWith('/');
+  // the last slash before the last name, past any slashes that end the path
+  let end = -1;
+  let inName = false;
+  for (let i = path.length - 1; i >= 1; i--) {
+    if (path[i] !== '/') inName = true;
+    else if (inName) {
+      end = i;
+      break;
+    }
+  }
+  if (end === -1) return rooted ? '/' : '.';
+  if (rooted && end === 1) return '//'; // as Node: POSIX leaves a leading '//' to the implementation
+  return path.slice(0, end);
 }
 
 export function relative(from: string, to: string): string {
@@ -46,11 +55,24 @@ export function relative(from: string, to: string): string {
   return [...a.slice(common).map(() => '..'), ...b.slice(common)].join('/');
 }
 
+/** Resolves '.' and '..' ('..' stays at the start of a relative path) and keeps a trailing slash. */
+export function normalize(path: string): string {
+  if (path === '') return '.';
+  const rooted = isAbsolute(path);
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part !== '..') out.push(part);
+    else if (out.length > 0 && out.at(-1) !== '..') out.pop();
+    else if (!rooted) out.push('..');
+  }
+  const body = out.join('/');
+  if (body === '') return rooted ? '/' : path.endsWith('/') ? './' : '.';
+  return `${rooted ? '/' : ''}${body}${path.endsWith('/') ? '/' : ''}`;
+}
+
 export function join(...paths: string[]): string {
-  const joined = paths.filter((p) => p !== '').join('/');
-  if (joined === '') return '.';
-  const body = normalizeSegments(joined).join('/');
-  return isAbsolute(joined) ? `/${body}` : body === '' ? '.' : body;
+  return normalize(paths.filter((p) => p !== '').join('/'));
 }
 
 export function basename(path: string): string {
