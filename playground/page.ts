@@ -7,6 +7,7 @@ import type { PlaygroundDiagnostic, Views } from './analyse.js';
 import { applyChanges, createEditor, showFindings } from './editor.js';
 import { decodeFragment, encodeFragment } from './fragment.js';
 import { SAMPLE_POLICY } from './sample.js';
+import { svgElement } from './svg-view.js';
 import type { WorkerAnswer, WorkerRequest } from './worker.js';
 
 // Long enough to let a burst of keystrokes settle, short enough that a finding shows well
@@ -113,7 +114,12 @@ function fillServers(names: readonly string[]): void {
 function showViews(views: Views): void {
   element('explanation').textContent = views.explanation.join('\n');
   element('json').textContent = views.json ?? '(not compiled: the policy has errors of the language)';
-  element('graph').innerHTML = views.svg ?? '';
+  const graph = element('graph');
+  try {
+    graph.replaceChildren(...(views.svg === null ? [] : [svgElement(views.svg)]));
+  } catch (error) {
+    graph.textContent = `not drawn: ${error instanceof Error ? error.message : String(error)} (a defect of smtppolicy, please report it)`;
+  }
 }
 
 for (const input of [serverSelect, clientInput, rcptInput]) input.addEventListener('input', schedule);

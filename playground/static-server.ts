@@ -22,7 +22,13 @@ export interface StaticServer {
 export async function serveFolder(folder: string, options: { host?: string; port?: number } = {}): Promise<StaticServer> {
   const root = normalize(folder + sep);
   const server: Server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    } catch {
+      response.writeHead(400).end(); // a malformed %-escape: no such file, and no crash
+      return;
+    }
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     const type = TYPES[extname(file)];
     if (request.method !== 'GET' || !file.startsWith(root) || type === undefined) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium } from '../../helpers/chromium.js';
 import { serveFolder } from '../../../playground/static-server.js';
+import { encodeFragment } from '../../../playground/fragment.js';
 import { builtPlayground } from '../built-playground.js';
 
 // The built playground page in headless chromium, served from loopback as `npm run
@@ -87,4 +88,14 @@ test('typing an open relay shows the finding at once; its fix removes it; the li
   const other = await openPage(browser, link);
   assert.equal(await editorText(other), fixed);
   assert.equal(await other.$('#problems li[data-rule="open-relay"]'), null);
+
+  // A link is anyone's text: markup in it stays text, in the problems, the explanation and
+  // the map's tooltips (the deciding line), and never runs.
+  const hostile = OPEN_RELAY.replace('relay { 0.0.0.0/0 }', 'relay { 0.0.0.0/0 } # <img src=x onerror="window.ran=1">');
+  const third = await openPage(browser, `${server.url}${encodeFragment({ policy: hostile })}`);
+  await third.waitForSelector('#graph svg [data-cidr]', { timeout: WAIT_MS });
+  const titles = await third.$$eval('#graph svg title', (elements) => elements.map((e) => e.textContent ?? ''));
+  assert.ok(titles.some((title) => title.includes('<img src=x onerror="window.ran=1">')), 'the deciding line shows as text');
+  assert.equal(await third.$('#graph img, #problems img, #explanation img'), null);
+  assert.equal(await third.evaluate('window.ran'), undefined);
 });
