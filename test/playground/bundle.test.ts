@@ -24,7 +24,12 @@ test('the built page is under 600 KB gzipped and imports no Node built-in', asyn
   }
   const inputs = Object.keys(built.metafile.inputs);
   assert.ok(inputs.some((input) => input.endsWith('playground/shims/path.ts')), 'the compiler reaches node:path through its shim');
-  assert.ok(inputs.some((input) => input.endsWith('compiler/check.ts')), 'the worker holds the real compiler');
+  // The compiler loads in the worker only: the page script (the editor) stays light, so the
+  // page is usable while the worker starts.
+  const inputsOf = (name: string) => Object.entries(built.metafile.outputs).find(([path]) => path.endsWith(`/${name}`))?.[1].inputs ?? {};
+  assert.ok(Object.keys(inputsOf('worker.js')).some((input) => input.endsWith('compiler/check.ts')), 'the worker holds the real compiler');
+  assert.deepEqual(Object.keys(inputsOf('page.js')).filter((input) => /^(?:compiler|grammar|runtime|review)\//.test(input)), []);
+  assert.ok(Object.keys(inputsOf('page.js')).some((input) => input.includes('@codemirror/view')), 'the page holds the editor');
 });
 
 test('the build refuses a Node built-in that has no shim, naming it and who imports it', async (t) => {
