@@ -7,6 +7,7 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { keywordInfo, ROWS } from '../grammar/index.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(HERE, '..');
@@ -31,6 +32,11 @@ export const nodeBuiltins: Plugin = {
     });
   },
 };
+
+/** The grammar's keyword table as highlight.ts needs it: keyword → declaration | setting | constant. */
+function keywordHighlights(): Record<string, string> {
+  return Object.fromEntries(ROWS.map((row) => [row.text, keywordInfo(row.text)!.highlight]));
+}
 
 export interface BuiltPlayground {
   outdir: string;
@@ -59,7 +65,7 @@ export async function buildPlayground(outdir: string, options: { minify?: boolea
     metafile: true,
     plugins: [nodeBuiltins],
     // Some dependencies read process.env.NODE_ENV to drop their development checks.
-    define: { 'process.env.NODE_ENV': '"production"' },
+    define: { 'process.env.NODE_ENV': '"production"', SMTPPOLICY_KEYWORDS: JSON.stringify(keywordHighlights()) },
     logLevel: 'warning',
   });
   for (const file of STATIC_FILES) copyFileSync(join(HERE, file), join(outdir, file));

@@ -5,6 +5,7 @@
 import { type Diagnostic as EditorDiagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
 import { EditorView, basicSetup } from 'codemirror';
 import type { PlaygroundDiagnostic, TextChange } from './analyse.js';
+import { smtppolicyLanguage } from './highlight.js';
 
 export function createEditor(parent: HTMLElement, text: string, onChange: (text: string) => void): EditorView {
   return new EditorView({
@@ -12,6 +13,7 @@ export function createEditor(parent: HTMLElement, text: string, onChange: (text:
     parent,
     extensions: [
       basicSetup,
+      smtppolicyLanguage,
       lintGutter(),
       EditorView.lineWrapping,
       EditorView.contentAttributes.of({ 'aria-label': 'policy editor' }),

@@ -12,7 +12,7 @@ import type { WorkerAnswer, WorkerRequest } from './worker.js';
 
 // Long enough to let a burst of keystrokes settle, short enough that a finding shows well
 // within half a second of the last one (the compiler takes tens of milliseconds).
-const SETTLE_MS = 120;
+const SETTLE_MS = 80;
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
