@@ -9,7 +9,7 @@
 
 import { isIP } from 'node:net';
 import type { RuntimeConfig, ServerConfig } from '../runtime/config/index.js';
-import { type ArrivalFacts, compilePolicy, decideArrival, decideSession, formatReply, type SessionDecision, type SessionFacts, type SmtpReply, type TraceStep } from '../runtime/policy/index.js';
+import { type ArrivalFacts, compilePolicy, explainClient, explanationLines, type Explanation, formatReply, type SessionFacts } from '../runtime/policy/index.js';
 import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
@@ -86,14 +86,7 @@ export const run: Command = async (argv, io) => {
         : values['proxy-local']
           ? { peerAddress: client, proxyLocal: true }
           : { peerAddress: client };
-  const arrival = decideArrival(server, arrivalFacts);
-  if (arrival.decision === 'refuse') {
-    writeDecision(io, { decision: 'refuse', stage: 'connect', reply: arrival.reply, trace: arrival.trace }, values.format);
-    return EXIT_OK;
-  }
-
-  const facts: SessionFacts = {
-    clientAddress: arrival.clientAddress,
+  const facts: Omit<SessionFacts, 'clientAddress'> = {
     ...(values.ptr ? { reverseDns: { status: 'found', name: values.ptr, confirmed: !values.unconfirmed } } : {}),
     ...(values['dns-fail'] ? { reverseDns: { status: 'error', reason: 'lookup failed (--dns-fail)' } } : {}),
     // Without --ptr or --dns-fail the client simply has no PTR record.
@@ -104,8 +97,7 @@ export const run: Command = async (argv, io) => {
     rcptTo: values.rcpt,
     mailboxes: await readMailboxes(server.config, loaded.config.userStores, loaded.baseDir, io),
   };
-  const session = decideSession(server, facts);
-  writeDecision(io, { ...session, trace: [...arrival.trace, ...session.trace] }, values.format);
+  writeDecision(io, explainClient(server, arrivalFacts, facts), values.format);
   return EXIT_OK;
 };
 
@@ -130,45 +122,19 @@ function ipOption(value: string | undefined, flag: string): string | undefined {
   return address;
 }
 
-/** A connection refused on arrival (an untrusted or unusable PROXY header), before any session. */
-interface ArrivalRefusal {
-  decision: 'refuse';
-  stage: 'connect';
-  /** null: the connection is closed without a greeting. */
-  reply: SmtpReply | null;
-  trace: TraceStep[];
-}
-
-/** Where the client gets no SMTP reply at all, explain says why instead of inventing one. */
-function noReply(stage: string): string {
-  return stage === 'tls' ? 'none: the TLS handshake fails, the client gets no SMTP reply' : 'none: the connection is closed without a reply';
-}
-
-function writeDecision(io: CliIo, decision: SessionDecision | ArrivalRefusal, format: string): void {
-  const reply = decision.reply === null ? null : formatReply(decision.reply);
-  const route = decision.stage === 'rcpt' ? decision.route : undefined;
-  const deliverTo = decision.stage === 'rcpt' ? decision.deliverTo : undefined;
-  const targets = decision.stage === 'rcpt' ? decision.targets : undefined;
-  const loops = decision.stage === 'rcpt' ? decision.aliasLoops : undefined;
+function writeDecision(io: CliIo, decision: Explanation, format: string): void {
   if (format === 'json') {
+    const reply = decision.reply === null ? null : formatReply(decision.reply);
+    const rcpt = decision.stage === 'rcpt' ? decision : undefined;
     const { decision: outcome, stage, trace } = decision;
     const delivery = {
-      ...(route ? { route } : {}),
-      ...(deliverTo ? { deliverTo } : {}),
-      ...(targets ? { targets } : {}),
-      ...(loops ? { aliasLoops: loops } : {}),
+      ...(rcpt?.route ? { route: rcpt.route } : {}),
+      ...(rcpt?.deliverTo ? { deliverTo: rcpt.deliverTo } : {}),
+      ...(rcpt?.targets ? { targets: rcpt.targets } : {}),
+      ...(rcpt?.aliasLoops ? { aliasLoops: rcpt.aliasLoops } : {}),
     };
     io.stdout.write(`${JSON.stringify({ decision: outcome, stage, reply, ...delivery, trace }, null, 2)}\n`);
     return;
   }
-  const lines = [
-    `decision: ${decision.decision} at ${decision.stage}${route ? ` (${route} delivery)` : ''}`,
-    `reply:    ${reply ?? noReply(decision.stage)}`,
-    ...(deliverTo && !targets ? [`deliver:  to ${deliverTo}`] : []),
-    ...(targets ? [`deliver:  to ${targets.map((t) => `${t.address} (${t.route === 'local' ? 'Maildir' : 'relay queue'})`).join(', ')}`] : []),
-    ...(loops ?? []).map((loop) => `loop:     ${loop.join(' → ')} (delivered once, to ${loop.at(-1)})`),
-    'trace:',
-    ...decision.trace.map((step, i) => `  ${String(i + 1).padStart(2)}. ${step.step}: ${step.result}${step.source ? `  [${step.source}]` : ''}`),
-  ];
-  io.stdout.write(`${lines.join('\n')}\n`);
+  io.stdout.write(`${explanationLines(decision).join('\n')}\n`);
 }

@@ -21,6 +21,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   queue: { summary: 'list, show, hold, release, delete or requeue queued mail', load: () => import('./queue.js') },
   explain: { summary: 'show what the policy decides for a given client, and why', load: () => import('./explain.js') },
   verify: { summary: 'probe a running server over SMTP and check it behaves as its policy says', load: () => import('./verify.js') },
+  graph: { summary: 'draw who may connect or relay, by client address, per server (SVG or HTML)', load: () => import('./graph.js') },
+  diff: { summary: 'show who gains or loses connect, relay, AUTH in clear or TLS between two policies', load: () => import('./diff.js') },
 };
 
 export function usage(): string {

@@ -28,3 +28,10 @@ export { formatJunit } from './report/junit.js';
 export { formatGitlab } from './report/gitlab.js';
 export { PUBLIC_ADDRESSES } from './analysis/public-addresses.js';
 export { connectableSet, unauthenticatedRelay } from './analysis/reach.js';
+// What review/ (diff and graph) needs of the analysis: the relay paths per listener, the
+// sets they are built from, and the session a witness describes, to replay it.
+export { cidrSet, relayWithoutAuthSet } from './analysis/reach.js';
+export { examplePublicAddress } from './analysis/public-addresses.js';
+export { describeListener, peersOf } from './analysis/listener-reach.js';
+export { hostsOf, relayPaths, type ListenerRelay, type RelayPath, type RelayPathKind, type RelayWitness } from './analysis/relay-paths.js';
+export { PROBE_SENDER, probeRecipient, witnessArrival, witnessRelays } from './analysis/relay-probe.js';

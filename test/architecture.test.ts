@@ -4,6 +4,8 @@
 // addresses with a library of its own. verify/ is a client of any server: it knows the
 // policy's meaning (runtime/policy and the config types it reads) and asks reverse DNS the
 // way the server does (runtime/dns), but nothing of the language or of the server itself.
+// review/ (diff and graph) reads compiled policies: the compiler's and the runtime's front
+// doors only, like the other front ends.
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -25,7 +27,10 @@ const ALLOWED: Record<string, string[]> = {
   // Other MTAs' configurations are read into policy text, by nothing but their own files.
   import: ['net'],
   lsp: ['net', 'grammar', 'compiler', 'runtime', 'format'],
-  cli: ['net', 'grammar', 'compiler', 'runtime', 'format', 'lsp', 'verify', 'targets', 'import'],
+  review: ['net', 'grammar', 'compiler', 'runtime'],
+  cli: ['net', 'grammar', 'compiler', 'runtime', 'format', 'lsp', 'verify', 'targets', 'import', 'review'],
+  // the browser page: the compiler, runtime/policy's decisions and review's graph, as the CLI uses them
+  playground: ['net', 'grammar', 'compiler', 'runtime', 'review'],
 };
 
 /**
@@ -39,10 +44,11 @@ const FRONT_DOORS: Array<[layer: string, doors: RegExp]> = [
   ['verify', /^verify\/index\.ts$/],
   ['targets', /^targets\/index\.ts$/],
   ['import', /^import\/index\.ts$/],
+  ['review', /^review\/index\.ts$/],
   ['format', /^format\/(?:index|format)\.ts$/],
   ['lsp', /^lsp\/(?:server|format-worker)\.ts$/],
 ];
-const FRONT_ENDS = ['cli', 'lsp', 'format'];
+const FRONT_ENDS = ['cli', 'lsp', 'format', 'review', 'playground'];
 
 /** Address libraries: only net/ may use one, so that every layer reads addresses one way. */
 const ADDRESS_LIBRARIES = ['ipaddr.js', 'ip-address', 'netmask', 'ip-cidr', 'cidr-tools', 'is-ip'];

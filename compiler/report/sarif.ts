@@ -10,16 +10,21 @@ import { findingFingerprints } from './fingerprint.js';
 import type { Report } from './report.js';
 import { docsUrl } from './report.js';
 
+/** What SARIF says about a rule: lint rules, and the findings of other tools of the package (`smtppolicy diff`). */
+export type SarifRuleMeta = Pick<RuleMeta, 'id' | 'description' | 'defaultSeverity'> & { category?: string };
+
 export interface SarifOptions {
-  rules: readonly { meta: RuleMeta }[];
+  rules: readonly { meta: SarifRuleMeta }[];
   toolVersion: string;
+  /** Where a rule is documented; default docs/rules/<id>.md (the lint rules' pages). */
+  helpUri?: (ruleId: string) => string;
 }
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 /** GitHub maps ≥ 7.0 to "high", ≥ 4.0 to "medium", below to "low". */
 const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', info: '2.0' };
 
-const LANGUAGE_RULES: { meta: Pick<RuleMeta, 'id' | 'description' | 'defaultSeverity'> }[] = [
+const LANGUAGE_RULES: { meta: SarifRuleMeta }[] = [
   { meta: { id: 'syntax', description: 'the text is not valid .smtppolicy syntax', defaultSeverity: 'error' } },
   { meta: { id: 'semantic', description: 'an invalid value or name (unknown list, duplicate server, include cycle, …)', defaultSeverity: 'error' } },
 ];
@@ -55,7 +60,7 @@ export function formatSarif(report: Report, options: SarifOptions): string {
             version: options.toolVersion,
             informationUri: 'https://github.com/smtppolicy/smtppolicy',
             rules: rules.map(({ meta }) => {
-              const url = docsUrl(meta.id);
+              const url = (options.helpUri ?? docsUrl)(meta.id);
               return {
                 id: meta.id,
                 name: pascalCase(meta.id),
@@ -64,7 +69,7 @@ export function formatSarif(report: Report, options: SarifOptions): string {
                 ...(url ? { helpUri: url } : {}),
                 defaultConfiguration: { level: LEVEL[meta.defaultSeverity] },
                 properties: {
-                  tags: ['security', 'smtp', 'category' in meta ? String(meta.category) : 'language'],
+                  tags: ['security', 'smtp', meta.category ?? 'language'],
                   'security-severity': SECURITY_SEVERITY[meta.defaultSeverity],
                 },
               };

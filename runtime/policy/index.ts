@@ -12,6 +12,7 @@ export { decideRcpt } from './rcpt.js';
 export { isBarePostmaster, postmasterMailbox } from './postmaster.js';
 export { normalizeLocalPart, resolveRecipient, splitRecipient, type CompiledRecipients, type RecipientResolution } from './recipients.js';
 export { decideSession, type SessionDecision } from './session.js';
+export { explainClient, explanationLines, type ArrivalRefusal, type Explanation } from './explanation.js';
 export { assessEncryption, cipherBits, describeTls } from './encryption.js';
 export { decideTlsHandshake, type HandshakeRefusal } from './tls-handshake.js';
 export { revealsSecret } from './auth-offer.js';

@@ -2,8 +2,8 @@
 // seeded fast-check input built from the grammar's own keywords, braces, separators, list
 // references and values, nested and repeated (thousands of tokens at times), spread over
 // three files that include each other (in chains and in cycles). Each input goes through
-// the commands a user runs on a policy, in-process: lint in every format, compile, fmt and
-// explain. A command may report findings or refuse (exit 1, 2), never throw; the output a
+// the commands a user runs on a policy, in-process: lint in every format, compile, fmt,
+// explain, diff and graph. A command may report findings or refuse (exit 1, 2), never throw; the output a
 // person reads stays bounded by the input's size.
 
 import assert from 'node:assert/strict';
@@ -68,6 +68,8 @@ const COMMANDS: { name: string; argv: string[]; boundedOutput: boolean }[] = [
   { name: 'fmt', argv: ['fmt', 'main.smtppolicy'], boundedOutput: true },
   { name: 'fmt --check', argv: ['fmt', '--check', ...FILES], boundedOutput: true },
   { name: 'explain', argv: ['explain', 'main.smtppolicy', '--server', 'inbound', '--client', '10.0.0.1', '--rcpt', 'user@example.test'], boundedOutput: true },
+  { name: 'diff', argv: ['diff', 'a.smtppolicy', 'main.smtppolicy', '--format', 'markdown'], boundedOutput: true },
+  { name: 'graph', argv: ['graph', 'main.smtppolicy', '-o', 'map.svg'], boundedOutput: true },
 ];
 
 /** What a person-readable report may take: ten times the input, plus room for the fixed text. */

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import puppeteer, { type Page } from 'puppeteer-core';
+import { CHROMIUM_FLAGS } from '../../../helpers/chromium.js';
 import { requireTool } from '../../../helpers/tools.js';
 import { codeServerCommand, hostArgs, startCodeServer } from './code-server.js';
 
@@ -19,10 +20,6 @@ const OPEN_RELAY = 'server open {\n  listen 0.0.0.0:2526\n  hostname mx.example.
 const FIX_TITLE = "Relay for authenticated clients only: replace 'anyone' with 'authenticated'";
 // Each wait: generous, because a loaded CI machine takes seconds to load the workbench.
 const WAIT_MS = 120_000;
-
-// The flags the machine needs: no sandbox (root in a container), no GPU, and nothing that
-// reaches for a network this machine does not have (QUIC, component updates, sync).
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 // The user settings of the host: no welcome page, tips, experiments, telemetry or update checks in the way.
 const SETTINGS = {
