@@ -1,18 +1,23 @@
-// An address list entry's network as a string of bits ("00001010" for 10.0.0.0/8): a key
-// whose prefixes are exactly the keys of the networks that contain it, so "who covers this
-// entry?" is a few map look-ups (compiler/analysis/entry-overlap.ts) instead of comparing
-// every pair of 100,000 entries.
+// An address list entry's network as a string of bits: a key whose prefixes are exactly the
+// keys of the networks that contain it, so "who covers this entry?" is a few map look-ups
+// (compiler/analysis/entry-overlap.ts) instead of comparing every pair of 100,000 entries.
+//
+// The key is a '1' followed by the network bits ("100001010" for 10.0.0.0/8): the leading
+// 1 lets one number's binary text be the whole key, so each key is one flat string of its
+// own. Built by concatenation it was a rope (or a slice) keeping two or three strings alive
+// per entry, and a 50 MB policy has millions of entries.
 import { parseNetwork } from './ip.js';
 
-/** The network bits of `10.0.0.0/8` ("00001010"), or of a single address (all its bits). */
-export function networkBits(text: string): { family: 4 | 6; bits: string } {
-  const v4 = ipv4NetworkBits(text);
-  if (v4 !== undefined) return { family: 4, bits: v4 };
+/** The key of `10.0.0.0/8` ("100001010"), or of a single address (a 1, then all its bits). */
+export function networkKey(text: string): { family: 4 | 6; key: string } {
+  const v4 = ipv4NetworkKey(text);
+  if (v4 !== undefined) return { family: 4, key: v4 };
   const address = parseNetwork(text);
   if (address === undefined) throw new Error(`not an address or CIDR range: '${text}'`);
-  let bits = '';
-  for (const byte of address.bytes) bits += (byte | 256).toString(2).slice(1);
-  return { family: address.family, bits: bits.slice(0, address.prefix) };
+  // Array.join makes one flat string (not a chain of concatenations).
+  const bits = ['1'];
+  for (let i = 0; i < address.prefix; i++) bits.push(String(((address.bytes[i >> 3] as number) >> (7 - (i & 7))) & 1));
+  return { family: address.family, key: bits.join('') };
 }
 
 /**
@@ -20,7 +25,7 @@ export function networkBits(text: string): { family: 4 | 6; bits: string } {
  * (`10.1.2.3`, `10.0.0.0/8`, no leading zeros). Undefined for anything else, which then goes
  * through the general parser. Host bits set (10.1.2.3/8) fall away, as parseCidr clears them.
  */
-function ipv4NetworkBits(text: string): string | undefined {
+function ipv4NetworkKey(text: string): string | undefined {
   let value = 0;
   let i = 0;
   for (let octet = 0; octet < 4; octet++) {
@@ -40,7 +45,8 @@ function ipv4NetworkBits(text: string): string | undefined {
     if (n === undefined || n.end !== text.length || n.value > 32) return undefined;
     prefix = n.value;
   }
-  return value.toString(2).padStart(32, '0').slice(0, prefix);
+  // The network's top `prefix` bits, after a 1: a number below 2^33, exact in a double.
+  return (2 ** prefix + Math.floor(value / 2 ** (32 - prefix))).toString(2);
 }
 
 /** A decimal number of at most `maxDigits` digits without a leading zero, starting at `start`. */

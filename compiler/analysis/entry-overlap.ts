@@ -8,7 +8,7 @@
 // blocks whose network bits are a prefix of its own, a domain only by its parent domains.
 // One map from key to first index answers "who covers this?" with a few look-ups per entry.
 
-import { networkBits } from '../../net/network-bits.js';
+import { networkKey } from '../../net/network-bits.js';
 
 export type OverlapEntry<T> = { value: T } & (
   | { kind: 'cidr'; cidr: string }
@@ -27,23 +27,31 @@ export interface Overlap<T> {
 
 export function findOverlaps<T>(entries: readonly OverlapEntry<T>[], keys: KeyCache = new KeyCache()): Overlap<T>[] {
   const keyList = entries.map((e) => (e.kind === 'keyed' ? e.key : keys.of(e)));
-  const firstIndex = new Map<string, number>();
+  // The first index of each key, a map per kind of key: domains by name, networks by their
+  // bit key (net/network-bits.ts) per family. The keys are the entries' own strings, so the
+  // maps add no string per entry.
+  const firstDomain = new Map<string, number>();
+  const firstNetwork = { 4: new Map<string, number>(), 6: new Map<string, number>() };
   // Only prefix lengths that occur in the list can cover anything: usually two or three.
-  const prefixes = { 4: new Set<number>(), 6: new Set<number>() };
+  // Counted as key lengths (a network's key is a 1, then its prefix bits).
+  const keyLengths = { 4: new Set<number>(), 6: new Set<number>() };
   keyList.forEach((key, i) => {
-    if (!firstIndex.has(key.exact)) firstIndex.set(key.exact, i);
-    if (key.kind === 'cidr') prefixes[key.family].add(key.bits.length);
+    const first = key.kind === 'domain' ? firstDomain : firstNetwork[key.family];
+    const exact = key.kind === 'domain' ? key.domain : key.bits;
+    if (!first.has(exact)) first.set(exact, i);
+    if (key.kind === 'cidr') keyLengths[key.family].add(key.bits.length);
   });
-  const sortedPrefixes = { 4: [...prefixes[4]].sort((a, b) => a - b), 6: [...prefixes[6]].sort((a, b) => a - b) };
+  const sortedLengths = { 4: [...keyLengths[4]].sort((a, b) => a - b), 6: [...keyLengths[6]].sort((a, b) => a - b) };
   const found: Overlap<T>[] = [];
   entries.forEach((entry, i) => {
     const key = keyList[i]!;
+    const first = key.kind === 'domain' ? firstDomain : firstNetwork[key.family];
     // The first covering entry in list order: an earlier equal one, or any wider one.
-    const same = firstIndex.get(key.exact)!;
+    const same = first.get(key.kind === 'domain' ? key.domain : key.bits)!;
     let by = same < i ? same : -1;
     let kind: Overlap<T>['kind'] = 'duplicate';
     const consider = (wider: string) => {
-      const j = firstIndex.get(wider);
+      const j = first.get(wider);
       if (j !== undefined && (by < 0 || j < by)) {
         by = j;
         kind = 'shadowed';
@@ -51,11 +59,11 @@ export function findOverlaps<T>(entries: readonly OverlapEntry<T>[], keys: KeyCa
     };
     if (key.kind === 'domain') {
       // `a.b.c` sits under `b.c` and `c`: the text after each dot.
-      for (let dot = key.domain.indexOf('.'); dot >= 0; dot = key.domain.indexOf('.', dot + 1)) consider(`d:${key.domain.slice(dot + 1)}`);
+      for (let dot = key.domain.indexOf('.'); dot >= 0; dot = key.domain.indexOf('.', dot + 1)) consider(key.domain.slice(dot + 1));
     } else {
-      for (const prefix of sortedPrefixes[key.family]) {
-        if (prefix >= key.bits.length) break;
-        consider(cidrKey(key.family, key.bits.slice(0, prefix)));
+      for (const length of sortedLengths[key.family]) {
+        if (length >= key.bits.length) break;
+        consider(key.bits.slice(0, length));
       }
     }
     if (by >= 0) found.push({ kind, entry, by: entries[by]! });
@@ -63,14 +71,18 @@ export function findOverlaps<T>(entries: readonly OverlapEntry<T>[], keys: KeyCa
   return found;
 }
 
-export type EntryKey = { exact: string } & ({ kind: 'domain'; domain: string } | { kind: 'cidr'; family: 4 | 6; bits: string });
-
-const cidrKey = (family: 4 | 6, bits: string) => `c${family}:${bits}`;
+/**
+ * What an entry is compared by. `bits`: a network's key from net/network-bits.ts (a 1, then
+ * its prefix bits): the keys of the networks that contain it are exactly its prefixes.
+ */
+export type EntryKey = { kind: 'domain'; domain: string } | { kind: 'cidr'; family: 4 | 6; bits: string };
 
 /**
  * Keys by entry text. The same entries are checked in their list and again in every server
  * that uses the list, and the editor checks the same entries again on every keystroke: the
  * process-wide cache (`sharedKeys`) parses each of them once, whatever the number of checks.
+ * A key is one object and one flat string: a 50 MB policy has millions of entries, and the
+ * keys stay cached until the process ends.
  */
 export class KeyCache {
   private readonly cidrs = new Map<string, EntryKey>();
@@ -93,7 +105,9 @@ export class KeyCache {
     let key = byNetwork.get(network);
     if (key === undefined) {
       if (byNetwork.size >= this.maxSize) byNetwork.clear();
-      key = this.of({ kind: 'cidr', cidr: `${network}/${prefix}`, value: undefined });
+      // Not through `of`: its cache by entry text would hold a second key per entry.
+      const { family, key: bits } = networkKey(`${network}/${prefix}`);
+      key = { kind: 'cidr', family, bits };
       byNetwork.set(network, key);
     }
     return key;
@@ -105,7 +119,7 @@ export class KeyCache {
       let key = this.domains.get(entry.domain);
       if (key === undefined) {
         if (this.domains.size >= this.maxSize) this.domains.clear();
-        key = { kind: 'domain', domain: entry.domain, exact: `d:${entry.domain}` };
+        key = { kind: 'domain', domain: entry.domain };
         this.domains.set(entry.domain, key);
       }
       return key;
@@ -113,8 +127,8 @@ export class KeyCache {
     let key = this.cidrs.get(entry.cidr);
     if (key === undefined) {
       if (this.cidrs.size >= this.maxSize) this.cidrs.clear();
-      const { family, bits } = networkBits(entry.cidr);
-      key = { kind: 'cidr', family, bits, exact: cidrKey(family, bits) };
+      const { family, key: bits } = networkKey(entry.cidr);
+      key = { kind: 'cidr', family, bits };
       this.cidrs.set(entry.cidr, key);
     }
     return key;
