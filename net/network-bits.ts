@@ -2,22 +2,23 @@
 // keys of the networks that contain it, so "who covers this entry?" is a few map look-ups
 // (compiler/analysis/entry-overlap.ts) instead of comparing every pair of 100,000 entries.
 //
-// The key is a '1' followed by the network bits ("100001010" for 10.0.0.0/8): the leading
-// 1 lets one number's binary text be the whole key, so each key is one flat string of its
-// own. Built by concatenation it was a rope (or a slice) keeping two or three strings alive
-// per entry, and a 50 MB policy has millions of entries.
+// The key is the family's digit, then the network bits ("100001010" for 10.0.0.0/8, "2…"
+// for IPv6): keys of the two families never share a prefix, and for IPv4 the binary text of
+// one number is the whole key, so each key is one flat string of its own. Built by
+// concatenation it was a rope (or a slice) keeping two or three strings alive per entry,
+// and a 50 MB policy has millions of entries.
 import { parseNetwork } from './ip.js';
 
-/** The key of `10.0.0.0/8` ("100001010"), or of a single address (a 1, then all its bits). */
-export function networkKey(text: string): { family: 4 | 6; key: string } {
+/** The key of `10.0.0.0/8` ("100001010"), or of a single address (the digit, then all its bits). */
+export function networkKey(text: string): string {
   const v4 = ipv4NetworkKey(text);
-  if (v4 !== undefined) return { family: 4, key: v4 };
+  if (v4 !== undefined) return v4;
   const address = parseNetwork(text);
   if (address === undefined) throw new Error(`not an address or CIDR range: '${text}'`);
   // Array.join makes one flat string (not a chain of concatenations).
-  const bits = ['1'];
+  const bits = [String(address.family === 4 ? 1 : 2)];
   for (let i = 0; i < address.prefix; i++) bits.push(String(((address.bytes[i >> 3] as number) >> (7 - (i & 7))) & 1));
-  return { family: address.family, key: bits.join('') };
+  return bits.join('');
 }
 
 /**

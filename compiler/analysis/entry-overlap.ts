@@ -13,8 +13,8 @@ import { networkKey } from '../../net/network-bits.js';
 export type OverlapEntry<T> = { value: T } & (
   | { kind: 'cidr'; cidr: string }
   | { kind: 'domain'; domain: string }
-  /** An entry whose key the caller already has (KeyCache.ofNetwork, from a parsed value). */
-  | { kind: 'keyed'; key: EntryKey }
+  /** A network whose key the caller already has (KeyCache.ofNetwork, from a parsed value). */
+  | { kind: 'keyed'; key: NetworkKey }
 );
 
 export interface Overlap<T> {
@@ -25,29 +25,39 @@ export interface Overlap<T> {
   by: OverlapEntry<T>;
 }
 
+/**
+ * A network's key (net/network-bits.ts): its family's digit, then its prefix bits. The keys
+ * of the networks that contain it are exactly its prefixes. A plain string, not an object
+ * holding one: the cache keeps one per entry of a policy with millions of them.
+ */
+export type NetworkKey = string;
+
 export function findOverlaps<T>(entries: readonly OverlapEntry<T>[], keys: KeyCache = new KeyCache()): Overlap<T>[] {
-  const keyList = entries.map((e) => (e.kind === 'keyed' ? e.key : keys.of(e)));
-  // The first index of each key, a map per kind of key: domains by name, networks by their
-  // bit key (net/network-bits.ts) per family. The keys are the entries' own strings, so the
-  // maps add no string per entry.
+  // A domain's key is its name; a network's, its NetworkKey. Two maps from key to first
+  // index, as a name and a key may be spelt alike.
+  const keyList = entries.map((e) => (e.kind === 'domain' ? e.domain : e.kind === 'keyed' ? e.key : keys.ofCidr(e.cidr)));
   const firstDomain = new Map<string, number>();
-  const firstNetwork = { 4: new Map<string, number>(), 6: new Map<string, number>() };
+  const firstNetwork = new Map<string, number>();
   // Only prefix lengths that occur in the list can cover anything: usually two or three.
-  // Counted as key lengths (a network's key is a 1, then its prefix bits).
-  const keyLengths = { 4: new Set<number>(), 6: new Set<number>() };
+  // Counted as key lengths, per family (a key's first character).
+  const keyLengths = new Map<string, Set<number>>();
   keyList.forEach((key, i) => {
-    const first = key.kind === 'domain' ? firstDomain : firstNetwork[key.family];
-    const exact = key.kind === 'domain' ? key.domain : key.bits;
-    if (!first.has(exact)) first.set(exact, i);
-    if (key.kind === 'cidr') keyLengths[key.family].add(key.bits.length);
+    const first = entries[i]!.kind === 'domain' ? firstDomain : firstNetwork;
+    if (!first.has(key)) first.set(key, i);
+    if (first === firstNetwork) {
+      const family = key[0]!;
+      const lengths = keyLengths.get(family);
+      if (lengths) lengths.add(key.length);
+      else keyLengths.set(family, new Set([key.length]));
+    }
   });
-  const sortedLengths = { 4: [...keyLengths[4]].sort((a, b) => a - b), 6: [...keyLengths[6]].sort((a, b) => a - b) };
+  const sortedLengths = new Map([...keyLengths].map(([family, lengths]) => [family, [...lengths].sort((a, b) => a - b)]));
   const found: Overlap<T>[] = [];
   entries.forEach((entry, i) => {
     const key = keyList[i]!;
-    const first = key.kind === 'domain' ? firstDomain : firstNetwork[key.family];
+    const first = entry.kind === 'domain' ? firstDomain : firstNetwork;
     // The first covering entry in list order: an earlier equal one, or any wider one.
-    const same = first.get(key.kind === 'domain' ? key.domain : key.bits)!;
+    const same = first.get(key)!;
     let by = same < i ? same : -1;
     let kind: Overlap<T>['kind'] = 'duplicate';
     const consider = (wider: string) => {
@@ -57,13 +67,13 @@ export function findOverlaps<T>(entries: readonly OverlapEntry<T>[], keys: KeyCa
         kind = 'shadowed';
       }
     };
-    if (key.kind === 'domain') {
+    if (entry.kind === 'domain') {
       // `a.b.c` sits under `b.c` and `c`: the text after each dot.
-      for (let dot = key.domain.indexOf('.'); dot >= 0; dot = key.domain.indexOf('.', dot + 1)) consider(key.domain.slice(dot + 1));
+      for (let dot = key.indexOf('.'); dot >= 0; dot = key.indexOf('.', dot + 1)) consider(key.slice(dot + 1));
     } else {
-      for (const length of sortedLengths[key.family]) {
-        if (length >= key.bits.length) break;
-        consider(key.bits.slice(0, length));
+      for (const length of sortedLengths.get(key[0]!)!) {
+        if (length >= key.length) break;
+        consider(key.slice(0, length));
       }
     }
     if (by >= 0) found.push({ kind, entry, by: entries[by]! });
@@ -72,31 +82,23 @@ export function findOverlaps<T>(entries: readonly OverlapEntry<T>[], keys: KeyCa
 }
 
 /**
- * What an entry is compared by. `bits`: a network's key from net/network-bits.ts (a 1, then
- * its prefix bits): the keys of the networks that contain it are exactly its prefixes.
- */
-export type EntryKey = { kind: 'domain'; domain: string } | { kind: 'cidr'; family: 4 | 6; bits: string };
-
-/**
- * Keys by entry text. The same entries are checked in their list and again in every server
- * that uses the list, and the editor checks the same entries again on every keystroke: the
- * process-wide cache (`sharedKeys`) parses each of them once, whatever the number of checks.
- * A key is one object and one flat string: a 50 MB policy has millions of entries, and the
- * keys stay cached until the process ends.
+ * Network keys by entry text. The same entries are checked in their list and again in every
+ * server that uses the list, and the editor checks the same entries again on every
+ * keystroke: the process-wide cache (`sharedKeys`) parses each of them once, whatever the
+ * number of checks. It holds one flat string per entry: a 50 MB policy has millions.
  */
 export class KeyCache {
-  private readonly cidrs = new Map<string, EntryKey>();
-  private readonly domains = new Map<string, EntryKey>();
+  private readonly cidrs = new Map<string, NetworkKey>();
 
   /** Bounds memory in a long-lived process (a language server): starts over when full. */
   constructor(private readonly maxSize = Infinity) {}
 
   // By network text, then prefix length: the network string of a parsed entry is the same
   // object from one check to the next, so looking it up costs no new string and no hashing.
-  private readonly networks = new Map<number, Map<string, EntryKey>>();
+  private readonly networks = new Map<number, Map<string, NetworkKey>>();
 
   /** The key of `network/prefix` (a parsed CidrValue's fields). */
-  ofNetwork(network: string, prefix: number): EntryKey {
+  ofNetwork(network: string, prefix: number): NetworkKey {
     let byNetwork = this.networks.get(prefix);
     if (byNetwork === undefined) {
       byNetwork = new Map();
@@ -105,31 +107,20 @@ export class KeyCache {
     let key = byNetwork.get(network);
     if (key === undefined) {
       if (byNetwork.size >= this.maxSize) byNetwork.clear();
-      // Not through `of`: its cache by entry text would hold a second key per entry.
-      const { family, key: bits } = networkKey(`${network}/${prefix}`);
-      key = { kind: 'cidr', family, bits };
+      // Not through ofCidr: its cache by entry text would hold a second entry per network.
+      key = networkKey(`${network}/${prefix}`);
       byNetwork.set(network, key);
     }
     return key;
   }
 
-  of<T>(entry: OverlapEntry<T>): EntryKey {
-    if (entry.kind === 'keyed') return entry.key;
-    if (entry.kind === 'domain') {
-      let key = this.domains.get(entry.domain);
-      if (key === undefined) {
-        if (this.domains.size >= this.maxSize) this.domains.clear();
-        key = { kind: 'domain', domain: entry.domain };
-        this.domains.set(entry.domain, key);
-      }
-      return key;
-    }
-    let key = this.cidrs.get(entry.cidr);
+  /** The key of an address or range as written (`10.0.0.0/8`, `2001:db8::1`). */
+  ofCidr(cidr: string): NetworkKey {
+    let key = this.cidrs.get(cidr);
     if (key === undefined) {
       if (this.cidrs.size >= this.maxSize) this.cidrs.clear();
-      const { family, key: bits } = networkKey(entry.cidr);
-      key = { kind: 'cidr', family, bits };
-      this.cidrs.set(entry.cidr, key);
+      key = networkKey(cidr);
+      this.cidrs.set(cidr, key);
     }
     return key;
   }
