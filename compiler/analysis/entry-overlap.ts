@@ -8,7 +8,7 @@
 // blocks whose network bits are a prefix of its own, a domain only by its parent domains.
 // One map from key to first index answers "who covers this?" with a few look-ups per entry.
 
-import { networkKey } from '../../net/network-bits.js';
+import { keyPrefixLength, networkKey, widerKey, type NetworkKey } from '../../net/network-bits.js';
 
 export type OverlapEntry<T> = { value: T } & (
   | { kind: 'cidr'; cidr: string }
@@ -26,42 +26,37 @@ export interface Overlap<T> {
 }
 
 /**
- * A network's key (net/network-bits.ts): its family's digit, then its prefix bits. The keys
- * of the networks that contain it are exactly its prefixes. A plain string, not an object
- * holding one: the cache keeps one per entry of a policy with millions of them.
+ * A network's key (net/network-bits.ts): a number for IPv4, a string of bits for IPv6. Not
+ * an object holding one: the cache keeps a key per entry of a policy with millions of them.
  */
-export type NetworkKey = string;
+export type { NetworkKey };
 
 export function findOverlaps<T>(entries: readonly OverlapEntry<T>[], keys: KeyCache = new KeyCache()): Overlap<T>[] {
   // A domain's key is its name; a network's, its NetworkKey. Two maps from key to first
-  // index, as a name and a key may be spelt alike.
-  const keyList = entries.map((e) => (e.kind === 'domain' ? e.domain : e.kind === 'keyed' ? e.key : keys.ofCidr(e.cidr)));
+  // index, as a name and an IPv6 key may be spelt alike.
+  const keyList = entries.map((e): NetworkKey => (e.kind === 'domain' ? e.domain : e.kind === 'keyed' ? e.key : keys.ofCidr(e.cidr)));
   const firstDomain = new Map<string, number>();
-  const firstNetwork = new Map<string, number>();
+  const firstNetwork = new Map<NetworkKey, number>();
   // Only prefix lengths that occur in the list can cover anything: usually two or three.
-  // Counted as key lengths, per family (a key's first character).
-  const keyLengths = new Map<string, Set<number>>();
+  // Per family: IPv4 keys are numbers, IPv6 keys strings.
+  const lengths = { number: new Set<number>(), string: new Set<number>() };
   keyList.forEach((key, i) => {
-    const first = entries[i]!.kind === 'domain' ? firstDomain : firstNetwork;
-    if (!first.has(key)) first.set(key, i);
-    if (first === firstNetwork) {
-      const family = key[0]!;
-      const lengths = keyLengths.get(family);
-      if (lengths) lengths.add(key.length);
-      else keyLengths.set(family, new Set([key.length]));
+    if (entries[i]!.kind === 'domain') {
+      if (!firstDomain.has(key as string)) firstDomain.set(key as string, i);
+      return;
     }
+    if (!firstNetwork.has(key)) firstNetwork.set(key, i);
+    lengths[typeof key === 'number' ? 'number' : 'string'].add(keyPrefixLength(key));
   });
-  const sortedLengths = new Map([...keyLengths].map(([family, lengths]) => [family, [...lengths].sort((a, b) => a - b)]));
+  const sortedLengths = { number: [...lengths.number].sort((a, b) => a - b), string: [...lengths.string].sort((a, b) => a - b) };
   const found: Overlap<T>[] = [];
   entries.forEach((entry, i) => {
     const key = keyList[i]!;
-    const first = entry.kind === 'domain' ? firstDomain : firstNetwork;
     // The first covering entry in list order: an earlier equal one, or any wider one.
-    const same = first.get(key)!;
+    const same = entry.kind === 'domain' ? firstDomain.get(key as string)! : firstNetwork.get(key)!;
     let by = same < i ? same : -1;
     let kind: Overlap<T>['kind'] = 'duplicate';
-    const consider = (wider: string) => {
-      const j = first.get(wider);
+    const consider = (j: number | undefined) => {
       if (j !== undefined && (by < 0 || j < by)) {
         by = j;
         kind = 'shadowed';
@@ -69,11 +64,13 @@ export function findOverlaps<T>(entries: readonly OverlapEntry<T>[], keys: KeyCa
     };
     if (entry.kind === 'domain') {
       // `a.b.c` sits under `b.c` and `c`: the text after each dot.
-      for (let dot = key.indexOf('.'); dot >= 0; dot = key.indexOf('.', dot + 1)) consider(key.slice(dot + 1));
+      const domain = key as string;
+      for (let dot = domain.indexOf('.'); dot >= 0; dot = domain.indexOf('.', dot + 1)) consider(firstDomain.get(domain.slice(dot + 1)));
     } else {
-      for (const length of sortedLengths.get(key[0]!)!) {
-        if (length >= key.length) break;
-        consider(key.slice(0, length));
+      const own = keyPrefixLength(key);
+      for (const length of sortedLengths[typeof key === 'number' ? 'number' : 'string']) {
+        if (length >= own) break;
+        consider(firstNetwork.get(widerKey(key, length)));
       }
     }
     if (by >= 0) found.push({ kind, entry, by: entries[by]! });
@@ -85,7 +82,7 @@ export function findOverlaps<T>(entries: readonly OverlapEntry<T>[], keys: KeyCa
  * Network keys by entry text. The same entries are checked in their list and again in every
  * server that uses the list, and the editor checks the same entries again on every
  * keystroke: the process-wide cache (`sharedKeys`) parses each of them once, whatever the
- * number of checks. It holds one flat string per entry: a 50 MB policy has millions.
+ * number of checks. It holds one key (a number or a string) per entry: a 50 MB policy has millions.
  */
 export class KeyCache {
   private readonly cidrs = new Map<string, NetworkKey>();
