@@ -47,9 +47,9 @@ export class ResolveContext {
 
   /** The `file:line:col` a config item carries, recorded so it can be mapped back to `node`. */
   source(file: SourceFile, node: AnyNode): string {
-    // join, not a template: one flat string per item. A template makes a rope of three
-    // concatenations, and keying the map below flattens it into a copy while the rope stays
-    // referenced from the item: two or three strings per entry for the config's lifetime.
+    // join, not a template: one flat string per item. A template makes a rope of several
+    // concatenations, and anything that flattens it (hashing, output) adds a copy while the
+    // item still holds the rope: two or three strings per entry for the config's lifetime.
     const path = this.configPathOf(file);
     const { line, column } = node.range.start;
     const location = [path, line, column].join(':');
