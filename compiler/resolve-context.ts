@@ -13,11 +13,13 @@ import type { SourceFile } from './source-set.js';
 export class ResolveContext {
   readonly diagnostics: Diagnostic[] = [];
   /**
-   * The node of each `source`; its file is found from the source's path (configFiles).
-   * Nodes alone, not Located pairs: a 50 MB policy has millions of entries, and a pair per
-   * entry cost as much memory as the entry's range.
+   * The node of each `source`, by config path and line: the first node recorded at each line
+   * (most lines hold one item's source). Not a map keyed by the source strings: a 50 MB
+   * policy has millions of entries, and a map entry per source cost more than the source.
    */
-  private readonly nodesBySource = new Map<string, AnyNode>();
+  private readonly nodesByLine = new Map<string, NodesByLine>();
+  /** Sources whose node is not the one nodesByLine holds for its line (another column). */
+  private readonly otherNodes = new Map<string, AnyNode>();
   // Every entry of a 100,000-line policy asks for its file's config path: work it out once.
   private readonly configPaths = new Map<string, string>();
   /** The other way: the file each config path names. */
@@ -45,8 +47,13 @@ export class ResolveContext {
 
   /** The `file:line:col` a config item carries, recorded so it can be mapped back to `node`. */
   source(file: SourceFile, node: AnyNode): string {
-    const location = `${this.configPathOf(file)}:${node.range.start.line}:${node.range.start.column}`;
-    if (!this.nodesBySource.has(location)) this.nodesBySource.set(location, node);
+    // join, not a template: one flat string per item. A template makes a rope of several
+    // concatenations, and anything that flattens it (hashing, output) adds a copy while the
+    // item still holds the rope: two or three strings per entry for the config's lifetime.
+    const path = this.configPathOf(file);
+    const { line, column } = node.range.start;
+    const location = [path, line, column].join(':');
+    this.record(file, path, line, column, node, location);
     return location;
   }
 
@@ -63,8 +70,34 @@ export class ResolveContext {
 
   /** Records a `source` made by an earlier check for `node` (which it gives again for this one). */
   adoptSource(file: SourceFile, node: AnyNode, source: string): void {
-    this.configPathOf(file);
-    if (!this.nodesBySource.has(source)) this.nodesBySource.set(source, node);
+    const path = this.configPathOf(file);
+    const { line, column } = parseSource(source);
+    this.record(file, path, line, column, node, source);
+  }
+
+  /** Records `node` as the node of `source` (`path:line:column`) unless one already is. */
+  private record(file: SourceFile, path: string, line: number, column: number, node: AnyNode, source: string): void {
+    let byLine = this.nodesByLine.get(path);
+    if (byLine === undefined) {
+      byLine = { first: new Int32Array(file.ast.range.end.line + 1), nodes: [] };
+      this.nodesByLine.set(path, byLine);
+    }
+    const slot = line < byLine.first.length ? byLine.first[line]! : -1;
+    const startsThere = node.range.start.line === line && node.range.start.column === column;
+    if (slot === 0 && startsThere && !this.otherNodes.has(source)) {
+      byLine.nodes.push(node);
+      byLine.first[line] = byLine.nodes.length;
+      return;
+    }
+    if (slot > 0 && startsAt(byLine.nodes[slot - 1]!, line, column)) return; // recorded before
+    if (!this.otherNodes.has(source)) this.otherNodes.set(source, node);
+  }
+
+  private recorded(path: string, line: number, column: number, source: string): AnyNode | undefined {
+    const byLine = this.nodesByLine.get(path);
+    const slot = byLine && line < byLine.first.length ? byLine.first[line]! : 0;
+    if (slot > 0 && startsAt(byLine!.nodes[slot - 1]!, line, column)) return byLine!.nodes[slot - 1];
+    return this.otherNodes.get(source);
   }
 
   /**
@@ -95,18 +128,15 @@ export class ResolveContext {
 
   nodeAt(source: string | null): Located | undefined {
     if (source === null) return undefined;
-    // `path:line:column`: the path is all before the last two colons
-    const lineEnd = source.lastIndexOf(':');
-    const pathEnd = source.lastIndexOf(':', lineEnd - 1);
-    const path = source.slice(0, pathEnd);
-    const node = this.nodesBySource.get(source) ?? this.recordBlocksAt(path, Number(source.slice(pathEnd + 1, lineEnd)), source);
+    const { path, line, column } = parseSource(source);
+    const node = this.recorded(path, line, column, source) ?? this.recordBlocksAt(path, line, column, source);
     if (node === undefined) return undefined;
     const file = this.configFiles.get(path);
     return file && { node, file };
   }
 
   /** Records the blocks of recordLater that hold `line` of `path`, until one of them names `source`. */
-  private recordBlocksAt(path: string, line: number, source: string): AnyNode | undefined {
+  private recordBlocksAt(path: string, line: number, column: number, source: string): AnyNode | undefined {
     const blocks = this.unrecorded.get(path);
     if (!blocks) return undefined;
     for (let i = 0; i < blocks.length; ) {
@@ -117,11 +147,28 @@ export class ResolveContext {
       }
       blocks.splice(i, 1);
       block.record();
-      const node = this.nodesBySource.get(source);
+      const node = this.recorded(path, line, column, source);
       if (node !== undefined) return node;
     }
     return undefined;
   }
+}
+
+/** The nodes recorded for one config path: first[line] is 1 + the index in nodes of the first node recorded at that line, 0 for none. */
+interface NodesByLine {
+  first: Int32Array;
+  nodes: AnyNode[];
+}
+
+function startsAt(node: AnyNode, line: number, column: number): boolean {
+  return node.range.start.line === line && node.range.start.column === column;
+}
+
+/** `path:line:column`: the path is all before the last two colons. */
+function parseSource(source: string): { path: string; line: number; column: number } {
+  const lineEnd = source.lastIndexOf(':');
+  const pathEnd = source.lastIndexOf(':', lineEnd - 1);
+  return { path: source.slice(0, pathEnd), line: Number(source.slice(pathEnd + 1, lineEnd)), column: Number(source.slice(lineEnd + 1)) };
 }
 
 interface UnrecordedBlock {

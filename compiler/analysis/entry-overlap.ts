@@ -8,13 +8,13 @@
 // blocks whose network bits are a prefix of its own, a domain only by its parent domains.
 // One map from key to first index answers "who covers this?" with a few look-ups per entry.
 
-import { networkBits } from '../../net/network-bits.js';
+import { keyPrefixLength, networkKey, widerKey, type NetworkKey } from '../../net/network-bits.js';
 
 export type OverlapEntry<T> = { value: T } & (
   | { kind: 'cidr'; cidr: string }
   | { kind: 'domain'; domain: string }
-  /** An entry whose key the caller already has (KeyCache.ofNetwork, from a parsed value). */
-  | { kind: 'keyed'; key: EntryKey }
+  /** A network whose key the caller already has (KeyCache.ofNetwork, from a parsed value). */
+  | { kind: 'keyed'; key: NetworkKey }
 );
 
 export interface Overlap<T> {
@@ -25,37 +25,52 @@ export interface Overlap<T> {
   by: OverlapEntry<T>;
 }
 
+/**
+ * A network's key (net/network-bits.ts): a number for IPv4, a string of bits for IPv6. Not
+ * an object holding one: the cache keeps a key per entry of a policy with millions of them.
+ */
+export type { NetworkKey };
+
 export function findOverlaps<T>(entries: readonly OverlapEntry<T>[], keys: KeyCache = new KeyCache()): Overlap<T>[] {
-  const keyList = entries.map((e) => (e.kind === 'keyed' ? e.key : keys.of(e)));
-  const firstIndex = new Map<string, number>();
+  // A domain's key is its name; a network's, its NetworkKey. Two maps from key to first
+  // index, as a name and an IPv6 key may be spelt alike.
+  const keyList = entries.map((e): NetworkKey => (e.kind === 'domain' ? e.domain : e.kind === 'keyed' ? e.key : keys.ofCidr(e.cidr)));
+  const firstDomain = new Map<string, number>();
+  const firstNetwork = new Map<NetworkKey, number>();
   // Only prefix lengths that occur in the list can cover anything: usually two or three.
-  const prefixes = { 4: new Set<number>(), 6: new Set<number>() };
+  // Per family: IPv4 keys are numbers, IPv6 keys strings.
+  const lengths = { number: new Set<number>(), string: new Set<number>() };
   keyList.forEach((key, i) => {
-    if (!firstIndex.has(key.exact)) firstIndex.set(key.exact, i);
-    if (key.kind === 'cidr') prefixes[key.family].add(key.bits.length);
+    if (entries[i]!.kind === 'domain') {
+      if (!firstDomain.has(key as string)) firstDomain.set(key as string, i);
+      return;
+    }
+    if (!firstNetwork.has(key)) firstNetwork.set(key, i);
+    lengths[typeof key === 'number' ? 'number' : 'string'].add(keyPrefixLength(key));
   });
-  const sortedPrefixes = { 4: [...prefixes[4]].sort((a, b) => a - b), 6: [...prefixes[6]].sort((a, b) => a - b) };
+  const sortedLengths = { number: [...lengths.number].sort((a, b) => a - b), string: [...lengths.string].sort((a, b) => a - b) };
   const found: Overlap<T>[] = [];
   entries.forEach((entry, i) => {
     const key = keyList[i]!;
     // The first covering entry in list order: an earlier equal one, or any wider one.
-    const same = firstIndex.get(key.exact)!;
+    const same = entry.kind === 'domain' ? firstDomain.get(key as string)! : firstNetwork.get(key)!;
     let by = same < i ? same : -1;
     let kind: Overlap<T>['kind'] = 'duplicate';
-    const consider = (wider: string) => {
-      const j = firstIndex.get(wider);
+    const consider = (j: number | undefined) => {
       if (j !== undefined && (by < 0 || j < by)) {
         by = j;
         kind = 'shadowed';
       }
     };
-    if (key.kind === 'domain') {
+    if (entry.kind === 'domain') {
       // `a.b.c` sits under `b.c` and `c`: the text after each dot.
-      for (let dot = key.domain.indexOf('.'); dot >= 0; dot = key.domain.indexOf('.', dot + 1)) consider(`d:${key.domain.slice(dot + 1)}`);
+      const domain = key as string;
+      for (let dot = domain.indexOf('.'); dot >= 0; dot = domain.indexOf('.', dot + 1)) consider(firstDomain.get(domain.slice(dot + 1)));
     } else {
-      for (const prefix of sortedPrefixes[key.family]) {
-        if (prefix >= key.bits.length) break;
-        consider(cidrKey(key.family, key.bits.slice(0, prefix)));
+      const own = keyPrefixLength(key);
+      for (const length of sortedLengths[typeof key === 'number' ? 'number' : 'string']) {
+        if (length >= own) break;
+        consider(firstNetwork.get(widerKey(key, length)));
       }
     }
     if (by >= 0) found.push({ kind, entry, by: entries[by]! });
@@ -63,28 +78,24 @@ export function findOverlaps<T>(entries: readonly OverlapEntry<T>[], keys: KeyCa
   return found;
 }
 
-export type EntryKey = { exact: string } & ({ kind: 'domain'; domain: string } | { kind: 'cidr'; family: 4 | 6; bits: string });
-
-const cidrKey = (family: 4 | 6, bits: string) => `c${family}:${bits}`;
-
 /**
- * Keys by entry text. The same entries are checked in their list and again in every server
- * that uses the list, and the editor checks the same entries again on every keystroke: the
- * process-wide cache (`sharedKeys`) parses each of them once, whatever the number of checks.
+ * Network keys by entry text. The same entries are checked in their list and again in every
+ * server that uses the list, and the editor checks the same entries again on every
+ * keystroke: the process-wide cache (`sharedKeys`) parses each of them once, whatever the
+ * number of checks. It holds one key (a number or a string) per entry: a 50 MB policy has millions.
  */
 export class KeyCache {
-  private readonly cidrs = new Map<string, EntryKey>();
-  private readonly domains = new Map<string, EntryKey>();
+  private readonly cidrs = new Map<string, NetworkKey>();
 
   /** Bounds memory in a long-lived process (a language server): starts over when full. */
   constructor(private readonly maxSize = Infinity) {}
 
   // By network text, then prefix length: the network string of a parsed entry is the same
   // object from one check to the next, so looking it up costs no new string and no hashing.
-  private readonly networks = new Map<number, Map<string, EntryKey>>();
+  private readonly networks = new Map<number, Map<string, NetworkKey>>();
 
   /** The key of `network/prefix` (a parsed CidrValue's fields). */
-  ofNetwork(network: string, prefix: number): EntryKey {
+  ofNetwork(network: string, prefix: number): NetworkKey {
     let byNetwork = this.networks.get(prefix);
     if (byNetwork === undefined) {
       byNetwork = new Map();
@@ -93,29 +104,20 @@ export class KeyCache {
     let key = byNetwork.get(network);
     if (key === undefined) {
       if (byNetwork.size >= this.maxSize) byNetwork.clear();
-      key = this.of({ kind: 'cidr', cidr: `${network}/${prefix}`, value: undefined });
+      // Not through ofCidr: its cache by entry text would hold a second entry per network.
+      key = networkKey(`${network}/${prefix}`);
       byNetwork.set(network, key);
     }
     return key;
   }
 
-  of<T>(entry: OverlapEntry<T>): EntryKey {
-    if (entry.kind === 'keyed') return entry.key;
-    if (entry.kind === 'domain') {
-      let key = this.domains.get(entry.domain);
-      if (key === undefined) {
-        if (this.domains.size >= this.maxSize) this.domains.clear();
-        key = { kind: 'domain', domain: entry.domain, exact: `d:${entry.domain}` };
-        this.domains.set(entry.domain, key);
-      }
-      return key;
-    }
-    let key = this.cidrs.get(entry.cidr);
+  /** The key of an address or range as written (`10.0.0.0/8`, `2001:db8::1`). */
+  ofCidr(cidr: string): NetworkKey {
+    let key = this.cidrs.get(cidr);
     if (key === undefined) {
       if (this.cidrs.size >= this.maxSize) this.cidrs.clear();
-      const { family, bits } = networkBits(entry.cidr);
-      key = { kind: 'cidr', family, bits, exact: cidrKey(family, bits) };
-      this.cidrs.set(entry.cidr, key);
+      key = networkKey(cidr);
+      this.cidrs.set(cidr, key);
     }
     return key;
   }

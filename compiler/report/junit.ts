@@ -30,7 +30,13 @@ export function formatJunit(report: Report): string {
 
 function suite(file: string, diagnostics: Diagnostic[]): { xml: string; tests: number; failures: number } {
   const byRule = new Map<string, Diagnostic[]>();
-  for (const d of diagnostics) byRule.set(d.ruleId, [...(byRule.get(d.ruleId) ?? []), d]);
+  // Pushed, not copied per finding: a copy each time made 90,000 findings of one rule (a
+  // 55 MB policy) cost four billion element copies.
+  for (const d of diagnostics) {
+    const found = byRule.get(d.ruleId);
+    if (found) found.push(d);
+    else byRule.set(d.ruleId, [d]);
+  }
   const cases =
     byRule.size === 0
       ? [`    <testcase classname="${attr(file)}" name="${CLEAN_CASE}"/>`]
