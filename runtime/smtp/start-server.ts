@@ -5,10 +5,12 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { Endpoint, ListenConfig, RuntimeConfig, ServerConfig } from '../config/types.js';
+import { isDirectoryStore, type Endpoint, type ListenConfig, type RuntimeConfig, type ServerConfig } from '../config/types.js';
 import { compilePolicy } from '../policy/index.js';
 import { createReverseLookup, type ReverseLookup } from '../dns/reverse-lookup.js';
 import { CredentialStore } from '../auth/credential-store.js';
+import { DirectoryStore } from '../auth/directory-store.js';
+import type { UserStore } from '../auth/user-store.js';
 import { AuthThrottle } from '../auth/auth-throttle.js';
 import { mechanismsByStore, warnAboutMissingSecrets } from '../auth/missing-secrets.js';
 import { createMetrics, type ServerMetrics } from '../observe/metrics.js';
@@ -37,6 +39,8 @@ export interface StartServerOptions {
   pollIntervalMs?: number;
   /** SMTP timeouts of the delivery worker towards the smart host (default 60 s). */
   smarthostTimeoutMs?: number;
+  /** Where `env NAME` secrets (directory bind passwords) are read; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ListenerAddress {
@@ -76,12 +80,13 @@ interface Shared {
   logger: Logger;
   draining: () => boolean;
   onSpooled: () => void;
+  env: NodeJS.ProcessEnv;
 }
 
 interface Built {
   runtimes: Map<string, ServerRuntime>;
   /** Everything that watches a file: credential stores and mailbox lists. */
-  stores: Array<CredentialStore | MailboxLists>;
+  stores: Array<UserStore | MailboxLists>;
   reverseLookup: ReverseLookup;
 }
 
@@ -91,17 +96,20 @@ function listenerKey(server: ServerConfig, listen: ListenConfig): string {
 
 async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Shared): Promise<Built> {
   const compiled = compilePolicy(config);
-  const stores = new Map<string, CredentialStore>();
+  const stores = new Map<string, UserStore>();
   const offered = mechanismsByStore(config.servers);
   for (const storeConfig of config.userStores) {
-    const file = isAbsolute(storeConfig.file) ? storeConfig.file : resolve(baseDir, storeConfig.file);
-    const store = new CredentialStore(
-      storeConfig.name,
-      file,
-      (error) => shared.logger.error({ event: 'user-store-reload-failed', store: storeConfig.name, error: error.message }, 'user store reload failed, keeping the previous users'),
-      (loaded) => warnAboutMissingSecrets(shared.logger, loaded, offered.get(storeConfig.name) ?? []),
-    );
+    const reloadFailed = (error: Error): void => {
+      shared.logger.error({ event: 'user-store-reload-failed', store: storeConfig.name, error: error.message }, 'user store reload failed, keeping the previous users');
+    };
+    let store: UserStore;
     try {
+      if (isDirectoryStore(storeConfig)) {
+        store = new DirectoryStore(storeConfig.name, storeConfig.ldap, { baseDir, env: shared.env }, reloadFailed);
+      } else {
+        const file = isAbsolute(storeConfig.file) ? storeConfig.file : resolve(baseDir, storeConfig.file);
+        store = new CredentialStore(storeConfig.name, file, reloadFailed, (loaded) => warnAboutMissingSecrets(shared.logger, loaded, offered.get(storeConfig.name) ?? []));
+      }
       await store.load();
     } catch (error) {
       throw new StartupError(`${storeConfig.source}: ${(error as Error).message}`);
@@ -209,6 +217,7 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
     logger,
     draining: () => draining,
     onSpooled: () => worker?.kick(),
+    env: options.env ?? process.env,
   };
   let built = await buildRuntimes(config, baseDir, shared);
 
