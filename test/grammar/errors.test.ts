@@ -170,6 +170,13 @@ const CASES: Array<[input: string, expected: Expected[]]> = [
     ["users staff\nlist a { }\n", [
       [2, 1, "expected 'file' or 'ldap', found 'list'"],
     ]],
+    // a directory's bind password is never written in the policy: the error points to env and file
+    ['users staff ldap "ldaps://dc.example.test" {\n  base "dc=x"\n  bind-dn "cn=smtp"\n  bind-password "hunter2"\n}\n', [
+      [4, 17, "expected 'env NAME' or 'file \"PATH\"' (never the password itself) after 'bind-password', found '\"hunter2\"'"],
+    ]],
+    ['users staff ldap {\n  base "dc=x"\n}\n', [
+      [1, 18, "expected the directory's URL like \"ldaps://dc.example.com:636\" after 'ldap', found '{'"],
+    ]],
     ["server a {\n  hostnme mail.example.com\n  listen 0.0.0.0:99999\n}\nlist b { 10.0.0.0/40 }\nserver c { relay-to nowhere }\n", [
       [2, 3, "expected a server setting (listen, hostname, banner, tls, connections, auth, relay, local-domains, recipients, relay-to, route, limits, proxy-protocol, gateways, allow-bare-newlines), found 'hostnme'"],
       [3, 18, "expected a port between 1 and 65535, found '99999'"],
