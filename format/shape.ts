@@ -177,5 +177,10 @@ export function containedChildren(node: object): Spanned[] {
     const target = (node as Ast.RelayTo).target;
     return target ? [target] : [];
   }
+  if (kind === 'UserStore') {
+    // a directory store's settings are inside its `ldap "URL" { … }`
+    const ldap = (node as Ast.UserStoreDecl).ldap;
+    return ldap ? [ldap] : [];
+  }
   return bodyOf(node);
 }

@@ -18,12 +18,12 @@ export interface LdapUrl {
 /** The parts of `ldap://HOST[:PORT]` or `ldaps://HOST[:PORT]`, or what is wrong with it. */
 export function parseLdapUrl(text: string): LdapUrl | { error: string } {
   const scheme = /^(ldaps?):\/\//i.exec(text);
-  if (!scheme) return { error: 'expected an URL starting with ldaps:// or ldap://' };
+  if (!scheme) return { error: 'expected a URL starting with ldaps:// or ldap://' };
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return { error: 'expected an URL like ldaps://dc.example.com:636' };
+    return { error: 'expected a URL like ldaps://dc.example.com:636' };
   }
   if (url.hostname === '') return { error: 'the URL names no host' };
   if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
