@@ -5,11 +5,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { isDirectoryStore, type Endpoint, type ListenConfig, type RuntimeConfig, type ServerConfig } from '../config/types.js';
+import type { Endpoint, ListenConfig, RuntimeConfig, ServerConfig } from '../config/types.js';
 import { compilePolicy } from '../policy/index.js';
 import { createReverseLookup, type ReverseLookup } from '../dns/reverse-lookup.js';
-import { CredentialStore } from '../auth/credential-store.js';
-import { DirectoryStore } from '../auth/directory-store.js';
+import { openUserStore } from '../auth/open-user-store.js';
 import type { UserStore } from '../auth/user-store.js';
 import { AuthThrottle } from '../auth/auth-throttle.js';
 import { mechanismsByStore, warnAboutMissingSecrets } from '../auth/missing-secrets.js';
@@ -104,13 +103,12 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
     };
     let store: UserStore;
     try {
-      if (isDirectoryStore(storeConfig)) {
-        store = new DirectoryStore(storeConfig.name, storeConfig.ldap, { baseDir, env: shared.env }, reloadFailed);
-      } else {
-        const file = isAbsolute(storeConfig.file) ? storeConfig.file : resolve(baseDir, storeConfig.file);
-        store = new CredentialStore(storeConfig.name, file, reloadFailed, (loaded) => warnAboutMissingSecrets(shared.logger, loaded, offered.get(storeConfig.name) ?? []));
-      }
-      await store.load();
+      store = await openUserStore(storeConfig, {
+        baseDir,
+        env: shared.env,
+        onReloadError: reloadFailed,
+        onPasswordFileLoaded: (loaded) => warnAboutMissingSecrets(shared.logger, loaded, offered.get(storeConfig.name) ?? []),
+      });
     } catch (error) {
       throw new StartupError(`${storeConfig.source}: ${(error as Error).message}`);
     }

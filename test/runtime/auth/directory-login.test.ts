@@ -13,6 +13,7 @@ import { compileToRuntimeConfig } from '../../../compiler/index.js';
 import { runServer, tempDir } from '../../helpers/server-fixture.js';
 import { makeCertificate } from '../../helpers/certificates.js';
 import { startSlapd, SUFFIX } from '../../helpers/slapd.js';
+import { runCli } from '../../cli/run-cli.js';
 
 const LDAP_HOST = '127.0.71.1';
 const SMTP_HOST = '127.0.71.2';
@@ -92,6 +93,17 @@ test('a directory user store on a real slapd, over SMTP', { timeout: 60_000 }, a
     }
   });
 
+  await t.test('smtppolicy users test checks a login as the server does (exit 0 right, 1 wrong)', async () => {
+    const env = { SMTP_LDAP_PASSWORD: SERVICE_PASSWORD };
+    const right = await runCli(['users', 'test', 'policy.smtppolicy', 'staff', 'bob'], { cwd: dir, env, stdin: 'bob-password\n' });
+    assert.deepEqual([right.code, right.stdout], [0, "OK: 'bob' logs in with store 'staff'\n"]);
+    const wrong = await runCli(['users', 'test', 'policy.smtppolicy', 'staff', 'bob'], { cwd: dir, env, stdin: 'alice-password\n' });
+    assert.deepEqual([wrong.code, wrong.stdout], [1, "FAIL: wrong user name or password for 'bob' in store 'staff'\n"]);
+    const noSecret = await runCli(['users', 'test', 'policy.smtppolicy', 'staff', 'bob'], { cwd: dir, env: {}, stdin: 'bob-password\n' });
+    assert.equal(noSecret.code, 2);
+    assert.match(noSecret.stderr, /bind-password: environment variable SMTP_LDAP_PASSWORD is not set/);
+  });
+
   await t.test('a stopped directory gives 454 4.7.0, not counted as a failed login', async () => {
     await slapd.stop();
     // more attempts than the default limit of 5 failures: counted, they would lock alice out
@@ -100,6 +112,9 @@ test('a directory user store on a real slapd, over SMTP', { timeout: 60_000 }, a
     }
     assert.ok(running.logs.some((line) => line.event === 'auth-directory-unavailable' && line.user === 'alice'));
     assert.ok(!running.logs.some((line) => JSON.stringify(line).includes('alice-password')), 'the password is never logged');
+    const cli = await runCli(['users', 'test', 'policy.smtppolicy', 'staff', 'alice'], { cwd: dir, env: { SMTP_LDAP_PASSWORD: SERVICE_PASSWORD }, stdin: 'alice-password\n' });
+    assert.equal(cli.code, 75, cli.stderr);
+    assert.match(cli.stderr, /directory unavailable/);
     await slapd.start();
     assert.equal(await login(port, '127.0.71.14', 'alice', 'alice-password', 'PLAIN'), '235');
   });
