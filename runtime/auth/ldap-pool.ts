@@ -41,7 +41,11 @@ export class LdapPool {
     }
   }
 
-  /** Closes every idle connection; those in use are closed when they come back. */
+  /**
+   * Closes every idle connection; those in use are closed when they come back. A session
+   * that began before a reload still holds this pool: its login opens a connection of its
+   * own, used once and closed, rather than failing.
+   */
   close(): void {
     this.closed = true;
     for (const connection of this.idle.splice(0)) this.discard(connection);
@@ -49,7 +53,6 @@ export class LdapPool {
   }
 
   private async acquire(signal: AbortSignal): Promise<PooledConnection> {
-    if (this.closed) throw new Error('the store is closed');
     for (let idle = this.idle.pop(); idle; idle = this.idle.pop()) {
       // the directory closed it while idle (a restart, an idle timeout): open a new one
       if (idle.client.isConnected) return idle;

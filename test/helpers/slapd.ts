@@ -32,11 +32,17 @@ export interface Slapd {
   start(): Promise<void>;
 }
 
-/** slapd's path and a started directory, or null when slapd is missing (skipped; a failure under CI=true). */
+/** A started directory, stopped when the test ends; null when slapd is missing (skipped; a failure under CI=true). */
 export async function startSlapd(t: TestContext, host: string): Promise<Slapd | null> {
   const slapd = requireTool(t, 'slapd', 'slapd');
   if (!slapd) return null;
-  const dir = tempDir(t, 'smtppolicy-slapd-');
+  const directory = await launchSlapd(slapd, tempDir(t, 'smtppolicy-slapd-'), host);
+  t.after(directory.stop);
+  return directory;
+}
+
+/** slapd (at `slapd`) with its config and database in `dir`, started; the caller stops it (benchmarks). */
+export async function launchSlapd(slapd: string, dir: string, host: string): Promise<Slapd> {
   mkdirSync(join(dir, 'db'));
   const certificate = makeCertificate({ dir, name: 'ldap', commonName: host, altNames: [], ipAddresses: [host] });
   writeFileSync(join(dir, 'slapd.conf'), [
@@ -76,7 +82,6 @@ export async function startSlapd(t: TestContext, host: string): Promise<Slapd | 
       running.kill('SIGTERM');
     });
   };
-  t.after(stop);
   await start();
   const asRoot = async (work: (client: Client) => Promise<void>): Promise<void> => {
     const client = new Client({ url, timeout: 5000 });
