@@ -120,10 +120,13 @@ export class DirectoryStore implements UserStore {
   private async check(connection: PooledConnection, bindPassword: string, user: string, password: string): Promise<string | null> {
     const { client } = connection;
     const connected = (): Client => {
-      // ldapts would silently reconnect a closed connection without StartTLS, and the next
-      // bind would cross the network in clear; checked right before each request (the
-      // library checks in the same tick), so a closed connection fails the check instead
-      if (!client.isConnected) throw new Error('the directory closed the connection');
+      // ldapts connects on the first request (ldaps://, loopback), and silently reconnects
+      // a closed connection: without StartTLS (the next bind would cross the network in
+      // clear) and unbound (the search would run anonymously). Checked right before each
+      // request (the library checks in the same tick), so a connection that was open and
+      // closed fails here instead.
+      if (!client.isConnected && connection.opened) throw new Error('the directory closed the connection');
+      connection.opened = true;
       return client;
     };
     if (connection.boundAs !== 'service') {

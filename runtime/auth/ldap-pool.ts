@@ -8,6 +8,8 @@ export interface PooledConnection {
   client: Client;
   /** Who the connection is bound as now: the service account, or a user after a check. */
   boundAs: 'nobody' | 'service' | 'user';
+  /** A request has used it (a StartTLS connection is open from the start). */
+  opened: boolean;
 }
 
 export class LdapPool {
@@ -55,13 +57,14 @@ export class LdapPool {
   private async acquire(signal: AbortSignal): Promise<PooledConnection> {
     for (let idle = this.idle.pop(); idle; idle = this.idle.pop()) {
       // the directory closed it while idle (a restart, an idle timeout): open a new one
-      if (idle.client.isConnected) return idle;
+      if (idle.client.isConnected || !idle.opened) return idle;
       this.discard(idle);
     }
     if (this.open < this.size) {
       this.open++;
       try {
-        return { client: await this.connect(), boundAs: 'nobody' };
+        const client = await this.connect();
+        return { client, boundAs: 'nobody', opened: client.isConnected };
       } catch (error) {
         this.open--;
         this.wakeNext();

@@ -14,6 +14,7 @@ import { runServer, tempDir } from '../../helpers/server-fixture.js';
 import { makeCertificate } from '../../helpers/certificates.js';
 import { startSlapd, SUFFIX } from '../../helpers/slapd.js';
 import { runCli } from '../../cli/run-cli.js';
+import { DirectoryStore } from '../../../runtime/auth/directory-store.js';
 
 const LDAP_HOST = '127.0.71.1';
 const SMTP_HOST = '127.0.71.2';
@@ -90,6 +91,21 @@ test('a directory user store on a real slapd, over SMTP', { timeout: 60_000 }, a
     const injections = ['ali*', '*)(uid=alice', 'alice)(|(uid=*'];
     for (const [index, injected] of injections.entries()) {
       assert.match(await login(port, `127.0.71.${20 + index}`, injected, 'alice-password', 'PLAIN'), /^535 5\.7\.8 /, injected);
+    }
+  });
+
+  await t.test('without StartTLS (cleartext-loopback), a connection opens on its first request and is reused', async () => {
+    const store = new DirectoryStore('local', {
+      url: slapd.url, bindDn: `cn=smtp,ou=services,${SUFFIX}`, bindPassword: { env: 'BIND' }, base: `ou=people,${SUFFIX}`, filter: '(uid={login})',
+      caFile: null, startTls: false, cleartextLoopback: true, timeoutMs: 2000, pool: 1,
+    }, { baseDir: dir, env: { BIND: SERVICE_PASSWORD } });
+    await store.load();
+    try {
+      assert.equal(await store.verify('alice', 'alice-password'), 'alice');
+      assert.equal(await store.verify('bob', 'alice-password'), null);
+      assert.equal(await store.verify('bob', 'bob-password'), 'bob');
+    } finally {
+      store.close();
     }
   });
 
