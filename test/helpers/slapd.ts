@@ -19,7 +19,10 @@ const ROOT_DN = `cn=admin,${SUFFIX}`;
 const ROOT_PASSWORD = 'root-secret';
 
 export interface Slapd {
+  /** `ldap://` (StartTLS offered) */
   url: string;
+  /** `ldaps://` on a second port */
+  ldapsUrl: string;
   host: string;
   port: number;
   /** The certificate slapd presents; its file is the CA file a store trusts. */
@@ -65,10 +68,11 @@ export async function launchSlapd(slapd: string, dir: string, host: string): Pro
   ].join('\n'));
   const port = await freePort(host);
   const url = `ldap://${host}:${port}`;
+  const ldapsUrl = `ldaps://${host}:${await freePort(host)}`;
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
     // -d 0: stay in the foreground (the test owns the process) and log nothing
-    child = spawn(slapd, ['-f', join(dir, 'slapd.conf'), '-h', `${url}/`, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(slapd, ['-f', join(dir, 'slapd.conf'), '-h', `${url}/ ${ldapsUrl}/`, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await waitUntilAnswering(url, () => (child?.exitCode !== null ? `slapd exited: ${stderr}` : null));
@@ -99,6 +103,7 @@ export async function launchSlapd(slapd: string, dir: string, host: string): Pro
   });
   return {
     url,
+    ldapsUrl,
     host,
     port,
     certificate,

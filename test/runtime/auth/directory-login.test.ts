@@ -109,6 +109,22 @@ test('a directory user store on a real slapd, over SMTP', { timeout: 60_000 }, a
     }
   });
 
+  await t.test('over ldaps://, the directory must present a certificate from ca-file', async () => {
+    const ldaps = (caFile: string) => new DirectoryStore('tls', {
+      url: slapd.ldapsUrl, bindDn: `cn=smtp,ou=services,${SUFFIX}`, bindPassword: { env: 'BIND' }, base: `ou=people,${SUFFIX}`, filter: '(uid={login})',
+      caFile, startTls: false, cleartextLoopback: false, timeoutMs: 2000, pool: 1,
+    }, { baseDir: dir, env: { BIND: SERVICE_PASSWORD } });
+    const trusted = ldaps(slapd.certificate.certPath);
+    await trusted.load();
+    t.after(() => trusted.close());
+    assert.equal(await trusted.verify('alice', 'alice-password'), 'alice');
+    // another CA: the TLS handshake fails, so nothing is sent, and the login is not "wrong"
+    const stranger = ldaps(makeCertificate({ dir, name: 'stranger', commonName: LDAP_HOST, ipAddresses: [LDAP_HOST] }).certPath);
+    await stranger.load();
+    t.after(() => stranger.close());
+    await assert.rejects(stranger.verify('alice', 'alice-password'), /directory unavailable/);
+  });
+
   await t.test('smtppolicy users test checks a login as the server does (exit 0 right, 1 wrong)', async () => {
     const env = { SMTP_LDAP_PASSWORD: SERVICE_PASSWORD };
     const right = await runCli(['users', 'test', 'policy.smtppolicy', 'staff', 'bob'], { cwd: dir, env, stdin: 'bob-password\n' });
