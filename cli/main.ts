@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   lsp: { summary: 'run the language server for editors (--stdio)', load: () => import('./lsp.js') },
   serve: { summary: 'run the SMTP server for a policy or runtime config', load: () => import('./serve.js') },
   passwd: { summary: 'add or change a user in a password file', load: () => import('./passwd.js') },
+  users: { summary: 'check a login against a credential store (users test POLICY STORE USER)', load: () => import('./users.js') },
   queue: { summary: 'list, show, hold, release, delete or requeue queued mail', load: () => import('./queue.js') },
   explain: { summary: 'show what the policy decides for a given client, and why', load: () => import('./explain.js') },
   verify: { summary: 'probe a running server over SMTP and check it behaves as its policy says', load: () => import('./verify.js') },

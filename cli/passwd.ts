@@ -9,6 +9,7 @@ import { access, readFile, writeFile, rename, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { EXIT_OK, UsageError, type CliIo, type Command } from './command.js';
 import { argsOrHelp, helpText, type OptionTable } from './args.js';
+import { promptHidden, readLineFromStdin } from './read-secret.js';
 import { cramMd5Secret, formatCramMd5Secret, formatTokenSecret, generateBearerToken, hashPassword, normalizeUser, parsePasswordFile, type PasswordEntry, PasswordFileError, type SecretChanges, updatePasswordLine } from '../runtime/auth/index.js';
 
 export const OPTIONS = {
@@ -50,46 +51,6 @@ a CRAM-MD5 secret the user already has is renewed from the new password.`,
 });
 
 const MIN_PASSWORD_LENGTH = 8;
-
-async function readLineFromStdin(io: CliIo): Promise<string> {
-  let data = '';
-  for await (const chunk of io.stdin as AsyncIterable<Buffer | string>) {
-    data += String(chunk);
-    if (data.includes('\n')) break;
-  }
-  return data.split(/\r?\n/)[0] ?? '';
-}
-
-async function promptHidden(io: CliIo, prompt: string): Promise<string> {
-  const stdin = io.stdin as NodeJS.ReadStream;
-  io.stderr.write(prompt);
-  stdin.setRawMode(true);
-  stdin.resume();
-  try {
-    return await new Promise<string>((resolvePromise, reject) => {
-      let value = '';
-      const onData = (chunk: Buffer) => {
-        for (const char of chunk.toString('utf8')) {
-          if (char === '\r' || char === '\n') {
-            stdin.off('data', onData);
-            io.stderr.write('\n');
-            return resolvePromise(value);
-          }
-          if (char === '\u0003') {
-            stdin.off('data', onData);
-            return reject(new UsageError('cancelled'));
-          }
-          if (char === '\u007f' || char === '\b') value = value.slice(0, -1);
-          else value += char;
-        }
-      };
-      stdin.on('data', onData);
-    });
-  } finally {
-    stdin.setRawMode(false);
-    stdin.pause();
-  }
-}
 
 const CRAM_MD5_WARNING = (file: string, user: string) =>
   `warning: the CRAM-MD5 secret in ${file} is password-equivalent for CRAM-MD5: whoever can read the file can log in as ${user} `

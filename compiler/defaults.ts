@@ -3,7 +3,7 @@
 // docs/language.md states the same values for users: change both together.
 
 import type { LimitName } from '../grammar/ast.js';
-import type { LimitsConfig, TlsConfig } from '../runtime/config/types.js';
+import type { LdapConfig, LimitsConfig, TlsConfig } from '../runtime/config/types.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -59,3 +59,10 @@ export const TLS_VERSION_NAMES = {
   '1.2': 'TLSv1.2',
   '1.3': 'TLSv1.3',
 } as const;
+
+/** A directory credential store (`users NAME ldap "URL" { … }`); the keyword table's defaults say the same. */
+export const DEFAULT_LDAP: Pick<LdapConfig, 'filter' | 'timeoutMs' | 'pool'> = {
+  filter: '(uid={login})', // OpenLDAP's inetOrgPerson; Active Directory wants (sAMAccountName={login})
+  timeoutMs: 5 * SECOND,
+  pool: 4,
+};

@@ -4,7 +4,7 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { AdminBlock, ListDecl, ResolverBlock, ServerDecl, StorageBlock, TopLevelItem, UserStoreDecl } from '../grammar/ast.js';
 import type { Diagnostic } from '../grammar/diagnostic.js';
-import type { ResolverConfig, RuntimeConfig, StorageConfig, UserStoreConfig } from '../runtime/config/types.js';
+import type { ResolverConfig, RuntimeConfig, StorageConfig } from '../runtime/config/types.js';
 import { RUNTIME_CONFIG_VERSION } from '../runtime/config/types.js';
 import type { CheckReuse } from './check-reuse.js';
 import { DEFAULT_RESOLVER, DEFAULT_STORAGE } from './defaults.js';
@@ -13,6 +13,7 @@ import { configPath } from './paths.js';
 import { ResolveContext, single } from './resolve-context.js';
 import { EntryResolver } from './resolve-entries.js';
 import { bindableEndpoint, resolveServer } from './resolve-server.js';
+import { resolveUserStore } from './resolve-user-store.js';
 import type { SourceFile } from './source-set.js';
 
 export interface ResolveResult {
@@ -35,7 +36,8 @@ export function resolvePolicy(files: SourceFile[], baseDir: string, reuse?: Chec
   const userStores = declareNames(ctx, all('UserStore'), 'user store');
   const serverDecls = declareNames(ctx, all('Server'), 'server');
   const entries = new EntryResolver(ctx, lists, reuse);
-  const scope = { ctx, entries, userStoreNames: new Set(userStores.keys()) };
+  const directoryStoreNames = new Set([...userStores].filter(([, { node }]) => node.ldap).map(([name]) => name));
+  const scope = { ctx, entries, userStoreNames: new Set(userStores.keys()), directoryStoreNames };
 
   // Lists are checked even when no server uses them, so their errors are never hidden.
   for (const name of lists.keys()) entries.listItems(name);
@@ -52,18 +54,10 @@ export function resolvePolicy(files: SourceFile[], baseDir: string, reuse?: Chec
     sources: files.map((f) => configPath(f.path, baseDir)),
     resolver: resolveResolver(ctx, onlyOne(ctx, all('Resolver'), 'resolver')),
     storage: resolveStorage(ctx, entryFile, onlyOne(ctx, all('Storage'), 'storage')),
-    userStores: [...userStores.values()].map(({ node, file }): UserStoreConfig => ({
-      name: node.name!.text,
-      file: node.file ? ctx.path(file, node.file) : '',
-      source: ctx.source(file, node),
-    })),
+    userStores: [...userStores.values()].map((located) => resolveUserStore(ctx, located)),
     admin: resolveAdmin(ctx, onlyOne(ctx, all('Admin'), 'admin')),
     servers: servers.map((s) => s.config),
   };
-
-  for (const { node, file } of userStores.values()) {
-    if (!node.file) ctx.error(file, node.keyword.range, `user store '${node.name!.text}' needs a password file: users ${node.name!.text} file "<path>"`);
-  }
 
   const model: PolicyModel = {
     baseDir,

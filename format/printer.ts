@@ -224,7 +224,11 @@ function printNode(path: AnyPath, context: Context, print: Print): Doc {
       return spaced(kw(), part('path'));
     case 'UserStore':
       // `file` is a keyword the tree does not keep: `users NAME file "PATH"`.
+      if ((node as Ast.UserStoreDecl).ldap) return spaced(kw(), part('name'), print('ldap'));
       return spaced(kw(), part('name'), 'file', part('file'));
+    case 'LdapDirectory':
+      return printBlock(path, context, print, spaced(kw(), part('url', 'directory URL')));
+
     case 'List':
     case 'Server':
       return printBlock(path, context, print, spaced(kw(), part('name')));
@@ -276,6 +280,7 @@ function printNode(path: AnyPath, context: Context, print: Print): Doc {
       return spaced(kw(), print(['mode', 'keyword']), tls.noVerify && print('noVerify'));
     }
     case 'SmarthostPassword':
+    case 'LdapBindPassword':
       return spaced(kw(), part('source'));
     case 'Env':
       return spaced(kw(), part('variable', 'variable name'));

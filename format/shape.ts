@@ -19,7 +19,7 @@ export type Role = 'file' | 'block' | 'list' | 'unit';
 export type SmarthostTarget = Extract<NonNullable<Ast.RelayTo['target']>, { kind: 'Smarthost' }>;
 
 /** Nodes whose body is a `{ … }` of settings (printed one per line). */
-const SETTINGS_BLOCKS = new Set(['Resolver', 'ResolverCache', 'Storage', 'Admin', 'Server', 'Tls', 'TlsSni', 'Auth', 'Limits', 'Smarthost', 'Recipients']);
+const SETTINGS_BLOCKS = new Set(['Resolver', 'ResolverCache', 'Storage', 'Admin', 'Server', 'Tls', 'TlsSni', 'Auth', 'Limits', 'Smarthost', 'LdapDirectory', 'Recipients']);
 /** Nodes whose body is a `{ … }` of address entries or grants (kept on one line when short). */
 const ENTRY_BLOCKS = new Set(['List', 'Connections', 'Relay', 'ProxyProtocol', 'Gateways']);
 
@@ -65,6 +65,7 @@ export function bodyKey(node: object): string | undefined {
     case 'Auth':
     case 'Limits':
     case 'Smarthost':
+    case 'LdapDirectory':
     case 'Recipients':
       return 'settings';
     case 'Admin':
@@ -122,6 +123,11 @@ export function headerOf(node: object): Spanned[] {
       parts.push(target.keyword, target.address);
       break;
     }
+    case 'LdapDirectory': {
+      const directory = node as Ast.LdapDirectory;
+      parts.push(directory.keyword, directory.url);
+      break;
+    }
     default:
       parts.push((node as { keyword?: Spanned }).keyword);
   }
@@ -170,6 +176,11 @@ export function containedChildren(node: object): Spanned[] {
   if (kind === 'RelayTo') {
     const target = (node as Ast.RelayTo).target;
     return target ? [target] : [];
+  }
+  if (kind === 'UserStore') {
+    // a directory store's settings are inside its `ldap "URL" { … }`
+    const ldap = (node as Ast.UserStoreDecl).ldap;
+    return ldap ? [ldap] : [];
   }
   return bodyOf(node);
 }

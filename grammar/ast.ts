@@ -126,13 +126,42 @@ export interface CacheSetting extends NodeBase {
   value?: DurationValue | IntegerValue;
 }
 
-/** `users staff file "users.passwd"`: a credential store (password file). */
+/** `users staff file "users.passwd"` (a password file) or `users staff ldap "ldaps://…" { … }` (a directory). */
 export interface UserStoreDecl extends NodeBase {
   kind: 'UserStore';
   keyword: Keyword;
   name?: Name;
   file?: StringLiteral;
+  ldap?: LdapDirectory;
 }
+
+/** `ldap "ldaps://dc.example.com:636" { bind-dn "…"  bind-password env NAME  base "…" … }` */
+export interface LdapDirectory extends NodeBase {
+  kind: 'LdapDirectory';
+  keyword: Keyword;
+  url?: StringLiteral;
+  settings: LdapSetting[];
+}
+
+export type LdapSetting = Setting | LdapTimeout | LdapBindPassword;
+
+/** `timeout 5s` in an ldap block. */
+export interface LdapTimeout extends NodeBase {
+  kind: 'LdapTimeout';
+  keyword: Keyword;
+  name: 'timeout';
+  value?: DurationValue;
+}
+
+/** `bind-password env LDAP_PASSWORD` or `bind-password file "/run/secrets/ldap"`: never the secret itself. */
+export interface LdapBindPassword extends NodeBase {
+  kind: 'LdapBindPassword';
+  keyword: Keyword;
+  source?: SecretSource;
+}
+
+/** Where a secret comes from. */
+export type SecretSource = { kind: 'Env'; keyword: Keyword; variable?: Name; range: Range } | { kind: 'File'; keyword: Keyword; path?: StringLiteral; range: Range };
 
 /** `list partners { 203.0.113.0/24  198.51.100.7  domain partner.example }` */
 export interface ListDecl extends NodeBase {
@@ -416,9 +445,7 @@ export interface SmarthostUser extends NodeBase {
 export interface SmarthostPassword extends NodeBase {
   kind: 'SmarthostPassword';
   keyword: Keyword;
-  source?:
-    | { kind: 'Env'; keyword: Keyword; variable?: Name; range: Range }
-    | { kind: 'File'; keyword: Keyword; path?: StringLiteral; range: Range };
+  source?: SecretSource;
 }
 
 /** `limits { message-size 25MB  recipients 100  … }` */
@@ -591,6 +618,8 @@ export type AnyNode =
   | AuthSetting
   | RelayEntry
   | SmarthostSetting
+  | LdapDirectory
+  | LdapSetting
   | RecipientsSetting
   | LimitSetting
   | DomainValue

@@ -17,6 +17,7 @@ export type BlockKind =
   | 'auth'
   | 'relay'
   | 'smarthost'
+  | 'ldap'
   | 'recipients'
   | 'limits'
   | 'proxy-protocol'
@@ -54,6 +55,7 @@ export const BLOCKS: Record<BlockKind, BlockInfo> = {
     expectation: `a relay grant (authenticated, anyone, ${ENTRY})`,
   },
   smarthost: { noun: 'smarthost block', contexts: ['smarthost'], expectation: settings('a', 'smarthost setting', 'smarthost') },
+  ldap: { noun: 'ldap block', contexts: ['ldap'], expectation: settings('an', 'ldap setting', 'ldap') },
   recipients: { noun: 'recipients block', contexts: ['recipients'], expectation: settings('a', 'recipients setting', 'recipients') },
   limits: { noun: 'limits block', contexts: ['limits'], expectation: settings('a', 'limit', 'limits') },
   'proxy-protocol': { noun: 'proxy-protocol block', contexts: ['entries'], expectation: `an entry (${ENTRY})` },

@@ -42,6 +42,14 @@ const smarthostSetting = blockSetting<Ast.SmarthostSetting>({
   smarthostTls: keywordLed('Tls', smarthostTls),
   smarthostPassword: keywordLed('Password', smarthostPassword),
 });
+const ldapSetting = blockSetting<Ast.LdapSetting>({ ldapBindPassword: keywordLed('BindPassword', ldapBindPassword) });
+const ldapDirectory = keywordLed('Ldap', (ctx: CstContext, node: CstNode, kw: IToken): Ast.LdapDirectory => {
+  const result: Ast.LdapDirectory = { kind: 'LdapDirectory', keyword: ctx.keyword(kw), settings: itemsOf(ctx, node, 'ldapSetting', ldapSetting), range: ctx.nodeRange(node, kw) };
+  const url = ctx.token(node, 'url');
+  if (url) result.url = ctx.string(url);
+  else ctx.missing('the directory\'s URL like "ldaps://dc.example.com:636"', kw);
+  return result;
+});
 const limitsBlock = keywordBlock('Limits', 'Limits', 'settings', 'limitSetting', tableSetting<Ast.LimitSetting>);
 const proxyProtocol = keywordBlock('ProxyProtocol', 'ProxyProtocol', 'entries', 'addressEntry', addressEntry);
 const gateways = keywordBlock('Gateways', 'Gateways', 'entries', 'addressEntry', addressEntry);
@@ -155,6 +163,9 @@ function userStoreDecl(ctx: CstContext, node: CstNode, kw: IToken): Ast.UserStor
   if (name) result.name = name;
   const path = ctx.token(node, 'StringLiteral');
   if (path) result.file = ctx.string(path);
+  const directory = ctx.node(node, 'ldapDirectory');
+  const ldap = directory && ldapDirectory(ctx, directory);
+  if (ldap) result.ldap = ldap;
   return result;
 }
 
@@ -280,6 +291,20 @@ function smarthostTls(ctx: CstContext, node: CstNode, kw: IToken): Ast.Smarthost
 
 function smarthostPassword(ctx: CstContext, node: CstNode, kw: IToken): Ast.SmarthostPassword {
   const result: Ast.SmarthostPassword = { kind: 'SmarthostPassword', keyword: ctx.keyword(kw), range: ctx.nodeRange(node, kw) };
+  const source = secretSource(ctx, node, kw);
+  if (source) result.source = source;
+  return result;
+}
+
+function ldapBindPassword(ctx: CstContext, node: CstNode, kw: IToken): Ast.LdapBindPassword {
+  const result: Ast.LdapBindPassword = { kind: 'LdapBindPassword', keyword: ctx.keyword(kw), range: ctx.nodeRange(node, kw) };
+  const source = secretSource(ctx, node, kw);
+  if (source) result.source = source;
+  return result;
+}
+
+/** `env NAME` or `file "PATH"` after a password keyword; anything else (the secret itself) is reported. */
+function secretSource(ctx: CstContext, node: CstNode, kw: IToken): Ast.SecretSource | undefined {
   const env = ctx.token(node, 'Env');
   const file = ctx.token(node, 'File');
   if (env) {
@@ -294,16 +319,16 @@ function smarthostPassword(ctx: CstContext, node: CstNode, kw: IToken): Ast.Smar
         );
       }
     }
-    result.source = source;
+    return source;
   } else if (file) {
     const path = ctx.token(node, 'StringLiteral');
     const source: { kind: 'File'; keyword: Ast.Keyword; path?: Ast.StringLiteral; range: Ast.Range } = { kind: 'File', keyword: ctx.keyword(file), range: spanFrom(ctx, file, path) };
     if (path) source.path = ctx.string(path);
-    result.source = source;
+    return source;
   } else {
     ctx.missing(`'env NAME' or 'file "PATH"' (never the password itself)`, kw);
   }
-  return result;
+  return undefined;
 }
 
 // ───────────────────────────── entries ─────────────────────────────

@@ -33,6 +33,7 @@ export type KeywordContext =
   | 'smarthost'
   | 'smarthost-tls'
   | 'password'
+  | 'ldap'
   | 'recipients'
   | 'mailboxes'
   | 'alias'
@@ -122,7 +123,7 @@ export const ROWS: readonly KeywordRow[] = [
   {
     text: 'users',
     contexts: ['top', 'auth-method', 'mailboxes'],
-    description: 'A credential store: `users NAME file "PATH"`.',
+    description: 'A credential store: `users NAME file "PATH"` (a password file) or `users NAME ldap "URL" { … }` (a directory).',
     contextDescriptions: {
       'auth-method': 'The credential store that checks this method: `users NAME`.',
       mailboxes: "The credential store whose users are this domain's mailboxes: `users NAME` (user names that are addresses in the domain).",
@@ -229,11 +230,85 @@ export const ROWS: readonly KeywordRow[] = [
     description: 'Reads from a file: `file "PATH"`.',
     contextDescriptions: {
       'user-store': 'The password file of this credential store.',
-      password: 'Reads the smart host password from a file (a secret mount, for example).',
+      password: 'Reads a secret (the smart host password, a directory bind password) from a file (a secret mount, for example).',
       mailboxes: 'A mailbox list file: one address (or local part) a line; the server rereads it when it changes and on SIGHUP.',
     },
   },
-  { text: 'env', contexts: ['password'], description: 'Reads the smart host password from an environment variable.' },
+  { text: 'env', contexts: ['password'], description: 'Reads a secret (the smart host password, a directory bind password) from an environment variable.' },
+  {
+    text: 'ldap',
+    contexts: ['user-store'],
+    description:
+      'A directory (OpenLDAP, Active Directory, FreeIPA) checks the passwords: `users NAME ldap "ldaps://HOST:636" { … }`. A login is looked up with the service account and checked by binding as the user; only PLAIN and LOGIN can be served.',
+  },
+
+  // ldap (a directory credential store)
+  {
+    text: 'bind-dn',
+    contexts: ['ldap'],
+    description: 'The service account that searches for users: its distinguished name.',
+    defaultText: 'none: an anonymous search',
+    setting: { value: 'string', expected: 'a quoted DN like "cn=smtp,ou=services,dc=example,dc=com"' },
+    reference: { syntax: '`bind-dn "DN"`' },
+  },
+  {
+    text: 'bind-password',
+    contexts: ['ldap'],
+    description: "Where the service account's password comes from: `env NAME` or `file \"PATH\"`, never the secret itself.",
+    defaultText: 'none (required with bind-dn)',
+    reference: { syntax: '`bind-password env NAME` or `bind-password file "PATH"`' },
+  },
+  {
+    text: 'base',
+    contexts: ['ldap'],
+    description: 'Where the user search starts (the whole subtree below it is searched).',
+    defaultText: 'none (required)',
+    setting: { value: 'string', expected: 'a quoted DN like "ou=people,dc=example,dc=com"' },
+    reference: { syntax: '`base "DN"`' },
+  },
+  {
+    text: 'filter',
+    contexts: ['ldap'],
+    description: 'The search filter that finds a user; `{login}` is replaced by the login, escaped as RFC 4515 says (so `*` or `)(` match nothing but themselves).',
+    default: '"(uid={login})"',
+    setting: { value: 'string', expected: 'a quoted filter like "(&(objectClass=person)(uid={login}))"' },
+    reference: { syntax: '`filter "FILTER"`' },
+  },
+  {
+    text: 'ca-file',
+    contexts: ['ldap'],
+    description: "The CA certificates (PEM) the directory's certificate must chain to.",
+    defaultText: "the system's CA certificates",
+    setting: { value: 'path', expected: 'a quoted path like "ca.pem"' },
+  },
+  {
+    text: 'starttls',
+    contexts: ['ldap'],
+    description: 'Upgrades an `ldap://` connection with StartTLS before any bind; a directory that refuses it is not used.',
+    defaultText: 'off (`ldaps://` is TLS from the start)',
+    setting: { value: 'flag' },
+  },
+  {
+    text: 'cleartext-loopback',
+    contexts: ['ldap'],
+    description: 'Allows an `ldap://` URL without StartTLS, only when it names a loopback address (a directory on this host); passwords then cross the loopback in clear.',
+    defaultText: 'off: `ldaps://` or `starttls` required',
+    setting: { value: 'flag' },
+  },
+  {
+    text: 'timeout',
+    contexts: ['ldap'],
+    description: 'How long one login may wait for the directory (a free connection, search and bind); past it the client gets `454 4.7.0` and may try again.',
+    default: '5s',
+    setting: { value: 'duration', node: { kind: 'LdapTimeout', nameField: 'name' }, expected: 'a duration like 5s' },
+  },
+  {
+    text: 'pool',
+    contexts: ['ldap'],
+    description: 'How many connections to the directory are kept open and used at once; more logins wait for a free one.',
+    default: '4',
+    setting: { value: 'count', valueOptions: { max: 64, expected: 'a number from 1 to 64' }, expected: 'a number like 4' },
+  },
 
   // server settings, in the order syntax errors list them
   {

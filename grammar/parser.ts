@@ -58,6 +58,8 @@ const Hold = kw('hold');
 const Direct = kw('direct');
 const Route = kw('route');
 const Password = kw('password');
+const Ldap = kw('ldap');
+const BindPassword = kw('bind-password');
 const None = kw('none');
 const NoVerify = kw('no-verify');
 const Recipients = kw('recipients');
@@ -147,9 +149,9 @@ export class PolicyParser extends CstParser {
    * when the token after it is what follows a name, so `users file "x"` reads as a missing
    * name, not as a store named `file`. A missing name is left for the CST→AST step too.
    */
-  private declName(follow: TokenType): void {
+  private declName(...follow: TokenType[]): void {
     this.OPTION9({
-      GATE: () => !tokenMatcher(this.LA(1), Reserved) || tokenMatcher(this.LA(2), follow),
+      GATE: () => !tokenMatcher(this.LA(1), Reserved) || follow.some((type) => tokenMatcher(this.LA(2), type)),
       DEF: () =>
         this.OR3([
           { ALT: () => this.CONSUME9(Word, { LABEL: 'name' }) },
@@ -286,11 +288,32 @@ export class PolicyParser extends CstParser {
 
   readonly adminBlock = this.keywordBlock('adminBlock', Admin, 'admin', () => this.listenSetting);
 
+  // `users NAME file "PATH"` or `users NAME ldap "URL" { … }`
   readonly userStoreDecl = this.RULE('userStoreDecl', () => {
     this.CONSUME(Users);
-    this.declName(File);
-    this.CONSUME(File);
-    this.CONSUME(StringLiteral);
+    this.declName(File, Ldap);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(File);
+          this.CONSUME(StringLiteral);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.ldapDirectory) },
+    ]);
+  });
+
+  readonly ldapDirectory = this.RULE('ldapDirectory', () => {
+    this.CONSUME(Ldap);
+    this.OPTION(() => this.CONSUME(StringLiteral, { LABEL: 'url' }));
+    this.blockOf('ldap', this.ldapSetting);
+  });
+
+  readonly ldapSetting = this.blockSetting('ldapSetting', 'ldap', () => ({ 'bind-password': this.ldapBindPassword }));
+
+  readonly ldapBindPassword = this.RULE('ldapBindPassword', () => {
+    this.CONSUME(BindPassword);
+    this.secretSource();
   });
 
   readonly listDecl = this.RULE('listDecl', () => {
@@ -448,7 +471,12 @@ export class PolicyParser extends CstParser {
 
   readonly smarthostPassword = this.RULE('smarthostPassword', () => {
     this.CONSUME(Password);
-    this.OR([
+    this.secretSource();
+  });
+
+  /** `env NAME` or `file "PATH"`: where a secret comes from (never the secret itself, which CST→AST reports as missing). */
+  private secretSource(): void {
+    this.OR9([
       {
         ALT: () => {
           this.CONSUME(Env);
@@ -463,7 +491,7 @@ export class PolicyParser extends CstParser {
       },
       { ALT: EMPTY_ALT() },
     ]);
-  });
+  }
 
   // `recipients DOMAIN { mailboxes file "PATH"  mailboxes users STORE  alias "NAME" to "ADDR", …  catch-all }`
   readonly recipientsBlock = this.RULE('recipientsBlock', () => {

@@ -15,6 +15,9 @@ import domainAclWithoutReverseZone from './domain-acl-without-reverse-zone.js';
 import duplicateEntry from './duplicate-entry.js';
 import hostnameDoesNotResolve from './hostname-does-not-resolve.js';
 import invalidSuppression from './invalid-suppression.js';
+import ldapFilterWithoutLogin from './ldap-filter-without-login.js';
+import ldapStoreForUnsupportedMechanism from './ldap-store-for-unsupported-mechanism.js';
+import ldapWithoutTls from './ldap-without-tls.js';
 import listenAddressConflict from './listen-address-conflict.js';
 import localDomainWithoutRecipients from './local-domain-without-recipients.js';
 import mailboxFileNotFound from './mailbox-file-not-found.js';
@@ -57,6 +60,9 @@ export const RULES: readonly Rule[] = [
   shadowedEntry,
   listenAddressConflict,
   weakPasswordStorage,
+  ldapWithoutTls,
+  ldapFilterWithoutLogin,
+  ldapStoreForUnsupportedMechanism,
   smarthostWithoutTls,
   localDomainWithoutRecipients,
   aliasLoop,

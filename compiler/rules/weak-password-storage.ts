@@ -7,6 +7,7 @@
 // understand are judged as foreign passwords or hashes.
 
 import { readPasswordLines, type SecretField } from '../../runtime/auth/password-file.js';
+import { isDirectoryStore } from '../../runtime/config/types.js';
 import { readPolicyFile } from './helpers/certificate-files.js';
 import { defineRule } from '../lint/rule.js';
 
@@ -28,7 +29,7 @@ export default defineRule({
   check(context) {
     for (const store of context.model.config.userStores) {
       const located = context.model.userStores.get(store.name);
-      if (!located?.node.file || !store.file) continue;
+      if (!located?.node.file || isDirectoryStore(store) || !store.file) continue;
       const state = readPolicyFile(context.model, store.file);
       if (state.kind !== 'read') continue; // not deployed here: nothing to judge
       const problems = weakLines(state.data.toString('utf8'));

@@ -43,6 +43,7 @@ export type Block =
   | 'entries'
   | 'relay'
   | 'smarthost'
+  | 'ldap'
   | 'recipients'
   | 'limits'
   | 'unknown';
@@ -78,6 +79,7 @@ const STATEMENT_CONTEXTS: Record<Block, KeywordContext[]> = {
   entries: ['entries'],
   relay: ['relay', 'entries'],
   smarthost: ['smarthost'],
+  ldap: ['ldap'],
   recipients: ['recipients'],
   limits: ['limits'],
   unknown: [],
@@ -153,7 +155,7 @@ function startsStatement(block: Block, keyword: string, statement: readonly Curs
   if (!inContexts(block, keyword)) return false;
   const lead = statement[0]?.text;
   // `users NAME file "…"` at the top: `file` continues it; in auth, `users` follows a method.
-  if (block === 'top' && lead === 'users' && keyword === 'file') return false;
+  if (block === 'top' && lead === 'users' && (keyword === 'file' || keyword === 'ldap')) return false;
   // `domain` after `mask`? no; but `mask` after an address continues the entry.
   if (keyword === 'mask') return false;
   return true;
@@ -166,6 +168,7 @@ function blockOpenedBy(block: Block, statement: readonly CursorToken[]): Block {
       if (lead === 'server') return 'server';
       if (lead === 'list') return 'entries';
       if (lead === 'resolver' || lead === 'storage' || lead === 'admin') return lead;
+      if (lead === 'users' && statement.some((t) => t.text === 'ldap')) return 'ldap';
       return 'unknown';
     case 'resolver':
       return lead === 'cache' ? 'cache' : 'unknown';
@@ -224,7 +227,7 @@ function wantsAfter(block: Block, statement: readonly CursorToken[]): Want[] {
       if (block === 'top') {
         if (values.length === 0) return [{ kind: 'nothing' }]; // a new name
         if (values.length === 1) return [sub('user-store')];
-        return values.length === 2 && values[1]!.text === 'file' ? [{ kind: 'nothing' }] : keywords(block);
+        return values.length === 2 && (values[1]!.text === 'file' || values[1]!.text === 'ldap') ? [{ kind: 'nothing' }] : keywords(block);
       }
       return [{ kind: 'user-store-names' }];
     case 'list':
@@ -266,6 +269,7 @@ function wantsAfter(block: Block, statement: readonly CursorToken[]): Want[] {
       }
       return keywords(block);
     case 'password':
+    case 'bind-password':
       if (values.length === 0) return [sub('password')];
       if (values[0]!.text === 'file' || values[0]!.text === 'env') return values.length === 1 ? [{ kind: 'nothing' }] : keywords(block);
       return keywords(block);

@@ -55,7 +55,8 @@ function isNoise(error: GeneratedValidationError, all: readonly GeneratedValidat
 }
 
 function isUnionSummary(error: GeneratedValidationError): boolean {
-  return error.keyword === 'anyOf' || error.keyword === 'oneOf' || error.keyword === 'discriminator';
+  // `if` (a user store with `ldap` is a directory, else a password file) only says which branch failed
+  return error.keyword === 'anyOf' || error.keyword === 'oneOf' || error.keyword === 'discriminator' || error.keyword === 'if';
 }
 
 function isAtOrBelow(path: string, ancestor: string): boolean {
@@ -114,7 +115,8 @@ function describe(error: GeneratedValidationError, data: unknown): ConfigProblem
 
 // The password source object is the only one with min/maxProperties: name its choices.
 function propertiesHint(error: GeneratedValidationError): Record<string, true> {
-  return error.schemaPath.includes('/password/') ? { env: true, file: true } : {};
+  // the smart host's password and a directory's bind password: `{ env }` or `{ file }`
+  return /\/(password|bindPassword)\//.test(error.schemaPath) ? { env: true, file: true } : {};
 }
 
 /** `#/$defs/Port/maximum` → `Port`. */

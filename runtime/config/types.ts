@@ -55,11 +55,49 @@ export interface StorageConfig {
   maildir: string;
 }
 
-export interface UserStoreConfig {
+/** A credential store: a password file, or a directory that checks passwords by a bind. */
+export type UserStoreConfig = PasswordFileStoreConfig | DirectoryStoreConfig;
+
+export interface PasswordFileStoreConfig {
   name: string;
   /** The password file (`smtppolicy passwd` writes it). */
   file: string;
   source: string;
+}
+
+export interface DirectoryStoreConfig {
+  name: string;
+  ldap: LdapConfig;
+  source: string;
+}
+
+/** An LDAP directory: users are found with the service account and checked by binding as them. */
+export interface LdapConfig {
+  /** `ldaps://host:636` or `ldap://host:389`. */
+  url: string;
+  /** The service account that searches; null for an anonymous search. */
+  bindDn: string | null;
+  /** Where the service account's password comes from at run time; never the secret itself. */
+  bindPassword: { env: string } | { file: string } | null;
+  /** The search base (subtree). */
+  base: string;
+  /** The user filter; `{login}` is replaced by the RFC 4515-escaped login. */
+  filter: string;
+  /** Extra trusted CA certificates (PEM); null for the system's. */
+  caFile: string | null;
+  /** Upgrade an `ldap://` connection with StartTLS before any bind. */
+  startTls: boolean;
+  /** An `ldap://` URL on a loopback address may be used without TLS. */
+  cleartextLoopback: boolean;
+  /** One login's whole wait for the directory (a connection, the search, the bind). */
+  timeoutMs: number;
+  /** Connections kept open and used at once. */
+  pool: number;
+}
+
+/** Whether a store is a directory (else a password file). */
+export function isDirectoryStore(store: UserStoreConfig): store is DirectoryStoreConfig {
+  return 'ldap' in store;
 }
 
 export interface AdminConfig {

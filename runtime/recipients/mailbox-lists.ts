@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { watchFile, unwatchFile, type Stats } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { RecipientsConfig, UserStoreConfig } from '../config/types.js';
+import { isDirectoryStore, type RecipientsConfig, type UserStoreConfig } from '../config/types.js';
 import type { MailboxDirectory } from '../policy/index.js';
 import { readPasswordLines } from '../auth/password-file.js';
 import { parseMailboxFile, type MailboxEntry } from './mailbox-file.js';
@@ -45,7 +45,8 @@ export class MailboxLists implements MailboxDirectory {
     baseDir: string,
     private readonly events: MailboxListEvents = QUIET,
   ) {
-    const stores = new Map(userStores.map((store) => [store.name, store.file]));
+    // a directory's users are not a file: the compiler refuses `mailboxes users` for one
+    const stores = new Map(userStores.flatMap((store) => (isDirectoryStore(store) ? [] : [[store.name, store.file] as const])));
     for (const list of lists) {
       const sources: ListSource[] = [];
       for (const source of list.mailboxes) {

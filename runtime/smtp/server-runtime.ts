@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { ServerConfig, ListenConfig } from '../config/types.js';
 import type { CompiledServer } from '../policy/index.js';
 import type { ReverseLookup } from '../dns/reverse-lookup.js';
-import type { CredentialStore } from '../auth/credential-store.js';
+import type { UserStore } from '../auth/user-store.js';
 import type { AuthThrottle } from '../auth/auth-throttle.js';
 import type { ServerMetrics } from '../observe/metrics.js';
 import type { Spool } from '../delivery/spool.js';
@@ -20,7 +20,7 @@ export interface ServerRuntime {
   tls: TlsMaterial | null;
   reverseLookup: ReverseLookup;
   /** User stores by name. */
-  credentials: ReadonlyMap<string, CredentialStore>;
+  credentials: ReadonlyMap<string, UserStore>;
   throttle: AuthThrottle;
   /** The mailboxes of this server's recipient lists, as last read. */
   mailboxes: MailboxLists;

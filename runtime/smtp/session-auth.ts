@@ -3,12 +3,15 @@
 //    out, and only as the policy's decideAuth() allows (the library would accept plaintext
 //    AUTH whenever STARTTLS is hidden, and we hide it to advertise it per session);
 //  - the credential check behind every SASL mechanism: each mechanism against its own kind
-//    of secret, throttled, one check at a time per network and per user name.
+//    of secret, throttled, one check at a time per network and per user name. A directory
+//    that cannot answer gives 454 4.7.0 and is not a failed login: an outage must neither
+//    let anyone in nor lock users out.
 import type { SMTPServerAuthentication } from 'smtp-server';
 import { decideAuth } from '../policy/index.js';
 import { clean } from '../observe/logger.js';
 import type { AuthThrottle, ThrottleVerdict } from '../auth/auth-throttle.js';
 import { authThrottleKey } from '../../net/client-network.js';
+import { DirectoryUnavailableError } from '../auth/user-store.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { serverReplies } from './server-replies.js';
 import { SmtpReplyError, type Answer } from './smtp-reply-error.js';
@@ -50,13 +53,18 @@ export async function checkCredentials(session: SessionContext, auth: SMTPServer
   // address, or from many at one user) would each get a guess. Always address first, then
   // user, so two sessions never wait for each other in a cycle.
   const queue = authQueueFor(rt.throttle);
-  const checked = await queue.run(`network:${authThrottleKey(address)}`, () => queue.run(`user:${username.toLowerCase()}`, async (): Promise<'locked-out' | { user: string } | { verdict: ThrottleVerdict }> => {
+  const checked = await queue.run(`network:${authThrottleKey(address)}`, () => queue.run(`user:${username.toLowerCase()}`, async (): Promise<'locked-out' | { user: string } | { verdict: ThrottleVerdict } | { unavailable: string }> => {
     if (rt.throttle.isLockedOut(address, username)) return 'locked-out';
     // each mechanism is checked against its own kind of secret (runtime/auth/password-file.ts);
     // a user without that secret fails like a wrong one
     let verified: string | null = null;
     if (store && typeof auth.password === 'string' && (auth.method === 'PLAIN' || auth.method === 'LOGIN')) {
-      verified = await store.verify(username, auth.password);
+      try {
+        verified = await store.verify(username, auth.password);
+      } catch (error) {
+        if (error instanceof DirectoryUnavailableError) return { unavailable: error.message };
+        throw error;
+      }
     } else if (store && auth.method === 'CRAM-MD5' && typeof auth.challenge === 'string' && typeof auth.challengeResponse === 'string') {
       verified = store.verifyCramMd5(username, auth.challenge, auth.challengeResponse);
     } else if (store && auth.method === 'XOAUTH2' && typeof auth.accessToken === 'string') {
@@ -71,6 +79,10 @@ export async function checkCredentials(session: SessionContext, auth: SMTPServer
   if (checked === 'locked-out') {
     log.event('auth-locked-out', { user: clean(username), mechanism: auth.method }, 'warn');
     return new SmtpReplyError(serverReplies.authLockedOut(rt.config.hostname));
+  }
+  if ('unavailable' in checked) {
+    log.event('auth-directory-unavailable', { user: clean(username), mechanism: auth.method, error: checked.unavailable, source: mechanismConfig?.source ?? null }, 'error');
+    return new SmtpReplyError(serverReplies.authNotPossible());
   }
   if ('user' in checked) {
     const user = checked.user;

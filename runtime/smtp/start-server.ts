@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import type { Endpoint, ListenConfig, RuntimeConfig, ServerConfig } from '../config/types.js';
 import { compilePolicy } from '../policy/index.js';
 import { createReverseLookup, type ReverseLookup } from '../dns/reverse-lookup.js';
-import { CredentialStore } from '../auth/credential-store.js';
+import { openUserStore } from '../auth/open-user-store.js';
+import type { UserStore } from '../auth/user-store.js';
 import { AuthThrottle } from '../auth/auth-throttle.js';
 import { mechanismsByStore, warnAboutMissingSecrets } from '../auth/missing-secrets.js';
 import { createMetrics, type ServerMetrics } from '../observe/metrics.js';
@@ -38,6 +39,8 @@ export interface StartServerOptions {
   pollIntervalMs?: number;
   /** SMTP timeouts of the delivery worker towards the smart host (default 60 s). */
   smarthostTimeoutMs?: number;
+  /** Where `env NAME` secrets (directory bind passwords) are read; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ListenerAddress {
@@ -77,12 +80,13 @@ interface Shared {
   logger: Logger;
   draining: () => boolean;
   onSpooled: () => void;
+  env: NodeJS.ProcessEnv;
 }
 
 interface Built {
   runtimes: Map<string, ServerRuntime>;
   /** Everything that watches a file: credential stores and mailbox lists. */
-  stores: Array<CredentialStore | MailboxLists>;
+  stores: Array<UserStore | MailboxLists>;
   reverseLookup: ReverseLookup;
 }
 
@@ -92,18 +96,20 @@ function listenerKey(server: ServerConfig, listen: ListenConfig): string {
 
 async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Shared): Promise<Built> {
   const compiled = compilePolicy(config);
-  const stores = new Map<string, CredentialStore>();
+  const stores = new Map<string, UserStore>();
   const offered = mechanismsByStore(config.servers);
   for (const storeConfig of config.userStores) {
-    const file = isAbsolute(storeConfig.file) ? storeConfig.file : resolve(baseDir, storeConfig.file);
-    const store = new CredentialStore(
-      storeConfig.name,
-      file,
-      (error) => shared.logger.error({ event: 'user-store-reload-failed', store: storeConfig.name, error: error.message }, 'user store reload failed, keeping the previous users'),
-      (loaded) => warnAboutMissingSecrets(shared.logger, loaded, offered.get(storeConfig.name) ?? []),
-    );
+    const reloadFailed = (error: Error): void => {
+      shared.logger.error({ event: 'user-store-reload-failed', store: storeConfig.name, error: error.message }, 'user store reload failed, keeping the previous users');
+    };
+    let store: UserStore;
     try {
-      await store.load();
+      store = await openUserStore(storeConfig, {
+        baseDir,
+        env: shared.env,
+        onReloadError: reloadFailed,
+        onPasswordFileLoaded: (loaded) => warnAboutMissingSecrets(shared.logger, loaded, offered.get(storeConfig.name) ?? []),
+      });
     } catch (error) {
       throw new StartupError(`${storeConfig.source}: ${(error as Error).message}`);
     }
@@ -218,6 +224,7 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
     logger,
     draining: () => draining,
     onSpooled: () => worker?.kick(),
+    env: options.env ?? process.env,
   };
   let built = await buildRuntimes(config, baseDir, shared);
 

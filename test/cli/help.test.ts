@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { OptionTable } from '../../cli/args.js';
 import { runCli } from './run-cli.js';
 
-const COMMANDS = ['lint', 'compile', 'fmt', 'rules', 'lsp', 'serve', 'passwd', 'queue', 'explain', 'verify', 'diff', 'graph'];
+const COMMANDS = ['lint', 'compile', 'fmt', 'rules', 'lsp', 'serve', 'passwd', 'users', 'queue', 'explain', 'verify', 'diff', 'graph'];
 
 /** The flags a help text describes: lines of its Options section that start with a flag. */
 function describedFlags(help: string): string[] {

@@ -48,6 +48,8 @@ function inBlock(context: KeywordContext, setting: string): string | undefined {
       return nest([context]);
     case 'cache':
       return nest(['resolver', 'cache']);
+    case 'ldap':
+      return nest(['users staff ldap "ldaps://dc.example.com"']);
     default:
       return undefined;
   }

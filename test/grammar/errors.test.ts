@@ -168,7 +168,14 @@ const CASES: Array<[input: string, expected: Expected[]]> = [
       [1, 21, "expected a limit (message-size, recipients, connections, connections-per-address, session-timeout, data-timeout, idle-timeout, greeting-delay, auth-failures, auth-failure-window), found 'max-ttl': 'max-ttl' belongs in a resolver cache block"],
     ]],
     ["users staff\nlist a { }\n", [
-      [2, 1, "expected 'file' after 'staff', found 'list'"],
+      [2, 1, "expected 'file' or 'ldap', found 'list'"],
+    ]],
+    // a directory's bind password is never written in the policy: the error points to env and file
+    ['users staff ldap "ldaps://dc.example.test" {\n  base "dc=x"\n  bind-dn "cn=smtp"\n  bind-password "hunter2"\n}\n', [
+      [4, 17, "expected 'env NAME' or 'file \"PATH\"' (never the password itself) after 'bind-password', found '\"hunter2\"'"],
+    ]],
+    ['users staff ldap {\n  base "dc=x"\n}\n', [
+      [1, 18, "expected the directory's URL like \"ldaps://dc.example.com:636\" after 'ldap', found '{'"],
     ]],
     ["server a {\n  hostnme mail.example.com\n  listen 0.0.0.0:99999\n}\nlist b { 10.0.0.0/40 }\nserver c { relay-to nowhere }\n", [
       [2, 3, "expected a server setting (listen, hostname, banner, tls, connections, auth, relay, local-domains, recipients, relay-to, route, limits, proxy-protocol, gateways, allow-bare-newlines), found 'hostnme'"],

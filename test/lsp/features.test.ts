@@ -246,7 +246,9 @@ test('completion follows sub-keywords: smart host TLS modes, password sources, m
   assert.deepEqual(await complete('server a {\n  relay-to smarthost smtp.example.com:587 {\n    password |\n  }\n}\n'), ['file', 'env']);
   assert.ok((await complete('list a { 192.168.1.0 | }\n')).includes('mask'));
   assert.deepEqual(await complete('list a { 192.168.1.0 mask | }\n'), []);
-  assert.deepEqual(await complete('users staff |\n'), ['file']);
+  assert.deepEqual(await complete('users staff |\n'), ['file', 'ldap']);
+  assert.ok((await complete('users staff ldap "ldaps://dc.example.com" {\n  |\n}\n')).includes('bind-password'));
+  assert.deepEqual(await complete('users staff ldap "ldaps://dc.example.com" {\n  bind-password |\n}\n'), ['file', 'env']);
 });
 
 test('a partly typed keyword is replaced whole, hyphens included', { timeout: 60_000 }, async () => {

@@ -52,7 +52,7 @@ describe('rule catalogue', () => {
   }
 
   it('the other examples lint clean: no findings at all', async () => {
-    for (const name of ['quickstart', 'submission-server', 'internal-challenge-response', 'domain-connection-control', 'partner-relay']) {
+    for (const name of ['quickstart', 'submission-server', 'directory-submission', 'internal-challenge-response', 'domain-connection-control', 'partner-relay']) {
       const { diagnostics } = await checkPolicy(join('examples', `${name}.smtppolicy`), { cwd: root });
       assert.deepEqual(diagnostics.map((d) => `${d.file}:${d.range.start.line} ${d.ruleId} ${d.message}`), [], name);
     }

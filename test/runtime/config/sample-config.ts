@@ -119,7 +119,17 @@ export function sampleConfig(): RuntimeConfig {
       source: 'main.smtppolicy:3:1',
     },
     storage: { spool: 'var/spool', maildir: '/var/mail/smtppolicy' },
-    userStores: [{ name: 'staff', file: 'users.passwd', source: 'main.smtppolicy:5:1' }],
+    userStores: [
+      { name: 'staff', file: 'users.passwd', source: 'main.smtppolicy:5:1' },
+      {
+        name: 'directory',
+        ldap: {
+          url: 'ldaps://dc.example.com:636', bindDn: 'cn=smtp,ou=services,dc=example,dc=com', bindPassword: { env: 'LDAP_BIND_PASSWORD' },
+          base: 'ou=people,dc=example,dc=com', filter: '(uid={login})', caFile: 'ca.pem', startTls: false, cleartextLoopback: false, timeoutMs: 5000, pool: 4,
+        },
+        source: 'main.smtppolicy:6:1',
+      },
+    ],
     admin: { listen: [{ address: '127.0.0.1', port: 9187 }], source: 'main.smtppolicy:7:1' },
     servers: [inbound, submission, smarthostWithFile],
   };
