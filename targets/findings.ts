@@ -1,7 +1,7 @@
 // The report of a translation: every row of the mapping table that the config uses, with
 // the row's fidelity for the target, unless the translation found this particular policy
 // worse off (servers that want different relay hosts, say) and said why.
-import type { RuntimeConfig, ServerConfig } from '../runtime/config/types.js';
+import { isDirectoryStore, type RuntimeConfig, type ServerConfig } from '../runtime/config/types.js';
 import { SETTING_ROWS } from './settings.js';
 import type { Fidelity, MappingFinding, SettingRow, TargetName, TargetReport } from './types.js';
 
@@ -18,7 +18,8 @@ function sourceOf(setting: string, config: RuntimeConfig, server: ServerConfig |
   const [definition] = setting.split('.');
   if (server === null) {
     if (definition === 'ResolverConfig') return config.resolver.source;
-    if (definition === 'UserStoreConfig') return config.userStores[0]?.source ?? null;
+    if (definition === 'PasswordFileStoreConfig') return config.userStores.find((store) => !isDirectoryStore(store))?.source ?? null;
+    if (definition === 'DirectoryStoreConfig') return config.userStores.find(isDirectoryStore)?.source ?? null;
     if (definition === 'AdminConfig') return config.admin?.source ?? null;
     return null;
   }

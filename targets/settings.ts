@@ -8,7 +8,7 @@
 // Adding a row: `setting` is `<$defs name>.<property>` of schema.json (refine it with
 // ` (what)` when one field maps differently by case, as domain entries do); `inUse` says when
 // a translation must report it; the Postfix mapping must be what targets/postfix/ writes.
-import type { RuntimeConfig, ServerConfig } from '../runtime/config/types.js';
+import { isDirectoryStore, type RuntimeConfig, type ServerConfig } from '../runtime/config/types.js';
 import type { SettingRow } from './types.js';
 
 const always = () => true;
@@ -82,13 +82,23 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     },
   },
   {
-    setting: 'UserStoreConfig.file',
+    setting: 'PasswordFileStoreConfig.file',
     policy: '`users NAME file "…"`',
     scope: 'global',
-    inUse: (config) => config.userStores.length > 0,
+    inUse: (config) => config.userStores.some((store) => !isDirectoryStore(store)),
     targets: {
       postfix: { fidelity: 'approximate', mapping: 'Cyrus SASL: `smtpd_sasl_type = cyrus`, `cyrus_sasl_config_path` (one `smtpd-SERVER.conf` per server, `auxprop` with sasldb)', note: 'Postfix does not read the smtppolicy password file: the users must be added to the sasldb (`saslpasswd2 -f FILE`).' },
       opensmtpd: { fidelity: 'approximate', mapping: '`table NAME file:NAME.credentials` (written empty: one `USER HASH` a line)', note: 'OpenSMTPD checks crypt(3) hashes and cannot read smtppolicy’s scrypt password file: add the users with hashes from `smtpctl encrypt`.' },
+    },
+  },
+  {
+    setting: 'DirectoryStoreConfig.ldap',
+    policy: '`users NAME ldap "URL" { … }`',
+    scope: 'global',
+    inUse: (config) => config.userStores.some(isDirectoryStore),
+    targets: {
+      postfix: { fidelity: 'unsupported', mapping: 'none written', note: 'Postfix checks logins against a directory only through a SASL server (saslauthd `-a ldap` with /etc/saslauthd.conf, or Dovecot): the export writes a sasldb set-up for the store instead, so configure that by hand.' },
+      opensmtpd: { fidelity: 'unsupported', mapping: 'none written', note: 'OpenSMTPD 6.8 reads credentials from a table: an LDAP table needs the separate opensmtpd-extras table-ldap, which the export does not configure.' },
     },
   },
   {
@@ -713,10 +723,17 @@ export const NOT_SETTINGS: Readonly<Record<string, string>> = {
   'RuntimeConfig.sources': 'the files the config was compiled from',
   'RuntimeConfig.resolver': 'a block: its fields have rows',
   'RuntimeConfig.storage': 'a block: its fields have rows',
-  'RuntimeConfig.userStores': 'a list of stores: UserStoreConfig has rows',
+  'RuntimeConfig.userStores': 'a list of stores: PasswordFileStoreConfig and DirectoryStoreConfig have rows',
   'RuntimeConfig.admin': 'a block: AdminConfig.listen has a row',
   'RuntimeConfig.servers': 'a list of servers: ServerConfig has rows',
-  'UserStoreConfig.name': 'a name the mechanisms refer to (AuthMechanismConfig.userStore)',
+  'PasswordFileStoreConfig.name': 'a name the mechanisms refer to (AuthMechanismConfig.userStore)',
+  'DirectoryStoreConfig.name': 'a name the mechanisms refer to (AuthMechanismConfig.userStore)',
+  ...Object.fromEntries(
+    ['url', 'bindDn', 'bindPassword', 'base', 'filter', 'caFile', 'startTls', 'cleartextLoopback', 'timeoutMs', 'pool'].map((field) => [
+      `LdapConfig.${field}`,
+      'a part of the directory store: DirectoryStoreConfig.ldap has the row',
+    ]),
+  ),
   'ServerConfig.listen': 'a list of listeners: Endpoint and ListenConfig have rows',
   'ListenConfig.address': 'as Endpoint.address',
   'ListenConfig.port': 'as Endpoint.port',

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { importPostfix } from '../../import/index.js';
-import type { RuntimeConfig } from '../../runtime/config/index.js';
+import { isDirectoryStore, type RuntimeConfig } from '../../runtime/config/index.js';
 import { NO_MAILBOXES, translateToPostfix, type MappingFinding } from '../../targets/index.js';
 import { configOf } from '../targets/policy-config.js';
 
@@ -25,7 +25,7 @@ function comparable(config: RuntimeConfig, directory: string): Json {
   };
   const copy = strip(structuredClone(config)) as Json & RuntimeConfig;
   delete (copy as Partial<RuntimeConfig>).sources;
-  for (const store of copy.userStores) store.file = path(store.file);
+  for (const store of copy.userStores) if (!isDirectoryStore(store)) store.file = path(store.file);
   for (const server of copy.servers) {
     for (const c of server.tls?.certificates ?? []) {
       c.certificate = path(c.certificate);
@@ -49,7 +49,9 @@ function leaveOut(config: Json & RuntimeConfig, finding: MappingFinding): void {
   switch (definition) {
     case 'ResolverConfig': return drop(config.resolver);
     case 'StorageConfig': return drop(config.storage);
-    case 'UserStoreConfig': return config.userStores.forEach(drop);
+    case 'PasswordFileStoreConfig':
+    case 'DirectoryStoreConfig':
+      return config.userStores.forEach(drop);
     case 'AdminConfig': return drop(config);
     case 'ServerConfig': return servers.forEach(drop);
     // import does not read Postfix's recipient tables back into recipients blocks
