@@ -4,7 +4,7 @@ import { startSession } from './helpers/lsp-session.js';
 
 // Settings from the editor (section `smtppolicy`) through workspace/configuration.
 
-const TEXT = 'server mx {\n  listen 0.0.0.0:25\n  hostname mx.example.test\n  local-domains example.test\n  connections except { 192.0.2.1  192.0.2.1 }\n  relay { anyone }\n}\n';
+const TEXT = 'server mx {\n  listen 0.0.0.0:25\n  hostname mx.example.test\n  local-domains example.test\n  recipients example.test { catch-all }\n  connections except { 192.0.2.1  192.0.2.1 }\n  relay { anyone }\n}\n';
 
 test('rule severities and the debounce come from workspace/configuration, and follow its changes', { timeout: 60_000 }, async (t) => {
   const session = startSession();

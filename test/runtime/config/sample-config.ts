@@ -70,6 +70,7 @@ const submission: ServerConfig = {
     password: { env: 'SMARTHOST_PASSWORD' },
     source: 'main.smtppolicy:47:3',
   },
+  routes: [{ domain: 'partner.example', host: 'mx.partner.example', port: 2525, source: 'main.smtppolicy:48:3' }],
   limits: {
     messageSizeBytes: 25 * 1024 * 1024,
     recipientsPerMessage: 50,
