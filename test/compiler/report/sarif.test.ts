@@ -52,8 +52,7 @@ describe('SARIF reporter', () => {
     assert.ok(openRelay.properties.tags.includes('security'));
     assert.equal(openRelay.properties['security-severity'], '8.0');
     assert.match(openRelay.helpUri, /docs\/rules\/open-relay\.md$/);
-    // open-relay, and the example's catch-all local domain (local-domain-without-recipients, a warning)
-    assert.deepEqual(run.results.map((r: { ruleIndex: number }) => rules[r.ruleIndex].id), ['open-relay', 'local-domain-without-recipients']);
+    assert.equal(run.results.length, 1);
     const [result] = run.results;
     assert.equal(rules[result.ruleIndex].id, 'open-relay');
     assert.equal(result.level, 'error');
