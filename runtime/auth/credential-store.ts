@@ -1,17 +1,17 @@
-// A credential store backed by a password file, reloaded when the file changes (polled,
-// so it also works for editors that replace the file) or when `reload()` is called (on
+// A credential store backed by a password file, reloaded when the file changes
+// (runtime/files/change-poller.ts) or when `reload()` is called (on
 // SIGHUP). A reload that fails keeps the previous users and reports the error.
 //
 // Every check costs the same whether the user exists, lacks that kind of secret, or gives
 // the wrong one: a missing secret is replaced by a decoy and checked all the same, so
 // response times do not tell which user names exist.
 import { readFile } from 'node:fs/promises';
-import { watchFile, unwatchFile, type Stats } from 'node:fs';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { parsePasswordFile, normalizeUser, type PasswordEntry, type SecretScheme } from './password-file.js';
 import { DEFAULT_SCRYPT, hashPassword, parseHash, verifyPassword, type ParsedHash } from './password-hash.js';
 import { cramMd5Digest, cramMd5Secret, type CramMd5Secret } from './cram-md5.js';
 import { bearerTokenDigest } from './bearer-token.js';
+import { ChangePoller } from '../files/change-poller.js';
 
 const CRAM_MD5_RESPONSE = /^[0-9a-f]{32}$/;
 const DECOY_CRAM_MD5: CramMd5Secret = cramMd5Secret(randomBytes(16));
@@ -19,7 +19,7 @@ const DECOY_TOKEN_DIGEST: Buffer = randomBytes(32);
 
 export class CredentialStore {
   private users = new Map<string, PasswordEntry>();
-  private watching = false;
+  private readonly poller = new ChangePoller(() => this.reload());
   // checked for unknown users so that "no such user" costs as long as "wrong password"
   private static decoy: Promise<ParsedHash> | undefined;
 
@@ -34,6 +34,7 @@ export class CredentialStore {
   /** Loads the file; throws (with file:line:col) when it is missing or malformed. */
   async load(): Promise<void> {
     let text: string;
+    await this.poller.beforeRead(this.file);
     try {
       text = await readFile(this.file, 'utf8');
     } catch (error) {
@@ -52,16 +53,11 @@ export class CredentialStore {
   }
 
   watch(intervalMs = 1000): void {
-    if (this.watching) return;
-    this.watching = true;
-    watchFile(this.file, { interval: intervalMs, persistent: false }, (current: Stats, previous: Stats) => {
-      if (current.mtimeMs !== previous.mtimeMs || current.size !== previous.size || current.ino !== previous.ino) void this.reload();
-    });
+    this.poller.start(intervalMs);
   }
 
   close(): void {
-    if (this.watching) unwatchFile(this.file);
-    this.watching = false;
+    this.poller.stop();
   }
 
   get size(): number {

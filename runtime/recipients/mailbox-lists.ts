@@ -2,17 +2,16 @@
 // them (runtime/policy's MailboxDirectory). Each `mailboxes` source is a file: a mailbox
 // list (mailbox-file.ts) or the password file of a credential store, whose user names
 // that are addresses in the domain are its mailboxes. Like the credential stores, the
-// files are reread when they change (polled, so editors that replace a file are seen too)
-// and when `reload()` is called (SIGHUP rebuilds the whole runtime, these lists with it).
+// files are reread when they change (runtime/files/change-poller.ts) and when `reload()` is called (SIGHUP rebuilds the whole runtime, these lists with it).
 // A reload that fails keeps the previous mailboxes and reports the error: a bad edit must
 // not turn every recipient into an unknown one.
 import { readFile } from 'node:fs/promises';
-import { watchFile, unwatchFile, type Stats } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isDirectoryStore, type RecipientsConfig, type UserStoreConfig } from '../config/types.js';
 import type { MailboxDirectory } from '../policy/index.js';
 import { readPasswordLines } from '../auth/password-file.js';
 import { parseMailboxFile, type MailboxEntry } from './mailbox-file.js';
+import { ChangePoller } from '../files/change-poller.js';
 
 /** One file a recipient list reads, and how. */
 interface ListSource {
@@ -37,7 +36,7 @@ export class MailboxLists implements MailboxDirectory {
   /** Domains with a source that could not be read (only after loadAvailable). */
   private unread = new Set<string>();
   private readonly sources = new Map<string, ListSource[]>();
-  private watched: string[] = [];
+  private readonly poller = new ChangePoller(() => this.reload());
 
   constructor(
     lists: readonly RecipientsConfig[],
@@ -98,7 +97,7 @@ export class MailboxLists implements MailboxDirectory {
       const mailboxes = new Set<string>();
       for (const source of sources) {
         const key = `${source.kind}:${source.path}`;
-        if (!read.has(key)) read.set(key, readSource(source).catch((error: Error) => error));
+        if (!read.has(key)) read.set(key, this.readRecorded(source));
         const entries = await read.get(key)!;
         if (entries instanceof Error) {
           if (!failures.includes(entries)) failures.push(entries);
@@ -126,21 +125,19 @@ export class MailboxLists implements MailboxDirectory {
     }
   }
 
+  /** Polls the files every `intervalMs` and rereads them all when one has changed since it was read. */
   watch(intervalMs = 1000): void {
-    if (this.watched.length > 0) return;
-    this.watched = [...new Set([...this.sources.values()].flat().map((source) => source.path))];
-    for (const path of this.watched) watchFile(path, { interval: intervalMs, persistent: false }, this.onChange);
+    this.poller.start(intervalMs);
   }
 
   close(): void {
-    // only this listener: a credential store may watch the same password file
-    for (const path of this.watched) unwatchFile(path, this.onChange);
-    this.watched = [];
+    this.poller.stop();
   }
 
-  private readonly onChange = (current: Stats, previous: Stats): void => {
-    if (current.mtimeMs !== previous.mtimeMs || current.size !== previous.size || current.ino !== previous.ino) void this.reload();
-  };
+  private async readRecorded(source: ListSource): Promise<MailboxEntry[] | Error> {
+    await this.poller.beforeRead(source.path);
+    return readSource(source).catch((error: Error) => error);
+  }
 }
 
 async function readSource(source: ListSource): Promise<MailboxEntry[]> {
