@@ -5,3 +5,4 @@ export { MailboxFileError, parseMailboxFile, type MailboxEntry } from './mailbox
 export { DirectoryMailboxes, type DirectoryMailboxOptions, type RecipientDirectory } from './directory-mailboxes.js';
 export { lookupRecipient, recipientFilter, type DirectoryAnswer } from './directory-lookup.js';
 export { RecipientLookup } from './recipient-lookup.js';
+export { openRecipientDirectories, type OpenedDirectories } from './open-directories.js';
