@@ -31,7 +31,6 @@ test('explain --user and --rcpt with a directory store', { timeout: 60_000 }, as
   base "${SUFFIX}"
   ca-file "${slapd.certificate.certPath}"
   starttls
-  timeout 1s
 }
 server submission {
   listen 127.0.21.41:587

@@ -31,7 +31,6 @@ users staff ldap "${slapd.url}" {
   base "${SUFFIX}"
   ca-file "${slapd.certificate.certPath}"
   starttls
-  timeout 2s
 }
 server submission {
   listen ${SMTP_HOST}:587
