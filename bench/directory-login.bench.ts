@@ -42,7 +42,7 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
     for (let n = 0; n < USERS; n++) await directory.addUser(`user${n}`, `password-${n}`);
     const config = (pool: number): LdapConfig => ({
       url: directory.url, bindDn: service, bindPassword: { env: 'BIND' }, base: `ou=people,${SUFFIX}`, filter: '(uid={login})',
-      caFile: directory.certificate.certPath, startTls: true, cleartextLoopback: false, timeoutMs: 10_000, pool,
+      caFile: directory.certificate.certPath, startTls: true, cleartextLoopback: false, timeoutMs: 10_000, pool, mailboxCacheMs: 60_000,
     });
     const count = options.quick ? 200 : 1000;
     const measure = async (pool: number): Promise<number> => {

@@ -14,7 +14,7 @@ import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { loadRunnablePolicy } from './load-config.js';
-import { MailboxLists } from '../runtime/recipients/index.js';
+import { MailboxLists, openRecipientDirectories } from '../runtime/recipients/index.js';
 
 export const OPTIONS = {
   server: { type: 'string', value: 'NAME', description: 'the server of the policy to ask (may be left out when there is one)' },
@@ -95,24 +95,47 @@ export const run: Command = async (argv, io) => {
     user: values.user ?? null,
     mailFrom: values['mail-from'] ?? (values.user ?? 'sender@example.invalid'),
     rcptTo: values.rcpt,
-    mailboxes: await readMailboxes(server.config, loaded.config.userStores, loaded.baseDir, io),
   };
-  writeDecision(io, explainClient(server, arrivalFacts, facts), values.format);
+  const mailboxes = await readMailboxes(server.config, loaded.config.userStores, loaded.baseDir, io);
+  try {
+    // a directory-backed recipient list: ask the directory as the server does, deciding
+    // again until the walk has every answer it asked for (runtime/recipients' RecipientLookup)
+    const lookup = mailboxes.lists.asksDirectories ? mailboxes.lists.lookup() : undefined;
+    const explain = () => explainClient(server, arrivalFacts, { ...facts, mailboxes: lookup ?? mailboxes.lists });
+    let decision = explain();
+    for (let round = 0; lookup && lookup.missing.size > 0 && round < DIRECTORY_ROUNDS; round++) {
+      await lookup.fetchMissing();
+      decision = explain();
+    }
+    for (const failure of lookup?.failures() ?? []) io.stderr.write(`smtppolicy explain: note: ${failure.message}\n`);
+    writeDecision(io, decision, values.format);
+  } finally {
+    mailboxes.close();
+  }
   return EXIT_OK;
 };
 
+/** As the server: an alias or group level a round. */
+const DIRECTORY_ROUNDS = 8;
+
 /**
- * The mailboxes the server would read for this server's recipient lists, read the same way.
+ * The mailboxes the server would read for this server's recipient lists, read the same way,
+ * and the directory stores they name, opened with this environment's bind password (the
+ * directory is asked per recipient, as by the server).
  * A list that cannot be read here (explain may run away from the mail host) is named in a
  * note; a recipient only it could confirm is then explained as undecided (the server's
  * temporary refusal), never as unknown.
  */
-async function readMailboxes(server: ServerConfig, stores: RuntimeConfig['userStores'], baseDir: string, io: CliIo): Promise<MailboxLists> {
-  const lists = new MailboxLists(server.recipients ?? [], stores, baseDir);
+async function readMailboxes(server: ServerConfig, stores: RuntimeConfig['userStores'], baseDir: string, io: CliIo): Promise<{ lists: MailboxLists; close(): void }> {
+  const opened = await openRecipientDirectories(server.recipients ?? [], stores, { baseDir, env: io.env });
+  for (const failure of opened.failures) {
+    io.stderr.write(`smtppolicy explain: note: ${failure.message}; recipients only this directory could confirm are not decided\n`);
+  }
+  const lists = new MailboxLists(server.recipients ?? [], stores, baseDir, undefined, opened.directories);
   for (const failure of await lists.loadAvailable()) {
     io.stderr.write(`smtppolicy explain: note: ${failure.message}; recipients only this list could confirm are not decided\n`);
   }
-  return lists;
+  return { lists, close: opened.close };
 }
 
 function ipOption(value: string | undefined, flag: string): string | undefined {

@@ -87,6 +87,9 @@ export const run: Command = async (argv, io) => {
       for (const [name, lookup] of result.online?.hostnames ?? []) {
         if (lookup.kind === 'unreachable') io.stderr.write(`smtppolicy lint --online: ${name} could not be checked: ${lookup.reason}\n`);
       }
+      for (const [store, probe] of result.online?.directories ?? []) {
+        if (probe.kind === 'unknown') io.stderr.write(`smtppolicy lint --online: the directory of user store '${store}' could not be checked: ${probe.reason}\n`);
+      }
     }
   }
 

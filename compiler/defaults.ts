@@ -61,8 +61,11 @@ export const TLS_VERSION_NAMES = {
 } as const;
 
 /** A directory credential store (`users NAME ldap "URL" { … }`); the keyword table's defaults say the same. */
-export const DEFAULT_LDAP: Pick<LdapConfig, 'filter' | 'timeoutMs' | 'pool'> = {
+export const DEFAULT_LDAP: Pick<LdapConfig, 'filter' | 'timeoutMs' | 'pool' | 'mailboxCacheMs'> = {
   filter: '(uid={login})', // OpenLDAP's inetOrgPerson; Active Directory wants (sAMAccountName={login})
   timeoutMs: 5 * SECOND,
   pool: 4,
+  // a minute: a new mailbox is refused (550) or a removed one still accepted for at most
+  // this long, while a burst of RCPTs (a list mail, a harvest) asks the directory once per address
+  mailboxCacheMs: 60 * SECOND,
 };

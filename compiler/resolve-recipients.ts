@@ -14,8 +14,6 @@ import { didYouMean } from './suggest.js';
 export interface RecipientsScope {
   ctx: ResolveContext;
   userStoreNames: ReadonlySet<string>;
-  /** The stores that are directories: their users are not a list the server can read. */
-  directoryStoreNames: ReadonlySet<string>;
   serverName: string;
   localDomains: readonly DomainItem[];
 }
@@ -59,9 +57,8 @@ function resolveBlock(scope: RecipientsScope, file: SourceFile, block: Recipient
           mailboxes.push({ kind: 'file', file: ctx.path(file, source.path), source: ctx.source(file, setting) });
         } else if (source?.kind === 'MailboxUsers' && source.store) {
           const name = source.store.text;
-          if (scope.directoryStoreNames.has(name)) {
-            ctx.error(file, source.store.range, `user store '${name}' is a directory: its users cannot be read as a mailbox list yet; use mailboxes file "<path>"`);
-          } else if (scope.userStoreNames.has(name)) mailboxes.push({ kind: 'users', userStore: name, source: ctx.source(file, setting) });
+          // a directory store's mailboxes are its entries' addresses, asked per recipient (runtime/recipients)
+          if (scope.userStoreNames.has(name)) mailboxes.push({ kind: 'users', userStore: name, source: ctx.source(file, setting) });
           else ctx.error(file, source.store.range, `unknown user store '${name}'${didYouMean(name, scope.userStoreNames)}`);
         }
         break;

@@ -47,7 +47,6 @@ export interface ServerScope {
   ctx: ResolveContext;
   entries: EntryResolver;
   userStoreNames: ReadonlySet<string>;
-  directoryStoreNames: ReadonlySet<string>;
 }
 
 type SettingOf<K extends ServerSetting['kind']> = Extract<ServerSetting, { kind: K }>;
@@ -75,7 +74,7 @@ export function resolveServer(scope: ServerScope, file: SourceFile, decl: Server
   }
 
   const recipientBlocks = of('Recipients');
-  const recipients = resolveRecipients({ ctx, userStoreNames: scope.userStoreNames, directoryStoreNames: scope.directoryStoreNames, serverName: name, localDomains }, file, recipientBlocks);
+  const recipients = resolveRecipients({ ctx, userStoreNames: scope.userStoreNames, serverName: name, localDomains }, file, recipientBlocks);
 
   return {
     name,

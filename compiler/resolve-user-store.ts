@@ -7,6 +7,8 @@ import type { LdapDirectory, LdapSetting, Setting, UserStoreDecl } from '../gram
 import type { LdapConfig, UserStoreConfig } from '../runtime/config/types.js';
 import { parseLdapUrl } from '../runtime/auth/ldap-url.js';
 import { DEFAULT_LDAP } from './defaults.js';
+
+const MAX_MAILBOX_CACHE_MS = 60 * 60 * 1000;
 import type { Located } from './model.js';
 import { single, type ResolveContext } from './resolve-context.js';
 import type { SourceFile } from './source-set.js';
@@ -50,6 +52,14 @@ function resolveLdap(ctx: ResolveContext, file: SourceFile, name: string, direct
   const caFile = setting('ca-file')?.value;
   const timeout = single(ctx, file, of('LdapTimeout'), 'timeout')?.value;
   const pool = setting('pool')?.value;
+  const mailboxCache = setting('mailbox-cache');
+  let mailboxCacheMs = DEFAULT_LDAP.mailboxCacheMs;
+  const cacheValue = mailboxCache?.value;
+  if (cacheValue && !Array.isArray(cacheValue) && cacheValue.kind === 'Duration' && cacheValue.value !== null) {
+    // bounded: a removed mailbox (a person who left) must stop receiving mail within the hour
+    if (cacheValue.value > MAX_MAILBOX_CACHE_MS) ctx.error(file, cacheValue.range, `user store '${name}': mailbox-cache is at most 1h, so a removed mailbox stops receiving mail within the hour; found ${cacheValue.text}`);
+    else mailboxCacheMs = cacheValue.value;
+  }
   return {
     url: directory.url?.value ?? '',
     bindDn: text('bind-dn'),
@@ -61,5 +71,6 @@ function resolveLdap(ctx: ResolveContext, file: SourceFile, name: string, direct
     cleartextLoopback: setting('cleartext-loopback') !== undefined,
     timeoutMs: timeout?.value ?? DEFAULT_LDAP.timeoutMs,
     pool: pool && !Array.isArray(pool) && pool.kind === 'Integer' && pool.value !== null ? pool.value : DEFAULT_LDAP.pool,
+    mailboxCacheMs,
   };
 }

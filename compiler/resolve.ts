@@ -36,8 +36,7 @@ export function resolvePolicy(files: SourceFile[], baseDir: string, reuse?: Chec
   const userStores = declareNames(ctx, all('UserStore'), 'user store');
   const serverDecls = declareNames(ctx, all('Server'), 'server');
   const entries = new EntryResolver(ctx, lists, reuse);
-  const directoryStoreNames = new Set([...userStores].filter(([, { node }]) => node.ldap).map(([name]) => name));
-  const scope = { ctx, entries, userStoreNames: new Set(userStores.keys()), directoryStoreNames };
+  const scope = { ctx, entries, userStoreNames: new Set(userStores.keys()) };
 
   // Lists are checked even when no server uses them, so their errors are never hidden.
   for (const name of lists.keys()) entries.listItems(name);

@@ -309,6 +309,14 @@ export const ROWS: readonly KeywordRow[] = [
     default: '4',
     setting: { value: 'count', valueOptions: { max: 64, expected: 'a number from 1 to 64' }, expected: 'a number like 4' },
   },
+  {
+    text: 'mailbox-cache',
+    contexts: ['ldap'],
+    description:
+      "How long an answer about a recipient (a mailbox, a group's members, no such address) is kept when the store is a recipient list's `mailboxes users`; at most 1h, 0s asks the directory for every recipient. A reload (SIGHUP) forgets every answer.",
+    default: '1m',
+    setting: { value: 'duration', expected: 'a duration like 1m' },
+  },
 
   // server settings, in the order syntax errors list them
   {

@@ -729,7 +729,7 @@ export const NOT_SETTINGS: Readonly<Record<string, string>> = {
   'PasswordFileStoreConfig.name': 'a name the mechanisms refer to (AuthMechanismConfig.userStore)',
   'DirectoryStoreConfig.name': 'a name the mechanisms refer to (AuthMechanismConfig.userStore)',
   ...Object.fromEntries(
-    ['url', 'bindDn', 'bindPassword', 'base', 'filter', 'caFile', 'startTls', 'cleartextLoopback', 'timeoutMs', 'pool'].map((field) => [
+    ['url', 'bindDn', 'bindPassword', 'base', 'filter', 'caFile', 'startTls', 'cleartextLoopback', 'timeoutMs', 'pool', 'mailboxCacheMs'].map((field) => [
       `LdapConfig.${field}`,
       'a part of the directory store: DirectoryStoreConfig.ldap has the row',
     ]),

@@ -5,6 +5,7 @@
 import { createDnsResolver } from '../../runtime/dns/dns-resolver.js';
 import { addressesOf } from '../../runtime/dns/mail-exchangers.js';
 import type { RuntimeConfig } from '../../runtime/config/types.js';
+import { probeDirectories, type DirectoryReach } from './directory-probes.js';
 
 export type HostnameLookup =
   | { kind: 'addresses'; addresses: string[] }
@@ -17,12 +18,15 @@ export interface OnlineFacts {
   /** The resolver that was asked, as a reader would name it. */
   resolver: string;
   hostnames: ReadonlyMap<string, HostnameLookup>;
+  /** By directory store name: whether its host resolves and accepts a connection (directory-probes.ts). */
+  directories?: ReadonlyMap<string, DirectoryReach>;
 }
 
 export async function lookUpHostnames(config: RuntimeConfig): Promise<OnlineFacts> {
   const resolver = createDnsResolver(config.resolver);
   const names = [...new Set(config.servers.map((s) => s.hostname).filter((h) => h !== ''))];
   const hostnames = new Map<string, HostnameLookup>();
+  const directories = probeDirectories(config);
   await Promise.all(
     names.map(async (name) => {
       const found = await addressesOf(resolver, name);
@@ -30,5 +34,9 @@ export async function lookUpHostnames(config: RuntimeConfig): Promise<OnlineFact
     }),
   );
   const servers = resolver.getServers();
-  return { resolver: config.resolver.servers.length > 0 ? `the resolver ${config.resolver.servers.join(', ')}` : `the system resolver (${servers.join(', ') || 'none configured'})`, hostnames };
+  return {
+    resolver: config.resolver.servers.length > 0 ? `the resolver ${config.resolver.servers.join(', ')}` : `the system resolver (${servers.join(', ') || 'none configured'})`,
+    hostnames,
+    directories: await directories,
+  };
 }

@@ -16,6 +16,7 @@ import duplicateEntry from './duplicate-entry.js';
 import hostnameDoesNotResolve from './hostname-does-not-resolve.js';
 import invalidSuppression from './invalid-suppression.js';
 import ldapFilterWithoutLogin from './ldap-filter-without-login.js';
+import ldapHostUnreachable from './ldap-host-unreachable.js';
 import ldapStoreForUnsupportedMechanism from './ldap-store-for-unsupported-mechanism.js';
 import ldapWithoutTls from './ldap-without-tls.js';
 import listenAddressConflict from './listen-address-conflict.js';
@@ -63,6 +64,7 @@ export const RULES: readonly Rule[] = [
   ldapWithoutTls,
   ldapFilterWithoutLogin,
   ldapStoreForUnsupportedMechanism,
+  ldapHostUnreachable,
   smarthostWithoutTls,
   localDomainWithoutRecipients,
   aliasLoop,

@@ -88,6 +88,23 @@ export class DirectoryStore implements UserStore {
     // an empty password is an "unauthenticated bind" (RFC 4513 5.1.2) that many directories
     // accept without checking anything: it must never reach the directory
     if (user === '' || password === '') return null;
+    return this.withDeadline((connection, bindPassword) => this.check(connection, bindPassword, user, password));
+  }
+
+  /**
+   * Runs `search` on a pooled connection bound as the service account, within the store's
+   * timeout (one timeout for all of its requests) (the recipient lookups of runtime/recipients). Anything but an answer is a
+   * DirectoryUnavailableError.
+   */
+  async searchAsService<T>(search: (client: () => Client) => Promise<T>): Promise<T> {
+    return this.withDeadline(async (connection, bindPassword) => {
+      await this.asService(connection, bindPassword);
+      // each request asks for the client again: the check that it was not reconnected in clear
+      return search(() => this.connected(connection));
+    });
+  }
+
+  private async withDeadline<T>(work: (connection: PooledConnection, bindPassword: string) => Promise<T>): Promise<T> {
     const ready = this.ready;
     if (!ready) throw new DirectoryUnavailableError(this.name, 'not loaded');
     const deadline = new AbortController();
@@ -99,7 +116,7 @@ export class DirectoryStore implements UserStore {
       }, this.config.timeoutMs);
     });
     try {
-      return await Promise.race([ready.pool.with(deadline.signal, (connection) => this.check(connection, ready.bindPassword, user, password)), timedOut]);
+      return await Promise.race([ready.pool.with(deadline.signal, (connection) => work(connection, ready.bindPassword)), timedOut]);
     } catch (error) {
       if (error instanceof DirectoryUnavailableError) throw error;
       throw new DirectoryUnavailableError(this.name, (error as Error).message);
@@ -116,24 +133,32 @@ export class DirectoryStore implements UserStore {
     return null;
   }
 
-  /** Search as the service account, then bind as the one entry found. Only a refused user bind or a missing entry is "wrong"; anything else throws. */
-  private async check(connection: PooledConnection, bindPassword: string, user: string, password: string): Promise<string | null> {
-    const { client } = connection;
-    const connected = (): Client => {
-      // ldapts connects on the first request (ldaps://, loopback), and silently reconnects
-      // a closed connection: without StartTLS (the next bind would cross the network in
-      // clear) and unbound (the search would run anonymously). Checked right before each
-      // request (the library checks in the same tick), so a connection that was open and
-      // closed fails here instead.
-      if (!client.isConnected && connection.opened) throw new Error('the directory closed the connection');
-      connection.opened = true;
-      return client;
-    };
+  /**
+   * The connection's client, bound as the service account. ldapts connects on the first
+   * request (ldaps://, loopback), and silently reconnects a closed connection: without
+   * StartTLS (the next bind would cross the network in clear) and unbound (the search would
+   * run anonymously). Checked right before each request (the library checks in the same
+   * tick), so a connection that was open and closed fails here instead.
+   */
+  private connected(connection: PooledConnection): Client {
+    if (!connection.client.isConnected && connection.opened) throw new Error('the directory closed the connection');
+    connection.opened = true;
+    return connection.client;
+  }
+
+  private async asService(connection: PooledConnection, bindPassword: string): Promise<Client> {
     if (connection.boundAs !== 'service') {
       // a connection last bound as a user searches as the service account again
-      await connected().bind(this.config.bindDn ?? '', this.config.bindDn ? bindPassword : undefined);
+      await this.connected(connection).bind(this.config.bindDn ?? '', this.config.bindDn ? bindPassword : undefined);
       connection.boundAs = 'service';
     }
+    return this.connected(connection);
+  }
+
+  /** Search as the service account, then bind as the one entry found. Only a refused user bind or a missing entry is "wrong"; anything else throws. */
+  private async check(connection: PooledConnection, bindPassword: string, user: string, password: string): Promise<string | null> {
+    const connected = (): Client => this.connected(connection);
+    await this.asService(connection, bindPassword);
     let dn: string;
     try {
       const { searchEntries } = await connected().search(this.config.base, { scope: 'sub', filter: userFilter(this.config.filter, user), attributes: ['1.1'], sizeLimit: 2 });

@@ -93,6 +93,11 @@ export interface LdapConfig {
   timeoutMs: number;
   /** Connections kept open and used at once. */
   pool: number;
+  /**
+   * How long a recipient lookup's answer (mailbox, group members, no such address) is kept
+   * when a recipient list reads this directory; 0: every recipient asks the directory.
+   */
+  mailboxCacheMs: number;
 }
 
 /** Whether a store is a directory (else a password file). */

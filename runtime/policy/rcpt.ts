@@ -100,7 +100,9 @@ function localRecipient(server: CompiledServer, rcpt: string, mailbox: string, f
   const resolution = resolveRecipient(server, mailbox, facts.mailboxes);
   const trace = [...accepted.trace, ...resolution.trace];
   if (resolution.kind === 'unknown') return { decision: 'refuse', stage: 'rcpt', reply: replies.userUnknown(rcpt), trace };
-  if (resolution.kind === 'unread') return { decision: 'tempfail', stage: 'rcpt', reply: replies.mailboxesNotRead(rcpt), trace };
+  if (resolution.kind === 'unread') {
+    return { decision: 'tempfail', stage: 'rcpt', reply: resolution.directory ? replies.directoryUnavailable(rcpt) : replies.mailboxesNotRead(rcpt), trace };
+  }
   return {
     ...accepted,
     trace,

@@ -11,6 +11,10 @@
 // mailbox (nothing is lost, nothing is delivered twice) and the loop is reported. An alias
 // that names itself among its targets (`alice` → `alice`, `bob`: keep a copy) is no loop.
 // Every alias is expanded at most once, so the work is bounded by the policy's aliases.
+//
+// A directory group (a mailbox source's group: its address → its members' addresses) is
+// expanded as an alias is, after the policy's own aliases: an alias written in the policy
+// wins over a group with the same address.
 import type { AliasConfig, RecipientsConfig } from '../config/types.js';
 import type { CompiledServer } from './compile.js';
 import type { DeliveryTarget, MailboxDirectory, TraceStep } from './types.js';
@@ -57,7 +61,8 @@ export type RecipientResolution =
       trace: TraceStep[];
     }
   | { kind: 'unknown'; trace: TraceStep[] }
-  | { kind: 'unread'; trace: TraceStep[] };
+  /** `directory`: the store that did not answer, when that is why. */
+  | { kind: 'unread'; trace: TraceStep[]; directory?: string };
 
 interface Walk {
   server: CompiledServer;
@@ -67,6 +72,8 @@ interface Walk {
   loops: string[][];
   dropped: string[];
   unread: boolean;
+  /** A directory that did not answer, when one made the walk unread. */
+  directory?: string;
   trace: TraceStep[];
 }
 
@@ -81,7 +88,7 @@ export function resolveRecipient(server: CompiledServer, address: string, mailbo
   }
   const walk: Walk = { server, mailboxes, targets: new Map(), expanded: new Set(), loops: [], dropped: [], unread: false, trace: [] };
   visit(walk, address, []);
-  if (walk.unread) return { kind: 'unread', trace: walk.trace };
+  if (walk.unread) return { kind: 'unread', trace: walk.trace, ...(walk.directory ? { directory: walk.directory } : {}) };
   if (walk.targets.size === 0) return { kind: 'unknown', trace: walk.trace };
   return {
     kind: 'deliver',
@@ -115,20 +122,7 @@ function visit(walk: Walk, address: string, path: readonly string[]): void {
   }
   const alias = list.aliases.get(localPart);
   if (alias !== undefined) {
-    if (path.includes(key)) {
-      if (path.at(-1) !== key) {
-        const loop = [...path.slice(path.indexOf(key)), key];
-        walk.loops.push(loop);
-        walk.trace.push({ step: `alias ${key}`, result: `loop ${loop.join(' → ')}: delivered once, to the mailbox ${key}`, source: alias.source });
-      }
-      deliverHere();
-      return;
-    }
-    // reached again along another path: its targets are in already
-    if (walk.expanded.has(key)) return;
-    walk.expanded.add(key);
-    walk.trace.push({ step: `${key} is an alias`, result: `forwards to ${alias.targets.join(', ')}`, source: alias.source });
-    for (const target of alias.targets) visit(walk, target, [...path, key]);
+    if (!expand(walk, key, alias.targets, 'an alias', alias.source, path, deliverHere)) return;
     if (path.length === 0 && localPart === 'postmaster' && walk.targets.size === 0 && !walk.unread) {
       walk.trace.push({ step: `${key}`, result: 'its alias reaches no mailbox, but the postmaster is always accepted (RFC 5321 4.5.1): delivered to its own mailbox', source: alias.source });
       deliverHere();
@@ -148,9 +142,17 @@ function visit(walk: Walk, address: string, path: readonly string[]): void {
       deliverHere();
       return;
     }
+    const members = listed === false ? walk.mailboxes?.groupMembers?.(domain, localPart) : undefined;
+    if (members !== undefined) {
+      expand(walk, key, members, `a directory group (${describeSources(list.config)})`, source, path, deliverHere);
+      return;
+    }
     if (listed === undefined && !list.config.catchAll) {
       walk.unread = true;
-      walk.trace.push({ step: `${key} in the mailboxes of ${domain}`, result: 'cannot tell: the mailbox lists were not read', source });
+      const down = walk.mailboxes?.unavailable?.(domain);
+      if (down !== undefined) walk.directory ??= down;
+      const why = down !== undefined ? `the directory of user store '${down}' did not answer` : 'the mailbox lists were not read';
+      walk.trace.push({ step: `${key} in the mailboxes of ${domain}`, result: `cannot tell: ${why}`, source });
       return;
     }
   }
@@ -165,6 +167,28 @@ function visit(walk: Walk, address: string, path: readonly string[]): void {
     result: path.length > 0 ? 'no such mailbox or alias: this alias target is left out' : 'no such mailbox or alias',
     source,
   });
+}
+
+/**
+ * Expands an alias or a directory group: false when it was not expanded now (a loop, then
+ * delivered to its own mailbox, or reached before along another path).
+ */
+function expand(walk: Walk, key: string, targets: readonly string[], what: string, source: string, path: readonly string[], deliverHere: () => void): boolean {
+  if (path.includes(key)) {
+    if (path.at(-1) !== key) {
+      const loop = [...path.slice(path.indexOf(key)), key];
+      walk.loops.push(loop);
+      walk.trace.push({ step: `alias ${key}`, result: `loop ${loop.join(' → ')}: delivered once, to the mailbox ${key}`, source });
+    }
+    deliverHere();
+    return false;
+  }
+  // reached again along another path: its targets are in already
+  if (walk.expanded.has(key)) return false;
+  walk.expanded.add(key);
+  walk.trace.push({ step: `${key} is ${what}`, result: `forwards to ${targets.length > 0 ? targets.join(', ') : 'nobody'}`, source });
+  for (const target of targets) visit(walk, target, [...path, key]);
+  return true;
 }
 
 function describeSources(list: RecipientsConfig): string {

@@ -66,6 +66,13 @@ export const replies = {
   /** The recipient lists' mailboxes were not read (a server bug): never guess, defer. */
   mailboxesNotRead: (rcpt: string) =>
     reply(451, '4.3.0', `<${printable(rcpt)}>: Recipient address rejected: the mailbox lists were not read; try again later`),
+  /**
+   * The recipient's domain reads a directory that did not answer. RFC 3463 X.4.3 is
+   * "directory server failure", a persistent transient error: the client retries, and an
+   * outage never turns a real mailbox into 550 or an unknown one into 250.
+   */
+  directoryUnavailable: (rcpt: string) =>
+    reply(451, '4.4.3', `<${printable(rcpt)}>: Recipient address rejected: the directory did not answer; try again later`),
   /** Relay depends on a domain grant and the reverse lookup failed: defer (Postfix defer_code 450). */
   relayLookupFailed: (rcpt: string) =>
     reply(450, '4.7.1', `<${printable(rcpt)}>: Recipient address rejected: unable to verify client hostname`),

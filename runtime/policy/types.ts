@@ -54,6 +54,13 @@ export interface MailboxDirectory {
    * local part in NFC); `undefined` when it cannot be told: a source was not read.
    */
   has(domain: string, localPart: string): boolean | undefined;
+  /**
+   * A directory group's members (full addresses): mail to the group goes to them. Asked only
+   * for a name `has` says is no mailbox; undefined when it is no group.
+   */
+  groupMembers?(domain: string, localPart: string): readonly string[] | undefined;
+  /** The directory store of `domain` that did not answer, when `has` cannot tell because of one. */
+  unavailable?(domain: string): string | undefined;
 }
 
 export type DecisionOutcome = 'accept' | 'refuse' | 'tempfail';

@@ -2,9 +2,15 @@
 // them (runtime/policy's MailboxDirectory). Each `mailboxes` source is a file: a mailbox
 // list (mailbox-file.ts) or the password file of a credential store, whose user names
 // that are addresses in the domain are its mailboxes. Like the credential stores, the
-// files are reread when they change (runtime/files/change-poller.ts) and when `reload()` is called (SIGHUP rebuilds the whole runtime, these lists with it).
+// files are reread when they change (runtime/files/change-poller.ts) and when `reload()` is
+// called (SIGHUP rebuilds the whole runtime, these lists with it).
 // A reload that fails keeps the previous mailboxes and reports the error: a bad edit must
 // not turn every recipient into an unknown one.
+//
+// A directory store (`users NAME ldap …`) is no file: its mailboxes and groups are asked for
+// per recipient (directory-mailboxes.ts, with its cache). Without the directory (explain,
+// which does not connect) such a domain answers "cannot tell" for names its files lack;
+// the server decides each RCPT on a RecipientLookup (recipient-lookup.ts) instead.
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { isDirectoryStore, type RecipientsConfig, type UserStoreConfig } from '../config/types.js';
@@ -12,6 +18,8 @@ import type { MailboxDirectory } from '../policy/index.js';
 import { readPasswordLines } from '../auth/password-file.js';
 import { parseMailboxFile, type MailboxEntry } from './mailbox-file.js';
 import { ChangePoller } from '../files/change-poller.js';
+import type { DirectoryMailboxes } from './directory-mailboxes.js';
+import { RecipientLookup, type ListedMailboxes } from './recipient-lookup.js';
 
 /** One file a recipient list reads, and how. */
 interface ListSource {
@@ -30,25 +38,38 @@ export interface MailboxListEvents {
 
 const QUIET: MailboxListEvents = { reloadFailed: () => {}, loaded: () => {} };
 
-export class MailboxLists implements MailboxDirectory {
+export class MailboxLists implements MailboxDirectory, ListedMailboxes {
   /** By domain: the lower-case NFC local parts of its mailboxes. */
   private mailboxes = new Map<string, ReadonlySet<string>>();
   /** Domains with a source that could not be read (only after loadAvailable). */
   private unread = new Set<string>();
+  /** Domains whose directory store was not given (explain): they cannot tell. */
+  private readonly unasked = new Set<string>();
   private readonly sources = new Map<string, ListSource[]>();
   private readonly poller = new ChangePoller(() => this.reload());
+  /** By domain: the directory stores its recipient list names. */
+  private readonly directories = new Map<string, DirectoryMailboxes[]>();
 
+  /** `directories`: the server's directory stores by name; absent (explain), their domains cannot tell. */
   constructor(
     lists: readonly RecipientsConfig[],
     userStores: readonly UserStoreConfig[],
     baseDir: string,
     private readonly events: MailboxListEvents = QUIET,
+    directories: ReadonlyMap<string, DirectoryMailboxes> = new Map(),
   ) {
-    // a directory's users are not a file: the compiler refuses `mailboxes users` for one
     const stores = new Map(userStores.flatMap((store) => (isDirectoryStore(store) ? [] : [[store.name, store.file] as const])));
+    const directoryNames = new Set(userStores.filter(isDirectoryStore).map((store) => store.name));
     for (const list of lists) {
       const sources: ListSource[] = [];
+      const asked: DirectoryMailboxes[] = [];
       for (const source of list.mailboxes) {
+        if (source.kind === 'users' && directoryNames.has(source.userStore)) {
+          const directory = directories.get(source.userStore);
+          if (directory) asked.push(directory);
+          else this.unasked.add(list.domain);
+          continue;
+        }
         const file = source.kind === 'file' ? source.file : stores.get(source.userStore);
         // the config's own checks refuse a store that does not exist; nothing to read then
         if (file === undefined) continue;
@@ -56,13 +77,35 @@ export class MailboxLists implements MailboxDirectory {
         sources.push({ kind: source.kind, path: isAbsolute(file) ? file : resolve(baseDir, file), label });
       }
       if (sources.length > 0) this.sources.set(list.domain, sources);
+      if (asked.length > 0) this.directories.set(list.domain, asked);
     }
   }
 
+  /** Without asking a directory: a directory's domain cannot tell what its files do not hold. */
   has(domain: string, localPart: string): boolean | undefined {
+    const inFiles = this.hasInFiles(domain, localPart);
+    if (inFiles !== false) return inFiles;
+    return this.directories.has(domain) || this.unasked.has(domain) ? undefined : false;
+  }
+
+  hasInFiles(domain: string, localPart: string): boolean | undefined {
     if (this.mailboxes.get(domain)?.has(localPart)) return true;
     // a list of the domain could not be read (explain only): it may hold the mailbox
     return this.unread.has(domain) ? undefined : false;
+  }
+
+  directoriesOf(domain: string): readonly DirectoryMailboxes[] {
+    return this.directories.get(domain) ?? [];
+  }
+
+  /** Whether any domain asks a directory: a RCPT then needs a RecipientLookup. */
+  get asksDirectories(): boolean {
+    return this.directories.size > 0;
+  }
+
+  /** A view for one RCPT's decision that fetches the directories' answers it asks for. */
+  lookup(): RecipientLookup {
+    return new RecipientLookup(this);
   }
 
   /**

@@ -13,6 +13,11 @@ import type { RecipientRoutes } from './recipient-routes.js';
 
 /** Any absolute root: only whether an address maps to a mailbox at all matters at RCPT. */
 const MAILBOX_CHECK_ROOT = '/maildir';
+/**
+ * Directory rounds for one RCPT: an alias or group level each. Past them the recipient is
+ * "cannot tell" and deferred (451), never guessed.
+ */
+const DIRECTORY_ROUNDS = 8;
 
 export function checkMail(session: SessionContext, address: SMTPServerAddress): Answer {
   const refusal = refuseUtf8WithoutSmtpUtf8(session, address.address, 'mailFrom');
@@ -35,14 +40,28 @@ export async function checkRcpt(
   const utf8Refusal = refuseUtf8WithoutSmtpUtf8(session, address.address, 'rcptTo');
   if (utf8Refusal) return utf8Refusal;
   const mailFrom = session.envelope?.mailFrom;
-  const decide = () => decideRcpt(session.rt.compiled, {
+  const lists = session.rt.mailboxes;
+  const lookup = lists.asksDirectories ? lists.lookup() : undefined;
+  const decideOnce = () => decideRcpt(session.rt.compiled, {
     ...session.facts({ mailFrom: mailFrom ? mailFrom.address : '', rcptTo: address.address }),
-    mailboxes: session.rt.mailboxes,
+    mailboxes: lookup ?? lists,
   });
-  let decision = decide();
+  const decide = async () => {
+    let decision = decideOnce();
+    // the policy decides synchronously: fetch the directory answers it asked for, decide again
+    for (let round = 0; lookup && lookup.missing.size > 0 && round < DIRECTORY_ROUNDS; round++) {
+      await lookup.fetchMissing();
+      decision = decideOnce();
+    }
+    return decision;
+  };
+  let decision = await decide();
   if (decision.needsReverseDns && reverseDnsSettled) {
     await reverseDnsSettled;
-    decision = decide();
+    decision = await decide();
+  }
+  for (const failure of lookup?.failures() ?? []) {
+    session.log.event('directory-unavailable', { rcptTo: clean(address.address), error: failure.message }, 'warn');
   }
   const targets = deliveryTargets(decision, address.address);
   if (decision.decision === 'accept') {

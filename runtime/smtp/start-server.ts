@@ -5,7 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { Endpoint, ListenConfig, RuntimeConfig, ServerConfig } from '../config/types.js';
+import { isDirectoryStore, type Endpoint, type ListenConfig, type RuntimeConfig, type ServerConfig } from '../config/types.js';
 import { compilePolicy } from '../policy/index.js';
 import { createReverseLookup, type ReverseLookup } from '../dns/reverse-lookup.js';
 import { openUserStore } from '../auth/open-user-store.js';
@@ -16,7 +16,8 @@ import { createMetrics, type ServerMetrics } from '../observe/metrics.js';
 import { silentLogger } from '../observe/logger.js';
 import { startAdminServer, type AdminServer } from '../observe/admin-server.js';
 import { Spool } from '../delivery/spool.js';
-import { MailboxLists } from '../recipients/index.js';
+import { DirectoryMailboxes, MailboxLists } from '../recipients/index.js';
+import { DirectoryStore } from '../auth/directory-store.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../delivery/index.js';
 import { listenForQueueControl, serverOwnsSpool } from '../delivery/queue-control.js';
 import { loadTlsMaterial } from './tls-material.js';
@@ -97,6 +98,7 @@ function listenerKey(server: ServerConfig, listen: ListenConfig): string {
 async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Shared): Promise<Built> {
   const compiled = compilePolicy(config);
   const stores = new Map<string, UserStore>();
+  const directories = new Map<string, DirectoryMailboxes>();
   const offered = mechanismsByStore(config.servers);
   for (const storeConfig of config.userStores) {
     const reloadFailed = (error: Error): void => {
@@ -114,6 +116,10 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
       throw new StartupError(`${storeConfig.source}: ${(error as Error).message}`);
     }
     stores.set(storeConfig.name, store);
+    // the recipient lists that read this directory share one cache; a reload starts a new one
+    if (store instanceof DirectoryStore && isDirectoryStore(storeConfig)) {
+      directories.set(storeConfig.name, new DirectoryMailboxes(store, { base: storeConfig.ldap.base, ttlMs: storeConfig.ldap.mailboxCacheMs }));
+    }
   }
   const reverseLookup = createReverseLookup(config.resolver, {
     observe: (seconds, result) => shared.metrics.dnsLookupSeconds.observe({ result }, seconds),
@@ -139,7 +145,7 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
     const mailboxes = new MailboxLists(server.recipients ?? [], config.userStores, baseDir, {
       reloadFailed: (error) => serverLogger.error({ event: 'mailbox-list-reload-failed', error: error.message }, 'mailbox list reload failed, keeping the previous mailboxes'),
       loaded: (counts) => serverLogger.info({ event: 'mailbox-lists-loaded', mailboxes: counts }, 'mailbox lists read'),
-    });
+    }, directories);
     try {
       await mailboxes.load();
     } catch (error) {

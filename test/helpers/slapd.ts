@@ -3,6 +3,9 @@
 // and an OS-chosen port, TLS (StartTLS) with a certificate made for that address, and an
 // ACL that lets nobody search anonymously (the store must use its service account).
 // Entries are added over LDAP with ldapts as the directory's root, so no ldap-utils.
+// Besides Debian's schemas, a small one of its own: Active Directory's `proxyAddresses`
+// (its OID, case-insensitive like AD's) on an auxiliary class that also allows `mail`, so
+// users carry AD-style addresses and groups (groupOfNames) an address of their own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,6 +32,12 @@ export interface Slapd {
   certificate: TestCertificate;
   /** Adds `uid=<uid>,ou=people,…` with this password (a salted SHA-1 hash, as slappasswd makes). */
   addUser(uid: string, password: string, mail?: string): Promise<string>;
+  /** Adds `uid=<uid>,ou=people,…` without a password, with these addresses; returns its DN. */
+  addMailbox(uid: string, addresses: { mail?: string; proxyAddresses?: string[] }): Promise<string>;
+  /** Adds `cn=<cn>,ou=groups,…` (groupOfNames) with these member DNs and, when given, an address. */
+  addGroup(cn: string, members: string[], mail?: string): Promise<string>;
+  /** Deletes an entry. */
+  remove(dn: string): Promise<void>;
   /** Adds the service account `cn=<cn>,ou=services,…`; returns its DN. */
   addService(cn: string, password: string): Promise<string>;
   stop(): Promise<void>;
@@ -52,6 +61,7 @@ export async function launchSlapd(slapd: string, dir: string, host: string): Pro
     'include /etc/ldap/schema/core.schema',
     'include /etc/ldap/schema/cosine.schema',
     'include /etc/ldap/schema/inetorgperson.schema',
+    `include ${writeMailSchema(dir)}`,
     `pidfile ${join(dir, 'slapd.pid')}`,
     'modulepath /usr/lib/ldap',
     'moduleload back_mdb',
@@ -100,6 +110,7 @@ export async function launchSlapd(slapd: string, dir: string, host: string): Pro
     await client.add(SUFFIX, { objectClass: ['dcObject', 'organization'], dc: 'example', o: 'Example' });
     await client.add(`ou=people,${SUFFIX}`, { objectClass: 'organizationalUnit', ou: 'people' });
     await client.add(`ou=services,${SUFFIX}`, { objectClass: 'organizationalUnit', ou: 'services' });
+    await client.add(`ou=groups,${SUFFIX}`, { objectClass: 'organizationalUnit', ou: 'groups' });
   });
   return {
     url,
@@ -112,6 +123,22 @@ export async function launchSlapd(slapd: string, dir: string, host: string): Pro
       await asRoot((client) => client.add(dn, { objectClass: 'inetOrgPerson', uid, cn: uid, sn: uid, userPassword: ssha(password), ...(mail ? { mail } : {}) }));
       return dn;
     },
+    async addMailbox(uid, { mail, proxyAddresses }) {
+      const dn = `uid=${uid},ou=people,${SUFFIX}`;
+      await asRoot((client) => client.add(dn, {
+        objectClass: ['inetOrgPerson', 'smtppolicyMailRecipient'], uid, cn: uid, sn: uid,
+        ...(mail ? { mail } : {}), ...(proxyAddresses ? { proxyAddresses } : {}),
+      }));
+      return dn;
+    },
+    async addGroup(cn, members, mail) {
+      const dn = `cn=${cn},ou=groups,${SUFFIX}`;
+      await asRoot((client) => client.add(dn, { objectClass: ['groupOfNames', 'smtppolicyMailRecipient'], cn, member: members, ...(mail ? { mail } : {}) }));
+      return dn;
+    },
+    async remove(dn) {
+      await asRoot((client) => client.del(dn));
+    },
     async addService(cn, password) {
       const dn = `cn=${cn},ou=services,${SUFFIX}`;
       await asRoot((client) => client.add(dn, { objectClass: ['organizationalRole', 'simpleSecurityObject'], cn, userPassword: ssha(password) }));
@@ -120,6 +147,23 @@ export async function launchSlapd(slapd: string, dir: string, host: string): Pro
     stop,
     start,
   };
+}
+
+/**
+ * proxyAddresses with Active Directory's OID and matching (case-insensitive strings), and an
+ * auxiliary class under the documentation PEN (RFC 5612) that allows it and `mail`.
+ */
+function writeMailSchema(dir: string): string {
+  const path = join(dir, 'smtppolicy-test.schema');
+  writeFileSync(path, [
+    "attributetype ( 1.2.840.113556.1.2.210 NAME 'proxyAddresses'",
+    '  EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch',
+    '  SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 )',
+    "objectclass ( 1.3.6.1.4.1.32473.1.2.1 NAME 'smtppolicyMailRecipient'",
+    '  AUXILIARY MAY ( mail $ proxyAddresses ) )',
+    '',
+  ].join('\n'));
+  return path;
 }
 
 /** `{SSHA}` as slappasswd writes it: base64(SHA-1(password ‖ salt) ‖ salt). */

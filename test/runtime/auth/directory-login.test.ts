@@ -97,7 +97,7 @@ test('a directory user store on a real slapd, over SMTP', { timeout: 60_000 }, a
   await t.test('without StartTLS (cleartext-loopback), a connection opens on its first request and is reused', async () => {
     const store = new DirectoryStore('local', {
       url: slapd.url, bindDn: `cn=smtp,ou=services,${SUFFIX}`, bindPassword: { env: 'BIND' }, base: `ou=people,${SUFFIX}`, filter: '(uid={login})',
-      caFile: null, startTls: false, cleartextLoopback: true, timeoutMs: 2000, pool: 1,
+      caFile: null, startTls: false, cleartextLoopback: true, timeoutMs: 2000, pool: 1, mailboxCacheMs: 60_000,
     }, { baseDir: dir, env: { BIND: SERVICE_PASSWORD } });
     await store.load();
     try {
@@ -112,7 +112,7 @@ test('a directory user store on a real slapd, over SMTP', { timeout: 60_000 }, a
   await t.test('over ldaps://, the directory must present a certificate from ca-file', async () => {
     const ldaps = (caFile: string) => new DirectoryStore('tls', {
       url: slapd.ldapsUrl, bindDn: `cn=smtp,ou=services,${SUFFIX}`, bindPassword: { env: 'BIND' }, base: `ou=people,${SUFFIX}`, filter: '(uid={login})',
-      caFile, startTls: false, cleartextLoopback: false, timeoutMs: 2000, pool: 1,
+      caFile, startTls: false, cleartextLoopback: false, timeoutMs: 2000, pool: 1, mailboxCacheMs: 60_000,
     }, { baseDir: dir, env: { BIND: SERVICE_PASSWORD } });
     const trusted = ldaps(slapd.certificate.certPath);
     await trusted.load();

@@ -15,7 +15,7 @@ import type { LdapConfig } from '../../../runtime/config/types.js';
 const HOST = '127.0.73.1';
 
 function config(url: string, timeoutMs: number): LdapConfig {
-  return { url, bindDn: 'cn=smtp,dc=example,dc=test', bindPassword: { env: 'BIND' }, base: 'dc=example,dc=test', filter: '(uid={login})', caFile: null, startTls: false, cleartextLoopback: true, timeoutMs, pool: 2 };
+  return { url, bindDn: 'cn=smtp,dc=example,dc=test', bindPassword: { env: 'BIND' }, base: 'dc=example,dc=test', filter: '(uid={login})', caFile: null, startTls: false, cleartextLoopback: true, timeoutMs, pool: 2, mailboxCacheMs: 60_000 };
 }
 
 /** A TCP server on loopback that reads everything and answers nothing; counts connections. */

@@ -126,7 +126,7 @@ export function sampleConfig(): RuntimeConfig {
         name: 'directory',
         ldap: {
           url: 'ldaps://dc.example.com:636', bindDn: 'cn=smtp,ou=services,dc=example,dc=com', bindPassword: { env: 'LDAP_BIND_PASSWORD' },
-          base: 'ou=people,dc=example,dc=com', filter: '(uid={login})', caFile: 'ca.pem', startTls: false, cleartextLoopback: false, timeoutMs: 5000, pool: 4,
+          base: 'ou=people,dc=example,dc=com', filter: '(uid={login})', caFile: 'ca.pem', startTls: false, cleartextLoopback: false, timeoutMs: 5000, pool: 4, mailboxCacheMs: 60000,
         },
         source: 'main.smtppolicy:6:1',
       },

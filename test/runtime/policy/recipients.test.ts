@@ -124,4 +124,47 @@ describe('recipient lists', () => {
     assert.equal(formatReply(decision.reply), '451 4.3.0 <alice@example.test>: Recipient address rejected: the mailbox lists were not read; try again later');
     assert.equal(decideRcpt(server, outside('whoever@other.test', { mailboxes: undefined })).decision, 'accept', 'catch-all needs no list');
   });
+
+  describe('directory groups and outages (a MailboxDirectory as runtime/recipients answers for a directory store)', () => {
+    // `staff@` is a group of alice, an outside address and `ops@`, itself a group of bob and
+    // of staff (a loop); `empty@` a group without members; `dave@` cannot be told (down)
+    const groups: Record<string, string[]> = {
+      staff: ['alice@example.test', 'eve@partner.example', 'ops@example.test'],
+      ops: ['bob@example.test', 'staff@example.test'],
+      empty: [],
+      sales: ['nobody@example.test'],
+    };
+    const fromDirectory: MailboxDirectory = {
+      has: (domain, localPart) => (domain !== 'example.test' ? false : localPart === 'dave' ? undefined : ['alice', 'bob', 'keep'].includes(localPart)),
+      groupMembers: (domain, localPart) => (domain === 'example.test' ? groups[localPart] : undefined),
+      unavailable: (domain) => (domain === 'example.test' ? 'staff' : undefined),
+    };
+    const facts = (rcptTo: string) => outside(rcptTo, { mailboxes: fromDirectory });
+
+    test('a group forwards to its members, nested groups expanded, a loop delivered once', () => {
+      const decision = decideRcpt(server, facts('staff@example.test'));
+      assert.equal(formatReply(decision.reply), '250 2.1.5 Ok');
+      assert.deepEqual(decision.targets?.map((t) => `${t.route}:${t.address}`), [
+        'local:alice@example.test', 'relay:eve@partner.example', 'local:bob@example.test', 'local:staff@example.test',
+      ]);
+      assert.deepEqual(decision.aliasLoops, [['staff@example.test', 'ops@example.test', 'staff@example.test']]);
+      assert.ok(decision.trace.some((step) => step.step === 'staff@example.test is a directory group (mailboxes file mailboxes)'));
+    });
+
+    test('an alias in the policy wins over a group with the same address', () => {
+      const decision = decideRcpt(server, facts('sales@example.test'));
+      assert.deepEqual(decision.targets?.map((t) => t.address), ['alice@example.test', 'bob@partner.example']);
+    });
+
+    test('a group without members is no recipient: 550 5.1.1', () => {
+      assert.equal(decideRcpt(server, facts('empty@example.test')).reply.code, 550);
+    });
+
+    test('a directory that did not answer defers with 451 4.4.3, never 550 and never 250', () => {
+      const decision = decideRcpt(server, facts('dave@example.test'));
+      assert.equal(decision.decision, 'tempfail');
+      assert.equal(formatReply(decision.reply), '451 4.4.3 <dave@example.test>: Recipient address rejected: the directory did not answer; try again later');
+      assert.match(decision.trace.at(-1)!.result, /cannot tell: the directory of user store 'staff' did not answer/);
+    });
+  });
 });
