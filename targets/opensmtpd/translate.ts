@@ -33,6 +33,14 @@ function sharedSettingDowngrades(config: RuntimeConfig): Downgrade[] {
   if (differ((s) => s.limits.messageSizeBytes)) each('LimitsConfig.messageSizeBytes', 'OpenSMTPD has one max-message-size for all listeners: the smallest of all servers is written.');
   if (differ((s) => s.limits.recipientsPerMessage)) each('LimitsConfig.recipientsPerMessage', 'OpenSMTPD has one max-rcpt for all listeners: the smallest of all servers is written.');
   for (const server of config.servers) {
+    if (server.tls === null && server.auth.mechanisms.some((m) => m.mechanism !== 'XOAUTH2')) {
+      downgrades.push({
+        setting: 'AuthConfig.mechanisms', server: server.name, fidelity: 'unsupported',
+        note: server.auth.anonymous
+          ? 'OpenSMTPD offers AUTH only over TLS and this server has none: no login is offered (anonymous clients are unaffected, relaying for logged-in clients never applies).'
+          : 'OpenSMTPD offers AUTH only over TLS and this server has none: no login is offered, and since anonymous mail is off every recipient is refused.',
+      });
+    }
     if (server.tls?.minVersion === 'TLSv1.3') {
       downgrades.push({ setting: 'TlsConfig.minVersion', server: server.name, fidelity: 'unsupported', note: 'OpenSMTPD 6.8 cannot require TLS 1.3: the system OpenSSL’s minimum (TLS 1.2 on Debian 12) applies.' });
     }
