@@ -150,9 +150,10 @@ export function translateServer(server: ServerConfig, context: ServerContext): O
 
   const tag = `tag ${q(names.tag)}`;
   const matches = [`# server ${server.name}: local recipients, then relaying for each grant (first match wins; no match: 550)`];
-  // Only logged-in clients may send, and none can log in (no TLS, see offersLogin): every
-  // recipient is refused, as no client could ever meet the policy's condition.
-  if (!server.auth.anonymous && server.auth.mechanisms.length > 0 && !offersLogin(server)) matches.push(`match from any ${tag} for any reject`);
+  // Only logged-in clients may send, and none can log in (no mechanism OpenSMTPD offers, or
+  // no TLS: see offersLogin): every recipient is refused, as no client could ever meet the
+  // policy's condition (translate.ts reports the refusal at RCPT instead of MAIL).
+  if (!server.auth.anonymous && !offersLogin(server)) matches.push(`match from any ${tag} for any reject`);
   matches.push(`match from any ${tag} for rcpt-to <${names.recipients}> action ${q(names.localAction)}`);
   if (recipients.anyLocalPart.length > 0) matches.push(`match from any ${tag} for domain <${names.anyLocalPart}> action ${q(names.localAction)}`);
   // Any other local part of a local domain is refused here, before the relay rules: a client

@@ -8,7 +8,7 @@ import { mappingFindings, type Downgrade } from '../findings.js';
 import type { MailboxSnapshot } from '../mailboxes.js';
 import type { TargetOutput } from '../types.js';
 import { q } from './names.js';
-import { translateServer } from './server.js';
+import { offersLogin, translateServer } from './server.js';
 
 export interface OpenSmtpdOptions {
   /** The directory the files are read from: relative paths of the config are resolved against it. */
@@ -39,6 +39,12 @@ function sharedSettingDowngrades(config: RuntimeConfig): Downgrade[] {
         note: server.auth.anonymous
           ? 'OpenSMTPD offers AUTH only over TLS and this server has none: no login is offered (anonymous clients are unaffected, relaying for logged-in clients never applies).'
           : 'OpenSMTPD offers AUTH only over TLS and this server has none: no login is offered, and since anonymous mail is off every recipient is refused.',
+      });
+    }
+    if (!server.auth.anonymous && !offersLogin(server)) {
+      downgrades.push({
+        setting: 'AuthConfig.anonymous', server: server.name, fidelity: 'approximate',
+        note: 'no client can log in on this server in OpenSMTPD, so every recipient is refused (550 at RCPT, where smtppolicy refuses MAIL with 530 5.7.0).',
       });
     }
     if (server.tls?.minVersion === 'TLSv1.3') {

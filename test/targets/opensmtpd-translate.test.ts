@@ -160,9 +160,26 @@ server mx {
     assert.equal(finding(closed, 'AuthConfig.mechanisms', 'mx')?.fidelity, 'unsupported');
     assert.match(finding(closed, 'AuthConfig.mechanisms', 'mx')?.note ?? '', /only over TLS.*every recipient is refused/);
 
+    assert.equal(finding(closed, 'AuthConfig.anonymous', 'mx')?.fidelity, 'approximate');
+
     const open = translateToOpenSmtpd(await configOfText(policy('anonymous'), 'allowed'), { directory: DIR, mailboxes: NO_MAILBOXES });
     assert.ok(conf(open).includes('listen on 127.0.0.1 port 2525 hostname "mx.example.test" tag "mx"'));
     assert.ok(!conf(open).some((l) => l.includes(' reject') && l.includes('for any ')), 'anonymous clients may still send');
     assert.equal(finding(open, 'AuthConfig.mechanisms', 'mx')?.fidelity, 'unsupported');
+  });
+
+  it('anonymous mail off and no mechanism (`auth {}`): every recipient is refused, reported approximate', async () => {
+    // found by the generated policies: without a login to require, the listener was written
+    // without `auth` and smtpd took anonymous mail the policy refuses
+    const output = translateToOpenSmtpd(await configOfText(`server mx {
+  listen 127.0.0.1:2525
+  hostname mx.example.test
+  auth {}
+  local-domains example.test
+}
+`, 'allowed'), { directory: DIR, mailboxes: NO_MAILBOXES });
+    assert.equal(conf(output).filter((l) => l.startsWith('match '))[0], 'match from any tag "mx" for any reject');
+    assert.equal(finding(output, 'AuthConfig.anonymous', 'mx')?.fidelity, 'approximate');
+    assert.match(finding(output, 'AuthConfig.anonymous', 'mx')?.note ?? '', /at RCPT/);
   });
 });
