@@ -3,7 +3,7 @@
 // directory, and started afresh for each policy (`postfix stop`, then `postfix start`).
 // The same moved config is what `smtppolicy verify` is run against, so verify's
 // expectations and Postfix's configuration come from one policy.
-import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuntimeConfig } from '../../../runtime/config/index.js';
 import { NO_MAILBOXES, translateToPostfix, type TargetOutput } from '../../../targets/index.js';
@@ -12,6 +12,19 @@ import { postfixFailure, waitForPort, writePostfixConfig, type PostfixDirectory 
 /** Files of the previous policy go, so that a table the new one does not name cannot linger. */
 async function clearTranslation(postfix: PostfixDirectory, previous: TargetOutput | undefined): Promise<void> {
   for (const name of previous?.files.keys() ?? []) await rm(join(postfix.dir, name), { force: true });
+}
+
+/** Kills this directory's master if it still runs (its pid file, checked to name a Postfix master). */
+async function killMaster(dir: string): Promise<void> {
+  const pid = Number((await readFile(join(dir, 'queue', 'pid', 'master.pid'), 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!command.includes('postfix/sbin/master')) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // it ended meanwhile
+  }
 }
 
 export class PostfixDeployer {
@@ -61,6 +74,14 @@ export class PostfixDeployer {
   }
 
   async stop(): Promise<void> {
-    if (this.#started) await this.postfix.postfix('stop').catch(() => undefined);
+    if (!this.#started) return;
+    this.#started = false;
+    // Under load a master has been seen to stop answering (its `postfix stop` hangs in
+    // `master -t`, an exited pickup left unreaped): give stop 15 s, then end that master
+    // by its pid file, so that no Postfix outlives the test.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, 15_000); });
+    await Promise.race([this.postfix.postfix('stop').catch(() => undefined), deadline]).finally(() => clearTimeout(timer));
+    await killMaster(this.postfix.dir);
   }
 }
