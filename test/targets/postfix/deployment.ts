@@ -3,7 +3,7 @@
 // directory, and started afresh for each policy (`postfix stop`, then `postfix start`).
 // The same moved config is what `smtppolicy verify` is run against, so verify's
 // expectations and Postfix's configuration come from one policy.
-import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuntimeConfig } from '../../../runtime/config/index.js';
 import { NO_MAILBOXES, translateToPostfix, type TargetOutput } from '../../../targets/index.js';
@@ -14,16 +14,24 @@ async function clearTranslation(postfix: PostfixDirectory, previous: TargetOutpu
   for (const name of previous?.files.keys() ?? []) await rm(join(postfix.dir, name), { force: true });
 }
 
-/** Kills this directory's master if it still runs (its pid file, checked to name a Postfix master). */
-async function killMaster(dir: string): Promise<void> {
-  const pid = Number((await readFile(join(dir, 'queue', 'pid', 'master.pid'), 'utf8').catch(() => '')).trim());
-  if (!Number.isInteger(pid) || pid <= 1) return;
-  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (!command.includes('postfix/sbin/master')) return;
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // it ended meanwhile
+/**
+ * Kills what is left of this directory's Postfix: its master and any `master -t` that
+ * `postfix stop` left waiting. Each is known by its MAIL_CONFIG (the directory, which only
+ * this test uses) and checked to be a Postfix program.
+ */
+async function killPostfixOf(dir: string): Promise<void> {
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid <= 1) continue;
+    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    if (!environ.split('\0').includes(`MAIL_CONFIG=${dir}`)) continue;
+    const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (!command.startsWith('/usr/lib/postfix/sbin/')) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // it ended meanwhile
+    }
   }
 }
 
@@ -45,8 +53,12 @@ export class PostfixDeployer {
       await writeFile(join(postfix.dir, name), text);
     }
     // Delivered mail belongs to `postfix` here (the written uid 5000 is the operator's to set).
+    // Replaced rather than overridden: every Postfix process would log two "overriding earlier
+    // entry" warnings, and a flood of log lines through postlogd's socket (10 datagrams deep)
+    // is the suspect of the wedged masters seen under load (blocked in unix_wait_for_peer).
     const owner = `virtual_uid_maps = static:${postfix.owner.uid}\nvirtual_gid_maps = static:${postfix.owner.gid}\nvirtual_minimum_uid = 1\n`;
-    await writePostfixConfig(postfix, `${output.files.get('main.cf')!}\n${owner}`, output.files.get('master.cf')!);
+    const mainCf = output.files.get('main.cf')!.split('\n').filter((line) => !/^virtual_(uid_maps|gid_maps|minimum_uid)\s*=/.test(line)).join('\n');
+    await writePostfixConfig(postfix, `${mainCf}\n${owner}`, output.files.get('master.cf')!);
     await mkdir(join(postfix.dir, 'mail'), { recursive: true });
     await chown(join(postfix.dir, 'mail'), postfix.owner.uid, postfix.owner.gid);
     try {
@@ -77,11 +89,11 @@ export class PostfixDeployer {
     if (!this.#started) return;
     this.#started = false;
     // Under load a master has been seen to stop answering (its `postfix stop` hangs in
-    // `master -t`, an exited pickup left unreaped): give stop 15 s, then end that master
-    // by its pid file, so that no Postfix outlives the test.
+    // `master -t`, an exited pickup left unreaped): give stop 15 s, then end what is left,
+    // so that no Postfix outlives the test.
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, 15_000); });
     await Promise.race([this.postfix.postfix('stop').catch(() => undefined), deadline]).finally(() => clearTimeout(timer));
-    await killMaster(this.postfix.dir);
+    await killPostfixOf(this.postfix.dir);
   }
 }
