@@ -20,6 +20,7 @@ export function serverNames(server: string) {
     recipients: `${server}-recipients`,
     virtual: `${server}-virtual`,
     anyLocalPart: `${server}-any-local-part`,
+    localDomains: `${server}-local-domains`,
     localAction: `${server}-local`,
     relayAction: `${server}-relay`,
     routeAction: (index: number) => `${server}-route-${index + 1}`,

@@ -70,6 +70,15 @@ function connectionFilter(server: ServerConfig, declarations: string[]): string 
   return names.connectionFilter;
 }
 
+/**
+ * Whether OpenSMTPD can offer this server's logins: it offers AUTH only over TLS (smtpd
+ * refuses `auth` on a listener without `tls`/`smtps`: "auth requires tls/smtps"), so a
+ * server without TLS offers none (translate.ts reports the policy's as unsupported).
+ */
+export function offersLogin(server: ServerConfig): boolean {
+  return server.tls !== null && server.auth.mechanisms.some((m) => m.mechanism !== 'XOAUTH2');
+}
+
 function listenLine(server: ServerConfig, listen: ListenConfig, filter: string | null): string {
   const names = serverNames(server.name);
   const parts = [`listen on ${listen.address} port ${listen.port}`, `hostname ${q(server.hostname)}`, `tag ${q(names.tag)}`];
@@ -79,7 +88,7 @@ function listenLine(server: ServerConfig, listen: ListenConfig, filter: string |
     else parts.push(tls.mode === 'required' ? 'tls-require' : 'tls');
     parts.push(`pki ${q(server.hostname)}`);
   }
-  const store = server.auth.mechanisms.find((m) => m.mechanism !== 'XOAUTH2')?.userStore;
+  const store = offersLogin(server) ? server.auth.mechanisms.find((m) => m.mechanism !== 'XOAUTH2')?.userStore : undefined;
   if (store) parts.push(`${server.auth.anonymous ? 'auth-optional' : 'auth'} <${store}>`);
   if (filter !== null) parts.push(`filter ${q(filter)}`);
   return parts.join(' ');
@@ -141,8 +150,19 @@ export function translateServer(server: ServerConfig, context: ServerContext): O
 
   const tag = `tag ${q(names.tag)}`;
   const matches = [`# server ${server.name}: local recipients, then relaying for each grant (first match wins; no match: 550)`];
+  // Only logged-in clients may send, and none can log in (no mechanism OpenSMTPD offers, or
+  // no TLS: see offersLogin): every recipient is refused, as no client could ever meet the
+  // policy's condition (translate.ts reports the refusal at RCPT instead of MAIL).
+  if (!server.auth.anonymous && !offersLogin(server)) matches.push(`match from any ${tag} for any reject`);
   matches.push(`match from any ${tag} for rcpt-to <${names.recipients}> action ${q(names.localAction)}`);
   if (recipients.anyLocalPart.length > 0) matches.push(`match from any ${tag} for domain <${names.anyLocalPart}> action ${q(names.localAction)}`);
+  // Any other local part of a local domain is refused here, before the relay rules: a client
+  // allowed to relay must not have an unknown local recipient relayed (`for any` matches
+  // local domains too), as runtime/policy refuses it at RCPT whoever asks.
+  if (server.localDomains.length > 0) {
+    declarations.push(inlineTable(names.localDomains, [...new Set(server.localDomains.map((d) => d.domain.toLowerCase().replace(/\.$/, '')))]));
+    matches.push(`match from any ${tag} for domain <${names.localDomains}> reject`);
+  }
   const grants = server.relay.anyone
     ? ['from any']
     : [...(server.relay.authenticated ? ['from auth'] : []), ...(relayCidrs.length > 0 ? [`from src <${names.relay}>`] : []), ...(relayDomains.length > 0 ? [`from rdns <${names.relayDomains}>`] : [])];

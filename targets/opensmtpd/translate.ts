@@ -8,7 +8,7 @@ import { mappingFindings, type Downgrade } from '../findings.js';
 import type { MailboxSnapshot } from '../mailboxes.js';
 import type { TargetOutput } from '../types.js';
 import { q } from './names.js';
-import { translateServer } from './server.js';
+import { offersLogin, translateServer } from './server.js';
 
 export interface OpenSmtpdOptions {
   /** The directory the files are read from: relative paths of the config are resolved against it. */
@@ -33,6 +33,20 @@ function sharedSettingDowngrades(config: RuntimeConfig): Downgrade[] {
   if (differ((s) => s.limits.messageSizeBytes)) each('LimitsConfig.messageSizeBytes', 'OpenSMTPD has one max-message-size for all listeners: the smallest of all servers is written.');
   if (differ((s) => s.limits.recipientsPerMessage)) each('LimitsConfig.recipientsPerMessage', 'OpenSMTPD has one max-rcpt for all listeners: the smallest of all servers is written.');
   for (const server of config.servers) {
+    if (server.tls === null && server.auth.mechanisms.some((m) => m.mechanism !== 'XOAUTH2')) {
+      downgrades.push({
+        setting: 'AuthConfig.mechanisms', server: server.name, fidelity: 'unsupported',
+        note: server.auth.anonymous
+          ? 'OpenSMTPD offers AUTH only over TLS and this server has none: no login is offered (anonymous clients are unaffected, relaying for logged-in clients never applies).'
+          : 'OpenSMTPD offers AUTH only over TLS and this server has none: no login is offered, and since anonymous mail is off every recipient is refused.',
+      });
+    }
+    if (!server.auth.anonymous && !offersLogin(server)) {
+      downgrades.push({
+        setting: 'AuthConfig.anonymous', server: server.name, fidelity: 'approximate',
+        note: 'no client can log in on this server in OpenSMTPD, so every recipient is refused (550 at RCPT, where smtppolicy refuses MAIL with 530 5.7.0).',
+      });
+    }
     if (server.tls?.minVersion === 'TLSv1.3') {
       downgrades.push({ setting: 'TlsConfig.minVersion', server: server.name, fidelity: 'unsupported', note: 'OpenSMTPD 6.8 cannot require TLS 1.3: the system OpenSSL’s minimum (TLS 1.2 on Debian 12) applies.' });
     }

@@ -89,6 +89,7 @@ server b {
     assert.deepEqual(matches, [
       'match from any tag "mx" for rcpt-to <mx-recipients> action "mx-local"',
       'match from any tag "mx" for domain <mx-any-local-part> action "mx-local"',
+      'match from any tag "mx" for domain <mx-local-domains> reject',
       'match from src <mx-relay> tag "mx" for domain "partner.example" action "mx-route-1"',
       'match from src <mx-relay> tag "mx" for any action "mx-relay"',
     ]);
@@ -116,5 +117,69 @@ server b {
     assert.equal(finding(output, 'LimitsConfig.maxConnections', 'a')?.fidelity, 'unsupported');
     // relay-to hold: a closed port keeps relayed mail queued
     assert.ok(conf(output).includes('action "a-relay" relay host "smtp+notls://127.0.0.1:9" helo "a.example.com"'));
+  });
+
+  it('a client allowed to relay cannot have an unknown local recipient relayed: the rest of each local domain is refused before the relay rules', async () => {
+    // found by the generated policies of test/targets/opensmtpd/: `relay { 127.0.0.0/8 }` with a
+    // recipient list, and smtpd accepted any local part from 127.0.0.1 through `for any`
+    const config = await configOfText(`server mx {
+  listen 127.0.0.1:2525
+  hostname mx.example.test
+  relay { authenticated, 127.0.0.0/8 }
+  local-domains example.test, Local.Test.
+  recipients example.test {
+    alias "info" to "postmaster"
+  }
+}
+`);
+    const lines = conf(translateToOpenSmtpd(config, { directory: DIR, mailboxes: NO_MAILBOXES }));
+    assert.ok(lines.includes('table "mx-local-domains" { "example.test", "local.test" }'));
+    assert.deepEqual(lines.filter((l) => l.startsWith('match ')), [
+      'match from any tag "mx" for rcpt-to <mx-recipients> action "mx-local"',
+      'match from any tag "mx" for domain <mx-any-local-part> action "mx-local"',
+      'match from any tag "mx" for domain <mx-local-domains> reject',
+      'match from auth tag "mx" for any action "mx-relay"',
+      'match from src <mx-relay> tag "mx" for any action "mx-relay"',
+    ]);
+  });
+
+  it('AUTH on a server without TLS: not written (smtpd refuses it), reported unsupported, and with anonymous mail off every recipient is refused', async () => {
+    // found by the generated policies: `auth { basic users u }` without TLS made smtpd refuse
+    // the whole configuration ("auth requires tls/smtps")
+    const policy = (anonymous: string) => `users u file "u.passwd"
+server mx {
+  listen 127.0.0.1:2525
+  hostname mx.example.test
+  auth { basic users u ${anonymous} }
+  local-domains example.test
+}
+`;
+    const closed = translateToOpenSmtpd(await configOfText(policy(''), 'allowed'), { directory: DIR, mailboxes: NO_MAILBOXES });
+    assert.ok(conf(closed).includes('listen on 127.0.0.1 port 2525 hostname "mx.example.test" tag "mx"'));
+    assert.equal(conf(closed).filter((l) => l.startsWith('match '))[0], 'match from any tag "mx" for any reject');
+    assert.equal(finding(closed, 'AuthConfig.mechanisms', 'mx')?.fidelity, 'unsupported');
+    assert.match(finding(closed, 'AuthConfig.mechanisms', 'mx')?.note ?? '', /only over TLS.*every recipient is refused/);
+
+    assert.equal(finding(closed, 'AuthConfig.anonymous', 'mx')?.fidelity, 'approximate');
+
+    const open = translateToOpenSmtpd(await configOfText(policy('anonymous'), 'allowed'), { directory: DIR, mailboxes: NO_MAILBOXES });
+    assert.ok(conf(open).includes('listen on 127.0.0.1 port 2525 hostname "mx.example.test" tag "mx"'));
+    assert.ok(!conf(open).some((l) => l.includes(' reject') && l.includes('for any ')), 'anonymous clients may still send');
+    assert.equal(finding(open, 'AuthConfig.mechanisms', 'mx')?.fidelity, 'unsupported');
+  });
+
+  it('anonymous mail off and no mechanism (`auth {}`): every recipient is refused, reported approximate', async () => {
+    // found by the generated policies: without a login to require, the listener was written
+    // without `auth` and smtpd took anonymous mail the policy refuses
+    const output = translateToOpenSmtpd(await configOfText(`server mx {
+  listen 127.0.0.1:2525
+  hostname mx.example.test
+  auth {}
+  local-domains example.test
+}
+`, 'allowed'), { directory: DIR, mailboxes: NO_MAILBOXES });
+    assert.equal(conf(output).filter((l) => l.startsWith('match '))[0], 'match from any tag "mx" for any reject');
+    assert.equal(finding(output, 'AuthConfig.anonymous', 'mx')?.fidelity, 'approximate');
+    assert.match(finding(output, 'AuthConfig.anonymous', 'mx')?.note ?? '', /at RCPT/);
   });
 });

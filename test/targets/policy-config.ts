@@ -1,5 +1,5 @@
 // A policy text (or an example) compiled to its runtime config, for the target tests.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileToRuntimeConfig } from '../../compiler/index.js';
@@ -16,9 +16,14 @@ export async function configOf(path: string, baseDir?: string, lintErrors: 'refu
   return config;
 }
 
-export async function configOfText(text: string): Promise<RuntimeConfig> {
+/** The config of a policy text; `lintErrors` as for configOf (generated policies may break a rule on purpose). */
+export async function configOfText(text: string, lintErrors: 'refused' | 'allowed' = 'refused'): Promise<RuntimeConfig> {
   const dir = await mkdtemp(join(tmpdir(), 'smtppolicy-targets-'));
   const path = join(dir, 'policy.smtppolicy');
   await writeFile(path, text);
-  return configOf(path);
+  try {
+    return await configOf(path, undefined, lintErrors);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
