@@ -16,7 +16,11 @@ export interface Position {
   column: number;
 }
 
-/** A half-open span of text: `end` is the position just after the last character. */
+/**
+ * A half-open span of text: `end` is the position just after the last character. The
+ * parser's ranges keep offsets only and compute `start` and `end` (fresh objects) when read
+ * (grammar/positions.ts, `OffsetRange`): compare two ranges by their positions, not as objects.
+ */
 export interface Range {
   start: Position;
   end: Position;

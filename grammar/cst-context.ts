@@ -9,7 +9,7 @@ import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type { Keyword, Name, Range, StringLiteral } from './ast.js';
 import { SEMANTIC, SYNTAX, type Diagnostic } from './diagnostic.js';
 import { describeFound } from './messages.js';
-import type { LineIndex } from './positions.js';
+import { OffsetRange, type LineIndex } from './positions.js';
 import { quote } from './quote.js';
 import { UnterminatedString } from './tokens.js';
 import { isKeyword } from './keyword-table.js';
@@ -128,7 +128,7 @@ export class CstContext {
   }
 
   spanRange(first: { range: Range }, last: { range: Range }): Range {
-    return { start: first.range.start, end: last.range.end };
+    return new OffsetRange(this.lines.starts, first.range.start.offset, last.range.end.offset);
   }
 
   // ───────────── small nodes ─────────────

@@ -15,7 +15,7 @@
 
 import type { Comment, PolicyFile, Position, Range, TopLevelItem } from './ast.js';
 import { parse, parseCleanRegion, type ParseResult } from './parse.js';
-import { LineIndex } from './positions.js';
+import { LineIndex, OffsetRange } from './positions.js';
 
 // Each top-level item copied with moved positions, to the item it was copied from: the
 // compiler keeps what depends on an item's values only (not its positions) across a move.
@@ -91,7 +91,7 @@ function reparseEdited(previous: ParsedText, text: string, file: string): ParseR
     const newStart = lines.position(oldStart.offset + delta);
     if (newStart.column !== oldStart.column) return undefined;
     const lineDelta = newStart.line - oldStart.line;
-    const move = delta === 0 && lineDelta === 0 ? <T>(node: T) => node : <T>(node: T) => shifted(node, delta, lineDelta);
+    const move = delta === 0 && lineDelta === 0 ? <T>(node: T) => node : <T>(node: T) => shifted(node, delta, lineDelta, lines.starts);
     for (let i = last; i < items.length; i++) {
       const item = items[i]!;
       const copy = move(item);
@@ -124,16 +124,17 @@ function isLineBreak(code: number): boolean {
  * copy of each object that holds a position somewhere below it, and the very same objects
  * elsewhere (parsed values, which syntax nodes never change). Half of a policy moves on every
  * keystroke that changes a line's length, so this is written for speed: primitives are not
- * visited, and a node's `range` (a start and an end, the most common object by far) is
- * copied in place without a call per position.
+ * visited, and a range made by the parser (an OffsetRange, the most common object by far)
+ * is re-made from its offsets in the new text's line table, without reading its positions.
  */
-function shifted<T>(value: T, delta: number, lineDelta: number): T {
+function shifted<T>(value: T, delta: number, lineDelta: number, starts: Int32Array): T {
+  if (value instanceof OffsetRange) return value.movedTo(starts, delta) as T;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       if (typeof item !== 'object' || item === null) continue;
-      const moved = shifted(item, delta, lineDelta);
+      const moved = shifted(item, delta, lineDelta, starts);
       if (moved !== item) (copy ??= value.slice())[i] = moved;
     }
     return (copy ?? value) as T;
@@ -146,9 +147,11 @@ function shifted<T>(value: T, delta: number, lineDelta: number): T {
     const child = object[key];
     if (typeof child !== 'object' || child === null) continue;
     const moved =
-      key === 'range' && isRange(child)
-        ? { start: movedPosition(child.start, delta, lineDelta), end: movedPosition(child.end, delta, lineDelta) }
-        : shifted(child, delta, lineDelta);
+      child instanceof OffsetRange
+        ? child.movedTo(starts, delta)
+        : key === 'range' && isRange(child)
+          ? { start: movedPosition(child.start, delta, lineDelta), end: movedPosition(child.end, delta, lineDelta) }
+          : shifted(child, delta, lineDelta, starts);
     if (moved !== child) (copy ??= { ...object })[key] = moved;
   }
   return (copy ?? object) as T;

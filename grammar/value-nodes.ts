@@ -16,6 +16,7 @@ import type {
   TlsVersionValue,
 } from './ast.js';
 import type { CstContext } from './cst-context.js';
+import { OffsetRange } from './positions.js';
 import { quote } from './quote.js';
 import {
   isValidName,
@@ -122,7 +123,7 @@ export function maskEntry(ctx: CstContext, address: IToken, keyword: IToken, mas
     address: { text: address.image, range: addressRange },
     keyword: ctx.keyword(keyword),
     value: null,
-    range: { start: addressRange.start, end: (mask ? ctx.tokenRange(mask) : ctx.tokenRange(keyword)).end },
+    range: new OffsetRange(ctx.lines.starts, addressRange.start.offset, (mask ? ctx.tokenRange(mask) : ctx.tokenRange(keyword)).end.offset),
   };
   if (!mask) return node;
   node.mask = { text: mask.image, range: ctx.tokenRange(mask) };
