@@ -55,7 +55,12 @@ export function underStress(limits: SlotLimits, counter: ConnectionCounter): boo
 
 /** The idle timeout a session gets now: shorter under stress, never longer than configured. */
 export function idleTimeoutNow(limits: SlotLimits, counter: ConnectionCounter): number {
-  return underStress(limits, counter) ? Math.min(limits.idleTimeoutMs, STRESS_IDLE_MS) : limits.idleTimeoutMs;
+  return idleTimeoutFor(limits, underStress(limits, counter));
+}
+
+/** The same, when whether the server is under stress is known (from the shared state). */
+export function idleTimeoutFor(limits: SlotLimits, stressed: boolean): number {
+  return stressed ? Math.min(limits.idleTimeoutMs, STRESS_IDLE_MS) : limits.idleTimeoutMs;
 }
 
 /** Answers a connection that gets no slot with its 421 and closes it, logged and counted. */
