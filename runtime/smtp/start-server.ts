@@ -77,6 +77,9 @@ export interface ServerHandle {
 
 export class StartupError extends Error {}
 
+/** The longest a drain waits for spool writes cut off by it to clean up (a hung disk must not hold the exit). */
+const SPOOL_SETTLE_MS = 5000;
+
 interface Shared {
   state: SharedState;
   metrics: ServerMetrics;
@@ -337,6 +340,8 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
           setTimeout(() => connection._socket.destroy(), 200).unref();
         }
         await stopped;
+        // the messages of the sessions just closed have left the spool's queue/ (or committed)
+        await Promise.race([spool.settled(), new Promise((r) => setTimeout(r, SPOOL_SETTLE_MS).unref())]);
         // no new operator actions; those under way finish (with the delivery they wait for)
         await queueControl?.close();
         await worker?.stop();
