@@ -7,10 +7,10 @@
 // When the primary cannot be asked (the IPC channel closed: the primary is gone), every
 // request fails: the session gets a 421 (or a 454 for AUTH), never a slot or a password
 // check that no one counts.
-import { ConnectionCounter } from '../smtp/connection-counter.js';
-import { admitToSlot } from '../smtp/connection-slots.js';
+import { ConnectionCounter } from './connection-counter.js';
+import { admitToSlot } from './slot-rules.js';
 import type { ThrottleVerdict } from '../auth/auth-throttle.js';
-import type { SlotRefusal } from '../smtp/connection-slots.js';
+import type { SlotRefusal } from './slot-rules.js';
 import type { Admission, AttemptResult, CheckOutcome, ServerLimits, SharedLimitNumbers, SharedState } from './shared-limits.js';
 import { isStateMessage, type StateReply, type StateRequest } from './state-messages.js';
 

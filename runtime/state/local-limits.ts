@@ -4,14 +4,14 @@
 // the workers' requests from it (state-service.ts), so there is one count per host.
 import { AuthThrottle } from '../auth/auth-throttle.js';
 import { authThrottleKey } from '../../net/client-network.js';
-import { ConnectionCounter } from '../smtp/connection-counter.js';
-import { admitToSlot, underStress } from '../smtp/connection-slots.js';
-import { GoodClients } from '../smtp/good-clients.js';
-import { KeyedQueue } from '../smtp/keyed-queue.js';
-import type { SlotRefusal } from '../smtp/connection-slots.js';
+import { ConnectionCounter } from './connection-counter.js';
+import { admitToSlot, underStress } from './slot-rules.js';
+import { GoodClients } from './good-clients.js';
+import { KeyedQueue } from './keyed-queue.js';
+import type { SlotRefusal } from './slot-rules.js';
 import type { Admission, AttemptResult, CheckOutcome, ServerLimits, SharedLimitNumbers, SharedState } from './shared-limits.js';
 
-/** Clients that sent mail or logged in within a week keep access to the reserved slots (connection-slots.ts). */
+/** Clients that sent mail or logged in within a week keep access to the reserved slots (slot-rules.ts). */
 const GOOD_CLIENTS = { ttlMs: 7 * 24 * 3600_000, maxEntries: 10_000 };
 
 interface ThrottleEntry {

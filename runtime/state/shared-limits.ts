@@ -8,7 +8,7 @@
 // each call is one atomic step, and nothing here assumes the store lives in this process.
 import type { LimitsConfig } from '../config/types.js';
 import type { ThrottleVerdict } from '../auth/auth-throttle.js';
-import type { SlotRefusal } from '../smtp/connection-slots.js';
+import type { SlotRefusal } from './slot-rules.js';
 
 /** The numbers of a server's `limits` the shared state needs (sent along with each request). */
 export type SharedLimitNumbers = Pick<LimitsConfig, 'maxConnections' | 'maxConnectionsPerAddress' | 'idleTimeoutMs' | 'authFailures' | 'authFailureWindowMs'>;

@@ -3,7 +3,7 @@
 // so the primary needs no config of its own to answer (and a reload in the workers needs
 // no message to the state). `id` pairs a reply with its request.
 import type { ThrottleVerdict } from '../auth/auth-throttle.js';
-import type { SlotRefusal } from '../smtp/connection-slots.js';
+import type { SlotRefusal } from './slot-rules.js';
 import type { SharedLimitNumbers } from './shared-limits.js';
 
 interface Addressed {

@@ -14,7 +14,7 @@ test('/metrics sums the workers: 8 sessions over 2 workers count 8', { timeout: 
     assert.equal((await c.command('QUIT', 30_000))?.code, 221);
     c.close();
   }
-  assert.equal(workersThatSaw(server, client).size, 2, 'both workers had sessions');
+  assert.equal((await workersThatSaw(server, client, 'decision', 8)).size, 2, 'both workers had sessions');
   const metrics = await adminGet(server, '/metrics');
   assert.equal(metrics.status, 200);
   assert.equal(sample(metrics.body, 'smtppolicy_connections_accepted_total{server="default"}'), 8);

@@ -21,7 +21,7 @@ test('SIGHUP with workers: every worker greets with the reloaded policy; a reloa
   assert.equal(reloaded.workers, 2);
   assert.equal(server.serve.logs.filter((l) => l.event === 'reloaded' && l.worker !== undefined).length, 2, 'each worker reloaded');
   for (const text of await greetings('127.0.22.40', 6)) assert.match(text, /^220 .* ESMTP reloaded once$/);
-  assert.equal(workersThatSaw(server, '127.0.22.40').size, 2, 'both workers greeted');
+  assert.equal((await workersThatSaw(server, '127.0.22.40', 'decision', 6)).size, 2, 'both workers greeted');
 
   // a listen address cannot change on reload: the first worker refuses, nothing changes
   const moved = { ...server.config.servers[0]!, banner: 'never seen', listen: [{ ...server.config.servers[0]!.listen[0]!, port: server.port + 1 }] };
@@ -30,7 +30,7 @@ test('SIGHUP with workers: every worker greets with the reloaded policy; a reloa
   const refused = await server.serve.waitForLog((l) => l.event === 'reload-refused', 'the reload to be refused', 60_000);
   assert.match(String(refused.error), /listen addresses changed/);
   for (const text of await greetings('127.0.22.41', 6)) assert.match(text, /^220 .* ESMTP reloaded once$/);
-  assert.equal(workersThatSaw(server, '127.0.22.41').size, 2, 'both workers still greet with the running policy');
+  assert.equal((await workersThatSaw(server, '127.0.22.41', 'decision', 6)).size, 2, 'both workers still greet with the running policy');
 });
 
 test('SIGTERM with workers: /healthz says draining, the open transaction completes, the primary exits 0 after every worker', { timeout: 240_000 }, async (t) => {

@@ -84,7 +84,16 @@ export async function connectFrom(t: TestContext, server: WorkersServer, localAd
   return client;
 }
 
-/** Workers (by their `worker` field) that logged a line about this client. */
-export function workersThatSaw(server: WorkersServer, client: string, event?: string): Set<number> {
-  return new Set(server.serve.logs.filter((l) => l.client === client && (event === undefined || l.event === event) && l.worker !== undefined).map((l) => Number(l.worker)));
+/**
+ * Workers (by their `worker` field) that logged `event` about this client, once `count` such
+ * lines have arrived (a worker's lines reach the primary's output within its log buffer's
+ * flush interval, after the client has had its replies).
+ */
+export async function workersThatSaw(server: WorkersServer, client: string, event: string, count: number): Promise<Set<number>> {
+  const lines = () => server.serve.logs.filter((l) => l.client === client && l.event === event && l.worker !== undefined);
+  await server.serve.waitForLog(() => lines().length >= count, `${count} '${event}' lines about ${client}`, 60_000).catch((error: Error) => {
+    const seen = server.serve.logs.filter((l) => l.client === client).map((l) => `${String(l.worker)}:${String(l.event)}`);
+    throw new Error(`${error.message}; lines about the client: ${seen.join(' ')}`);
+  });
+  return new Set(lines().map((l) => Number(l.worker)));
 }
