@@ -58,7 +58,10 @@ function bufferedStdout(): pino.DestinationStream {
       sonic.write(line);
       // pino's lines start with {"level":NN: a warning or an error is not kept waiting
       if (levelOf(line) >= WARN) sonic.flush();
-      else unwritten = true;
+      // sonic-boom's flush() does nothing while a write is in progress, and what it leaves
+      // below minLength would wait for more lines: the timer flushes it (a warning line that
+      // came during a write could otherwise wait until the next line, maybe for ever)
+      unwritten = true;
     },
     // logger.flush() and pino's fatal() (which writes synchronously) reach the buffer through these
     flush: (callback?: (error?: Error) => void) => sonic.flush(callback),
