@@ -86,6 +86,12 @@ export async function startCluster(config: RuntimeConfig, options: ClusterOption
   let delivery: DeliveryWorker | undefined;
   let allGone: () => void = () => {};
   const gone = new Promise<void>((r) => (allGone = r));
+  /**
+   * Workers whose process has not closed yet: exited, and its output read to the end. A
+   * drain ends only when this is empty, so the last lines of every worker are written
+   * before the primary's own `stopped`.
+   */
+  const unclosed = new Set<Worker>();
 
   const readyCount = () => [...entries.values()].filter((e) => e.ready).length;
   const send = (entry: Entry, message: ToWorker) => {
@@ -124,6 +130,11 @@ export async function startCluster(config: RuntimeConfig, options: ClusterOption
     const worker = cluster.fork();
     const entry: Entry = { worker, ready: false, generation: current.generation, replacing: false, pending: new Map() };
     entries.set(worker.id, entry);
+    unclosed.add(worker);
+    worker.process.once('close', () => {
+      unclosed.delete(worker);
+      if (draining && unclosed.size === 0) allGone();
+    });
     relayLines(worker.process.stdout!, options.writeLogLines);
     worker.process.stderr!.pipe(options.stderr, { end: false });
     const port = { id: worker.id, send: (message: unknown) => { if (worker.isConnected()) worker.send(message as object); } };
@@ -167,10 +178,7 @@ export async function startCluster(config: RuntimeConfig, options: ClusterOption
       for (const waiter of entry.pending.values()) waiter.reject(new Error(`worker ${worker.id} exited`));
       entry.pending.clear();
       if (!entry.ready) rejectStart(new StartupError(entry.startFailure ?? `worker ${worker.id} exited (${signal ?? code}) before it was serving`));
-      if (draining) {
-        if (entries.size === 0) allGone();
-        return;
-      }
+      if (draining) return;
       if (entry.replacing) {
         void spawn().catch((error: Error) => logger.error({ event: 'worker-start-failed', error: error.message }, 'a replacement worker could not start'));
         return;
@@ -198,7 +206,7 @@ export async function startCluster(config: RuntimeConfig, options: ClusterOption
   const stopWorkers = async () => {
     draining = true;
     for (const entry of entries.values()) entry.worker.process.kill('SIGKILL');
-    if (entries.size > 0) await gone;
+    if (unclosed.size > 0) await gone;
   };
   try {
     // the first alone: a port that cannot be bound (or a bad certificate) is reported once
@@ -286,7 +294,7 @@ export async function startCluster(config: RuntimeConfig, options: ClusterOption
       closed ??= (async () => {
         draining = true;
         logger.info({ event: 'draining', deadlineMs, workers: entries.size }, 'draining every worker');
-        if (entries.size > 0) await gone;
+        if (unclosed.size > 0) await gone;
         await queueControl.close();
         await running.stop();
         await admin?.close();
