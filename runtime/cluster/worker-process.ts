@@ -13,8 +13,11 @@ export interface WorkerProcessOptions {
   pollIntervalMs?: number;
 }
 
+/** How often a worker checks that the primary is still its parent. */
+const PARENT_CHECK_MS = 1000;
+
 function tell(message: FromWorker): void {
-  // a closed channel means the primary is gone: 'disconnect' handles that
+  // a closed channel means the primary is gone: see the parent check below
   if (process.connected) process.send!(message);
 }
 
@@ -90,15 +93,20 @@ export function runWorkerProcess(options: WorkerProcessOptions): Promise<number>
         return;
     }
   });
-  process.on('disconnect', () => {
-    // The primary is gone (killed, or crashed): no connection reaches this worker any more,
-    // no limit can be asked, and a new server may start on the spool and recover it at any
-    // moment. The sessions in flight get 421 4.3.2 now (nothing they sent unacknowledged is
-    // kept), and the worker exits 1.
+  // When the primary dies, node:cluster ends this process at once if the channel to it
+  // reports its end ('disconnect'). It does not always (seen when the primary was started
+  // detached, by a test, under load): the worker then also notices that it has another
+  // parent, closes its sessions with 421 4.3.2 and exits 1. Either way nothing runs on
+  // without the primary's limits, and a new server may recover the spool at once.
+  const primary = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid === primary) return;
+    clearInterval(orphaned);
     state.disconnected();
     logger.error({ event: 'primary-gone' }, 'the primary process is gone: closing the sessions and exiting');
     stop(0, 1);
-  });
+  }, PARENT_CHECK_MS);
+  orphaned.unref();
   // the primary sends the config once it knows this worker listens for it
   tell({ channel: 'cluster', type: 'hello' });
   return finished;
