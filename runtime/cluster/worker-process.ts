@@ -13,11 +13,8 @@ export interface WorkerProcessOptions {
   pollIntervalMs?: number;
 }
 
-/** How often a worker checks that the primary is still its parent. */
-const PARENT_CHECK_MS = 1000;
-
 function tell(message: FromWorker): void {
-  // a closed channel means the primary is gone: see the parent check below
+  // a closed channel means the primary is gone, and node:cluster ends this process
   if (process.connected) process.send!(message);
 }
 
@@ -31,7 +28,11 @@ export function runWorkerProcess(options: WorkerProcessOptions): Promise<number>
   for (const signal of ['SIGHUP', 'SIGTERM', 'SIGINT'] as const) process.on(signal, () => {});
 
   const state = new ClusterSharedState({
-    send: (message) => process.send!(message),
+    // a closed channel is an error the caller sees (the session is refused), never a drop
+    send: (message) => {
+      if (!process.connected) throw new Error('the channel to the primary is closed');
+      process.send!(message);
+    },
     onMessage: (listener) => process.on('message', listener),
   });
   let server: ServerHandle | undefined;
@@ -93,20 +94,9 @@ export function runWorkerProcess(options: WorkerProcessOptions): Promise<number>
         return;
     }
   });
-  // When the primary dies, node:cluster ends this process at once if the channel to it
-  // reports its end ('disconnect'). It does not always (seen when the primary was started
-  // detached, by a test, under load): the worker then also notices that it has another
-  // parent, closes its sessions with 421 4.3.2 and exits 1. Either way nothing runs on
-  // without the primary's limits, and a new server may recover the spool at once.
-  const primary = process.ppid;
-  const orphaned = setInterval(() => {
-    if (process.ppid === primary) return;
-    clearInterval(orphaned);
-    state.disconnected();
-    logger.error({ event: 'primary-gone' }, 'the primary process is gone: closing the sessions and exiting');
-    stop(0, 1);
-  }, PARENT_CHECK_MS);
-  orphaned.unref();
+  // When the primary dies, node:cluster ends this process (its own 'disconnect' handler
+  // exits): nothing runs on without the primary's limits, and a new server may recover the
+  // spool at once.
   // the primary sends the config once it knows this worker listens for it
   tell({ channel: 'cluster', type: 'hello' });
   return finished;
