@@ -96,7 +96,9 @@ export function runWorkerProcess(options: WorkerProcessOptions): Promise<number>
   });
   // When the primary dies, node:cluster ends this process (its own 'disconnect' handler
   // exits): nothing runs on without the primary's limits, and a new server may recover the
-  // spool at once.
+  // spool at once. Should the channel close without that, requests waiting for the primary
+  // fail (their sessions are refused) instead of waiting for ever.
+  process.on('disconnect', () => state.disconnected());
   // the primary sends the config once it knows this worker listens for it
   tell({ channel: 'cluster', type: 'hello' });
   return finished;
