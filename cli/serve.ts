@@ -1,24 +1,35 @@
 // `smtppolicy serve <entry.smtppolicy | config.json>`: runs the SMTP server until SIGTERM
 // or SIGINT (drain, then exit; a second one stops at once); SIGHUP reloads the config,
 // the password files and the mailbox lists (queued while the server is still starting).
+// With `--workers N` (N > 1) this process is the primary of a node:cluster (runtime/cluster)
+// and the same command, re-run by each worker, serves the sessions.
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import type { LevelWithSilent } from 'pino';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { argsOrHelp, helpText, type OptionTable } from './args.js';
-import { loadPolicyOrConfig, PolicyHasErrors } from './load-config.js';
-import { formatPretty, type Report } from '../compiler/index.js';
-import { createLogger, LOG_LEVELS } from '../runtime/observe/index.js';
+import type { Report } from '../compiler/index.js';
+import { createLogger, logDestination, LOG_LEVELS } from '../runtime/observe/index.js';
+import { runWorkerProcess, startCluster } from '../runtime/cluster/index.js';
 import { ensureDevCertificates, type ServerHandle, startServer, StartupError } from '../runtime/smtp/index.js';
 
 export const OPTIONS = {
   'log-level': { type: 'string', value: 'L', default: 'info', description: 'fatal | error | warn | info | debug | trace | silent' },
   'drain-timeout': { type: 'string', value: 'S', default: '30', description: 'seconds to wait for sessions on shutdown' },
   'dev-certificate': { type: 'boolean', description: 'create self-signed certificates at the configured paths when missing' },
+  workers: { type: 'string', value: 'N', default: 'cores', description: 'worker processes (default: one per core); 1 runs one process' },
 } as const satisfies OptionTable;
 
-export const HELP = helpText({
-  usage: `Usage: smtppolicy serve <entry.smtppolicy | config.json> [--log-level info] [--drain-timeout 30] [--dev-certificate]
+/** More workers than this is a typo, not a deployment (each holds a copy of the policy). */
+const MAX_WORKERS = 256;
 
-Runs the SMTP server the policy describes.
+export const HELP = helpText({
+  usage: `Usage: smtppolicy serve <entry.smtppolicy | config.json> [--log-level info] [--drain-timeout 30] [--dev-certificate] [--workers N]
+
+Runs the SMTP server the policy describes. With --workers N (N > 1, the default on a machine
+with several cores) a primary process owns the ports, the spool, the delivery, the admin
+listener and the limits, and N worker processes serve the sessions; the signals below go
+to the primary, which passes them on.
 Signals:
   SIGHUP           reload the policy, password files and mailbox lists (a bad policy is
                    refused and the running one kept); received while the server is still
@@ -65,8 +76,22 @@ export const run: Command = async (argv, io) => {
   if (!LOG_LEVELS.includes(level)) throw new UsageError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, found '${level}'`);
   const drainSeconds = Number(values['drain-timeout']);
   if (!Number.isFinite(drainSeconds) || drainSeconds < 0) throw new UsageError(`--drain-timeout: expected seconds, found '${values['drain-timeout']}'`);
+  const workers = values.workers === 'cores' ? availableParallelism() : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) throw new UsageError(`--workers: expected a whole number from 1 to ${MAX_WORKERS}, found '${values.workers}'`);
+  if (cluster.isWorker) {
+    // a worker of a primary started with --workers: it gets its config from the primary.
+    // It exits when told to (or when the primary is gone): an IPC channel would otherwise
+    // keep it alive.
+    const code = await runWorkerProcess({ logger: createLogger(level, io.stdout).child({ worker: cluster.worker!.id }) });
+    process.exit(code);
+  }
+  // a worker never reads the policy: the compiler is loaded by the primary (or the one process) only
+  const { loadPolicyOrConfig, PolicyHasErrors } = await import('./load-config.js');
+  const { formatPretty } = await import('../compiler/index.js');
   const path = positionals[0]!;
-  const logger = createLogger(level, io.stdout);
+  // one destination for the primary's lines and its workers' (relayed whole, never interleaved)
+  const destination = logDestination(io.stdout);
+  const logger = createLogger(level, destination);
 
   // A policy with errors is refused at start (the report on stderr, exit 1) and on reload
   // (the positions in the JSON log line: a daemon's stderr is often nowhere to be seen).
@@ -83,14 +108,14 @@ export const run: Command = async (argv, io) => {
   // until they are, Node's default action for SIGHUP, SIGTERM and SIGINT ends the process,
   // so an operator's reload during a slow start would kill the server.
   let phase: 'starting' | 'running' | 'stopping' = 'starting';
-  let server: ServerHandle | undefined;
+  let server: Pick<ServerHandle, 'reload' | 'drain'> | undefined;
   let reloadQueued = false;
   let stopSignal: string | undefined;
   let forced = false;
   let finish: (code: number) => void = () => {};
   const finished = new Promise<number>((resolvePromise) => (finish = resolvePromise));
 
-  const reload = (running: ServerHandle) => {
+  const reload = (running: NonNullable<typeof server>) => {
     void load()
       .then(({ config, baseDir }) => running.reload(config, baseDir))
       .catch((error: Error) => logger.error({
@@ -99,7 +124,7 @@ export const run: Command = async (argv, io) => {
         ...(error instanceof PolicyRefused ? { diagnostics: error.positions() } : {}),
       }, 'reload refused, keeping the running configuration'));
   };
-  const beginDrain = (running: ServerHandle, signal: string) => {
+  const beginDrain = (running: NonNullable<typeof server>, signal: string) => {
     phase = 'stopping';
     logger.info({ event: 'signal', signal }, 'shutting down');
     void running.drain(drainSeconds * 1000).then(() => finish(forced ? EXIT_FINDINGS : EXIT_OK));
@@ -143,7 +168,7 @@ export const run: Command = async (argv, io) => {
   process.on('SIGHUP', onHup);
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onInt);
-  logger.info({ event: 'starting', file: path, pid: process.pid }, 'starting');
+  logger.info({ event: 'starting', file: path, pid: process.pid, workers }, 'starting');
 
   try {
     const { config, baseDir } = await load();
@@ -156,7 +181,12 @@ export const run: Command = async (argv, io) => {
     if (values['dev-certificate']) {
       for (const created of await ensureDevCertificates(config, baseDir)) logger.warn({ event: 'dev-certificate', file: created }, 'created a self-signed development certificate');
     }
-    server = await startServer(config, { baseDir, logger });
+    server = workers === 1
+      ? await startServer(config, { baseDir, logger })
+      : await startCluster(config, {
+        workers, baseDir, logger, drainTimeoutMs: drainSeconds * 1000,
+        writeLogLines: (line) => destination.write(line), stderr: io.stderr,
+      });
   } catch (error) {
     removeHandlers();
     if (error instanceof UsageError) throw error;

@@ -98,6 +98,20 @@ describe('architecture', () => {
     });
   }
 
+  // The shared limits sit below the server: every session asks them, and an implementation
+  // (in memory, through the cluster's primary, Redis) must not reach back into the session.
+  it('runtime/state/ imports only runtime/config, runtime/auth and net/', () => {
+    const violations: string[] = [];
+    for (const file of sourceFiles(join(ROOT, 'runtime', 'state'))) {
+      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+        if (!specifier.startsWith('.')) continue;
+        const target = relative(ROOT, resolve(dirname(file), specifier));
+        if (!['runtime/state/', 'runtime/config/', 'runtime/auth/', 'net/'].some((dir) => target.startsWith(dir))) violations.push(`${relative(ROOT, file)} imports ${specifier}`);
+      }
+    }
+    assert.deepEqual(violations, []);
+  });
+
   it('only net/ imports an address library', () => {
     const violations: string[] = [];
     for (const folder of Object.keys(ALLOWED).filter((f) => f !== 'net')) {

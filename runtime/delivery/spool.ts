@@ -102,6 +102,7 @@ export class Spool {
   readonly controlDir: string;
   readonly #queueSync: DirectorySyncGroup;
   readonly #storedListeners = new Set<StoredListener>();
+  readonly #accepting = new Set<Promise<unknown>>();
 
   constructor(dir: string, options: SpoolOptions = {}) {
     this.dir = dir;
@@ -158,7 +159,24 @@ export class Spool {
    * server answers 452 4.3.1). The message stream is drained on failure so that the SMTP
    * session can still reply.
    */
-  async accept(envelope: SpoolEnvelope, message: NodeJS.ReadableStream): Promise<{ id: string; size: number }> {
+  accept(envelope: SpoolEnvelope, message: NodeJS.ReadableStream): Promise<{ id: string; size: number }> {
+    const accepting = this.#accept(envelope, message);
+    this.#accepting.add(accepting);
+    const forget = () => this.#accepting.delete(accepting);
+    accepting.then(forget, forget);
+    return accepting;
+  }
+
+  /**
+   * Resolves once every accept() under way has committed or cleaned up after itself. A
+   * process that exits right after closing its sessions (a `serve --workers` worker) waits
+   * for it, or a message cut off mid-DATA would leave its file in queue/ until the next start.
+   */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#accepting]);
+  }
+
+  async #accept(envelope: SpoolEnvelope, message: NodeJS.ReadableStream): Promise<{ id: string; size: number }> {
     const id = newSpoolId();
     const finalMessage = this.messagePath(id);
     const tmpEnvelope = join(this.tmpDir, `${id}.env`);

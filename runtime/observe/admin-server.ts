@@ -10,10 +10,16 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
+/** Where /metrics comes from: one process's registry, or the workers' aggregated by the primary. */
+export type MetricsSource = Pick<Registry, 'metrics' | 'contentType'>;
+
+/** What /healthz answers: 200 with `ok`, or 503 with the reason (`draining`, a worker not answering). */
+export type HealthCheck = () => boolean | Promise<{ ok: boolean; text: string }>;
+
 export async function startAdminServer(
   endpoints: Endpoint[],
-  registry: Registry,
-  healthy: () => boolean,
+  registry: MetricsSource,
+  healthy: HealthCheck,
   portOverride?: (endpoint: Endpoint) => number,
 ): Promise<AdminServer> {
   const servers: Server[] = [];
@@ -32,8 +38,9 @@ export async function startAdminServer(
       return;
     }
     if (req.url === '/healthz') {
-      const ok = healthy();
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'draining\n');
+      const answer = await healthy();
+      const { ok, text } = typeof answer === 'boolean' ? { ok: answer, text: answer ? 'ok' : 'draining' } : answer;
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(`${text}\n`);
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');

@@ -23,10 +23,19 @@ export const FLUSH_INTERVAL_MS = 200;
 /** pino's numeric level for warn: lines at this level and above are written at once. */
 const WARN = 40;
 
-export function createLogger(level: LevelWithSilent = 'info', destination?: NodeJS.WritableStream): Logger {
+export function createLogger(level: LevelWithSilent = 'info', destination?: NodeJS.WritableStream | pino.DestinationStream): Logger {
   const options = { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime };
   if (destination === process.stdout) return pino(options, bufferedStdout());
   return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
+}
+
+/**
+ * The destination createLogger would write to, to share with other writers of whole lines:
+ * the primary of `serve --workers` writes its workers' lines into the same buffer as its
+ * own, so that two processes never interleave parts of lines on one standard output.
+ */
+export function logDestination(stream: NodeJS.WritableStream): pino.DestinationStream {
+  return stream === process.stdout ? bufferedStdout() : (stream as unknown as pino.DestinationStream);
 }
 
 /** A logger that drops everything (library use without logs). */
@@ -49,7 +58,10 @@ function bufferedStdout(): pino.DestinationStream {
       sonic.write(line);
       // pino's lines start with {"level":NN: a warning or an error is not kept waiting
       if (levelOf(line) >= WARN) sonic.flush();
-      else unwritten = true;
+      // sonic-boom's flush() does nothing while a write is in progress, and what it leaves
+      // below minLength would wait for more lines: the timer flushes it (a warning line that
+      // came during a write could otherwise wait until the next line, maybe for ever)
+      unwritten = true;
     },
     // logger.flush() and pino's fatal() (which writes synchronously) reach the buffer through these
     flush: (callback?: (error?: Error) => void) => sonic.flush(callback),

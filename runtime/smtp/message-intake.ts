@@ -136,7 +136,7 @@ export class MessageIntake {
         } else {
           rt.metrics.messagesAccepted.inc({ server: rt.config.name });
           log.event('queued', { id: result.id, size: result.size, mailFrom: clean(mailFrom), recipients: recipients.length });
-          rt.goodClients.remember(this.session.remoteAddress);
+          rt.limits.rememberGood(this.session.remoteAddress);
           rt.onSpooled();
           events.finished(serverReplies.queued(result.id));
         }

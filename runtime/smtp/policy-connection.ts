@@ -29,7 +29,7 @@ import { cipherBits, tlsErrorMessage, type TlsHandshakeError } from './tls-mater
 import { serverReplies } from './server-replies.js';
 import { enhancedCodeForError } from './enhanced-status.js';
 import type { ListenerRuntime, ServerRuntime } from './server-runtime.js';
-import { admitToSlot, idleTimeoutNow, slotRefusalReply, STRESS_IDLE_MS } from './connection-slots.js';
+import { idleTimeoutFor, slotRefusalReply, STRESS_IDLE_MS } from './connection-slots.js';
 import { SessionLog } from './session-log.js';
 import type { SessionContext } from './session-context.js';
 import { SmtpReplyError, type Answer } from './smtp-reply-error.js';
@@ -190,9 +190,14 @@ export class PolicyConnection extends SMTPConnection implements SessionContext {
     if (this.rt.draining()) return this.refuseAtConnect(serverReplies.shuttingDown(this.name), 'draining');
     // checked before this session was built too (PolicySmtpServer.connect, where a flood is
     // refused cheaply); again here in case a TLS upgrade came in between
-    const refusal = admitToSlot(limits, this.rt.counter, this.remoteAddress, this.rt.goodClients.isKnown(this.remoteAddress));
-    if (refusal) return this.refuseAtConnect(slotRefusalReply(this.name, this.remoteAddress, refusal), refusal);
-    this.releaseSlot = this.rt.counter.add(this.remoteAddress);
+    // refusals are decided and counted in one step by the shared state (with several
+    // workers: by the primary, for the whole host)
+    const pending = this.rt.limits.admit(this.remoteAddress);
+    const admission = pending instanceof Promise ? await pending : pending;
+    if ('refusal' in admission) return this.refuseAtConnect(slotRefusalReply(this.name, this.remoteAddress, admission.refusal), admission.refusal);
+    this.releaseSlot = () => admission.slot.release();
+    // the client left while the primary was asked: _onClose found no slot to free
+    if (this._closing || this._closed) return this.releaseSlot();
     this.sessionTimer = setTimeout(() => {
       this.log.event('timeout', { kind: 'session' });
       this.reply(serverReplies.sessionTimeout(this.name));
@@ -246,11 +251,11 @@ export class PolicyConnection extends SMTPConnection implements SessionContext {
     clearTimeout(this.idleTimer);
     if (this._closing || this._closed || this.intake.receiving) return;
     const limits = this.rt.config.limits;
-    const wait = Math.max(0, Math.min(idleTimeoutNow(limits, this.rt.counter), STRESS_IDLE_MS) - (Date.now() - idleSince));
+    const wait = Math.max(0, Math.min(idleTimeoutFor(limits, this.rt.limits.underStress()), STRESS_IDLE_MS) - (Date.now() - idleSince));
     this.idleTimer = setTimeout(() => {
       // waiting for our own handler (a DNS or credential check) is not the client's idleness
       if (this._handlerPending) return this.armIdle();
-      const allowed = idleTimeoutNow(limits, this.rt.counter);
+      const allowed = idleTimeoutFor(limits, this.rt.limits.underStress());
       if (Date.now() - idleSince < allowed) return this.armIdle(idleSince);
       this.log.event('timeout', { kind: allowed < limits.idleTimeoutMs ? 'stress-idle' : 'idle', idleMs: allowed });
       // the slot is free from now on, not when the socket has closed: the next timer that asks
@@ -391,7 +396,18 @@ export class PolicyConnection extends SMTPConnection implements SessionContext {
   override handler_AUTH(command: Buffer, callback: () => void): void {
     const args = command.toString().trim().split(/\s+/).slice(1);
     const mechanism = (args.shift() ?? '').toUpperCase();
-    const start = startAuth(this, mechanism, { greeted: Boolean(this.hostNameAppearsAs), authenticated: Boolean(this.session.user) });
+    // asks the shared throttle (with several workers, the primary): a failure to ask refuses
+    startAuth(this, mechanism, { greeted: Boolean(this.hostNameAppearsAs), authenticated: Boolean(this.session.user) }).then(
+      (start) => this.continueAuth(start, mechanism, args, callback),
+      (error: unknown) => {
+        this.log.event('error', { error: clean((error as Error).message) }, 'warn');
+        this.reply(serverReplies.authNotPossible());
+        callback();
+      },
+    );
+  }
+
+  private continueAuth(start: Answer, mechanism: string, args: string[], callback: () => void): void {
     if (start instanceof SmtpReplyError) {
       this.reply(start.reply);
       return callback();

@@ -12,7 +12,7 @@ import { readProxyHeader } from './proxy-header-reader.js';
 import { trustsProxyHeader } from '../policy/index.js';
 import { clean } from '../observe/logger.js';
 import { tlsErrorMessage, type TlsHandshakeError } from './tls-material.js';
-import { admitToSlot, refuseSlot } from './connection-slots.js';
+import { refuseSlot } from './connection-slots.js';
 import { parseAddress } from '../../net/ip.js';
 
 type SocketOptions = ConstructorParameters<typeof PolicyConnection>[2];
@@ -109,7 +109,7 @@ export class PolicySmtpServer extends SMTPServer implements RuntimeHolder {
   private refusedForSlots(socket: Socket, rawAddress: string): boolean {
     const address = clientAddress(rawAddress);
     const rt = this.runtime.server;
-    const refusal = admitToSlot(rt.config.limits, rt.counter, address, rt.goodClients.isKnown(address));
+    const refusal = rt.limits.precheck(address);
     if (refusal) refuseSlot(rt, socket, address, refusal);
     return refusal !== null;
   }

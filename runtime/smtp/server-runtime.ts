@@ -6,13 +6,11 @@ import type { ServerConfig, ListenConfig } from '../config/types.js';
 import type { CompiledServer } from '../policy/index.js';
 import type { ReverseLookup } from '../dns/reverse-lookup.js';
 import type { UserStore } from '../auth/user-store.js';
-import type { AuthThrottle } from '../auth/auth-throttle.js';
 import type { ServerMetrics } from '../observe/metrics.js';
 import type { Spool } from '../delivery/spool.js';
 import type { MailboxLists } from '../recipients/index.js';
 import type { TlsMaterial } from './tls-material.js';
-import type { ConnectionCounter } from './connection-counter.js';
-import type { GoodClients } from './good-clients.js';
+import type { ServerLimits } from '../state/index.js';
 
 export interface ServerRuntime {
   config: ServerConfig;
@@ -21,12 +19,13 @@ export interface ServerRuntime {
   reverseLookup: ReverseLookup;
   /** User stores by name. */
   credentials: ReadonlyMap<string, UserStore>;
-  throttle: AuthThrottle;
   /** The mailboxes of this server's recipient lists, as last read. */
   mailboxes: MailboxLists;
-  counter: ConnectionCounter;
-  /** Clients that completed a transaction or a login lately: they may use the reserved slots. */
-  goodClients: GoodClients;
+  /**
+   * Connection slots, known-good clients and the failed-login throttle, shared by every
+   * process serving the policy (runtime/state: in memory, or through the cluster's primary).
+   */
+  limits: ServerLimits;
   spool: Spool;
   logger: Logger;
   metrics: ServerMetrics;

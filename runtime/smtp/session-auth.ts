@@ -9,10 +9,8 @@
 import type { SMTPServerAuthentication } from 'smtp-server';
 import { decideAuth } from '../policy/index.js';
 import { clean } from '../observe/logger.js';
-import type { AuthThrottle, ThrottleVerdict } from '../auth/auth-throttle.js';
-import { authThrottleKey } from '../../net/client-network.js';
 import { DirectoryUnavailableError } from '../auth/user-store.js';
-import { KeyedQueue } from './keyed-queue.js';
+import type { CheckOutcome } from '../state/index.js';
 import { serverReplies } from './server-replies.js';
 import { SmtpReplyError, type Answer } from './smtp-reply-error.js';
 import type { SessionContext } from './session-context.js';
@@ -25,11 +23,11 @@ export interface AuthState {
 }
 
 /** AUTH <mechanism>: the reply that will accept a successful login, or the refusal to send now. */
-export function startAuth(session: SessionContext, mechanism: string, state: AuthState): Answer {
+export async function startAuth(session: SessionContext, mechanism: string, state: AuthState): Promise<Answer> {
   const { rt, log } = session;
   if (!state.greeted) return new SmtpReplyError(serverReplies.greetFirst());
   if (state.authenticated) return new SmtpReplyError(serverReplies.identityChange());
-  if (rt.throttle.isLockedOut(session.remoteAddress)) {
+  if (await rt.limits.authLockedOut(session.remoteAddress)) {
     log.event('auth-locked-out', { mechanism: clean(mechanism) }, 'warn');
     return new SmtpReplyError(serverReplies.authLockedOut(rt.config.hostname));
   }
@@ -48,13 +46,11 @@ export async function checkCredentials(session: SessionContext, auth: SMTPServer
   const username = auth.username ?? '';
   const mechanismConfig = rt.config.auth.mechanisms.find((m) => m.mechanism === auth.method);
   const store = mechanismConfig?.userStore ? rt.credentials.get(mechanismConfig.userStore) : undefined;
-  // one check at a time per network (an IPv4 address or an IPv6 /64), and per user name: the lockout test and the recorded
-  // outcome must not interleave with other sessions' checks, or parallel sessions (from one
-  // address, or from many at one user) would each get a guess. Always address first, then
-  // user, so two sessions never wait for each other in a cycle.
-  const queue = authQueueFor(rt.throttle);
-  const checked = await queue.run(`network:${authThrottleKey(address)}`, () => queue.run(`user:${username.toLowerCase()}`, async (): Promise<'locked-out' | { user: string } | { verdict: ThrottleVerdict } | { unavailable: string }> => {
-    if (rt.throttle.isLockedOut(address, username)) return 'locked-out';
+  // one check at a time per network (an IPv4 address or an IPv6 /64), and per user name,
+  // across every process (runtime/state): the lockout test and the recorded outcome must
+  // not interleave with other sessions' checks, or parallel sessions (from one address, or
+  // from many at one user) would each get a guess.
+  const checked = await rt.limits.authAttempt(address, username, async (): Promise<CheckOutcome> => {
     // each mechanism is checked against its own kind of secret (runtime/auth/password-file.ts);
     // a user without that secret fails like a wrong one
     let verified: string | null = null;
@@ -70,12 +66,8 @@ export async function checkCredentials(session: SessionContext, auth: SMTPServer
     } else if (store && auth.method === 'XOAUTH2' && typeof auth.accessToken === 'string') {
       verified = store.verifyToken(username, auth.accessToken);
     }
-    if (verified) {
-      rt.throttle.recordSuccess(address, username);
-      return { user: verified };
-    }
-    return { verdict: rt.throttle.recordFailure(address, username) };
-  }));
+    return verified ? { user: verified } : { failed: true };
+  });
   if (checked === 'locked-out') {
     log.event('auth-locked-out', { user: clean(username), mechanism: auth.method }, 'warn');
     return new SmtpReplyError(serverReplies.authLockedOut(rt.config.hostname));
@@ -87,7 +79,7 @@ export async function checkCredentials(session: SessionContext, auth: SMTPServer
   if ('user' in checked) {
     const user = checked.user;
     log.event('auth', { user: clean(user), mechanism: auth.method, outcome: 'accept', source: mechanismConfig?.source ?? null });
-    rt.goodClients.remember(address);
+    rt.limits.rememberGood(address);
     return { user };
   }
   const verdict = checked.verdict;
@@ -98,12 +90,4 @@ export async function checkCredentials(session: SessionContext, auth: SMTPServer
   }, 'warn');
   await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
   return new SmtpReplyError(verdict.lockedOut ? serverReplies.authLockedOut(rt.config.hostname) : serverReplies.authFailed());
-}
-
-// Per throttle, so the queue lives as long as the failure counts it protects (across reloads).
-const authQueues = new WeakMap<AuthThrottle, KeyedQueue>();
-function authQueueFor(throttle: AuthThrottle): KeyedQueue {
-  let queue = authQueues.get(throttle);
-  if (!queue) authQueues.set(throttle, (queue = new KeyedQueue()));
-  return queue;
 }

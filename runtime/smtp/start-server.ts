@@ -10,7 +10,6 @@ import { compilePolicy } from '../policy/index.js';
 import { createReverseLookup, type ReverseLookup } from '../dns/reverse-lookup.js';
 import { openUserStore } from '../auth/open-user-store.js';
 import type { UserStore } from '../auth/user-store.js';
-import { AuthThrottle } from '../auth/auth-throttle.js';
 import { mechanismsByStore, warnAboutMissingSecrets } from '../auth/missing-secrets.js';
 import { createMetrics, type ServerMetrics } from '../observe/metrics.js';
 import { silentLogger } from '../observe/logger.js';
@@ -21,8 +20,7 @@ import { DirectoryStore } from '../auth/directory-store.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../delivery/index.js';
 import { listenForQueueControl, serverOwnsSpool } from '../delivery/queue-control.js';
 import { loadTlsMaterial } from './tls-material.js';
-import { ConnectionCounter } from './connection-counter.js';
-import { GoodClients } from './good-clients.js';
+import { LocalSharedState, type SharedState } from '../state/index.js';
 import { PolicySmtpServer } from './policy-server.js';
 import type { ListenerRuntime, ServerRuntime } from './server-runtime.js';
 import { serverReplies } from './server-replies.js';
@@ -42,6 +40,17 @@ export interface StartServerOptions {
   smarthostTimeoutMs?: number;
   /** Where `env NAME` secrets (directory bind passwords) are read; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Connection counts, known clients and failed-login throttles (default: this process's
+   * own, in memory). A `serve --workers` worker passes the primary's (runtime/cluster).
+   */
+  sharedState?: SharedState;
+  /**
+   * A `serve --workers` worker: the primary owns the spool (it checked that no other server
+   * runs on it and recovered it), delivers, answers the queue control socket and the admin
+   * listener; this process only accepts mail into the spool. Implies `delivery: false`.
+   */
+  worker?: { onSpooled: () => void };
 }
 
 export interface ListenerAddress {
@@ -69,13 +78,11 @@ export interface ServerHandle {
 
 export class StartupError extends Error {}
 
-/** Clients that sent mail or logged in within a week keep access to the reserved slots (connection-slots.ts). */
-const GOOD_CLIENTS = { ttlMs: 7 * 24 * 3600_000, maxEntries: 10_000 };
+/** The longest a drain waits for spool writes cut off by it to clean up (a hung disk must not hold the exit). */
+const SPOOL_SETTLE_MS = 5000;
 
 interface Shared {
-  counters: Map<string, ConnectionCounter>;
-  goodClients: Map<string, GoodClients>;
-  throttles: Map<string, { key: string; throttle: AuthThrottle }>;
+  state: SharedState;
   metrics: ServerMetrics;
   spool: Spool;
   logger: Logger;
@@ -126,9 +133,6 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
   });
   const runtimes = new Map<string, ServerRuntime>();
   const mailboxLists: MailboxLists[] = [];
-  const counters = new Map<string, ConnectionCounter>();
-  const knownClients = new Map<string, GoodClients>();
-  const throttles = new Map<string, { key: string; throttle: AuthThrottle }>();
   for (const server of config.servers) {
     const compiledServer = compiled.server(server.name);
     if (!compiledServer) throw new StartupError(`${server.source}: server '${server.name}' missing from the compiled policy`);
@@ -152,26 +156,15 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
       throw new StartupError(`${server.source}: server '${server.name}': ${(error as Error).message}`);
     }
     mailboxLists.push(mailboxes);
-    const counter = shared.counters.get(server.name) ?? new ConnectionCounter();
-    counters.set(server.name, counter);
-    const goodClients = shared.goodClients.get(server.name) ?? new GoodClients(GOOD_CLIENTS);
-    knownClients.set(server.name, goodClients);
-    const throttleKey = `${server.limits.authFailures}/${server.limits.authFailureWindowMs}`;
-    let throttleEntry = shared.throttles.get(server.name);
-    if (!throttleEntry || throttleEntry.key !== throttleKey) {
-      throttleEntry = { key: throttleKey, throttle: new AuthThrottle({ limit: server.limits.authFailures, windowMs: server.limits.authFailureWindowMs }) };
-    }
-    throttles.set(server.name, throttleEntry);
     runtimes.set(server.name, {
       config: server,
       compiled: compiledServer,
       tls,
       reverseLookup,
       credentials: stores,
-      throttle: throttleEntry.throttle,
       mailboxes,
-      counter,
-      goodClients,
+      // counts carry over a reload (by server name); a refused reload changes none of them
+      limits: shared.state.server(server.name, server.limits),
       spool: shared.spool,
       logger: serverLogger,
       metrics: shared.metrics,
@@ -179,11 +172,6 @@ async function buildRuntimes(config: RuntimeConfig, baseDir: string, shared: Sha
       onSpooled: shared.onSpooled,
     });
   }
-  // Only a config that built completely replaces the shared state: a refused reload must
-  // not reset failed-login counts (or connection counts) that the running config relies on.
-  for (const [name, counter] of counters) shared.counters.set(name, counter);
-  for (const [name, known] of knownClients) shared.goodClients.set(name, known);
-  for (const [name, entry] of throttles) shared.throttles.set(name, entry);
   return { runtimes, stores: [...stores.values(), ...mailboxLists], reverseLookup };
 }
 
@@ -200,6 +188,26 @@ function listenOn(server: PolicySmtpServer, port: number, address: string): Prom
   });
 }
 
+/**
+ * Makes sure no other server runs on the spool, then recovers it (init() removes what a
+ * crash left half-written: it must never run while another process writes there). Once per
+ * spool: by the server, or by the primary of `serve --workers` before any worker starts.
+ */
+export async function claimSpool(spool: Spool): Promise<void> {
+  let owned: boolean;
+  try {
+    owned = await serverOwnsSpool(spool.dir);
+  } catch (error) {
+    throw new StartupError(`spool ${spool.dir}: ${(error as Error).message}`);
+  }
+  if (owned) throw new StartupError(`spool ${spool.dir}: another smtppolicy server is running on it (its control socket answers)`);
+  try {
+    await spool.init();
+  } catch (error) {
+    throw new StartupError(`spool ${spool.dir}: ${(error as Error).message}`);
+  }
+}
+
 export async function startServer(config: RuntimeConfig, options: StartServerOptions): Promise<ServerHandle> {
   const logger = options.logger ?? silentLogger();
   let baseDir = options.baseDir;
@@ -207,29 +215,16 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
   let worker: DeliveryWorker | undefined;
   const spoolDir = isAbsolute(config.storage.spool) ? config.storage.spool : resolve(baseDir, config.storage.spool);
   const spool = new Spool(spoolDir);
-  // before init(), which would remove the other server's half-written files
-  let owned: boolean;
-  try {
-    owned = await serverOwnsSpool(spoolDir);
-  } catch (error) {
-    throw new StartupError(`spool ${spoolDir}: ${(error as Error).message}`);
-  }
-  if (owned) throw new StartupError(`spool ${spoolDir}: another smtppolicy server is running on it (its control socket answers)`);
-  try {
-    await spool.init();
-  } catch (error) {
-    throw new StartupError(`spool ${spoolDir}: ${(error as Error).message}`);
-  }
-  const metrics = createMetrics({ queueDepth: () => spool.count(), processMetrics: false });
+  if (!options.worker) await claimSpool(spool);
+  // a worker's queue depth is the primary's to report (it would count the same spool again)
+  const metrics = createMetrics({ queueDepth: options.worker ? undefined : () => spool.count(), processMetrics: false });
   const shared: Shared = {
-    counters: new Map(),
-    goodClients: new Map(),
-    throttles: new Map(),
     metrics,
     spool,
     logger,
+    state: options.sharedState ?? new LocalSharedState(),
     draining: () => draining,
-    onSpooled: () => worker?.kick(),
+    onSpooled: options.worker ? options.worker.onSpooled : () => worker?.kick(),
     env: options.env ?? process.env,
   };
   let built = await buildRuntimes(config, baseDir, shared);
@@ -261,7 +256,7 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
 
   let admin: AdminServer | undefined;
   let queueControl: { close(): Promise<void> } | undefined;
-  if (config.admin) {
+  if (config.admin && !options.worker) {
     try {
       admin = await startAdminServer(config.admin.listen, metrics.registry, () => !draining,
         options.portOverride ? (e) => options.portOverride!(e, 'admin') : undefined);
@@ -272,7 +267,7 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
   }
   for (const store of built.stores) store.watch(options.pollIntervalMs ?? 1000);
 
-  if (options.delivery !== false) {
+  if (options.delivery !== false && !options.worker) {
     worker = startDeliveryWorker({
       spool, config, baseDir, logger: logger.child({ component: 'delivery' }),
       pollIntervalMs: options.pollIntervalMs, smarthostTimeoutMs: options.smarthostTimeoutMs,
@@ -351,6 +346,8 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
           setTimeout(() => connection._socket.destroy(), 200).unref();
         }
         await stopped;
+        // the messages of the sessions just closed have left the spool's queue/ (or committed)
+        await Promise.race([spool.settled(), new Promise((r) => setTimeout(r, SPOOL_SETTLE_MS).unref())]);
         // no new operator actions; those under way finish (with the delivery they wait for)
         await queueControl?.close();
         await worker?.stop();

@@ -12,3 +12,11 @@ test('the --drain-timeout value shown in serve\'s usage line is accepted', { tim
   assert.doesNotMatch(result.stderr, /--drain-timeout/, `the usage line's example is refused: ${result.stderr}`);
   assert.match(result.stderr, /missing\.smtppolicy/);
 });
+
+test('--workers takes a whole number from 1 up: 0, a fraction or a word is a usage error (exit 2), nothing starts', { timeout: 20000 }, async (t) => {
+  for (const value of ['0', '1.5', 'many', '-2', '257']) {
+    const result = await runCli(['serve', 'missing.smtppolicy', '--workers', value], { cwd: tempDir(t) });
+    assert.equal(result.code, 2, `--workers ${value}: ${result.stderr}`);
+    assert.match(result.stderr, new RegExp(`--workers: expected a whole number from 1 to 256, found '${value.replace('.', '\\.')}'`));
+  }
+});

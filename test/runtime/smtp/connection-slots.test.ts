@@ -2,7 +2,7 @@
 // states them for users): a network's share, the reserved tenth, the stress threshold.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConnectionCounter } from '../../../runtime/smtp/connection-counter.js';
+import { ConnectionCounter } from '../../../runtime/state/connection-counter.js';
 import { admitToSlot, idleTimeoutNow, perNetworkLimit, reservedSlots, STRESS_IDLE_MS } from '../../../runtime/smtp/connection-slots.js';
 
 const DEFAULTS = { maxConnections: 100, maxConnectionsPerAddress: 10, idleTimeoutMs: 300_000 };
