@@ -1,9 +1,10 @@
 // Logins checked by a real OpenLDAP directory (slapd on loopback, StartTLS with a test
 // certificate, anonymous search refused), through a policy compiled end to end and one
-// SMTP server for the file, with nodemailer over STARTTLS and default limits: the right
-// password logs in (PLAIN and LOGIN), a wrong one gets 535, a login with filter
-// metacharacters matches nobody else, and a stopped directory gives 454 4.7.0 without
-// counting against the user: once it is back, the same user logs in at once.
+// SMTP server for the file, with nodemailer and swaks over STARTTLS and default limits: the
+// right password logs in (PLAIN and LOGIN), a wrong one gets 535, failed logins are throttled
+// as for a password file, a login with filter metacharacters matches nobody else, and a
+// stopped directory gives 454 4.7.0 without counting against the user: once it is back, the
+// same user logs in at once.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { makeCertificate } from '../../helpers/certificates.js';
 import { startSlapd, SUFFIX } from '../../helpers/slapd.js';
 import { runCli } from '../../cli/run-cli.js';
 import { DirectoryStore } from '../../../runtime/auth/directory-store.js';
+import { requireSwaks, runTool } from '../../helpers/tools.js';
 
 const LDAP_HOST = '127.0.71.1';
 const SMTP_HOST = '127.0.71.2';
@@ -78,6 +80,34 @@ test('a directory user store on a real slapd, over SMTP', { timeout: 60_000 }, a
   await t.test('the right password logs in with PLAIN and with LOGIN', async () => {
     assert.equal(await login(port, '127.0.71.11', 'alice', 'alice-password', 'PLAIN'), '235');
     assert.equal(await login(port, '127.0.71.11', 'bob', 'bob-password', 'LOGIN'), '235');
+  });
+
+  await t.test('swaks logs in with PLAIN after STARTTLS; a wrong password gets 535', async (st) => {
+    const swaks = requireSwaks(st, 'TLS', 'Basic AUTH');
+    if (!swaks) return;
+    const run = (password: string) => runTool(swaks, ['--server', `${SMTP_HOST}:${port}`, '--local-interface', '127.0.71.15', '--tls',
+      '--auth', 'PLAIN', '--auth-user', 'alice', '--auth-password', password, '--quit-after', 'AUTH', '--timeout', '10'], { timeoutMs: 30_000 });
+    // swaks marks what it receives inside TLS with '<~' and errors with '<~*'
+    const right = await run('alice-password');
+    assert.equal(right.status, 0, right.stdout + right.stderr);
+    assert.match(right.stdout, /^<~ {2}235 /m);
+    const wrong = await run('bob-password');
+    assert.notEqual(wrong.status, 0);
+    assert.match(wrong.stdout, /^<~\* +535 5\.7\.8 /m);
+  });
+
+  await t.test('failed logins against the directory are throttled as any others (default limits)', async () => {
+    // the default auth-failures is 5 (counted per address and per network, so the swaks
+    // failure above may count too): wrong passwords get 535 until the limit, then 421, and
+    // then even the right password is refused within the window
+    const replies: string[] = [];
+    while (replies.length < 6 && !replies.some((reply) => reply.startsWith('421'))) {
+      replies.push(await login(port, '127.0.71.16', 'bob', 'wrong-password', 'PLAIN'));
+    }
+    const refusals = replies.filter((reply) => /^535 5\.7\.8 /.test(reply)).length;
+    assert.ok(refusals >= 1 && refusals <= 5, replies.join(' | '));
+    assert.match(replies.at(-1)!, /^421 4\.7\.0 .*too many failed authentication attempts/, replies.join(' | '));
+    assert.match(await login(port, '127.0.71.16', 'bob', 'bob-password', 'PLAIN'), /^421 4\.7\.0 .*too many failed authentication attempts/);
   });
 
   await t.test('a wrong password, and an unknown user, get 535 5.7.8', async () => {
