@@ -4,7 +4,8 @@
 // starts calling one shows up as an error naming it, never as a silently wrong answer.
 
 function unavailable(name: string): () => never {
-  return () => {
+  // a function, not an arrow: `new Socket()` must throw this error too, not "not a constructor"
+  return function unavailableInThePlayground(): never {
     throw new Error(`${name} is not available in the playground (no Node.js in the browser)`);
   };
 }
@@ -20,3 +21,4 @@ export const X509Certificate = unavailable('crypto.X509Certificate');
 export const promises = { Resolver: unavailable('dns.promises.Resolver') };
 // node:net
 export const isIP = unavailable('net.isIP');
+export const Socket = unavailable('net.Socket');
