@@ -8,7 +8,7 @@
 //   and postmaster (RFC 5321 4.5.1), each `LOCAL@DOMAIN DOMAIN/LOCAL/` (a Maildir);
 // - `aliases` (texthash, virtual_alias_maps): `LOCAL@DOMAIN TARGET, …`;
 // - `mailboxes.regexp`: every local part of the domains that accept any.
-import type { RuntimeConfig } from '../../runtime/config/types.js';
+import type { RuntimeConfig, ServerConfig } from '../../runtime/config/types.js';
 import type { MailboxSnapshot } from '../mailboxes.js';
 
 export interface RecipientTables {
@@ -59,4 +59,35 @@ export function recipientTables(config: RuntimeConfig, snapshot: MailboxSnapshot
         ? null
         : `${header}\n# every local part of these domains: <domain>/<local part>/ under virtual_mailbox_base (Maildir)\n/^([^@]+)@(${[...anyLocalPart].sort().map(literal).join('|')})$/ \${2}/\${1}/\n`,
   };
+}
+
+/** What a server answers for a local domain's local parts, in words and as a comparable key. */
+function recipientsOf(server: ServerConfig, domain: string): { key: string; words: string } {
+  const list = (server.recipients ?? []).find((l) => l.domain === domain);
+  if (!list) return { key: 'any', words: 'any local part (no recipient list)' };
+  const { source: _source, ...rest } = list;
+  const key = JSON.stringify({ ...rest, mailboxes: rest.mailboxes.map(({ source: _s, ...m }) => m), aliases: rest.aliases.map(({ source: _s, ...a }) => a) });
+  return { key, words: `the recipient list at ${list.source}` };
+}
+
+/**
+ * Servers whose recipients for a local domain are not what Postfix's one set of tables gives
+ * it: recipientTables writes the first list of a domain, for every server, and any local part
+ * only where no server lists the domain. One note per such server and domain.
+ */
+export function sharedRecipientNotes(config: RuntimeConfig): Map<string, string[]> {
+  const notes = new Map<string, string[]>();
+  const domains = new Set(config.servers.flatMap((server) => server.localDomains.map((d) => normalDomain(d.domain))));
+  for (const domain of domains) {
+    const servers = config.servers.filter((server) => server.localDomains.some((d) => normalDomain(d.domain) === domain));
+    const owner = config.servers.find((server) => (server.recipients ?? []).some((l) => l.domain === domain));
+    const written = owner ? recipientsOf(owner, domain) : recipientsOf(servers[0]!, domain);
+    for (const server of servers) {
+      const own = recipientsOf(server, domain);
+      if (own.key === written.key) continue;
+      const note = `Postfix has one recipient table: for ${domain} this server accepts what server ${owner!.name}'s list does (${written.words}), not ${own.words}.`;
+      notes.set(server.name, [...(notes.get(server.name) ?? []), note]);
+    }
+  }
+  return notes;
 }

@@ -7,7 +7,7 @@ import { mappingFindings, type Downgrade } from '../findings.js';
 import type { TargetOutput } from '../types.js';
 import type { MailboxSnapshot } from '../mailboxes.js';
 import { mainCf, SENDER_LOGINS_TABLE } from './main-cf.js';
-import { recipientTables } from './recipients.js';
+import { recipientTables, sharedRecipientNotes } from './recipients.js';
 import { allRoutes, routeTlsTable, transportTable } from './routes.js';
 import { masterCf } from './master-cf.js';
 import { checkNamesDistinct, tableFiles } from './names.js';
@@ -57,11 +57,15 @@ function sharedSettingDowngrades(config: RuntimeConfig): Downgrade[] {
       downgrades.push({ setting: 'ServerConfig.hostname (outbound EHLO)', server: server.name, fidelity: 'approximate', note: `Postfix's smtp client has one EHLO name: server ${first.name}'s hostname ${first.hostname} is used for all.` });
     }
   }
+  // one set of local domains, and one recipient table for each: a server's own differ
   const domainSets = new Set(config.servers.map((s) => s.localDomains.map((d) => d.domain.toLowerCase()).sort().join(',')));
-  if (domainSets.size > 1) {
-    for (const server of config.servers.filter((s) => s.localDomains.length > 0)) {
-      downgrades.push({ setting: 'ServerConfig.localDomains', server: server.name, fidelity: 'approximate', note: 'Postfix has one set of local domains: this server also accepts mail for the other servers’ local domains.' });
-    }
+  const recipientNotes = sharedRecipientNotes(config);
+  for (const server of config.servers.filter((s) => s.localDomains.length > 0)) {
+    const notes = [
+      ...(domainSets.size > 1 ? ['Postfix has one set of local domains: this server also accepts mail for the other servers’ local domains.'] : []),
+      ...(recipientNotes.get(server.name) ?? []),
+    ];
+    if (notes.length > 0) downgrades.push({ setting: 'ServerConfig.localDomains', server: server.name, fidelity: 'approximate', note: notes.join(' ') });
   }
   const windows = new Set(config.servers.map((s) => s.limits.authFailureWindowMs));
   if (windows.size > 1) {

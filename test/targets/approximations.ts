@@ -22,6 +22,8 @@ const SETTINGS_BY_PROBE: readonly { probe: RegExp; settings: readonly string[]; 
   { probe: /^tls\/certificate$/, settings: ['CertificateConfig.serverNames'] },
   // OpenSMTPD offers no login without TLS (unsupported): what a login, or its absence, decides
   { probe: /^(auth|relay|recipients)\//, settings: ['AuthConfig.mechanisms'], onlyUnsupported: true },
+  // one recipient table per domain for every server (Postfix): another server's list decides
+  { probe: /^recipients\//, settings: ['ServerConfig.localDomains'] },
   // anonymous mail off where no login is possible: refused at RCPT rather than at MAIL
   { probe: /^(relay|recipients)\//, settings: ['AuthConfig.anonymous'] },
 ];

@@ -191,6 +191,28 @@ server b {
     assert.ok(service(output, '127.0.0.1:2525').includes('smtpd_sasl_auth_enable=no'));
   });
 
+  it('two servers with one local domain but different recipients: the one written is reported approximate for the other', async () => {
+    const config = await configOfText(`server inbound {
+  listen 127.0.0.1:2525
+  hostname mx.example.com
+  local-domains example.com
+  recipients example.com {
+    alias "info" to "postmaster"
+  }
+}
+server internal {
+  listen 127.0.0.1:2526
+  hostname internal.example.com
+  local-domains example.com
+}
+`);
+    const output = translateToPostfix(config, { directory: DIR, mailboxes: NO_MAILBOXES });
+    assert.equal(findingOf(output, 'ServerConfig.localDomains', 'inbound')?.fidelity, 'exact', 'the list written is inbound\'s own');
+    const internal = findingOf(output, 'ServerConfig.localDomains', 'internal');
+    assert.equal(internal?.fidelity, 'approximate');
+    assert.match(internal?.note ?? '', /for example\.com this server accepts what server inbound's list does .* not any local part/);
+  });
+
   it('reports a setting only where the policy uses it', async () => {
     const output = translateToPostfix(await configOfText('server mx {\n  listen 127.0.0.1:2525\n  hostname mx.example.com\n}\n'), { directory: DIR, mailboxes: NO_MAILBOXES });
     const settings = output.findings.map((f) => f.setting);

@@ -23,50 +23,10 @@ import { onLoopback } from '../loopback.js';
 import { describeApproximation, excusingApproximation } from '../approximations.js';
 import { generatedShapes, policyText, shapeTitle, uncovered, PROOF_SEED } from '../generated-policies.js';
 import { configOf, configOfText } from '../policy-config.js';
+import { HAND_WRITTEN_POLICIES } from '../hand-written-policies.js';
 
 /** Every host name the proved policies use: the one test certificate names them all. */
 const HOSTNAMES = ['mx.example.test', 'mail.example.test', 'internal.example.test', 'mail.contoso.example', 'internal-mail.contoso.example', 'mx.contoso.example', 'gateway.contoso.example'];
-
-/** Written by hand: the generator makes one server that holds its relayed mail. */
-const POLICIES: Record<string, string> = {
-  'direct delivery, a route and a catch-all domain beside a recipient list': `server mx {
-  listen 127.0.0.1:2525
-  hostname mx.example.test
-  local-domains example.test, catch.example.test
-  recipients example.test {
-    alias "info" to "postmaster"
-  }
-  recipients catch.example.test {
-    catch-all
-  }
-  relay { 127.0.0.5 }
-  relay-to direct
-  route partner.example 127.0.0.1:9
-}
-`,
-  'allow-list, a recipient list, two servers with TLS required on one': `server inbound {
-  listen 127.0.0.1:2525
-  hostname mx.example.test
-  local-domains example.test
-  recipients example.test {
-    alias "info" to "postmaster"
-  }
-  relay {}
-}
-server internal {
-  listen 127.0.0.1:2526
-  hostname internal.example.test
-  tls {
-    certificate "c.pem" # smtppolicy-ignore certificate-not-found -- the test's certificate replaces it
-    key "c.key"
-    require
-  }
-  connections only { 127.0.0.0/28 }
-  relay { 127.0.0.2 }
-  local-domains example.test
-}
-`,
-};
 
 const EXAMPLES = ['quickstart', 'submission-server', 'partner-relay', 'internal-challenge-response', 'domain-connection-control'];
 
@@ -150,7 +110,7 @@ describe('compile --target opensmtpd on a real OpenSMTPD, probed by smtppolicy v
   }
 
   for (const example of EXAMPLES) prove(`examples/${example}.smtppolicy`, () => configOf(`examples/${example}.smtppolicy`));
-  for (const [title, text] of Object.entries(POLICIES)) prove(title, () => configOfText(text));
+  for (const [title, text] of Object.entries(HAND_WRITTEN_POLICIES)) prove(title, () => configOfText(text));
   // lint errors allowed: a generated policy may offer basic auth without TLS, which lint
   // reports and the MTA must still run as written
   for (const [i, shape] of SHAPES.entries()) {

@@ -1,45 +1,9 @@
 // compile --target postfix, proven on a real Postfix with smtppolicy verify (prove.ts): what
 // neither the examples nor the generated policies (generated-policies.test.ts, one server
-// each) show on loopback: two servers side by side, direct delivery with a route.
+// each) show on loopback: two servers side by side, direct delivery with a route
+// (../hand-written-policies.ts, which the OpenSMTPD proof runs too).
 import { configOfText } from '../policy-config.js';
 import { provePolicies } from './prove.js';
+import { HAND_WRITTEN_POLICIES } from '../hand-written-policies.js';
 
-/** Written by hand: the generator makes one server that holds its relayed mail. */
-const POLICIES: Record<string, string> = {
-  'direct delivery, a route and a catch-all domain beside a recipient list': `server mx {
-  listen 127.0.0.1:2525
-  hostname mx.example.test
-  local-domains example.test, catch.example.test
-  recipients example.test {
-    alias "info" to "postmaster"
-  }
-  recipients catch.example.test {
-    catch-all
-  }
-  relay { 127.0.0.5 }
-  relay-to direct
-  route partner.example 127.0.0.1:9
-}
-`,
-  'two servers, TLS required on one': `server inbound {
-  listen 127.0.0.1:2525
-  hostname mx.example.test
-  local-domains example.test
-  relay {}
-}
-server internal {
-  listen 127.0.0.1:2526
-  hostname internal.example.test
-  tls {
-    certificate "c.pem" # smtppolicy-ignore certificate-not-found -- the test's certificate replaces it
-    key "c.key"
-    require
-  }
-  connections only { 127.0.0.0/28 }
-  relay { 127.0.0.2 }
-  local-domains example.test
-}
-`,
-};
-
-provePolicies('two servers, direct delivery and a route, on a real Postfix', Object.fromEntries(Object.entries(POLICIES).map(([title, text]) => [title, () => configOfText(text)])));
+provePolicies('two servers, direct delivery and a route, on a real Postfix', Object.fromEntries(Object.entries(HAND_WRITTEN_POLICIES).map(([title, text]) => [title, () => configOfText(text)])));
