@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureBuilt, REPO_ROOT } from './published-build.js';
-import { startQuickstart, waitDelivered, type Target } from './end-to-end.bench.js';
+import { oneProcess, startQuickstart, waitDelivered, type Target } from './end-to-end.bench.js';
 import { waitForPort } from './postfix/postfix.js';
 import { sendMessages } from './smtp-session.js';
 
@@ -112,7 +112,7 @@ async function startServe(dir: string, port: number, delivered: Target['delivere
   const log = await open(join(dir, 'serve.log'), 'w');
   const cli = join(root, JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).bin.smtppolicy as string);
   const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [];
-  const child = spawn(process.execPath, [...profile, cli, 'serve', join(dir, 'var', 'quickstart-ports.smtppolicy')], { stdio: ['ignore', log.fd, 'inherit'] });
+  const child = spawn(process.execPath, [...profile, cli, 'serve', join(dir, 'var', 'quickstart-ports.smtppolicy'), ...oneProcess(root)], { stdio: ['ignore', log.fd, 'inherit'] });
   await log.close();
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   await waitForPort(port, 60_000);

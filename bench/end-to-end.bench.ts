@@ -23,6 +23,7 @@ import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { median, printWhenRunDirectly, type BenchOptions, type BenchRow } from './bench-kit.js';
 import { postfixUnavailable, startPostfix, waitForPort } from './postfix/postfix.js';
@@ -52,6 +53,15 @@ async function filesIn(dir: string): Promise<number> {
   }
 }
 
+/**
+ * One server process, as issue 19 compares it with Postfix: `--workers 1` for a checkout that
+ * has `serve --workers` (issue 22, whose default is a worker per core); older checkouts run
+ * one process anyway and do not know the flag.
+ */
+export function oneProcess(root: string): string[] {
+  return existsSync(join(root, 'runtime', 'cluster')) ? ['--workers', '1'] : [];
+}
+
 /** `npm start` in a temp copy (SMTPPOLICY_QUICKSTART_DIR): the quickstart's own policy and var/. */
 /** `root`: the checkout whose quickstart runs (another one's, to measure its code next to this). */
 export async function startQuickstart(dir: string, root = REPO_ROOT): Promise<Target> {
@@ -59,7 +69,7 @@ export async function startQuickstart(dir: string, root = REPO_ROOT): Promise<Ta
   await copyFile(join(root, 'examples', 'quickstart.smtppolicy'), join(dir, 'examples', 'quickstart.smtppolicy'));
   const ports = [await freePort(), await freePort(), await freePort()];
   const log = await open(join(dir, 'serve.log'), 'w');
-  const child = spawn(process.execPath, [join(root, 'scripts', 'quickstart.mjs')], {
+  const child = spawn(process.execPath, [join(root, 'scripts', 'quickstart.mjs'), ...oneProcess(root)], {
     env: { ...process.env, SMTPPOLICY_QUICKSTART_DIR: dir, SMTPPOLICY_QUICKSTART_PORTS: ports.join(',') },
     // the server's JSON log goes to a file, as a daemon's stdout does (journald, a log file)
     stdio: ['ignore', log.fd, 'inherit'],
