@@ -72,6 +72,12 @@ export function resolveServer(scope: ServerScope, file: SourceFile, decl: Server
   if (of('Listen').length === 0) {
     ctx.error(file, decl.keyword.range, `server '${name}' has no listen address: add for example 'listen 0.0.0.0:25'`);
   }
+  // the runtime config's own check refuses it too; said here, at the listener, in policy terms
+  if (of('Tls').length === 0) {
+    for (const endpoint of of('Listen').flatMap((s) => s.endpoints)) {
+      if (endpoint.implicitTls) ctx.error(file, endpoint.implicitTls.range, `implicit-tls needs a certificate, but server '${name}' has no tls block: add tls { certificate "…" key "…" }`);
+    }
+  }
 
   const recipientBlocks = of('Recipients');
   const recipients = resolveRecipients({ ctx, userStoreNames: scope.userStoreNames, serverName: name, localDomains }, file, recipientBlocks);
