@@ -67,6 +67,9 @@ export function oneProcess(root: string): string[] {
 export async function startQuickstart(dir: string, root = REPO_ROOT): Promise<Target> {
   await mkdir(join(dir, 'examples'));
   await copyFile(join(root, 'examples', 'quickstart.smtppolicy'), join(dir, 'examples', 'quickstart.smtppolicy'));
+  // its recipient list (issue 20), beside it; a checkout from before recipient lists has none
+  const mailboxes = join(root, 'examples', 'quickstart.mailboxes');
+  if (existsSync(mailboxes)) await copyFile(mailboxes, join(dir, 'examples', 'quickstart.mailboxes'));
   const ports = [await freePort(), await freePort(), await freePort()];
   const log = await open(join(dir, 'serve.log'), 'w');
   const child = spawn(process.execPath, [join(root, 'scripts', 'quickstart.mjs'), ...oneProcess(root)], {
