@@ -9,7 +9,7 @@
 // benchmark's clients share the two cores, so the ratio is a floor for larger machines.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from './postfix/smtp-source.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileToRuntimeConfig, hasErrors } from '../compiler/index.js';
@@ -19,17 +19,6 @@ import { benchPolicyText } from './server-throughput/bench-policy.js';
 import { sendMessages, Session } from './smtp-session.js';
 
 const SESSIONS = 20;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Serve {
   port: number;
