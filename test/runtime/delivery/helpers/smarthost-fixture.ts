@@ -19,6 +19,8 @@ export interface Smarthost {
   port: number;
   received: ReceivedMessage[];
   mailCommands: number;
+  /** DATA commands answered so far (with dataDelayMs, this trails `received` by the delay). */
+  answered: number;
   /** Connection errors (a client reset by a crash): recorded, since an unheard 'error' would throw. */
   errors: Error[];
   close(): Promise<void>;
@@ -38,7 +40,7 @@ export interface SmarthostBehaviour {
 
 export async function startSmarthost(behaviour: SmarthostBehaviour = {}): Promise<Smarthost> {
   const received: ReceivedMessage[] = [];
-  const state = { mailCommands: 0 };
+  const state = { mailCommands: 0, answered: 0 };
   const options: SMTPServerOptions = {
     logger: false,
     disableReverseLookup: true,
@@ -74,8 +76,12 @@ export async function startSmarthost(behaviour: SmarthostBehaviour = {}): Promis
           user: (session.user as string | undefined) ?? null,
           helo: session.hostNameAppearsAs,
         });
-        if (behaviour.dataDelayMs) setTimeout(callback, behaviour.dataDelayMs);
-        else callback();
+        const answer = (): void => {
+          state.answered += 1;
+          callback();
+        };
+        if (behaviour.dataDelayMs) setTimeout(answer, behaviour.dataDelayMs);
+        else answer();
       });
     },
   };
@@ -92,6 +98,9 @@ export async function startSmarthost(behaviour: SmarthostBehaviour = {}): Promis
     received,
     get mailCommands() {
       return state.mailCommands;
+    },
+    get answered() {
+      return state.answered;
     },
     errors,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
