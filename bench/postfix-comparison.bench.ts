@@ -58,7 +58,9 @@ async function startSmtppolicy(dir: string): Promise<Target> {
   return {
     name: 'smtppolicy',
     port,
-    accepted: async () => (await readdir(queue)).filter((f) => f.endsWith('.eml')).length,
+    // one file per message (.msg), or a message file beside its envelope (.eml, before
+    // the one-file spool): either way one name per message, for the checkout being measured
+    accepted: async () => (await readdir(queue)).filter((f) => f.endsWith('.msg') || f.endsWith('.eml')).length,
     stop: async () => {
       child.kill('SIGKILL');
       await exited;

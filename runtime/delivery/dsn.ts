@@ -4,6 +4,7 @@
 // bounce can never bounce (RFC 5321 §4.5.5).
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import type { MessageFile } from './spool.js';
 import type { AttemptError } from './delivery-state.js';
 
 export interface DsnRecipient {
@@ -91,11 +92,11 @@ export function buildDsn(input: DsnInput): Buffer {
 }
 
 /** Reads the header section of a stored message (up to the blank line, at most maxBytes). */
-export async function readHeaderSection(path: string, maxBytes = 256 * 1024): Promise<Buffer> {
-  const handle = await open(path, 'r');
+export async function readHeaderSection(file: MessageFile, maxBytes = 256 * 1024): Promise<Buffer> {
+  const handle = await open(file.path, 'r');
   try {
     const buffer = Buffer.alloc(maxBytes);
-    const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0);
+    const { bytesRead } = await handle.read(buffer, 0, maxBytes, file.start);
     const data = buffer.subarray(0, bytesRead);
     if (data.subarray(0, 2).toString() === '\r\n' || data[0] === 0x0a) return Buffer.alloc(0);
     const crlf = data.indexOf('\r\n\r\n');

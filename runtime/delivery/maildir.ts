@@ -20,6 +20,7 @@ import { closeSync, createReadStream } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { randomHex } from './random-hex.js';
+import type { MessageFile } from './spool.js';
 import { createFile, DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, syncFileData, writeAllSync, type SyncDirectory } from './fs-durable.js';
 
 let deliveries = 0;
@@ -45,8 +46,8 @@ export interface MaildirMessage {
   mailbox: string;
   recipient: string;
   mailFrom: string;
-  /** The message bytes in memory, or the file they are in (streamed). */
-  message: Buffer | { path: string };
+  /** The message bytes in memory, or where they are in the spool (streamed). */
+  message: Buffer | MessageFile;
   now?: number;
 }
 
@@ -84,7 +85,7 @@ export class MaildirWriter {
       if (Buffer.isBuffer(options.message)) {
         writeAllSync(fd, [prefix(lineEndingOf(options.message)), options.message]);
       } else {
-        await streamInto(fd, options.message.path, prefix);
+        await streamInto(fd, options.message, prefix);
       }
       // A new file: fdatasync writes its data and the size needed to read it back.
       await syncFileData(fd);
@@ -121,9 +122,9 @@ export class MaildirWriter {
   }
 }
 
-async function streamInto(fd: number, path: string, prefix: (newline: string) => Buffer): Promise<void> {
+async function streamInto(fd: number, file: MessageFile, prefix: (newline: string) => Buffer): Promise<void> {
   let prefixWritten = false;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(file.path, { start: file.start }) as AsyncIterable<Buffer>) {
     writeAllSync(fd, prefixWritten ? [chunk] : [prefix(lineEndingOf(chunk)), chunk]);
     prefixWritten = true;
   }

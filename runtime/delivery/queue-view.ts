@@ -1,6 +1,5 @@
 // What `smtppolicy queue` shows: each queued message with its envelope and the state of each
 // recipient, read from the spool without disturbing a server that is delivering from it.
-import { readFile } from 'node:fs/promises';
 import type { Spool, StoredEnvelope } from './spool.js';
 import { initialState, type DeliveryState, type RecipientState } from './delivery-state.js';
 import { isErrno } from './fs-durable.js';
@@ -70,7 +69,7 @@ export function pendingReason(recipient: RecipientState): string | null {
 export async function readQueuedMessage(spool: Spool, id: string): Promise<Buffer | null> {
   if (!(await spool.has(id))) return null;
   try {
-    return await readFile(spool.messagePath(id));
+    return await spool.readMessage(id);
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return null; // delivered or deleted while we looked
     throw error;

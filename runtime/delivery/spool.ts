@@ -1,28 +1,28 @@
 // The durable spool: a message is acknowledged (250) only after it is on disk here.
 //
 // Layout under the spool directory (all created by init(), mode 0700):
-//   tmp/              envelopes and state files being written; anything left here after a crash is garbage
-//   queue/<id>.eml    the message bytes exactly as received (after SMTP dot-unstuffing),
-//                     written in place: without its .env it is not a message (yet, or any more)
-//   queue/<id>.env    the envelope (JSON); its rename into queue/ is the commit point
+//   tmp/              messages and state files being written; anything left here after a crash is garbage
+//   queue/<id>.msg    one file per message: the envelope as one line of JSON, then the message
+//                     bytes exactly as received (after SMTP dot-unstuffing); its rename from
+//                     tmp/ into queue/ is the commit point
 //   state/<id>.json   per-recipient delivery state (see delivery-state.ts)
 //   control/          requests from `smtppolicy queue` for the next worker to start (retry-<id>, retry-all)
 //   control.sock      the running server's queue control socket (queue-control.ts)
 //
-// accept(): message → queue/<id>.eml (invisible without its envelope), envelope →
-// tmp/<id>.env, fdatasync both (at once), rename the envelope into queue/, fsync queue/. A
-// reader only takes ids whose .env exists, so a message becomes visible atomically and
-// completely. The queue/ fsync is a group commit (DirectorySyncGroup): concurrent accepts
-// share it, but each waits for a sync that started after its rename, so accept() resolves
-// (and the server answers 250) only once the message's bytes and both names are on disk:
-// two waits for the disk per message (the data, then the names), where there were four.
-// A crash before that sync may leave either name without the other (no 250 was given for
-// that message): init() removes both kinds of orphan.
+// accept(): envelope line and message → tmp/<id>.msg, fdatasync, rename into queue/, fsync
+// queue/. The queue/ fsync is a group commit (DirectorySyncGroup): concurrent accepts share
+// it, but each waits for a sync that started after its rename, so accept() resolves (and the
+// server answers 250) only once the message's bytes and its name are on disk. One file per
+// message, not two: one creation, one fdatasync, one rename and one removal fewer (the
+// per-message budget in BENCHMARKS.md), and a message is visible whole or not at all.
+// A crash before the rename leaves only tmp/ garbage, which init() removes.
+// Spools written before this layout (queue/<id>.env with queue/<id>.eml, version 1) are still
+// read, delivered and removed: an upgrade loses nothing that was queued.
 // Writes and closes are made in place; creating, renaming and removing files, fdatasync and
 // fsync run in libuv's pool (fs-durable.ts says why).
-// remove() deletes the .env first (the message is gone from then on), waits for a queue/
-// sync covering that (the same group commit as accepts': intake and cleanup share fsyncs),
-// then deletes the rest.
+// remove() deletes the message's file (the .env first for a version 1 message), waits for a
+// queue/ sync covering that (the same group commit as accepts': intake and cleanup share
+// fsyncs), then deletes the rest.
 // Once a message is committed the spool tells its subscribers (onStored): the delivery
 // worker is woken by the intake this way instead of finding the message by listing queue/,
 // and gets the envelope and, for a message of up to HANDOFF_MAX_BYTES, the bytes just
@@ -31,8 +31,8 @@
 // another answers on control.sock); `smtppolicy queue` reads it, asks the running server to
 // hold, release, delete or requeue, changes it itself only when no server runs, and never
 // calls init().
-import { closeSync, createReadStream } from 'node:fs';
-import { readdir, readFile, rename, rm, unlink, writeFile, access, constants } from 'node:fs/promises';
+import { closeSync } from 'node:fs';
+import { open, readdir, readFile, rename, rm, unlink, writeFile, access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createFile, DirectorySyncGroup, fsyncDirectory, isErrno, makeDirectoryDurably, syncFileData, writeAllSync, writeFileDurably, type SyncDirectory } from './fs-durable.js';
@@ -62,10 +62,17 @@ export interface SpoolEnvelope {
 }
 
 export interface StoredEnvelope extends SpoolEnvelope {
-  version: 1;
+  /** 2: queue/<id>.msg (this version writes it); 1: queue/<id>.env beside queue/<id>.eml (still read). */
+  version: 1 | 2;
   id: string;
-  /** Bytes in queue/<id>.eml. */
+  /** Bytes of the message (without the envelope line). */
   size: number;
+}
+
+/** Where a stored message's bytes are: a file, and the offset they start at in it. */
+export interface MessageFile {
+  path: string;
+  start: number;
 }
 
 export class SpoolWriteError extends Error {
@@ -75,7 +82,7 @@ export class SpoolWriteError extends Error {
 /** A message the spool has just committed (durable, acknowledged or about to be). */
 export interface StoredMessage {
   envelope: StoredEnvelope;
-  /** The bytes of queue/<id>.eml when the message is at most HANDOFF_MAX_BYTES, else null (read the file). */
+  /** The message's bytes when it is at most HANDOFF_MAX_BYTES, else null (read the file). */
   bytes: Buffer | null;
 }
 
@@ -83,6 +90,8 @@ export interface StoredMessage {
 export type StoredListener = (message: StoredMessage) => void;
 
 const WRITE_CHUNK = 64 * 1024;
+/** Read size for the envelope line: one read for any envelope of fewer than about 50 recipients. */
+const ENVELOPE_READ = 4 * 1024;
 /**
  * Messages up to this size are handed to subscribers in memory. Most mail is far smaller;
  * a larger message is read back from its file, so the hand-off never holds much memory.
@@ -131,13 +140,16 @@ export class Spool {
       throw new SpoolWriteError(`spool ${this.dir} is not usable: ${describe(error)}`, { cause: error });
     }
     for (const name of await readdir(this.tmpDir)) await rm(join(this.tmpDir, name), { force: true, recursive: true });
+    // version 1 orphans: an envelope whose message did not reach the disk, a message whose
+    // envelope never committed (a version 2 message is committed by being in queue/ at all)
     const queued = new Set(await readdir(this.queueDir));
-    for (const id of await this.ids()) {
-      if (!queued.has(`${id}.eml`)) await rm(this.envelopePath(id), { force: true });
+    for (const name of queued) {
+      const id = name.slice(0, -'.env'.length);
+      if (name.endsWith('.env') && !queued.has(`${id}.eml`)) await rm(join(this.queueDir, name), { force: true });
     }
     const committed = new Set(await this.ids());
     for (const name of await readdir(this.queueDir)) {
-      const id = name.replace(/\.(eml|env)$/, '');
+      const id = name.replace(/\.(eml|env|msg)$/, '');
       if (!committed.has(id)) await rm(join(this.queueDir, name), { force: true });
     }
     for (const name of await readdir(this.stateDir)) {
@@ -178,49 +190,40 @@ export class Spool {
 
   async #accept(envelope: SpoolEnvelope, message: NodeJS.ReadableStream): Promise<{ id: string; size: number }> {
     const id = newSpoolId();
-    const finalMessage = this.messagePath(id);
-    const tmpEnvelope = join(this.tmpDir, `${id}.env`);
-    const finalEnvelope = this.envelopePath(id);
-    let messageCreated = false;
-    let envelopeCommitted = false;
+    const tmpPath = join(this.tmpDir, `${id}.msg`);
+    const finalPath = this.#messageFilePath(id);
+    let created = false;
+    let committed = false;
     try {
-      // Straight into queue/: a message file is invisible until its envelope is renamed next
-      // to it, and one left without an envelope by a crash is removed by init(). (A temp
-      // name and a rename would add a directory operation per message and protect nothing.)
-      const messageFd = await createFile(finalMessage);
-      messageCreated = true;
-      let envelopeFd: number | undefined;
+      const fd = await createFile(tmpPath);
+      created = true;
       let stored: StoredEnvelope;
       let bytes: Buffer | null;
       try {
+        // The envelope goes first, as one line: JSON escapes every line break inside it. Its
+        // size is not in it (not known yet): a reader takes it from the file's length.
+        writeAllSync(fd, [Buffer.from(`${JSON.stringify({ version: 2, id, ...envelope })}\n`)]);
         let size: number;
-        ({ size, bytes } = await writeStream(messageFd, message));
-        stored = { version: 1, id, ...envelope, size };
-        envelopeFd = await createFile(tmpEnvelope);
-        writeAllSync(envelopeFd, [Buffer.from(JSON.stringify(stored))]);
-        // Both files' bytes must be on disk before the envelope's name is. fdatasync (data
-        // and the size needed to read it back) is enough for a new file; the two run at once.
-        await Promise.all([syncFileData(messageFd), syncFileData(envelopeFd)]);
+        ({ size, bytes } = await writeStream(fd, message));
+        stored = { version: 2, id, ...envelope, size };
+        // The bytes must be on disk before the name is. fdatasync (data and the size needed
+        // to read it back) is enough for a new file.
+        await syncFileData(fd);
       } finally {
-        try {
-          closeSync(messageFd);
-        } finally {
-          if (envelopeFd !== undefined) closeSync(envelopeFd);
-        }
+        closeSync(fd);
       }
-      await rename(tmpEnvelope, finalEnvelope);
-      envelopeCommitted = true;
-      // The commit point: once a sync begun after the rename completes, both names are
+      await rename(tmpPath, finalPath);
+      committed = true;
+      // The commit point: once a sync begun after the rename completes, the name is
       // durable, and only then may the server answer 250.
       await this.#queueSync.covering();
       for (const listener of this.#storedListeners) listener({ envelope: stored, bytes });
       return { id, size: stored.size };
     } catch (error) {
       if (typeof (message as NodeJS.ReadableStream & { resume?: () => void }).resume === 'function') message.resume();
-      if (envelopeCommitted) await rm(finalEnvelope, { force: true }).catch(() => undefined);
-      await rm(tmpEnvelope, { force: true }).catch(() => undefined);
-      // only a file this call created: an id that somehow existed is not ours to remove
-      if (messageCreated) await rm(finalMessage, { force: true }).catch(() => undefined);
+      // only files this call created: an id that somehow existed is not ours to remove
+      if (committed) await rm(finalPath, { force: true }).catch(() => undefined);
+      else if (created) await rm(tmpPath, { force: true }).catch(() => undefined);
       throw new SpoolWriteError(`could not spool message in ${this.dir}: ${describe(error)}`, { cause: error });
     }
   }
@@ -234,29 +237,68 @@ export class Spool {
   async ids(): Promise<string[]> {
     const names = await readdir(this.queueDir);
     return names
-      .filter((name) => name.endsWith('.env'))
-      .map((name) => name.slice(0, -'.env'.length))
+      .filter((name) => name.endsWith('.msg') || name.endsWith('.env'))
+      .map((name) => name.slice(0, -'.msg'.length))
       .filter(isSpoolId)
       .sort();
   }
 
   async has(id: string): Promise<boolean> {
-    return access(this.envelopePath(id), constants.F_OK).then(
-      () => true,
-      () => false,
-    );
+    const exists = (path: string) =>
+      access(path, constants.F_OK).then(
+        () => true,
+        () => false,
+      );
+    return (await exists(this.#messageFilePath(id))) || exists(this.#envelopePath(id));
   }
 
+  /** The envelope of a committed message; rejects with ENOENT when there is none. */
   async readEnvelope(id: string): Promise<StoredEnvelope> {
-    return JSON.parse(await readFile(this.envelopePath(id), 'utf8')) as StoredEnvelope;
+    return (await this.#read(id)).envelope;
   }
 
-  messagePath(id: string): string {
-    return join(this.queueDir, `${checkedId(id)}.eml`);
+  /** Where the message's bytes are (for streaming a large one). */
+  async messageFile(id: string): Promise<MessageFile> {
+    return (await this.#read(id)).file;
   }
 
-  openMessage(id: string): NodeJS.ReadableStream {
-    return createReadStream(this.messagePath(id));
+  /** The message's bytes. */
+  async readMessage(id: string): Promise<Buffer> {
+    return readMessageFile((await this.#read(id)).file);
+  }
+
+  /** Reads the envelope line of queue/<id>.msg, or a version 1 message's .env. */
+  async #read(id: string): Promise<{ envelope: StoredEnvelope; file: MessageFile }> {
+    const path = this.#messageFilePath(id);
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      if (!isErrno(error, 'ENOENT')) throw error;
+      const envelope = JSON.parse(await readFile(this.#envelopePath(id), 'utf8')) as StoredEnvelope;
+      return { envelope, file: { path: join(this.queueDir, `${id}.eml`), start: 0 } };
+    }
+    try {
+      const chunks: Buffer[] = [];
+      let position = 0;
+      for (;;) {
+        const { buffer, bytesRead } = await handle.read({ buffer: Buffer.alloc(ENVELOPE_READ), position });
+        const end = buffer.subarray(0, bytesRead).indexOf(0x0a);
+        if (end >= 0) {
+          chunks.push(buffer.subarray(0, end));
+          position += end + 1;
+          break;
+        }
+        if (bytesRead === 0) throw new Error(`${path} has no envelope line`);
+        chunks.push(buffer.subarray(0, bytesRead));
+        position += bytesRead;
+      }
+      const { size } = await handle.stat();
+      const envelope = { ...(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<StoredEnvelope, 'size'>), size: size - position };
+      return { envelope, file: { path, start: position } };
+    } finally {
+      await handle.close();
+    }
   }
 
   async readState(id: string): Promise<DeliveryState | null> {
@@ -275,21 +317,29 @@ export class Spool {
   }
 
   /**
-   * Removes a message for good: the envelope first, so it stops being visible at once, then
-   * waits for a queue/ sync covering that (shared with concurrent accepts and removals), so
-   * that a removed message does not come back after a crash. `stateOnDisk: false` (the
-   * caller knows no state/<id>.json was written) spares one unlink.
+   * Removes a message for good: its file (a version 1 message's envelope) first, so it stops
+   * being visible at once, then waits for a queue/ sync covering that (shared with
+   * concurrent accepts and removals), so that a removed message does not come back after a
+   * crash. `stateOnDisk: false` (the caller knows no state/<id>.json was written) spares one
+   * unlink.
    */
   async remove(id: string, options: { stateOnDisk?: boolean } = {}): Promise<boolean> {
+    let versionOne = false;
     try {
-      await unlink(this.envelopePath(id));
+      await unlink(this.#messageFilePath(id));
     } catch (error) {
-      if (isErrno(error, 'ENOENT')) return false;
-      throw error;
+      if (!isErrno(error, 'ENOENT')) throw error;
+      try {
+        await unlink(this.#envelopePath(id));
+        versionOne = true;
+      } catch (inner) {
+        if (isErrno(inner, 'ENOENT')) return false;
+        throw inner;
+      }
     }
     await this.#queueSync.covering();
     // unlink, not rm(): rm() stats first, one system call more on every message
-    await unlinkIfPresent(this.messagePath(id));
+    if (versionOne) await unlinkIfPresent(join(this.queueDir, `${id}.eml`));
     if (options.stateOnDisk !== false) await unlinkIfPresent(this.statePath(id));
     return true;
   }
@@ -318,13 +368,24 @@ export class Spool {
     return taken;
   }
 
-  private envelopePath(id: string): string {
+  #messageFilePath(id: string): string {
+    return join(this.queueDir, `${checkedId(id)}.msg`);
+  }
+
+  /** A version 1 message's envelope (its bytes are beside it in <id>.eml). */
+  #envelopePath(id: string): string {
     return join(this.queueDir, `${checkedId(id)}.env`);
   }
 
   private statePath(id: string): string {
     return join(this.stateDir, `${checkedId(id)}.json`);
   }
+}
+
+/** The bytes of a message whose place messageFile() found. */
+export async function readMessageFile(file: MessageFile): Promise<Buffer> {
+  const whole = await readFile(file.path);
+  return file.start === 0 ? whole : whole.subarray(file.start);
 }
 
 async function unlinkIfPresent(path: string): Promise<void> {

@@ -22,7 +22,6 @@
 // usual), and no attempt of that message starts until the action is done. So a hold is
 // never overwritten by the record of an attempt, a delivered recipient is never tried again,
 // and a deleted message is not delivered after its deletion.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
@@ -37,7 +36,7 @@ import { readSmarthostPassword, SmarthostPool, type RecipientOutcome, type Smart
 import { domainOf, MxDelivery, routeFor } from './mx-delivery.js';
 import { MtaSts } from './mta-sts.js';
 import { createDnsResolver } from '../dns/dns-resolver.js';
-import type { Spool, SpoolEnvelope, StoredEnvelope, StoredMessage } from './spool.js';
+import { readMessageFile, type MessageFile, type Spool, type SpoolEnvelope, type StoredEnvelope, type StoredMessage } from './spool.js';
 import { isErrno } from './fs-durable.js';
 import { deleteMessage, holdMessage, releaseMessage, requeueOutcome, type QueueActionOutcome } from './queue-actions.js';
 import type { QueueActionResult, QueueControlRequest } from './queue-control.js';
@@ -546,7 +545,9 @@ class Worker {
     bytes: Buffer | null,
   ): Promise<Map<RecipientState, Outcome>> {
     const outcomes = new Map<RecipientState, Outcome>();
-    const messagePath = this.spool.messagePath(envelope.id);
+    // the file is looked up only if the bytes were not handed over and a delivery needs them
+    let messageFile: MessageFile | undefined;
+    const file = async () => (messageFile ??= await this.spool.messageFile(envelope.id));
     const maildirRoot = resolve(this.baseDir, this.config.storage.maildir);
     for (const recipient of recipients.filter((r) => r.route === 'local')) {
       const mailbox = mailboxPathFor(maildirRoot, recipient.address);
@@ -556,7 +557,7 @@ class Worker {
       }
       const started = performance.now();
       try {
-        const path = await this.maildirs.deliver({ mailbox: mailbox.path, recipient: recipient.address, mailFrom: envelope.mailFrom, message: bytes ?? { path: messagePath }, now: this.now() });
+        const path = await this.maildirs.deliver({ mailbox: mailbox.path, recipient: recipient.address, mailFrom: envelope.mailFrom, message: bytes ?? (await file()), now: this.now() });
         outcomes.set(recipient, { kind: 'delivered', detail: `maildir ${path}` });
       } catch (error) {
         outcomes.set(recipient, temporary('4.3.0', `local delivery to ${mailbox.path} failed: ${(error as Error).message}`));
@@ -577,7 +578,7 @@ class Worker {
     const others = relayed.filter((r) => !direct.includes(r));
     let message = bytes;
     if (direct.length > 0) {
-      message ??= await readFile(messagePath);
+      message ??= await readMessageFile(await file());
       const started = performance.now();
       const results = await this.mx.send(routes, { from: envelope.mailFrom, to: direct.map((r) => r.address) }, message, server.hostname);
       this.metrics.attempt('relay', (performance.now() - started) / 1000);
@@ -594,7 +595,7 @@ class Worker {
       for (const r of others) outcomes.set(r, temporary('4.7.0', password.reason));
       return outcomes;
     }
-    message ??= await readFile(messagePath);
+    message ??= await readMessageFile(await file());
     const started = performance.now();
     const results = await this.smarthosts.send(
       target,
@@ -667,7 +668,7 @@ class Worker {
         error: r.lastError!,
         lastAttemptAt: r.lastAttemptAt ?? new Date(this.now()).toISOString(),
       })),
-      originalHeaders: await readHeaderSection(this.spool.messagePath(envelope.id)),
+      originalHeaders: await readHeaderSection(await this.spool.messageFile(envelope.id)),
       now: this.now(),
     });
     const senderDomain = envelope.mailFrom.slice(envelope.mailFrom.lastIndexOf('@') + 1).toLowerCase();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { waitFor } from '../runtime/delivery/helpers/smarthost-fixture.js';
 import { SERVER_ADDRESS, startWorkers } from '../helpers/workers-fixture.js';
+import { Spool } from '../../runtime/delivery/spool.js';
 
 const MESSAGES = 150;
 const SESSIONS = 10;
@@ -60,10 +61,10 @@ test('SIGKILL of one worker under load: no acknowledged message lost, none deliv
   await server.serve.waitForLog((l) => l.event === 'worker-ready' && l.pid !== victim && l.pid !== survivor, 'a replacement worker', 120_000);
   assert.ok(server.workerPids().includes(survivor), 'the other worker was not touched');
 
-  const spoolQueue = join(server.dir, 'spool', 'queue');
+  const spool = new Spool(join(server.dir, 'spool'));
   const mailbox = server.maildir('box');
   await waitFor('the primary to deliver every acknowledged message', async () => {
-    const queued = (await readdir(spoolQueue)).filter((n) => n.endsWith('.env'));
+    const queued = await spool.ids();
     return queued.length === 0 && (await maildirSeqs(mailbox)).length >= acked.size;
   }, 120_000);
 

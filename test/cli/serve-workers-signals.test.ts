@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { adminGet, connectFrom, startWorkers, workersThatSaw } from '../helpers/workers-fixture.js';
+import { Spool } from '../../runtime/delivery/spool.js';
 
 test('SIGHUP with workers: every worker greets with the reloaded policy; a reload the first worker refuses changes none', { timeout: 240_000 }, async (t) => {
   const server = await startWorkers(t);
@@ -55,6 +56,6 @@ test('SIGTERM with workers: /healthz says draining, the open transaction complet
   assert.equal(server.serve.logs.filter((l) => l.event === 'stopped' && l.worker !== undefined).length, 2, 'both workers stopped');
   // acknowledged, so kept: delivered before the primary stopped, or queued for the next start
   const delivered = await readdir(server.maildir('box')).catch(() => []);
-  const queued = (await readdir(join(server.dir, 'spool', 'queue'))).filter((n) => n.endsWith('.env'));
+  const queued = await new Spool(join(server.dir, 'spool')).ids();
   assert.equal(delivered.length + queued.length, 1);
 });

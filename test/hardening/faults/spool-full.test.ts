@@ -99,16 +99,16 @@ test('spool disk full while running: 452 4.3.1, nothing partial stored, the serv
 
   // what was stored: exactly the four acknowledged messages, complete, and no leftovers
   const ids = await running.handle.spool.ids();
-  const subjects = ids.map((id) => /^Subject: (.*)$/m.exec(readFileSync(running.handle.spool.messagePath(id), 'utf8'))?.[1]).sort();
+  const texts = await Promise.all(ids.map(async (id) => (await running.handle.spool.readMessage(id)).toString('utf8')));
+  const subjects = texts.map((text) => /^Subject: (.*)$/m.exec(text)?.[1]).sort();
   assert.deepEqual(subjects, ['after-space-freed', 'before', 'fits', 'other-client']);
-  for (const id of ids) {
-    const stored = readFileSync(running.handle.spool.messagePath(id), 'utf8');
+  for (const stored of texts) {
     const subject = /^Subject: (.*)$/m.exec(stored)![1]!;
     const size = subject === 'after-space-freed' ? 150 * 1024 : subject === 'fits' ? 2000 : 1000;
     assert.ok(stored.endsWith(`${message(subject, size)}\r\n`), `${subject} is stored complete`);
   }
   assert.deepEqual(readdirSync(join(spoolDir, 'tmp')), [], 'no half-written file left in tmp/');
-  assert.equal(readdirSync(join(spoolDir, 'queue')).length, 2 * ids.length, 'only committed .eml/.env pairs in queue/');
+  assert.equal(readdirSync(join(spoolDir, 'queue')).length, ids.length, 'only committed messages in queue/');
 
   // what operators see
   const failures = running.logs.filter((l) => l.event === 'spool-failure');

@@ -5,7 +5,7 @@
 // One server per generated config, several sessions against it; about 300 sessions a run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -221,7 +221,7 @@ test('differential: the server over real sockets answers exactly as runtime/poli
         const stored = new Map<string, RecipientRoute>();
         for (const id of await server.spool.ids()) {
           const envelope = await server.spool.readEnvelope(id);
-          const caseId = /^X-Case: (\S+)$/m.exec(readFileSync(server.spool.messagePath(id), 'utf8'))![1]!;
+          const caseId = /^X-Case: (\S+)$/m.exec((await server.spool.readMessage(id)).toString('utf8'))![1]!;
           assert.equal(envelope.recipients.length, 1);
           stored.set(caseId, envelope.recipients[0]!.route);
         }

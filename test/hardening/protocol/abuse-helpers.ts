@@ -1,7 +1,7 @@
 // Shared pieces of the protocol-abuse tests: a server with one local domain, a raw
 // transaction opener, and readers for what the server stored (spool, Maildir) and logged.
 import assert from 'node:assert/strict';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { makeRuntimeConfig, domainItem, type ServerConfigOverrides, type RuntimeConfigOverrides } from '../../runtime/fixtures/config-builder.js';
@@ -43,7 +43,7 @@ export async function spooled(running: RunningServer): Promise<SpooledMessage[]>
   const spool = running.handle.spool;
   const messages: SpooledMessage[] = [];
   for (const id of await spool.ids()) {
-    messages.push({ envelope: await spool.readEnvelope(id), text: (await readFile(spool.messagePath(id))).toString('latin1') });
+    messages.push({ envelope: await spool.readEnvelope(id), text: (await spool.readMessage(id)).toString('latin1') });
   }
   return messages;
 }

@@ -35,8 +35,8 @@ function recordingSync(hold: (index: number) => boolean | Promise<void>) {
     await fsyncDirectory(dir);
     record.done = true;
   };
-  /** Is there a completed sync that covers both names of message `id`? */
-  const durable = (id: string) => syncs.some((s) => s.done && s.covers.has(`${id}.eml`) && s.covers.has(`${id}.env`));
+  /** Is there a completed sync that covers the name of message `id`? */
+  const durable = (id: string) => syncs.some((s) => s.done && s.covers.has(`${id}.msg`));
   return { syncs, sync, durable };
 }
 
@@ -57,7 +57,7 @@ function tracked<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => 
   return { promise, settled: () => settled };
 }
 
-test('accept resolves only after a queue/ sync that started after both its renames has completed', { timeout: 15_000 }, async () => {
+test('accept resolves only after a queue/ sync that started after its rename has completed', { timeout: 15_000 }, async () => {
   const { dir, cleanup } = await makeTempDir('spool-group');
   try {
     const { syncs, sync } = recordingSync(() => true);
@@ -67,13 +67,13 @@ test('accept resolves only after a queue/ sync that started after both its renam
 
     await until('the sync after the renames', () => syncs.length === 1);
     const names = [...syncs[0]!.covers].sort();
-    assert.equal(names.length, 2, `the message and its envelope are both in queue/ when the sync starts: ${names}`);
+    assert.equal(names.length, 1, `the message is in queue/ when the sync starts: ${names}`);
     await sleep(50);
     assert.equal(accept.settled(), false, 'no answer while the covering sync is still running');
 
     syncs[0]!.release();
     const { id } = await accept.promise;
-    assert.deepEqual(names, [`${id}.eml`, `${id}.env`]);
+    assert.deepEqual(names, [`${id}.msg`]);
     assert.equal(syncs.length, 1, 'a lone accept costs one directory sync');
   } finally {
     await cleanup();
@@ -91,15 +91,15 @@ test('a sync already running does not count for a later rename; writers arriving
 
     // While sync 0 is held, two more messages are renamed into queue/.
     const later = [0, 1].map((i) => tracked(spool.accept(makeEnvelope(), streamOf(messageText(`later${i}`)))));
-    await until('both later envelopes in queue/', async () => (await readdir(spool.queueDir)).filter((n) => n.endsWith('.env')).length === 3);
+    await until('both later messages in queue/', async () => (await readdir(spool.queueDir)).length === 3);
     await sleep(50);
     assert.equal(syncs.length, 1, 'no second sync starts while one is running');
-    assert.equal(syncs[0]!.covers.size, 2, 'the running sync began before the later renames');
+    assert.equal(syncs[0]!.covers.size, 1, 'the running sync began before the later renames');
 
     syncs[0]!.release();
     await first.promise;
     await until('the shared second sync', () => syncs.length === 2);
-    assert.equal(syncs[1]!.covers.size, 6, 'the second sync began after both later messages were renamed');
+    assert.equal(syncs[1]!.covers.size, 3, 'the second sync began after both later messages were renamed');
     await sleep(50);
     assert.ok(later.every((a) => !a.settled()), 'the later messages wait for the sync begun after their renames');
 
@@ -111,7 +111,7 @@ test('a sync already running does not count for a later rename; writers arriving
   }
 });
 
-test('under concurrency every accept resolves after a completed sync that covers both its names, with fewer syncs than accepts', { timeout: 30_000 }, async () => {
+test('under concurrency every accept resolves after a completed sync that covers its name, with fewer syncs than accepts', { timeout: 30_000 }, async () => {
   const { dir, cleanup } = await makeTempDir('spool-group');
   try {
     const { syncs, sync, durable } = recordingSync(() => sleep(Math.random() * 4));
@@ -156,20 +156,21 @@ test('a failing directory sync fails the accept (the server answers 452) and lea
   }
 });
 
-test('init removes an envelope whose message never reached the disk (a crash before the covering sync)', { timeout: 10_000 }, async () => {
+test('init removes a version 1 envelope whose message never reached the disk (a crash before the covering sync)', { timeout: 10_000 }, async () => {
   const { dir, cleanup } = await makeTempDir('spool-group');
   try {
     const spool = new Spool(dir);
     await spool.init();
     const { id } = await spool.accept(makeEnvelope(), streamOf(messageText('kept')));
-    // The names are durable only together, at the sync: a crash before it may keep either.
+    // A spool written before the one-file layout: its two names were durable only together,
+    // at the sync, and a crash before it may have kept the envelope alone.
     const orphan = '0000000000000-0123456789';
     await writeFile(join(spool.queueDir, `${orphan}.env`), JSON.stringify({ version: 1, id: orphan, ...makeEnvelope(), size: 10 }));
     await writeFile(join(spool.stateDir, `${orphan}.json`), '{}');
     const restarted = new Spool(dir);
     await restarted.init();
     assert.deepEqual(await restarted.ids(), [id]);
-    assert.deepEqual(await listFiles(dir), [`queue/${id}.eml`, `queue/${id}.env`]);
+    assert.deepEqual(await listFiles(dir), [`queue/${id}.msg`]);
   } finally {
     await cleanup();
   }

@@ -29,7 +29,7 @@ test('a local message is spooled before the 250 that acknowledges it', { timeout
   const id = /queued as (\S+)/.exec(done!.text)?.[1];
   assert.ok(id, done!.text);
   const queued = readdirSync(join(dir, 'spool', 'queue'));
-  assert.ok(queued.includes(`${id}.env`) && queued.includes(`${id}.eml`), queued.join(','));
+  assert.deepEqual(queued, [`${id}.msg`]);
   assert.equal(await running.handle.spool.count(), 1);
   assert.equal((await client.command('QUIT'))?.code, 221);
 });

@@ -15,6 +15,7 @@ import { cidrItem, domainItem, makeRuntimeConfig, src } from '../../fixtures/con
 import { tempDir } from '../../../helpers/server-fixture.js';
 import { freePort, spawnCli } from '../../../helpers/serve-process.js';
 import { DEFAULT_MAX_IN_FLIGHT } from '../../../../runtime/delivery/worker.js';
+import { Spool } from '../../../../runtime/delivery/spool.js';
 import { waitFor, type ReceivedMessage } from './smarthost-fixture.js';
 
 export interface CrashScenario {
@@ -51,8 +52,9 @@ function messageFor(seq: number, to: string): string {
   ].join('\r\n');
 }
 
+/** Messages still queued, as `smtppolicy queue` sees them (the spool is read, never initialised). */
 async function queuedIds(spoolDir: string): Promise<string[]> {
-  return (await readdir(join(spoolDir, 'queue'))).filter((n) => n.endsWith('.env'));
+  return new Spool(spoolDir).ids();
 }
 
 async function maildirSeqs(folder: string): Promise<number[]> {
