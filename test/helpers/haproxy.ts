@@ -13,6 +13,7 @@ import { childOutput } from './child-output.js';
 import { requireTool, runTool } from './tools.js';
 
 export interface Haproxy {
+  pid: number;
   /** What HAProxy wrote so far (with `log stderr …`, its log lines too). */
   output(): string;
   /** Operational state of each server of `backend`, by name: 'up', 'down' or HAProxy's number. */
@@ -84,6 +85,7 @@ export async function launchHaproxy(binary: string, config: string): Promise<Hap
   }
 
   return {
+    pid: child.pid!,
     output: () => output,
     serverStates,
     async waitForServer(backend, server, state, timeoutMs = 15_000) {
