@@ -17,6 +17,7 @@ import { RawSmtpClient } from '../helpers/smtp-client.js';
 import { requireTool } from '../helpers/tools.js';
 import { DEFAULT_MAX_IN_FLIGHT } from '../../runtime/delivery/worker.js';
 import { waitFor } from '../runtime/delivery/helpers/smarthost-fixture.js';
+import { compileToRuntimeConfig } from '../../compiler/index.js';
 import { haproxyConfig, instancePolicy, type Loopback } from './helpers/deployment-doc.js';
 
 const BALANCER = '127.0.0.20';
@@ -25,11 +26,17 @@ const OTHER_CLIENT = '127.0.0.8'; // neither refused nor granted relay
 const REFUSED_CLIENT = '127.0.0.9'; // stands for the page's refused network
 const LOAD_CLIENT = '127.0.0.31';
 const LOCAL_DOMAIN = 'example.com'; // the page's local-domains
+const MAILBOXES = ['box']; // the page's mailbox list, as the test fills it
 
 /** `serve` on instance `index`'s policy (a second call on the same dir is a restart: it recovers the spool). */
 async function startInstance(t: TestContext, at: Loopback, index: number): Promise<ServeProcess> {
-  const policyPath = join(at.instances[index]!.dir, 'policy.smtppolicy');
+  const { dir } = at.instances[index]!;
+  const policyPath = join(dir, 'policy.smtppolicy');
   await writeFile(policyPath, instancePolicy(at, index));
+  await writeFile(join(dir, 'mailboxes'), `${MAILBOXES.join('\n')}\n`);
+  // the page's policy has nothing the linter would warn about (serve itself stops only on errors)
+  const { diagnostics } = await compileToRuntimeConfig(policyPath);
+  assert.deepEqual(diagnostics.map((d) => `${d.ruleId}: ${d.message}`), [], "the page's policy lints clean");
   const serve = spawnCli(t, ['serve', policyPath, '--workers', '1']);
   await serve.waitListening(1, 60_000);
   return serve;

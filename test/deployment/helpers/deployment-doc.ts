@@ -61,12 +61,13 @@ export function haproxyConfig(at: Loopback): string {
   return config;
 }
 
-/** The page's policy for instance `index` (0: mx1, 1: mx2) on loopback, its storage in the instance's dir. */
+/** The page's policy for instance `index` (0: mx1, 1: mx2) on loopback, its storage and mailbox list (`mailboxes`) in the instance's dir. */
 export function instancePolicy(at: Loopback, index: number): string {
   const instance = at.instances[index]!;
   let policy = pageBlock('smtppolicy');
   policy = swap(policy, '/var/spool/smtppolicy', `${instance.dir}/spool`, 'the spool directory');
   policy = swap(policy, '/var/mail/smtppolicy', `${instance.dir}/mail`, 'the maildir root');
+  policy = swap(policy, /"\/etc\/smtppolicy\/[^"]+\.mailboxes"/, `"${instance.dir}/mailboxes"`, 'the mailbox list');
   policy = swap(policy, `listen ${PAGE_ADDRESSES.instances[0]}:25`, `listen ${instance.address}:${instance.port}`, "mx1's listen line");
   if (index === 1) policy = swap(policy, 'hostname mx1.', 'hostname mx2.', "mx1's hostname");
   policy = swap(policy, `proxy-protocol { ${PAGE_ADDRESSES.balancer} }`, `proxy-protocol { ${at.balancer} }`, 'the proxy-protocol line');
