@@ -1,4 +1,4 @@
-// deploy/smtppolicy.service: systemd itself reads it (`systemd-analyze verify`, where any
+// examples/systemd/smtppolicy.service: systemd itself reads it (`systemd-analyze verify`, where any
 // warning counts: an unknown key or a bad value is only a warning there, and the service
 // would start without that hardening), and docs/deployment.md shows it as it is.
 import { test, type TestContext } from 'node:test';
@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/server-fixture.js';
 import { requireTool, runTool } from '../helpers/tools.js';
 import { pageBlock } from './helpers/deployment-doc.js';
 
-const UNIT = readFileSync(join(REPO_ROOT, 'deploy/smtppolicy.service'), 'utf8');
+const UNIT = readFileSync(join(REPO_ROOT, 'examples/systemd/smtppolicy.service'), 'utf8');
 const INSTALLED_AT = '/usr/local/bin/smtppolicy';
 
 /** Runs `systemd-analyze verify` on `text` saved as smtppolicy.service; its whole output. */
@@ -33,7 +33,7 @@ function withThisCheckout(unit: string): string {
   return unit.replaceAll(INSTALLED_AT, join(REPO_ROOT, 'dist/bin/smtppolicy.js'));
 }
 
-test('systemd-analyze verify accepts deploy/smtppolicy.service without a warning', async (t) => {
+test('systemd-analyze verify accepts examples/systemd/smtppolicy.service without a warning', async (t) => {
   const systemdAnalyze = requireTool(t, 'systemd-analyze', 'systemd');
   if (!systemdAnalyze) return;
   const { status, output } = await verify(t, systemdAnalyze, withThisCheckout(UNIT));
@@ -73,6 +73,6 @@ test('the unit hardens, drains on stop and reloads on SIGHUP as docs/deployment.
   assert.equal(settings.get('MemoryDenyWriteExecute'), undefined, "V8's JIT needs writable, executable memory");
 });
 
-test('docs/deployment.md shows deploy/smtppolicy.service as it is', () => {
+test('docs/deployment.md shows examples/systemd/smtppolicy.service as it is', () => {
   assert.equal(pageBlock('ini'), UNIT);
 });
