@@ -36,8 +36,8 @@ export async function startHaproxy(t: TestContext, config: string): Promise<Hapr
 export async function launchHaproxy(binary: string, config: string): Promise<Haproxy> {
   const dir = await mkdtemp(join(tmpdir(), 'smtppolicy-haproxy-'));
   const socket = join(dir, 'admin.sock');
-  if (!/^global\s*$/m.test(config)) throw new Error('the HAProxy configuration has no `global` section');
-  const withSocket = config.replace(/^global\s*$/m, `global\n    stats socket ${socket} mode 600 level admin`);
+  if (!/^global[ \t]*$/m.test(config)) throw new Error('the HAProxy configuration has no `global` section');
+  const withSocket = config.replace(/^global[ \t]*$/m, `global\n    stats socket ${socket} mode 600 level admin`);
   const configPath = join(dir, 'haproxy.cfg');
   await writeFile(configPath, withSocket);
   const checked = await runTool(binary, ['-c', '-f', configPath]);

@@ -49,15 +49,15 @@ export interface Loopback {
  */
 export function haproxyConfig(at: Loopback): string {
   let config = pageBlock('haproxy');
-  config = swap(config, /^\s*log \/dev\/log local0$/m, '    log stderr format raw local0', 'the syslog line');
-  config = swap(config, /^\s*maxconn \d+$/m, '    maxconn 1000', 'the global maxconn');
-  config = swap(config, /^\s*bind :25$/m, `    bind ${at.balancer}:${at.frontendPort}`, 'the frontend on port 25');
+  config = swap(config, /^[ \t]*log \/dev\/log local0$/m, '    log stderr format raw local0', 'the syslog line');
+  config = swap(config, /^[ \t]*maxconn \d+$/m, '    maxconn 1000', 'the global maxconn');
+  config = swap(config, /^[ \t]*bind :25$/m, `    bind ${at.balancer}:${at.frontendPort}`, 'the frontend on port 25');
   config = swap(config, `source ${PAGE_ADDRESSES.balancer}`, `source ${at.balancer}`, "HAProxy's source address");
   PAGE_ADDRESSES.instances.forEach((address, i) => {
     const instance = at.instances[i]!;
     config = swap(config, `${address}:25`, `${instance.address}:${instance.port}`, `instance ${address}`);
   });
-  if (process.getuid?.() !== 0) config = swap(config, /^\s*(chroot|user|group) .*$/gm, '', 'the chroot and user lines');
+  if (process.getuid?.() !== 0) config = swap(config, /^[ \t]*(chroot|user|group) .*$/gm, '', 'the chroot and user lines');
   return config;
 }
 
