@@ -48,8 +48,11 @@ for wanted in "${versions[@]}"; do
     # the Node that writes them, so the full build proves it once; the in-process translation
     # tests run on every build. test/playground/browser/ is the playground page in headless
     # chromium: it runs in the browser, whatever Node built the page (its bundle and analysis
-    # tests run everywhere).
-    core) tests="node scripts/run-tests.mjs --exclude test/ci/ --exclude test/action/ --exclude test/editors/ --exclude test/targets/postfix/ --exclude test/targets/opensmtpd/ --exclude test/playground/browser/" ;;
+    # tests run everywhere). test/deployment/ runs a real HAProxy in front of two serve
+    # processes and systemd-analyze on the unit: what it proves (the documented deployment,
+    # the unit file) is proven once on the full build, and the servers' PROXY protocol
+    # handling is tested in-process on every build (test/runtime/).
+    core) tests="node scripts/run-tests.mjs --exclude test/ci/ --exclude test/action/ --exclude test/editors/ --exclude test/targets/postfix/ --exclude test/targets/opensmtpd/ --exclude test/playground/browser/ --exclude test/deployment/" ;;
     # quick: a build between two others that run core. It runs what the server does on the
     # wire and the commands that run it (runtime/, verify/, net/, the protocol and fault
     # hardening, the quickstart, serve, queue and passwd), and leaves out what is pure

@@ -7,62 +7,18 @@
 // also costs the round trip to the primary for its slot (runtime/state): the figure
 // includes the price of exact limits. On a 2-core machine the primary, both workers and the
 // benchmark's clients share the two cores, so the ratio is a floor for larger machines.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { freePort } from './postfix/smtp-source.js';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileToRuntimeConfig, hasErrors } from '../compiler/index.js';
-import { bundleShipped } from './shipped.js';
 import { median, printWhenRunDirectly, type BenchOptions, type BenchRow } from './bench-kit.js';
 import { benchPolicyText } from './server-throughput/bench-policy.js';
-import { sendMessages, Session } from './smtp-session.js';
+import { startServe as startServeChild, type Serve } from './serve-child.js';
+import { sendMessages } from './smtp-session.js';
 
 const SESSIONS = 20;
 
-interface Serve {
-  port: number;
-  stop(): Promise<void>;
-}
-
-async function startServe(dir: string, workers: number): Promise<Serve> {
-  const port = await freePort();
-  const policyPath = join(dir, 'bench.smtppolicy');
-  await writeFile(policyPath, benchPolicyText('127.0.0.0/8').replace('listen 127.0.0.1:2525', `listen 127.0.0.1:${port}\n  relay-to hold`));
-  const compiled = await compileToRuntimeConfig(policyPath);
-  if (hasErrors(compiled.diagnostics)) throw new Error(`bench policy: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
-  const configPath = join(dir, 'bench.json');
-  await writeFile(configPath, JSON.stringify(compiled.config));
-  const cli = await bundleShipped('cli/main.ts');
-  // its own process group: the stop below reaches the workers too
-  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', configPath, '--workers', String(workers)], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stop = async () => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-    await exited;
-  };
-  // ready when every worker greets: a few sessions in a row reach each one (round-robin)
-  for (const deadline = Date.now() + 120_000; ;) {
-    if (child.exitCode !== null) throw new Error(`serve --workers ${workers} exited (${child.exitCode}) before it was ready`);
-    try {
-      for (let i = 0; i < workers * 2; i++) {
-        const session = await Session.open(port, '127.0.0.1');
-        await session.expect(220);
-        session.close();
-      }
-      return { port, stop };
-    } catch (error) {
-      if (Date.now() > deadline) {
-        await stop();
-        throw error;
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+function startServe(dir: string, workers: number): Promise<Serve> {
+  return startServeChild(dir, { workers, policy: (listen) => benchPolicyText('127.0.0.0/8').replace('listen 127.0.0.1:2525', `listen ${listen}\n  relay-to hold`) });
 }
 
 export async function run(options: BenchOptions = { quick: false }): Promise<BenchRow[]> {
