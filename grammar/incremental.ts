@@ -141,7 +141,8 @@ function shifted<T>(value: T, delta: number, lineDelta: number, starts: Int32Arr
   }
   const object = value as Record<string, unknown>;
   if (isPosition(object)) return movedPosition(object, delta, lineDelta) as T;
-  // Syntax nodes are plain data: own enumerable keys only, kept in their order.
+  // Syntax nodes are data: own enumerable keys only, kept in their order (copyOf keeps the
+  // class of the one kind of node that computes a value from its text).
   let copy: Record<string, unknown> | undefined;
   for (const key in object) {
     const child = object[key];
@@ -152,9 +153,15 @@ function shifted<T>(value: T, delta: number, lineDelta: number, starts: Int32Arr
         : key === 'range' && isRange(child)
           ? { start: movedPosition(child.start, delta, lineDelta), end: movedPosition(child.end, delta, lineDelta) }
           : shifted(child, delta, lineDelta, starts);
-    if (moved !== child) (copy ??= { ...object })[key] = moved;
+    if (moved !== child) (copy ??= copyOf(object))[key] = moved;
   }
   return (copy ?? object) as T;
+}
+
+/** A node's own keys in a new object; a node made by a class (value-nodes.ts' address entry) keeps its class. */
+function copyOf(object: Record<string, unknown>): Record<string, unknown> {
+  const prototype: unknown = Object.getPrototypeOf(object);
+  return prototype === Object.prototype ? { ...object } : Object.assign(Object.create(prototype as object) as Record<string, unknown>, object);
 }
 
 function movedPosition(p: Position, delta: number, lineDelta: number): Position {

@@ -5,6 +5,7 @@ import type { IToken } from 'chevrotain';
 import type {
   AddressEntry,
   CidrEntry,
+  CidrValue,
   DomainValue,
   DurationValue,
   HostPort,
@@ -113,7 +114,31 @@ export function cidrEntry(ctx: CstContext, token: IToken, inRelay = false): Cidr
   if (!result.ok && inRelay && /^[A-Za-z][A-Za-z0-9-]*$/.test(token.image)) {
     result = { ok: false, message: `expected ${RELAY_GRANT}, found ${quote(token.image)}` };
   }
-  return { kind: 'Cidr', text: token.image, value: report(ctx, result, token), range: ctx.tokenRange(token) };
+  report(ctx, result, token);
+  return new CidrEntryNode(token.image, ctx.tokenRange(token));
+}
+
+/**
+ * An address entry whose parsed value is read from its text when asked for, not stored: a
+ * generated 50 MB policy has 2.5 million of them, and a stored value (an object of 64 bytes)
+ * for each was a seventh of the syntax tree. The text never changes and was checked (and,
+ * when invalid, reported) above, so every read gives the same value, or null. The common
+ * single IPv4 address costs one pattern test and a small object per read (see parseCidr).
+ * The value is a getter of the class, not an own property: the generic walks over a node's
+ * own keys find nothing in it to descend into, as before, and the incremental parser copies
+ * a moved node with its prototype (incremental.ts).
+ */
+class CidrEntryNode implements CidrEntry {
+  readonly kind = 'Cidr';
+  constructor(
+    public text: string,
+    public range: Range,
+  ) {}
+
+  get value(): CidrValue | null {
+    const result = parseCidr(this.text);
+    return result.ok ? result.value : null;
+  }
 }
 
 export function maskEntry(ctx: CstContext, address: IToken, keyword: IToken, mask: IToken | undefined): MaskEntry {

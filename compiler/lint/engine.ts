@@ -2,12 +2,12 @@
 // suppressions, and returns the findings as the project's one Diagnostic type.
 
 import type { Diagnostic, Severity } from '../../grammar/diagnostic.js';
-import { compilePolicy } from '../../runtime/policy/index.js';
 import type { PolicyModel } from '../model.js';
 import type { CheckReuse } from '../check-reuse.js';
 import { RULES, ruleById } from '../rules/index.js';
 import type { Finding, Rule } from './rule.js';
 import { applySuppressions } from './suppressions.js';
+import { ServerCompiler } from './server-compiler.js';
 import type { OnlineFacts } from '../online/hostname-lookups.js';
 
 export type RuleSetting = Severity | 'off';
@@ -32,7 +32,7 @@ export function severityOf(rule: Rule, options: LintOptions): RuleSetting {
  */
 export function lintPolicy(model: PolicyModel, options: LintOptions = {}, reuse?: CheckReuse): Diagnostic[] {
   reuse?.beginCheck();
-  const policy = reuse ? compilePolicy(model.config, reuse.matcherFor) : compilePolicy(model.config);
+  const { compiled } = new ServerCompiler(reuse?.matcherFor);
   const now = options.now ?? new Date();
   const findings: Diagnostic[] = [];
   for (const rule of RULES) {
@@ -40,7 +40,7 @@ export function lintPolicy(model: PolicyModel, options: LintOptions = {}, reuse?
     if (severity === 'off') continue;
     rule.check({
       model,
-      policy,
+      compiled,
       now,
       online: options.online ?? null,
       report: (finding) => findings.push(toDiagnostic(rule, severity, finding)),

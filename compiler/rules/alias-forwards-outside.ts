@@ -28,12 +28,11 @@ export default defineRule({
     fixable: false,
   },
   check(context) {
-    context.model.servers.forEach((server, index) => {
-      const compiled = context.policy.servers[index];
-      if (!compiled || server.config.relay.anyone) return;
+    for (const server of context.model.servers) {
+      if (server.config.relay.anyone) continue;
       for (const located of aliasesOf(context.model, server)) {
         const address = `${located.alias.localPart}@${located.list.domain}`;
-        const decision = decideForOutsider(compiled, address, EVERY_MAILBOX);
+        const decision = decideForOutsider(context.compiled(server), address, EVERY_MAILBOX);
         if (decision.decision !== 'accept') continue;
         const relayed = new Set((decision.targets ?? []).filter((t) => t.route === 'relay').map((t) => t.address));
         for (const node of located.node.targets) {
@@ -41,7 +40,7 @@ export default defineRule({
           const target = parsed.ok ? parsed.value.address : undefined;
           if (target === undefined || !relayed.has(target)) continue;
           // the outside address named directly by a client who may not relay is refused
-          const direct = decideForOutsider(compiled, target, EVERY_MAILBOX);
+          const direct = decideForOutsider(context.compiled(server), target, EVERY_MAILBOX);
           if (direct.decision === 'accept') continue;
           context.report({
             at: { node, file: located.file },
@@ -57,7 +56,7 @@ export default defineRule({
           });
         }
       }
-    });
+    }
   },
 });
 

@@ -23,14 +23,12 @@ export default defineRule({
     fixable: false,
   },
   check(context) {
-    context.model.servers.forEach((server, index) => {
-      const compiled = context.policy.servers[index];
-      if (!compiled) return;
+    for (const server of context.model.servers) {
       const aliases = aliasesOf(context.model, server);
       for (const component of loopingComponents(aliases)) {
         const first = component[0]!;
         const address = `${first.alias.localPart}@${first.list.domain}`;
-        const resolution = resolveRecipient(compiled, address, EVERY_MAILBOX);
+        const resolution = resolveRecipient(context.compiled(server), address, EVERY_MAILBOX);
         const loop = resolution.kind === 'deliver' ? resolution.loops[0] : undefined;
         if (!loop) continue; // runtime/policy finds no loop: nothing to report
         context.report({
@@ -44,7 +42,7 @@ export default defineRule({
           })),
         });
       }
-    });
+    }
   },
 });
 

@@ -24,15 +24,13 @@ export default defineRule({
     fixable: false,
   },
   check(context) {
-    context.model.servers.forEach((server, index) => {
-      const compiled = context.policy.servers[index];
-      if (!compiled) return;
+    for (const server of context.model.servers) {
       const listed = new Set((server.config.recipients ?? []).map((list) => list.domain));
       const reported = new Set<string>();
       for (const item of server.config.localDomains) {
         if (listed.has(item.domain) || reported.has(item.domain)) continue;
         const witness = `${MADE_UP}@${item.domain}`;
-        const decision = decideForOutsider(compiled, witness, NO_MAILBOXES);
+        const decision = decideForOutsider(context.compiled(server), witness, NO_MAILBOXES);
         if (decision.decision !== 'accept') continue; // runtime/policy disagrees: nothing to report
         const located = context.model.nodeAt(item.source);
         if (!located) continue;
@@ -43,6 +41,6 @@ export default defineRule({
           data: { domain: item.domain, server: server.config.name, witness: `RCPT TO:<${witness}>`, reply: `${decision.reply.code} ${decision.reply.enhanced}` },
         });
       }
-    });
+    }
   },
 });

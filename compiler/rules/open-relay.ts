@@ -17,7 +17,6 @@ import { examplePublicAddress } from '../analysis/public-addresses.js';
 import { ANYWHERE, exceeds } from '../analysis/reach.js';
 import { relayPaths, type RelayWitness } from '../analysis/relay-paths.js';
 import { confirmedWitness, describeWitness, grantFor, reproduce } from '../analysis/witness-finding.js';
-import { compiledServers } from './helpers/compiled-servers.js';
 import type { Fix } from '../../grammar/diagnostic.js';
 import type { Located, PolicyModel, ServerModel } from '../model.js';
 import { deleteEntryFix, replace } from '../lint/edits.js';
@@ -41,12 +40,13 @@ export default defineRule({
     fixable: true,
   },
   check(context) {
-    for (const { server, compiled } of compiledServers(context)) {
+    for (const server of context.model.servers) {
       const listeners = relayPaths(server.config);
       for (const kind of ['direct', 'gateway', 'proxy'] as const) {
         const found = listeners.flatMap(({ listen, paths }) => paths.filter((p) => p.kind === kind).map((p) => ({ listen, path: p })));
         const publicClients = found.reduce((set, f) => set.union(f.path.publicClients), AddressSet.EMPTY);
         if (!exceeds(publicClients, ANYWHERE)) continue;
+        const compiled = context.compiled(server);
         const witness = confirmedWitness(compiled, found.flatMap((f) => f.path.witnesses));
         if (witness === undefined) continue; // runtime/policy disagrees: the property tests guard this
         const grant = kind === 'direct' ? deciding(server.config, publicClients, compiled, witness) : grantFor(compiled, witness);

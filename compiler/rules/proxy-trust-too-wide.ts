@@ -23,7 +23,6 @@ import { cidrSet, connectableSet, exceeds } from '../analysis/reach.js';
 import { hostsOf, publicOnes, type RelayWitness } from '../analysis/relay-paths.js';
 import { relaysWithoutAuth } from '../analysis/relay-probe.js';
 import { describeWitness, reproduce } from '../analysis/witness-finding.js';
-import { compiledServers } from './helpers/compiled-servers.js';
 import type { CompiledServer } from '../../runtime/policy/index.js';
 import { decideArrival } from '../../runtime/policy/index.js';
 import { nodeAt } from '../lint/locate.js';
@@ -51,7 +50,8 @@ export default defineRule({
   },
   check(context) {
     const seen = new Set<string>();
-    for (const { server: { config }, compiled } of compiledServers(context)) {
+    for (const server of context.model.servers) {
+      const { config } = server;
       for (const item of config.proxyProtocol) {
         if (item.kind !== 'cidr') continue;
         const key = `${config.name}\0${item.source}`;
@@ -64,6 +64,7 @@ export default defineRule({
         const publicPart = range.intersect(PUBLIC_ADDRESSES);
         const wide = exceeds(publicPart, BALANCER_POOL) ? 'public' : exceeds(range, PRIVATE_SUBNET) ? 'wide' : undefined;
         if (wide !== undefined) {
+          const compiled = context.compiled(server);
           const witness = believedClaim(compiled, wide === 'public' ? publicOnes(publicPart)[0] : hostsOf(range)[0]);
           if (witness === undefined) continue; // runtime/policy does not believe it: nothing to report
           const count = total(wide === 'public' ? publicPart : range);
@@ -76,6 +77,7 @@ export default defineRule({
         const overlapSet = range.intersect(AddressSet.fromCidr(grant.cidr));
         const balancer = hostsOf(overlapSet)[0]!;
         const witness: RelayWitness = { client: balancer, proxyLocal: true };
+        const compiled = context.compiled(server);
         if (decideArrival(compiled, { peerAddress: balancer, proxyLocal: true }).decision !== 'accept' || !relaysWithoutAuth(compiled, balancer)) continue;
         context.report({
           at,

@@ -14,7 +14,6 @@ import { connectableSet } from '../analysis/reach.js';
 import { hostsOf, publicOnes, type RelayWitness } from '../analysis/relay-paths.js';
 import { describeWitness, reproduce } from '../analysis/witness-finding.js';
 import { witnessRelays } from '../analysis/relay-probe.js';
-import { compiledServers } from './helpers/compiled-servers.js';
 import { nodeAt } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
@@ -36,7 +35,8 @@ export default defineRule({
     fixable: false,
   },
   check(context) {
-    for (const { server: { config }, compiled } of compiledServers(context)) {
+    for (const server of context.model.servers) {
+      const { config } = server;
       const groups = [
         { messageId: 'relay' as const, items: config.relay.entries },
         ...(config.connections.mode === 'allow-list' ? [{ messageId: 'connections' as const, items: config.connections.entries }] : []),
@@ -46,6 +46,7 @@ export default defineRule({
           if (item.kind !== 'domain') continue;
           const suffix = publicSuffixOf(item.domain);
           if (suffix === undefined) continue;
+          const compiled = context.compiled(server);
           const witness = confirmed(compiled, group.messageId, witnessFor(config, suffix));
           const at = nodeAt(context.model, item.source);
           if (witness === undefined || !at) continue;

@@ -16,7 +16,6 @@ import { isLoopbackOnly, peersOf } from '../analysis/listener-reach.js';
 import { ANYWHERE, connectableSet, exceeds } from '../analysis/reach.js';
 import { relayPaths, type RelayWitness } from '../analysis/relay-paths.js';
 import { confirmedWitness, describeWitness, grantFor, reproduce } from '../analysis/witness-finding.js';
-import { compiledServers } from './helpers/compiled-servers.js';
 import { nodeAt } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
@@ -42,7 +41,8 @@ export default defineRule({
     fixable: false,
   },
   check(context) {
-    for (const { server: { config }, compiled } of compiledServers(context)) {
+    for (const server of context.model.servers) {
+      const { config } = server;
       // Declared gateways say the topology is known: open-relay judges them.
       if (!config.auth.anonymous || config.gateways.length > 0) continue;
       const exposed = config.listen.filter((listen) => !isLoopbackOnly(listen) && peersOf(listen).has(DOCKER_BRIDGE_GATEWAYS[0]!));
@@ -54,6 +54,7 @@ export default defineRule({
       const reported = new Set<string>();
       for (const gateway of DOCKER_BRIDGE_GATEWAYS) {
         if (!connectable.has(gateway)) continue;
+        const compiled = context.compiled(server);
         const witness: RelayWitness | undefined = confirmedWitness(compiled, [{ client: STRANGER, viaGateway: gateway }]);
         if (witness === undefined) continue;
         const grant = grantFor(compiled, witness);

@@ -1,7 +1,7 @@
 // runtime/policy: the single definition of what a RuntimeConfig means. Pure functions: no
 // I/O, no clock, no randomness. The SMTP server gathers facts and applies the replies;
 // `explain`, `verify` and the compiler's analysis ask the same functions.
-export { compilePolicy, type CompiledPolicy, type CompiledServer, type MakeMatcher } from './compile.js';
+export { compilePolicy, compileServer, type CompiledPolicy, type CompiledServer, type MakeMatcher } from './compile.js';
 export { AddressMatcher } from './address-matcher.js';
 export { decideArrival, trustsProxyHeader, type ArrivalDecision, type ArrivalFacts } from './arrival.js';
 export { decideConnect, needsReverseDns } from './connect.js';

@@ -5,12 +5,11 @@
 import type { AuthMethod } from '../../../grammar/ast.js';
 import type { Fix } from '../../../grammar/diagnostic.js';
 import type { ServerModel } from '../../model.js';
-import { ehloAdvertisement, type CompiledServer } from '../../../runtime/policy/index.js';
+import { ehloAdvertisement } from '../../../runtime/policy/index.js';
 import { requireTlsFix } from '../../lint/edits.js';
 import { authMethodRange, nodeAt, tlsBlockOf } from '../../lint/locate.js';
 import type { Finding, RuleContext } from '../../lint/rule.js';
 import type { SourceFile } from '../../source-set.js';
-import { compiledServers } from './compiled-servers.js';
 
 export interface AuthInClear {
   /** The wanted mechanisms advertised before TLS, in advertisement order. */
@@ -32,8 +31,8 @@ export function reportAuthInClear<M extends string>(
   wanted: ReadonlySet<string>,
   describe: (found: AuthInClear, server: ServerModel) => Pick<Finding<M>, 'messageId' | 'data'>,
 ): void {
-  for (const { server, compiled } of compiledServers(context)) {
-    const found = authInClear(context, server, compiled, wanted);
+  for (const server of context.model.servers) {
+    const found = authInClear(context, server, wanted);
     if (!found) continue;
     context.report({
       at: { file: found.file, range: authMethodRange(found.method) },
@@ -43,10 +42,13 @@ export function reportAuthInClear<M extends string>(
   }
 }
 
-function authInClear(context: RuleContext, server: ServerModel, compiled: CompiledServer, wanted: ReadonlySet<string>): AuthInClear | undefined {
+function authInClear(context: RuleContext, server: ServerModel, wanted: ReadonlySet<string>): AuthInClear | undefined {
   // Implicit-TLS listeners are encrypted from the first byte; only plain ones matter.
   if (server.config.listen.length > 0 && server.config.listen.every((l) => l.tlsMode === 'implicit')) return undefined;
-  const offered = ehloAdvertisement(compiled, { clientAddress: '192.0.2.1', tls: null }).authMechanisms.filter((m) => wanted.has(m));
+  // What EHLO offers is among what the server configures: where none of the wanted mechanisms
+  // is configured, the server need not be compiled to know it offers none.
+  if (!server.config.auth.mechanisms.some((m) => wanted.has(m.mechanism))) return undefined;
+  const offered = ehloAdvertisement(context.compiled(server), { clientAddress: '192.0.2.1', tls: null }).authMechanisms.filter((m) => wanted.has(m));
   if (offered.length === 0) return undefined;
   const source = server.config.auth.mechanisms.find((m) => wanted.has(m.mechanism))?.source ?? null;
   const at = nodeAt(context.model, source);
