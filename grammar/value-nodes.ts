@@ -12,6 +12,7 @@ import type {
   ListRef,
   MaskEntry,
   Range,
+  RateValue,
   SizeValue,
   TlsVersionValue,
 } from './ast.js';
@@ -26,6 +27,7 @@ import {
   parseHostPort,
   parseInteger,
   parseMask,
+  parseRate,
   parseSize,
   parseTlsVersion,
   type DomainOptions,
@@ -81,6 +83,10 @@ export function hostPortValue(ctx: CstContext, token: IToken, options: HostPortO
 
 export function durationValue(ctx: CstContext, token: IToken): DurationValue {
   return { kind: 'Duration', text: token.image, value: report(ctx, parseDuration(token.image), token), range: ctx.tokenRange(token) };
+}
+
+export function rateValue(ctx: CstContext, token: IToken): RateValue {
+  return { kind: 'Rate', text: token.image, value: report(ctx, parseRate(token.image), token), range: ctx.tokenRange(token) };
 }
 
 export function sizeValue(ctx: CstContext, token: IToken): SizeValue {
