@@ -15,11 +15,12 @@ import type { Admission, AttemptResult, CheckOutcome, RateVerdict, ServerLimits,
 /** Clients that sent mail or logged in within a week keep access to the reserved slots (slot-rules.ts). */
 const GOOD_CLIENTS = { ttlMs: 7 * 24 * 3600_000, maxEntries: 10_000 };
 /**
- * Rate windows kept for all servers together (about 100 bytes each: 20 MB at most). A
- * flood of more distinct keys within one period makes the oldest windows start afresh
- * (rate-windows.ts); the per-network limits hold against one network's many addresses.
+ * Rate windows kept for all servers together (measured: 282 bytes each with IPv6 address
+ * keys, so about 28 MB at most). A flood of more distinct keys within one period makes the
+ * oldest windows start afresh (rate-windows.ts); the per-network limits hold against one
+ * network's many addresses.
  */
-export const RATE_WINDOWS = { maxEntries: 200_000 };
+export const RATE_WINDOWS = { maxEntries: 100_000 };
 
 interface ThrottleEntry {
   throttle: AuthThrottle;
