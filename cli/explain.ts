@@ -1,7 +1,7 @@
 // `smtppolicy explain <entry> --server NAME --client IP [--proxy-from IP | --proxy-local | --via-gateway IP]
 //   [--ptr NAME [--unconfirmed]] [--dns-fail]
 //   [--tls [--tls-version V] [--cipher-bits N]] [--user NAME] [--mail-from ADDR] --rcpt ADDR
-//   [--format json]`
+//   [--over-rate LIMIT…] [--format json]`
 //
 // Answers "what would the server do with this client?" without a server: it compiles the
 // policy and asks runtime/policy — the same functions the server calls — for the decision,
@@ -9,7 +9,7 @@
 
 import { isIP } from 'node:net';
 import type { RuntimeConfig, ServerConfig } from '../runtime/config/index.js';
-import { type ArrivalFacts, compilePolicy, explainClient, explanationLines, type Explanation, formatReply, type SessionFacts } from '../runtime/policy/index.js';
+import { type ArrivalFacts, compilePolicy, explainClient, explanationLines, type Explanation, formatReply, rateLimitName, type SessionFacts } from '../runtime/policy/index.js';
 import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
@@ -31,6 +31,12 @@ export const OPTIONS = {
   'cipher-bits': { type: 'string', value: 'N', description: "with --tls: the negotiated cipher's strength in bits" },
   user: { type: 'string', value: 'NAME', description: 'the client has authenticated as NAME' },
   'mail-from': { type: 'string', value: 'ADDR', description: 'the envelope sender (default: the --user, or sender@example.invalid)' },
+  'over-rate': {
+    type: 'string',
+    value: 'LIMIT',
+    multiple: true,
+    description: 'the client is over this rate limit of the server (e.g. message-rate-per-user): explain shows its refusal; without it the trace lists the rate limits that apply',
+  },
   format: { type: 'string', value: 'pretty|json', default: 'pretty', choices: ['pretty', 'json'], description: 'output format' },
 } as const satisfies OptionTable;
 
@@ -95,6 +101,7 @@ export const run: Command = async (argv, io) => {
     user: values.user ?? null,
     mailFrom: values['mail-from'] ?? (values.user ?? 'sender@example.invalid'),
     rcptTo: values.rcpt,
+    ...overRates(server.config, values['over-rate']),
   };
   const mailboxes = await readMailboxes(server.config, loaded.config.userStores, loaded.baseDir, io);
   try {
@@ -136,6 +143,23 @@ async function readMailboxes(server: ServerConfig, stores: RuntimeConfig['userSt
     io.stderr.write(`smtppolicy explain: note: ${failure.message}; recipients only this list could confirm are not decided\n`);
   }
   return { lists, close: opened.close };
+}
+
+/**
+ * `--over-rate NAME…` as the shared state's verdicts: the named limits' windows are full.
+ * The limits not named stay undecided (the trace says they apply); a name the server does
+ * not set is a usage error, not a silent no-op.
+ */
+function overRates(server: ServerConfig, names: string[] | undefined): Pick<SessionFacts, 'rates'> {
+  if (!names || names.length === 0) return {};
+  const set = (server.limits.rates ?? []).map(rateLimitName);
+  const rates: Record<string, { allowed: boolean; retryAfterMs: number }> = {};
+  for (const name of names) {
+    const limit = (server.limits.rates ?? []).find((l) => rateLimitName(l) === name);
+    if (!limit) throw new UsageError(`--over-rate ${name}: server ${server.name} sets ${set.length === 0 ? 'no rate limits' : `only ${set.join(', ')}`}`);
+    rates[name] = { allowed: false, retryAfterMs: limit.periodMs };
+  }
+  return { rates };
 }
 
 function ipOption(value: string | undefined, flag: string): string | undefined {

@@ -2,8 +2,8 @@
 // runtime config, so the server (and any other reader of the JSON) never needs this file.
 // docs/language.md states the same values for users: change both together.
 
-import type { LimitName } from '../grammar/ast.js';
-import type { LdapConfig, LimitsConfig, TlsConfig } from '../runtime/config/types.js';
+import type { LimitName, RateLimitName } from '../grammar/ast.js';
+import type { LdapConfig, LimitsConfig, RateEvent, RateKey, TlsConfig } from '../runtime/config/types.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -23,7 +23,7 @@ export const DEFAULT_LIMITS: Omit<LimitsConfig, 'source'> = {
 };
 
 /** Which LimitsConfig field each `limits` setting sets, and the kind of value it takes. */
-export const LIMIT_FIELDS: Record<LimitName, { field: keyof Omit<LimitsConfig, 'source'>; value: 'Size' | 'Duration' | 'Integer' }> = {
+export const LIMIT_FIELDS: Record<Exclude<LimitName, RateLimitName>, { field: keyof Omit<LimitsConfig, 'source' | 'rates'>; value: 'Size' | 'Duration' | 'Integer' }> = {
   'message-size': { field: 'messageSizeBytes', value: 'Size' },
   recipients: { field: 'recipientsPerMessage', value: 'Integer' },
   connections: { field: 'maxConnections', value: 'Integer' },
@@ -34,6 +34,23 @@ export const LIMIT_FIELDS: Record<LimitName, { field: keyof Omit<LimitsConfig, '
   'greeting-delay': { field: 'greetingDelayMs', value: 'Duration' },
   'auth-failures': { field: 'authFailures', value: 'Integer' },
   'auth-failure-window': { field: 'authFailureWindowMs', value: 'Duration' },
+};
+
+/**
+ * The rate limits of a `limits` block: which event each counts, per which key. None is set
+ * by default, as in Postfix (its `smtpd_client_*_rate_limit` are 0): a rate that suits one
+ * site refuses another's legitimate bulk (a mailing list, a ticket system), and the
+ * concurrent limits, which are on by default, already bound what one client holds.
+ */
+export const RATE_LIMITS: Record<RateLimitName, { event: RateEvent; per: RateKey }> = {
+  'connection-rate-per-address': { event: 'connection', per: 'address' },
+  'connection-rate-per-network': { event: 'connection', per: 'network' },
+  'message-rate-per-address': { event: 'message', per: 'address' },
+  'message-rate-per-network': { event: 'message', per: 'network' },
+  'message-rate-per-user': { event: 'message', per: 'user' },
+  'recipient-rate-per-address': { event: 'recipient', per: 'address' },
+  'recipient-rate-per-network': { event: 'recipient', per: 'network' },
+  'recipient-rate-per-user': { event: 'recipient', per: 'user' },
 };
 
 export const DEFAULT_TLS: Pick<TlsConfig, 'mode' | 'minVersion' | 'minCipherBits'> = {

@@ -5,6 +5,7 @@ import type {
   Connections,
   HostPort,
   LimitsBlock,
+  RateLimitName,
   Listen,
   RelayBlock,
   RelayTo,
@@ -28,7 +29,7 @@ import type {
   ServerConfig,
   TlsConfig,
 } from '../runtime/config/types.js';
-import { DEFAULT_LIMITS, DEFAULT_TLS, LIMIT_FIELDS, TLS_VERSION_NAMES } from './defaults.js';
+import { DEFAULT_LIMITS, DEFAULT_TLS, LIMIT_FIELDS, RATE_LIMITS, TLS_VERSION_NAMES } from './defaults.js';
 import type { ResolveContext } from './resolve-context.js';
 import { single } from './resolve-context.js';
 import type { EntryResolver } from './resolve-entries.js';
@@ -317,7 +318,15 @@ function resolveLimits(scope: ServerScope, file: SourceFile, block: LimitsBlock 
     }
     seen.set(setting.name, setting.range.start.line);
     const value = setting.value?.value;
-    if (typeof value === 'number') limits[LIMIT_FIELDS[setting.name].field] = value;
+    if (setting.name in RATE_LIMITS) {
+      // an invalid rate was reported by the parser (value null); the setting is then left out
+      if (value && typeof value === 'object') {
+        const { event, per } = RATE_LIMITS[setting.name as RateLimitName];
+        (limits.rates ??= []).push({ event, per, count: value.count, periodMs: value.periodMs, source: scope.ctx.source(file, setting) });
+      }
+      continue;
+    }
+    if (typeof value === 'number') limits[LIMIT_FIELDS[setting.name as keyof typeof LIMIT_FIELDS].field] = value;
   }
   return limits;
 }

@@ -215,6 +215,7 @@ function printNode(path: AnyPath, context: Context, print: Print): Doc {
     case 'HostPort':
       return printHostPort(node as Ast.HostPort, context);
     case 'Duration':
+    case 'Rate':
     case 'Size':
     case 'Integer':
     case 'TlsVersion':

@@ -7,7 +7,7 @@ import type { PolicyFile } from '../grammar/index.js';
 /** Keys that record where or how something was written, not what it says. */
 const LAYOUT_KEYS = new Set(['range', 'nameRange', 'raw', 'printed']);
 /** Value nodes whose `text` is only a spelling once the value parsed. */
-const VALUE_KINDS = new Set(['Cidr', 'DomainValue', 'HostPort', 'Duration', 'Size', 'Integer', 'TlsVersion']);
+const VALUE_KINDS = new Set(['Cidr', 'DomainValue', 'HostPort', 'Duration', 'Rate', 'Size', 'Integer', 'TlsVersion']);
 
 /** The tree without layout: what formatting must preserve. */
 export function meaningOf(node: unknown): unknown {

@@ -252,7 +252,7 @@ export interface Setting extends NodeBase {
   value?: SettingValue | SettingValue[];
 }
 
-export type SettingValue = StringLiteral | DomainValue | HostPort | DurationValue | SizeValue | IntegerValue | TlsVersionValue;
+export type SettingValue = StringLiteral | DomainValue | HostPort | DurationValue | RateValue | SizeValue | IntegerValue | TlsVersionValue;
 
 /** `hostname mail.contoso.example`: the FQDN the server greets with. */
 export interface Hostname extends NodeBase {
@@ -469,13 +469,25 @@ export type LimitName =
   | 'idle-timeout'
   | 'greeting-delay'
   | 'auth-failures'
-  | 'auth-failure-window';
+  | 'auth-failure-window'
+  | RateLimitName;
+
+/** The rate limits of a `limits` block: which event is counted, per which key (rate-limit names in runtime/config). */
+export type RateLimitName =
+  | 'connection-rate-per-address'
+  | 'connection-rate-per-network'
+  | 'message-rate-per-address'
+  | 'message-rate-per-network'
+  | 'message-rate-per-user'
+  | 'recipient-rate-per-address'
+  | 'recipient-rate-per-network'
+  | 'recipient-rate-per-user';
 
 export interface LimitSetting extends NodeBase {
   kind: 'LimitSetting';
   keyword: Keyword;
   name: LimitName;
-  value?: SizeValue | DurationValue | IntegerValue;
+  value?: SizeValue | DurationValue | IntegerValue | RateValue;
 }
 
 /** `proxy-protocol { 10.0.0.10 }`: load balancers whose PROXY header is trusted. */
@@ -591,6 +603,14 @@ export interface DurationValue extends NodeBase {
   value: number | null;
 }
 
+/** `100/1m`: so many events per window. */
+export interface RateValue extends NodeBase {
+  kind: 'Rate';
+  text: string;
+  /** null when invalid. */
+  value: { count: number; periodMs: number } | null;
+}
+
 export interface SizeValue extends NodeBase {
   kind: 'Size';
   text: string;
@@ -629,6 +649,7 @@ export type AnyNode =
   | DomainValue
   | HostPort
   | DurationValue
+  | RateValue
   | SizeValue
   | IntegerValue
   | TlsVersionValue;

@@ -33,7 +33,34 @@ export interface BlockInfo {
 }
 
 function settings(article: string, what: string, context: KeywordContext): string {
-  return `${article} ${what} (${keywordsIn(context).join(', ')})`;
+  return `${article} ${what} (${compactKeywords(keywordsIn(context)).join(', ')})`;
+}
+
+/**
+ * Keywords that differ only after `-per-` are named once, their keys joined by `|`
+ * (`message-rate-per-address|network|user`), so a block with a family of settings keeps a
+ * message one can read.
+ */
+export function compactKeywords(keywords: readonly string[]): string[] {
+  const out: string[] = [];
+  let family: { prefix: string; keys: string[] } | undefined;
+  const flush = () => {
+    if (family) out.push(`${family.prefix}${family.keys.join('|')}`);
+    family = undefined;
+  };
+  for (const keyword of keywords) {
+    const at = keyword.lastIndexOf('-per-');
+    const prefix = at < 0 ? undefined : keyword.slice(0, at + 5);
+    if (prefix !== undefined && family?.prefix === prefix) {
+      family.keys.push(keyword.slice(prefix.length));
+      continue;
+    }
+    flush();
+    if (prefix !== undefined) family = { prefix, keys: [keyword.slice(prefix.length)] };
+    else out.push(keyword);
+  }
+  flush();
+  return out;
 }
 
 const ENTRY = 'an address, a CIDR range, ADDRESS mask NETMASK, domain NAME or @list';

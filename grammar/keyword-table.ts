@@ -660,6 +660,94 @@ export const ROWS: readonly KeywordRow[] = [
     default: '15m',
     setting: { value: 'duration', node: LIMIT, expected: 'a duration like 5m' },
   },
+  {
+    text: 'connection-rate-per-address',
+    contexts: ['limits'],
+    description: 'Connections from one client address per period, like 60/1m; over it, 421 4.7.0 (the greeting is refused and the connection closed).',
+    defaultText: 'no limit',
+    setting: { value: 'rate', node: LIMIT, expected: 'a rate like 60/1m' },
+    reference: {
+      default: 'none',
+      meaning: 'Connections from one client address per period (`60/1m`: 60 per minute, counted in fixed windows); every connection that reaches the greeting stage counts; over the limit the client gets `421 4.7.0` and the greeting is refused and the connection closed. Clients a relay grant names by address are exempt (Postfix: `smtpd_client_event_limit_exceptions = $mynetworks`).',
+    },
+  },
+  {
+    text: 'connection-rate-per-network',
+    contexts: ['limits'],
+    description: 'Connections from one client network (IPv4 /24, IPv6 /64) per period, like 60/1m; over it, 421 4.7.0 (the greeting is refused and the connection closed).',
+    defaultText: 'no limit',
+    setting: { value: 'rate', node: LIMIT, expected: 'a rate like 60/1m' },
+    reference: {
+      default: 'none',
+      meaning: 'Connections from one client network (IPv4 /24, IPv6 /64) per period (`60/1m`: 60 per minute, counted in fixed windows); every connection that reaches the greeting stage counts; over the limit the client gets `421 4.7.0` and the greeting is refused and the connection closed. Clients a relay grant names by address are exempt (Postfix: `smtpd_client_event_limit_exceptions = $mynetworks`).',
+    },
+  },
+  {
+    text: 'message-rate-per-address',
+    contexts: ['limits'],
+    description: 'Messages from one client address per period, like 100/1m; over it, 450 4.7.1 (MAIL FROM is refused).',
+    defaultText: 'no limit',
+    setting: { value: 'rate', node: LIMIT, expected: 'a rate like 100/1m' },
+    reference: {
+      default: 'none',
+      meaning: 'Messages from one client address per period (`100/1m`: 100 per minute, counted in fixed windows); every MAIL FROM counts, accepted or not; over the limit the client gets `450 4.7.1` and MAIL FROM is refused. Clients a relay grant names by address are exempt (Postfix: `smtpd_client_event_limit_exceptions = $mynetworks`).',
+    },
+  },
+  {
+    text: 'message-rate-per-network',
+    contexts: ['limits'],
+    description: 'Messages from one client network (IPv4 /24, IPv6 /64) per period, like 100/1m; over it, 450 4.7.1 (MAIL FROM is refused).',
+    defaultText: 'no limit',
+    setting: { value: 'rate', node: LIMIT, expected: 'a rate like 100/1m' },
+    reference: {
+      default: 'none',
+      meaning: 'Messages from one client network (IPv4 /24, IPv6 /64) per period (`100/1m`: 100 per minute, counted in fixed windows); every MAIL FROM counts, accepted or not; over the limit the client gets `450 4.7.1` and MAIL FROM is refused. Clients a relay grant names by address are exempt (Postfix: `smtpd_client_event_limit_exceptions = $mynetworks`).',
+    },
+  },
+  {
+    text: 'message-rate-per-user',
+    contexts: ['limits'],
+    description: 'Messages from one authenticated user per period, like 100/1m; over it, 450 4.7.1 (MAIL FROM is refused).',
+    defaultText: 'no limit',
+    setting: { value: 'rate', node: LIMIT, expected: 'a rate like 100/1m' },
+    reference: {
+      default: 'none',
+      meaning: 'Messages from one authenticated user per period (`100/1m`: 100 per minute, counted in fixed windows); every MAIL FROM counts, accepted or not; over the limit the client gets `450 4.7.1` and MAIL FROM is refused.',
+    },
+  },
+  {
+    text: 'recipient-rate-per-address',
+    contexts: ['limits'],
+    description: 'Recipients from one client address per period, like 500/1m; over it, 450 4.7.1 (RCPT TO is refused).',
+    defaultText: 'no limit',
+    setting: { value: 'rate', node: LIMIT, expected: 'a rate like 500/1m' },
+    reference: {
+      default: 'none',
+      meaning: 'Recipients from one client address per period (`500/1m`: 500 per minute, counted in fixed windows); every RCPT TO counts, accepted or not; over the limit the client gets `450 4.7.1` and RCPT TO is refused. Clients a relay grant names by address are exempt (Postfix: `smtpd_client_event_limit_exceptions = $mynetworks`).',
+    },
+  },
+  {
+    text: 'recipient-rate-per-network',
+    contexts: ['limits'],
+    description: 'Recipients from one client network (IPv4 /24, IPv6 /64) per period, like 500/1m; over it, 450 4.7.1 (RCPT TO is refused).',
+    defaultText: 'no limit',
+    setting: { value: 'rate', node: LIMIT, expected: 'a rate like 500/1m' },
+    reference: {
+      default: 'none',
+      meaning: 'Recipients from one client network (IPv4 /24, IPv6 /64) per period (`500/1m`: 500 per minute, counted in fixed windows); every RCPT TO counts, accepted or not; over the limit the client gets `450 4.7.1` and RCPT TO is refused. Clients a relay grant names by address are exempt (Postfix: `smtpd_client_event_limit_exceptions = $mynetworks`).',
+    },
+  },
+  {
+    text: 'recipient-rate-per-user',
+    contexts: ['limits'],
+    description: 'Recipients from one authenticated user per period, like 500/1m; over it, 450 4.7.1 (RCPT TO is refused).',
+    defaultText: 'no limit',
+    setting: { value: 'rate', node: LIMIT, expected: 'a rate like 500/1m' },
+    reference: {
+      default: 'none',
+      meaning: 'Recipients from one authenticated user per period (`500/1m`: 500 per minute, counted in fixed windows); every RCPT TO counts, accepted or not; over the limit the client gets `450 4.7.1` and RCPT TO is refused.',
+    },
+  },
 ];
 
 function tokenNameOf(text: string): string {

@@ -7,7 +7,7 @@
 import type { IToken } from 'chevrotain';
 import type { AnyNode, StringLiteral } from './ast.js';
 import type { CstContext } from './cst-context.js';
-import { durationValue, domainValue, hostPortValue, integerValue, reverseZoneValue, sizeValue, tlsVersionValue } from './value-nodes.js';
+import { durationValue, domainValue, hostPortValue, integerValue, rateValue, reverseZoneValue, sizeValue, tlsVersionValue } from './value-nodes.js';
 
 /** What a value kind reads after the keyword. */
 export type ValueShape = 'none' | 'single' | 'list';
@@ -33,6 +33,7 @@ export interface ValueKindInfo {
 export type ValueKind =
   | 'flag'
   | 'duration'
+  | 'rate'
   | 'size'
   | 'count'
   | 'integer'
@@ -71,6 +72,7 @@ function textValue(ctx: CstContext, token: IToken): StringLiteral {
 export const VALUE_KINDS: Record<ValueKind, ValueKindInfo> = {
   flag: { shape: 'none', placeholder: '' },
   duration: { shape: 'single', token: 'Word', placeholder: 'DURATION', build: (ctx, t) => durationValue(ctx, t) },
+  rate: { shape: 'single', token: 'Word', placeholder: 'N/DURATION', build: (ctx, t) => rateValue(ctx, t) },
   size: { shape: 'single', token: 'Word', placeholder: 'SIZE', build: (ctx, t) => sizeValue(ctx, t) },
   count: {
     shape: 'single',

@@ -13,6 +13,7 @@ import type {
   ListRef,
   MaskEntry,
   Range,
+  RateValue,
   SizeValue,
   TlsVersionValue,
 } from './ast.js';
@@ -27,6 +28,7 @@ import {
   parseHostPort,
   parseInteger,
   parseMask,
+  parseRate,
   parseSize,
   parseTlsVersion,
   type DomainOptions,
@@ -82,6 +84,10 @@ export function hostPortValue(ctx: CstContext, token: IToken, options: HostPortO
 
 export function durationValue(ctx: CstContext, token: IToken): DurationValue {
   return { kind: 'Duration', text: token.image, value: report(ctx, parseDuration(token.image), token), range: ctx.tokenRange(token) };
+}
+
+export function rateValue(ctx: CstContext, token: IToken): RateValue {
+  return { kind: 'Rate', text: token.image, value: report(ctx, parseRate(token.image), token), range: ctx.tokenRange(token) };
 }
 
 export function sizeValue(ctx: CstContext, token: IToken): SizeValue {

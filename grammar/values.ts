@@ -261,6 +261,38 @@ export function parseDuration(text: string): ValueResult<number> {
   return ok(value);
 }
 
+/** The shortest and longest window a rate may be counted over (`rate` values). */
+export const RATE_PERIOD_MIN_MS = 1000;
+export const RATE_PERIOD_MAX_MS = 86_400_000;
+
+export interface RateValueParsed {
+  /** Events allowed per window (≥ 1). */
+  count: number;
+  /** The window, in milliseconds (1s to 1d). */
+  periodMs: number;
+}
+
+/**
+ * `30/1m`, `100/1h`: so many events per window. The window is bounded: below a second a
+ * count means nothing on the wire, beyond a day the server would have to remember clients
+ * for longer than any abuse it stops lasts.
+ */
+export function parseRate(text: string): ValueResult<RateValueParsed> {
+  const expected = (): string => `expected a rate like 100/1m (so many per duration), found ${quote(text)}`;
+  const slash = text.indexOf('/');
+  if (slash < 0) return fail(`${expected()}: write the count, a '/', and the period`);
+  const countText = text.slice(0, slash);
+  const periodText = text.slice(slash + 1);
+  const count = parseInteger(countText, { min: 1, expected: 'a count of at least 1' });
+  if (!count.ok) return fail(`${expected()}: ${countText === '' ? 'the count is missing' : 'the count must be a whole number of at least 1'}`, { start: 0, end: slash });
+  const period = parseDuration(/^\d+$/.test(periodText) ? periodText : periodText.replace(/^(?=[a-z])/, '1'));
+  if (!period.ok) return fail(`${expected()}: the period after '/' must be a duration like 1m or 1h`, { start: slash + 1, end: text.length });
+  if (period.value < RATE_PERIOD_MIN_MS || period.value > RATE_PERIOD_MAX_MS) {
+    return fail(`${expected()}: the period must be between 1s and 1d`, { start: slash + 1, end: text.length });
+  }
+  return ok({ count: count.value, periodMs: period.value });
+}
+
 // Mail software counts sizes in powers of 1024 (Postfix message_size_limit, RFC 1870 usage),
 // so KB and KiB are the same unit here.
 const SIZE_UNITS: Record<string, number> = {

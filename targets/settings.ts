@@ -679,6 +679,20 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     },
   },
   {
+    setting: 'LimitsConfig.rates',
+    policy: '`limits { connection-rate-per-address … }` and the other `*-rate-per-*`',
+    scope: 'server',
+    inUse: onServer((server) => (server.limits.rates ?? []).length > 0),
+    targets: {
+      postfix: {
+        fidelity: 'unsupported',
+        mapping: 'none (not written)',
+        note: 'Postfix’s anvil has `smtpd_client_connection_rate_limit`, `smtpd_client_message_rate_limit` and `smtpd_client_recipient_rate_limit` per client address only, all counted in one `anvil_rate_time_unit`, with `$mynetworks` exempt; there is nothing per network or per user. Set the per-address ones by hand.',
+      },
+      opensmtpd: { fidelity: 'unsupported', mapping: 'none', note: 'OpenSMTPD has no rate limits.' },
+    },
+  },
+  {
     setting: 'ServerConfig.proxyProtocol',
     policy: '`proxy-protocol { … }`',
     scope: 'server',
@@ -720,6 +734,10 @@ export const SETTING_ROWS: readonly SettingRow[] = [
  */
 export const NOT_SETTINGS: Readonly<Record<string, string>> = {
   'RuntimeConfig.version': 'the format version of the JSON',
+  'RateLimitConfig.event': 'a part of one rate limit: LimitsConfig.rates has the row',
+  'RateLimitConfig.per': 'a part of one rate limit: LimitsConfig.rates has the row',
+  'RateLimitConfig.count': 'a part of one rate limit: LimitsConfig.rates has the row',
+  'RateLimitConfig.periodMs': 'a part of one rate limit: LimitsConfig.rates has the row',
   'RuntimeConfig.sources': 'the files the config was compiled from',
   'RuntimeConfig.resolver': 'a block: its fields have rows',
   'RuntimeConfig.storage': 'a block: its fields have rows',

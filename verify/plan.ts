@@ -9,6 +9,7 @@ import { skipped, type Probe, type VerifyContext } from './probe.js';
 import { authProbes } from './probes/auth.js';
 import { connectProbe } from './probes/connect.js';
 import { foreignDomain, relayProbes } from './probes/relay.js';
+import { rateProbes } from './probes/rates.js';
 import { recipientProbes } from './probes/recipients.js';
 import { tlsProbes } from './probes/tls.js';
 import { chooseLoopbackSources, type SourcePick, type UnrepresentedEntry } from './source-addresses.js';
@@ -111,6 +112,8 @@ async function planServer(context: VerifyContext, server: CompiledServer): Promi
   checks.push(...recipientProbes(first, { credentials: context.options.credentials, source: source ?? undefined }));
   // Last, so that its failed login (which servers throttle) cannot slow the others down.
   checks.push(...authProbes(first, source ?? undefined, { credentials: context.options.credentials, includeWrongPassword: true }).filter((p) => p.id.endsWith('/wrong-password')));
+  // After every other probe: it spends the source's message budget for the window.
+  checks.push(...rateProbes(first, source ?? undefined));
 
   if (source === null) {
     const reason = `no source address verify can choose is admitted by connection control (tried ${picks.map((p) => p.address).join(', ') || 'none'})`;

@@ -25,7 +25,7 @@ export interface ClassifiedToken {
 }
 
 // Values whose meaning is a number: sizes, durations, counts, TLS versions.
-const NUMERIC_KINDS = new Set(['Duration', 'Size', 'Integer', 'TlsVersion']);
+const NUMERIC_KINDS = new Set(['Duration', 'Rate', 'Size', 'Integer', 'TlsVersion']);
 
 /** What a named thing is, from the node that holds its name. */
 function nameToken(parentKind: string | undefined): Pick<ClassifiedToken, 'type' | 'modifiers'> | undefined {

@@ -346,5 +346,25 @@ export interface LimitsConfig {
   /** Failed logins allowed per client address, and per user name, within the window. */
   authFailures: number;
   authFailureWindowMs: number;
+  /**
+   * Rate limits (`connection-rate-per-address 60/1m`, …), in the order written; absent or
+   * empty: none (the default, as in Postfix).
+   */
+  rates?: RateLimitConfig[];
+  source: string | null;
+}
+
+/** The event a rate limit counts: a connection, a MAIL FROM, a RCPT TO. */
+export type RateEvent = 'connection' | 'message' | 'recipient';
+/** What the events are counted per: the client address, its network (IPv4 /24, IPv6 /64), the authenticated user. */
+export type RateKey = 'address' | 'network' | 'user';
+
+/** At most `count` events of one key per fixed window of `periodMs`. */
+export interface RateLimitConfig {
+  event: RateEvent;
+  per: RateKey;
+  count: number;
+  periodMs: number;
+  /** Where the setting was written (file:line:column). */
   source: string | null;
 }

@@ -10,6 +10,8 @@ export interface ServerMetrics {
   relayDenied: Counter<'server'>;
   /** Recipients of a local domain refused because its recipient list names no such mailbox or alias (550 5.1.1). */
   recipientsUnknown: Counter<'server'>;
+  /** Connections, MAIL and RCPT commands refused by a rate limit, by the limit's name (`message-rate-per-user`). */
+  rateLimited: Counter<'server' | 'limit'>;
   tlsSessions: Counter<'server' | 'version'>;
   messagesAccepted: Counter<'server'>;
   /** Messages refused at the end of DATA: `size` (over the limit) or `spool-failure` (disk full, I/O error). */
@@ -43,6 +45,7 @@ export function createMetrics(options: { queueDepth?: () => Promise<number>; pro
     authFailures: counter({ name: 'smtppolicy_auth_failures_total', help: 'Failed AUTH attempts', labelNames: ['server', 'mechanism'] }),
     relayDenied: counter({ name: 'smtppolicy_relay_denied_total', help: 'Recipients refused because relaying was not allowed', labelNames: ['server'] }),
     recipientsUnknown: counter({ name: 'smtppolicy_recipients_unknown_total', help: 'Recipients refused because no mailbox or alias of their local domain has that name', labelNames: ['server'] }),
+    rateLimited: counter({ name: 'smtppolicy_rate_limited_total', help: 'Connections, MAIL and RCPT commands refused by a rate limit, by limit (e.g. message-rate-per-user)', labelNames: ['server', 'limit'] }),
     tlsSessions: counter({ name: 'smtppolicy_tls_sessions_total', help: 'Completed TLS handshakes by protocol version', labelNames: ['server', 'version'] }),
     messagesAccepted: counter({ name: 'smtppolicy_messages_accepted_total', help: 'Messages spooled and acknowledged with 250', labelNames: ['server'] }),
     messagesRefused: counter({ name: 'smtppolicy_messages_refused_total', help: 'Messages refused at the end of DATA, by reason (size, spool-failure)', labelNames: ['server', 'reason'] }),

@@ -3,6 +3,7 @@
 // PTR name, and when that is unknown the answer is a temporary refusal, never an admission.
 import { parseAddress, type ParsedAddress } from '../../net/ip.js';
 import type { CompiledServer } from './compile.js';
+import { rateDecision } from './rate-limits.js';
 import { replies } from './replies.js';
 import { checkReverseName, describeEntry } from './reverse-dns.js';
 import type { ServerConfig } from '../config/types.js';
@@ -42,7 +43,20 @@ export function prepareConnect(config: ServerConfig): PreparedConnect {
   });
 }
 
+/**
+ * Connection control, then the connection rate limits (rate-limits.ts) for a client it
+ * admits: a client the list refuses gets its final 554, not a 421 that invites it back.
+ */
 export function decideConnect(server: CompiledServer, facts: SessionFacts): Decision {
+  const decision = decideConnectionControl(server, facts);
+  if (decision.decision !== 'accept') return decision;
+  const rates = rateDecision(server, 'connection', facts);
+  if (rates.trace.length === 0) return decision;
+  const trace = [...decision.trace, ...rates.trace];
+  return rates.refused ? { decision: 'tempfail', stage: 'connect', reply: rates.reply, trace, rateLimit: rates.limit } : { ...decision, trace };
+}
+
+function decideConnectionControl(server: CompiledServer, facts: SessionFacts): Decision {
   const prepared = server.connect;
   const allowList = prepared.allowList;
   // The header step is the same for every client of this server: built once, shared (frozen).

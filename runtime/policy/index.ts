@@ -16,6 +16,7 @@ export { explainClient, explanationLines, type ArrivalRefusal, type Explanation 
 export { assessEncryption, cipherBits, describeTls } from './encryption.js';
 export { decideTlsHandshake, type HandshakeRefusal } from './tls-handshake.js';
 export { revealsSecret } from './auth-offer.js';
+export { formatPeriod, rateDecision, rateLimitName, rateLimitsFor, rateRefusal, type AppliedRate, type RateDecision, type RateLimitsFor } from './rate-limits.js';
 export { replies } from './replies.js';
 export { normalizeAddress } from '../../net/ip.js';
 export * from './types.js';

@@ -1,7 +1,10 @@
-// MAIL FROM: encryption first (TLS required, minimum strength), then authentication
-// (anonymous access off), then sender ownership (senderMustMatch).
+// MAIL FROM: the message rate limits first (every MAIL counts, as in Postfix, so they are
+// checked before anything can refuse it; rate-limits.ts), then encryption (TLS required,
+// minimum strength), then authentication (anonymous access off), then sender ownership
+// (senderMustMatch).
 import type { CompiledServer } from './compile.js';
 import { assessEncryption, describeTls } from './encryption.js';
+import { rateDecision } from './rate-limits.js';
 import { replies } from './replies.js';
 import type { Decision, SessionFacts, SmtpReply, TraceStep } from './types.js';
 
@@ -9,6 +12,10 @@ export function decideMail(server: CompiledServer, facts: SessionFacts): Decisio
   const { tls, auth } = server.config;
   const trace: TraceStep[] = [];
   const answer = (decision: Decision['decision'], reply: SmtpReply): Decision => ({ decision, stage: 'mail', reply, trace });
+
+  const rates = rateDecision(server, 'message', facts);
+  trace.push(...rates.trace);
+  if (rates.refused) return { ...answer('tempfail', rates.reply), rateLimit: rates.limit };
 
   const encryption = assessEncryption(server, facts);
   if (encryption.level === 'none') {

@@ -1,12 +1,14 @@
-// RCPT TO: local domains (and the bare `postmaster`, see postmaster.ts) are accepted from
-// anyone who got this far; any other domain is relaying, allowed only to those the relay
-// settings name (Postfix's permit_mynetworks, permit_sasl_authenticated,
-// reject_unauth_destination).
+// RCPT TO: the recipient rate limits first (every RCPT counts, accepted or not, as in
+// Postfix: that is what stops a harvest of addresses; rate-limits.ts). Then local domains
+// (and the bare `postmaster`, see postmaster.ts) are accepted from anyone who got this far;
+// any other domain is relaying, allowed only to those the relay settings name (Postfix's
+// permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination).
 import { parseAddress } from '../../net/ip.js';
 import type { CompiledServer } from './compile.js';
 import { addressDomain } from './mail.js';
 import { isBarePostmaster, postmasterMailbox } from './postmaster.js';
 import { resolveRecipient } from './recipients.js';
+import { rateDecision } from './rate-limits.js';
 import { replies } from './replies.js';
 import { checkReverseName, describeEntry } from './reverse-dns.js';
 import type { RcptDecision, SessionFacts, TraceStep } from './types.js';
@@ -16,6 +18,10 @@ export function decideRcpt(server: CompiledServer, facts: SessionFacts): RcptDec
   const rcpt = facts.rcptTo ?? '';
   const domain = addressDomain(rcpt);
   const trace: TraceStep[] = [];
+
+  const rates = rateDecision(server, 'recipient', facts);
+  trace.push(...rates.trace);
+  if (rates.refused) return { decision: 'tempfail', stage: 'rcpt', reply: rates.reply, trace, rateLimit: rates.limit };
 
   if (isBarePostmaster(rcpt)) {
     const mailbox = postmasterMailbox(server);

@@ -25,6 +25,12 @@ export const replies = {
   connectLookupFailed: reply(421, '4.7.0', 'Cannot verify your hostname (reverse DNS lookup failed); try again later'),
   /** A PROXY header from a peer the policy does not trust: a client cannot claim an address it does not have. */
   proxyNotTrusted: (hostname: string) => reply(554, '5.7.1', `${hostname} Error: PROXY header from an address that is not a trusted load balancer`),
+  /**
+   * A connection rate limit is exceeded (Postfix smtpd_client_connection_rate_limit, its
+   * text exactly): the greeting is refused and the connection closed. `subject` is the
+   * client address or network.
+   */
+  connectionRateExceeded: (hostname: string, subject: string) => reply(421, '4.7.0', `${hostname} Error: too many connections from ${printable(subject)}`),
   /** A domain entry decides and the server made no reverse lookup (a server bug): fail closed. */
   lookupNotMade: reply(421, '4.7.0', 'Cannot verify your hostname (reverse DNS lookup was not made); try again later'),
 
@@ -53,6 +59,11 @@ export const replies = {
   weakEncryption: (why: string) => reply(538, '5.7.11', `Encryption required: ${why}`),
   /** Anonymous access is off and the client has not authenticated. */
   authRequired: reply(530, '5.7.0', 'Authentication required'),
+  /**
+   * A message rate limit is exceeded (Postfix smtpd_client_message_rate_limit, its text
+   * exactly); `subject` is the client address, its network or `user NAME`.
+   */
+  messageRateExceeded: (subject: string) => reply(450, '4.7.1', `Error: too much mail from ${printable(subject)}`),
   /** senderMustMatch: the envelope sender is not the authenticated user (Postfix reject_sender_login_mismatch). */
   senderNotOwned: (sender: string, user: string) =>
     reply(553, '5.7.1', `<${printable(sender)}>: Sender address rejected: not owned by user ${printable(user)}`),
@@ -73,6 +84,8 @@ export const replies = {
    */
   directoryUnavailable: (rcpt: string) =>
     reply(451, '4.4.3', `<${printable(rcpt)}>: Recipient address rejected: the directory did not answer; try again later`),
+  /** A recipient rate limit is exceeded (Postfix smtpd_client_recipient_rate_limit, its text exactly). */
+  recipientRateExceeded: (subject: string) => reply(450, '4.7.1', `Error: too many recipients from ${printable(subject)}`),
   /** Relay depends on a domain grant and the reverse lookup failed: defer (Postfix defer_code 450). */
   relayLookupFailed: (rcpt: string) =>
     reply(450, '4.7.1', `<${printable(rcpt)}>: Recipient address rejected: unable to verify client hostname`),

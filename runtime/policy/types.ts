@@ -45,6 +45,19 @@ export interface SessionFacts {
    * confirm is answered with a temporary refusal instead of a guess.
    */
   mailboxes?: MailboxDirectory;
+  /**
+   * What the shared state found when the server counted this event under each rate limit
+   * that applies (rate-limits.ts), keyed by the limit's name (`message-rate-per-user`).
+   * Absent (explain): the decision says which limits apply instead of deciding on counts.
+   */
+  rates?: Readonly<Record<string, RateCount>>;
+}
+
+/** One rate limit's verdict on the event being decided (the shared state's RateVerdict). */
+export interface RateCount {
+  allowed: boolean;
+  /** When refused: how long until the limit's window ends. */
+  retryAfterMs: number;
 }
 
 /** The mailboxes named by the `mailboxes` sources of the local domains' recipient lists. */
@@ -93,6 +106,8 @@ export interface Decision {
    * decision depends on it: the caller should look the client up and ask again.
    */
   needsReverseDns?: boolean;
+  /** Set when a rate limit refused: its name (`message-rate-per-user`), for the log line and the metric. */
+  rateLimit?: string;
 }
 
 /** How a recipient is handled once accepted. */

@@ -3,7 +3,8 @@
 // reply that accepts (sent in place of the library's "250 Accepted") or the error that
 // refuses (see smtp-reply-error.ts).
 import type { SMTPServerAddress } from 'smtp-server';
-import { decideMail, decideRcpt, type DeliveryTarget, type RcptDecision } from '../policy/index.js';
+import { decideMail, decideRcpt, type Decision, type DeliveryTarget, type RcptDecision, type SessionFacts } from '../policy/index.js';
+import { countRates } from './rate-counts.js';
 import { clean } from '../observe/logger.js';
 import { mailboxPathFor } from '../delivery/mailbox-path.js';
 import { serverReplies } from './server-replies.js';
@@ -19,12 +20,26 @@ const MAILBOX_CHECK_ROOT = '/maildir';
  */
 const DIRECTORY_ROUNDS = 8;
 
-export function checkMail(session: SessionContext, address: SMTPServerAddress): Answer {
+/** Synchronous unless a message rate limit applies (then the shared state counts the MAIL first). */
+export function checkMail(session: SessionContext, address: SMTPServerAddress): Answer | Promise<Answer> {
   const refusal = refuseUtf8WithoutSmtpUtf8(session, address.address, 'mailFrom');
   if (refusal) return refusal;
-  const decision = decideMail(session.rt.compiled, session.facts({ mailFrom: address.address ?? '' }));
+  const facts = session.facts({ mailFrom: address.address ?? '' });
+  const counting = countRates(session.rt, 'message', facts);
+  if (!counting) return mailAnswer(session, address, facts);
+  return counting.then((rates) => mailAnswer(session, address, { ...facts, rates }));
+}
+
+function mailAnswer(session: SessionContext, address: SMTPServerAddress, facts: SessionFacts): Answer {
+  const decision = decideMail(session.rt.compiled, facts);
   session.log.decision(decision, { mailFrom: clean(address.address) });
+  countRateRefusal(session, decision);
   return decision.decision === 'accept' ? decision.reply : new SmtpReplyError(decision.reply);
+}
+
+/** A refusal by a rate limit, counted by the limit's name (smtppolicy_rate_limited_total). */
+export function countRateRefusal(session: Pick<SessionContext, 'rt'>, decision: Decision): void {
+  if (decision.rateLimit) session.rt.metrics.rateLimited.inc({ server: session.rt.config.name, limit: decision.rateLimit });
 }
 
 /**
@@ -42,9 +57,13 @@ export async function checkRcpt(
   const mailFrom = session.envelope?.mailFrom;
   const lists = session.rt.mailboxes;
   const lookup = lists.asksDirectories ? lists.lookup() : undefined;
+  const commandFacts = { mailFrom: mailFrom ? mailFrom.address : '', rcptTo: address.address };
+  // counted once per RCPT, however often it is decided below
+  const rates = await countRates(session.rt, 'recipient', session.facts(commandFacts));
   const decideOnce = () => decideRcpt(session.rt.compiled, {
-    ...session.facts({ mailFrom: mailFrom ? mailFrom.address : '', rcptTo: address.address }),
+    ...session.facts(commandFacts),
     mailboxes: lookup ?? lists,
+    ...(rates ? { rates } : {}),
   });
   const decide = async () => {
     let decision = decideOnce();
@@ -83,6 +102,7 @@ export async function checkRcpt(
     ...(decision.targets ? { targets: decision.targets.map((t) => clean(t.address)) } : {}),
   });
   logAliasTrouble(session, address.address, decision);
+  countRateRefusal(session, decision);
   if (decision.decision !== 'accept') {
     if (decision.decision === 'refuse' && decision.reply.enhanced === '5.1.1') session.rt.metrics.recipientsUnknown.inc({ server: session.rt.config.name });
     else if (decision.decision === 'refuse') session.rt.metrics.relayDenied.inc({ server: session.rt.config.name });

@@ -34,7 +34,8 @@ import { SessionLog } from './session-log.js';
 import type { SessionContext } from './session-context.js';
 import { SmtpReplyError, type Answer } from './smtp-reply-error.js';
 import { checkCredentials, startAuth } from './session-auth.js';
-import { checkMail, checkRcpt } from './envelope-checks.js';
+import { checkMail, checkRcpt, countRateRefusal } from './envelope-checks.js';
+import { countRates } from './rate-counts.js';
 import { RecipientRoutes } from './recipient-routes.js';
 import { MessageIntake } from './message-intake.js';
 import { screenInput, type InputRefusal } from './input-screen.js';
@@ -221,9 +222,14 @@ export class PolicyConnection extends SMTPConnection implements SessionContext {
     const parser = this._parser as unknown as { _remainder?: string } | false;
     if (parser && parser._remainder) return this.refuseAtConnect(serverReplies.talkedTooSoon(this.name), 'early-talker');
 
-    const decision = decideConnect(this.rt.compiled, this.facts());
+    // the connection rate limits count every connection that gets this far, in the shared state
+    const facts = this.facts();
+    const rates = await countRates(this.rt, 'connection', facts);
+    if (this._closing || this._closed) return;
+    const decision = decideConnect(this.rt.compiled, rates ? { ...facts, rates } : facts);
     this.log.decision(decision, { ptr: reverseDns ? reverseDnsSummary(reverseDns) : null });
-    if (decision.decision !== 'accept') return this.refuseAtConnect(decision.reply, `policy-${decision.decision}`);
+    countRateRefusal(this, decision);
+    if (decision.decision !== 'accept') return this.refuseAtConnect(decision.reply, decision.rateLimit ?? `policy-${decision.decision}`);
 
     const tls = this.tlsFacts();
     if (tls) this.rt.metrics.tlsSessions.inc({ server: this.rt.config.name, version: tls.version });
@@ -451,7 +457,12 @@ export class PolicyConnection extends SMTPConnection implements SessionContext {
   }
 
   onMailFrom(address: SMTPServerAddress, callback: (err: Error | null) => void): void {
-    callback(this.handOver(checkMail(this, address)));
+    const answer = checkMail(this, address);
+    if (!(answer instanceof Promise)) return callback(this.handOver(answer));
+    answer.then(
+      (decided) => callback(this.handOver(decided)),
+      (error: unknown) => callback(this.handOver(new SmtpReplyError(serverReplies.temporaryFailure(), { cause: error }))),
+    );
   }
 
   onRcptTo(address: SMTPServerAddress, callback: (err: Error | null) => void): void {

@@ -31,6 +31,7 @@ export class SessionLog {
       reply: formatReply(decision.reply),
       source: deciding?.source ?? null,
       reason: deciding ? `${deciding.step}: ${deciding.result}` : null,
+      ...(decision.rateLimit ? { limit: decision.rateLimit } : {}),
       ...detail,
     }, `${decision.stage} ${decision.decision}`);
   }

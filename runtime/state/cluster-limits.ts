@@ -11,7 +11,7 @@ import { ConnectionCounter } from './connection-counter.js';
 import { admitToSlot } from './slot-rules.js';
 import type { ThrottleVerdict } from '../auth/auth-throttle.js';
 import type { SlotRefusal } from './slot-rules.js';
-import type { Admission, AttemptResult, CheckOutcome, ServerLimits, SharedLimitNumbers, SharedState } from './shared-limits.js';
+import type { Admission, AttemptResult, CheckOutcome, RateVerdict, ServerLimits, SharedLimitNumbers, SharedState } from './shared-limits.js';
 import { isStateMessage, type StateReply, type StateRequest } from './state-messages.js';
 
 /** The worker's end of the IPC channel (process.send / process.on('message') in a worker). */
@@ -171,6 +171,13 @@ class ClusterServerLimits implements ServerLimits {
     if ('user' in outcome || 'unavailable' in outcome) return outcome;
     if (!ended.verdict) throw new Error('the primary recorded no verdict for a failed login');
     return { verdict: ended.verdict };
+  }
+
+  // Fails (PrimaryUnreachableError) when the primary cannot be asked: the session then
+  // answers with a temporary refusal, never with an event no one counted.
+  async rateHit(key: string, limit: number, periodMs: number): Promise<RateVerdict> {
+    const reply = await this.state.ask<{ channel: 'state'; id: number; rate: RateVerdict }>((id) => ({ channel: 'state', op: 'rate-hit', id, server: this.name, key, limit, periodMs }));
+    return reply.rate;
   }
 
   private request<O extends 'admit' | 'good' | 'locked-out' | 'auth-begin'>(op: O, address: string, id?: number) {

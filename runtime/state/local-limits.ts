@@ -8,11 +8,19 @@ import { ConnectionCounter } from './connection-counter.js';
 import { admitToSlot, underStress } from './slot-rules.js';
 import { GoodClients } from './good-clients.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { RateWindows } from './rate-windows.js';
 import type { SlotRefusal } from './slot-rules.js';
-import type { Admission, AttemptResult, CheckOutcome, ServerLimits, SharedLimitNumbers, SharedState } from './shared-limits.js';
+import type { Admission, AttemptResult, CheckOutcome, RateVerdict, ServerLimits, SharedLimitNumbers, SharedState } from './shared-limits.js';
 
 /** Clients that sent mail or logged in within a week keep access to the reserved slots (slot-rules.ts). */
 const GOOD_CLIENTS = { ttlMs: 7 * 24 * 3600_000, maxEntries: 10_000 };
+/**
+ * Rate windows kept for all servers together (measured: 282 bytes each with IPv6 address
+ * keys, so about 28 MB at most). A flood of more distinct keys within one period makes the
+ * oldest windows start afresh (rate-windows.ts); the per-network limits hold against one
+ * network's many addresses.
+ */
+export const RATE_WINDOWS = { maxEntries: 100_000 };
 
 interface ThrottleEntry {
   throttle: AuthThrottle;
@@ -24,6 +32,11 @@ export class LocalSharedState implements SharedState {
   private readonly counters = new Map<string, ConnectionCounter>();
   private readonly goodClients = new Map<string, GoodClients>();
   private readonly throttles = new Map<string, ThrottleEntry>();
+  private readonly rates: RateWindows;
+
+  constructor(options: { now?: () => number; rateWindows?: number } = {}) {
+    this.rates = new RateWindows({ maxEntries: options.rateWindows ?? RATE_WINDOWS.maxEntries, ...(options.now ? { now: options.now } : {}) });
+  }
 
   server(name: string, limits: SharedLimitNumbers): LocalServerLimits {
     let counter = this.counters.get(name);
@@ -38,7 +51,17 @@ export class LocalSharedState implements SharedState {
       entry = { throttle: new AuthThrottle({ limit: limits.authFailures, windowMs: limits.authFailureWindowMs }), queue: new KeyedQueue() };
       this.throttles.set(throttleKey, entry);
     }
-    return new LocalServerLimits(limits, counter, good, entry);
+    return new LocalServerLimits(limits, counter, good, entry, this.rates, name);
+  }
+
+  /** Counts a rate event of a server in one synchronous step (the primary answering a worker). */
+  rateHitNow(server: string, key: string, limit: number, periodMs: number): RateVerdict {
+    return this.rates.hit(rateKey(server, key), limit, periodMs);
+  }
+
+  /** Rate windows kept now, all servers together (bounded by RATE_WINDOWS). */
+  get rateWindows(): number {
+    return this.rates.size;
   }
 
   /** Open sessions of a server, all addresses together (for tests and the primary's gauge). */
@@ -53,6 +76,9 @@ export class LocalServerLimits implements ServerLimits {
     private readonly counter: ConnectionCounter,
     private readonly good: GoodClients,
     private readonly auth: ThrottleEntry,
+    private readonly rates: RateWindows,
+    /** The server's name: rate keys are counted per virtual server, as the slots are. */
+    private readonly serverName: string,
   ) {}
 
   precheck(address: string): SlotRefusal | null {
@@ -78,6 +104,15 @@ export class LocalServerLimits implements ServerLimits {
     return this.auth.throttle.isLockedOut(address, user);
   }
 
+  /** The synchronous form, for the primary (a worker's request is answered in one step). */
+  rateHitNow(key: string, limit: number, periodMs: number): RateVerdict {
+    return this.rates.hit(rateKey(this.serverName, key), limit, periodMs);
+  }
+
+  async rateHit(key: string, limit: number, periodMs: number): Promise<RateVerdict> {
+    return this.rateHitNow(key, limit, periodMs);
+  }
+
   async authLockedOut(address: string): Promise<boolean> {
     return this.lockedOutNow(address);
   }
@@ -96,4 +131,9 @@ export class LocalServerLimits implements ServerLimits {
       return { verdict: throttle.recordFailure(address, user) };
     }));
   }
+}
+
+/** Rate keys are counted per virtual server, as the connection slots are. */
+function rateKey(server: string, key: string): string {
+  return `${server}\u0000${key}`;
 }

@@ -1,7 +1,7 @@
 // What a session asks of the limits that must hold across every process serving one
 // policy: connection slots (total, per address, per network, the reserved slots of known
-// clients, stress) and the failed-login throttle (per network, per user and network, per
-// user). Two implementations: local-limits.ts (one process: plain maps, no I/O, answers
+// clients, stress), the failed-login throttle (per network, per user and network, per
+// user) and the rate limits' windows (rate-windows.ts). Two implementations: local-limits.ts (one process: plain maps, no I/O, answers
 // synchronously where it can) and cluster-limits.ts (a `serve --workers` worker: every
 // decision is made by the primary, which holds one local-limits store for all workers, so
 // the limits hold exactly). A Redis implementation (several hosts) fits the same interface:
@@ -22,6 +22,12 @@ export type Admission = { refusal: SlotRefusal } | { slot: SlotGrant };
 
 /** What one credential check found, before the throttle records it. */
 export type CheckOutcome = { user: string } | { failed: true } | { unavailable: string };
+
+/** What counting one event under a rate limit found (ServerLimits.rateHit). */
+export interface RateVerdict {
+  allowed: boolean;
+  retryAfterMs: number;
+}
 
 /** What a throttled credential check ended in. */
 export type AttemptResult = 'locked-out' | { user: string } | { verdict: ThrottleVerdict } | { unavailable: string };
@@ -46,6 +52,12 @@ export interface ServerLimits {
    * user is locked out, and its outcome recorded before the next check of either key starts.
    */
   authAttempt(address: string, user: string, check: () => Promise<CheckOutcome>): Promise<AttemptResult>;
+  /**
+   * Counts one event under `key` (a connection, message or recipient of a client address,
+   * network or user) in the current window of `periodMs`, unless the window already holds
+   * `limit` of them; atomic across every process sharing the state.
+   */
+  rateHit(key: string, limit: number, periodMs: number): Promise<RateVerdict>;
 }
 
 export interface SharedState {

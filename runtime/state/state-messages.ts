@@ -4,7 +4,7 @@
 // no message to the state). `id` pairs a reply with its request.
 import type { ThrottleVerdict } from '../auth/auth-throttle.js';
 import type { SlotRefusal } from './slot-rules.js';
-import type { SharedLimitNumbers } from './shared-limits.js';
+import type { RateVerdict, SharedLimitNumbers } from './shared-limits.js';
 
 interface Addressed {
   channel: 'state';
@@ -21,7 +21,9 @@ export type StateRequest =
   /** Asks for the throttle's turn for (network, user); answered with `go` or `locked-out`. */
   | (Addressed & { op: 'auth-begin'; id: number; user: string })
   /** Ends the turn `auth-begin` gave, with what the check found ('none': no outcome to record). */
-  | { channel: 'state'; op: 'auth-end'; id?: number; turn: number; outcome: 'success' | 'failure' | 'none' };
+  | { channel: 'state'; op: 'auth-end'; id?: number; turn: number; outcome: 'success' | 'failure' | 'none' }
+  /** Counts one event of a rate limit (ServerLimits.rateHit); answered with its verdict. */
+  | { channel: 'state'; op: 'rate-hit'; id: number; server: string; key: string; limit: number; periodMs: number };
 
 export type StateReply =
   | { channel: 'state'; id: number; refusal: SlotRefusal; stressed: boolean }
@@ -29,6 +31,7 @@ export type StateReply =
   | { channel: 'state'; id: number; lockedOut: boolean }
   | { channel: 'state'; id: number; go: true }
   | { channel: 'state'; id: number; verdict: ThrottleVerdict | null }
+  | { channel: 'state'; id: number; rate: RateVerdict }
   /** Not a reply: the primary tells every worker that a server came under stress or left it. */
   | { channel: 'state'; stress: { server: string; stressed: boolean } };
 

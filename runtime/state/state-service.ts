@@ -75,6 +75,12 @@ export class StateService {
         });
         return;
       }
+      case 'rate-hit': {
+        // one step on the primary's event loop: the check and the count are atomic for the host
+        const rate = this.store.rateHitNow(message.server, message.key, message.limit, message.periodMs);
+        worker.send({ channel: 'state', id: message.id, rate });
+        return;
+      }
       case 'auth-end': {
         const turn = this.turns.get(`${worker.id}:${message.turn}`);
         if (!turn) return;

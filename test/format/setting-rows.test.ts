@@ -12,6 +12,7 @@ import { formatText } from './format-helpers.js';
 const SAMPLE: Record<ValueKind, string> = {
   flag: '',
   duration: '5m',
+  rate: '100/1m',
   size: '25MB',
   count: '7',
   integer: '128',

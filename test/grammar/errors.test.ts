@@ -165,7 +165,7 @@ const CASES: Array<[input: string, expected: Expected[]]> = [
       [1, 30, "expected a port between 1 and 65535, found '0'"],
     ]],
     ["server a { limits { max-ttl 1h } }\n", [
-      [1, 21, "expected a limit (message-size, recipients, connections, connections-per-address, session-timeout, data-timeout, idle-timeout, greeting-delay, auth-failures, auth-failure-window), found 'max-ttl': 'max-ttl' belongs in a resolver cache block"],
+      [1, 21, "expected a limit (message-size, recipients, connections, connections-per-address, session-timeout, data-timeout, idle-timeout, greeting-delay, auth-failures, auth-failure-window, connection-rate-per-address|network, message-rate-per-address|network|user, recipient-rate-per-address|network|user), found 'max-ttl': 'max-ttl' belongs in a resolver cache block"],
     ]],
     ["users staff\nlist a { }\n", [
       [2, 1, "expected 'file' or 'ldap', found 'list'"],

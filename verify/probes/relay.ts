@@ -12,6 +12,7 @@ import type { VerifyCredentials } from '../types.js';
 import { pickMechanism } from './auth.js';
 import { authenticate, cancelAuth } from '../smtp-steps.js';
 import { isLoginThrottled, throttledReason } from '../login-throttle.js';
+import { rateLimitedReason } from '../rate-throttle.js';
 
 /** Reserved example domains (RFC 2606): never local to a real server, never delivered to. */
 const FOREIGN_DOMAINS = ['example.com', 'example.net', 'example.org', 'relay-probe.invalid'];
@@ -72,6 +73,8 @@ export async function attempt(sessions: ProbeSessions, a: Attempt): Promise<Prob
   const decision = expectedFor(a.endpoint, facts);
   const expected = describeDecision(decision);
   const mail = await client.command(`MAIL FROM:<${a.mailFrom}>`);
+  const mailLimited = rateLimitedReason(a.endpoint.server, 'message', facts, mail);
+  if (mailLimited) return skipped(expected, mailLimited);
   let observed = `MAIL: ${describeResponse(mail)}`;
   let pass: boolean;
   if (mail.code !== 250) {
@@ -80,6 +83,11 @@ export async function attempt(sessions: ProbeSessions, a: Attempt): Promise<Prob
     pass = false;
   } else {
     const rcpt = await client.command(`RCPT TO:<${a.rcptTo}>`);
+    const rcptLimited = rateLimitedReason(a.endpoint.server, 'recipient', facts, rcpt);
+    if (rcptLimited) {
+      await client.command('RSET');
+      return skipped(expected, rcptLimited);
+    }
     observed += `; RCPT <${a.rcptTo}>: ${describeResponse(rcpt)}`;
     pass = replyMatches(decision, rcpt);
     await client.command('RSET');

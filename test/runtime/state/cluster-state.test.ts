@@ -110,6 +110,25 @@ test('a worker cut off from the primary refuses: its waiting and new requests fa
   await assert.rejects(limits.authLockedOut('192.0.2.11'), /primary process cannot be asked/);
 });
 
+test('a rate limit holds across workers: 30 messages from one address over 2 workers are counted once each, 10 allowed', async () => {
+  const { worker } = cluster();
+  const a = worker(1).state.server('mx', LIMITS);
+  const b = worker(2).state.server('mx', LIMITS);
+  const verdicts = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).rateHit('message:address:192.0.2.20', 10, 60_000)));
+  assert.equal(verdicts.filter((v) => v.allowed).length, 10);
+  for (const v of verdicts) if (!v.allowed) assert.ok(v.retryAfterMs > 0 && v.retryAfterMs <= 60_000);
+  // another address is unaffected, on either worker
+  assert.equal((await a.rateHit('message:address:192.0.2.21', 10, 60_000)).allowed, true);
+});
+
+test('a worker cut off from the primary gets no rate verdict: the event is refused, never counted nowhere', async () => {
+  const { worker } = cluster();
+  const w = worker(1);
+  const limits = w.state.server('mx', LIMITS);
+  w.cutOff();
+  await assert.rejects(limits.rateHit('connection:address:192.0.2.22', 10, 60_000), /primary process cannot be asked/);
+});
+
 test('the stress flag follows the host: half of the slots taken on one worker puts the other under stress', async () => {
   const { worker } = cluster();
   const small = { ...LIMITS, maxConnections: 4, maxConnectionsPerAddress: 4 };
