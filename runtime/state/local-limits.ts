@@ -8,8 +8,9 @@ import { ConnectionCounter } from './connection-counter.js';
 import { admitToSlot, underStress } from './slot-rules.js';
 import { GoodClients } from './good-clients.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { FixedWindows } from './fixed-windows.js';
 import type { SlotRefusal } from './slot-rules.js';
-import type { Admission, AttemptResult, CheckOutcome, ServerLimits, SharedLimitNumbers, SharedState } from './shared-limits.js';
+import type { Admission, AttemptResult, CheckOutcome, RateVerdict, ServerLimits, SharedLimitNumbers, SharedState } from './shared-limits.js';
 
 /** Clients that sent mail or logged in within a week keep access to the reserved slots (slot-rules.ts). */
 const GOOD_CLIENTS = { ttlMs: 7 * 24 * 3600_000, maxEntries: 10_000 };
@@ -24,6 +25,7 @@ export class LocalSharedState implements SharedState {
   private readonly counters = new Map<string, ConnectionCounter>();
   private readonly goodClients = new Map<string, GoodClients>();
   private readonly throttles = new Map<string, ThrottleEntry>();
+  private readonly rates = new Map<string, FixedWindows>();
 
   server(name: string, limits: SharedLimitNumbers): LocalServerLimits {
     let counter = this.counters.get(name);
@@ -38,7 +40,9 @@ export class LocalSharedState implements SharedState {
       entry = { throttle: new AuthThrottle({ limit: limits.authFailures, windowMs: limits.authFailureWindowMs }), queue: new KeyedQueue() };
       this.throttles.set(throttleKey, entry);
     }
-    return new LocalServerLimits(limits, counter, good, entry);
+    let rates = this.rates.get(name);
+    if (!rates) this.rates.set(name, (rates = new FixedWindows()));
+    return new LocalServerLimits(limits, counter, good, entry, rates);
   }
 
   /** Open sessions of a server, all addresses together (for tests and the primary's gauge). */
@@ -53,6 +57,7 @@ export class LocalServerLimits implements ServerLimits {
     private readonly counter: ConnectionCounter,
     private readonly good: GoodClients,
     private readonly auth: ThrottleEntry,
+    private readonly rates: FixedWindows,
   ) {}
 
   precheck(address: string): SlotRefusal | null {
@@ -95,5 +100,9 @@ export class LocalServerLimits implements ServerLimits {
       if ('unavailable' in outcome) return outcome;
       return { verdict: throttle.recordFailure(address, user) };
     }));
+  }
+
+  async rateHit(key: string, limit: number, periodMs: number): Promise<RateVerdict> {
+    return this.rates.hit(key, limit, periodMs);
   }
 }

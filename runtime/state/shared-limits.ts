@@ -6,6 +6,7 @@
 // decision is made by the primary, which holds one local-limits store for all workers, so
 // the limits hold exactly). A Redis implementation (several hosts) fits the same interface:
 // each call is one atomic step, and nothing here assumes the store lives in this process.
+// The third, redis/redis-limits.ts (several hosts), is one: every decision is a Lua script.
 import type { LimitsConfig } from '../config/types.js';
 import type { ThrottleVerdict } from '../auth/auth-throttle.js';
 import type { SlotRefusal } from './slot-rules.js';
@@ -25,6 +26,8 @@ export type CheckOutcome = { user: string } | { failed: true } | { unavailable: 
 
 /** What a throttled credential check ended in. */
 export type AttemptResult = 'locked-out' | { user: string } | { verdict: ThrottleVerdict } | { unavailable: string };
+
+export interface RateVerdict { allowed: boolean; retryAfterMs: number }
 
 export interface ServerLimits {
   /**
@@ -46,6 +49,24 @@ export interface ServerLimits {
    * user is locked out, and its outcome recorded before the next check of either key starts.
    */
   authAttempt(address: string, user: string, check: () => Promise<CheckOutcome>): Promise<AttemptResult>;
+  /**
+   * Counts one event under `key` (a connection, message or recipient of a client address,
+   * network or user) in the current window of `periodMs`, unless the window already holds
+   * `limit` of them; atomic across every process sharing the state.
+   */
+  rateHit(key: string, limit: number, periodMs: number): Promise<RateVerdict>;
+}
+
+/**
+ * The shared state cannot decide now (its Redis is unreachable) and the policy says
+ * `on-unreachable fail-closed`: the session is refused with a 4xx (421 at connect, 454 for
+ * AUTH), never given a slot or a password check that no one counts.
+ */
+export class SharedStateUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SharedStateUnavailableError';
+  }
 }
 
 export interface SharedState {
@@ -56,4 +77,8 @@ export interface SharedState {
    * the running counts).
    */
   server(name: string, limits: SharedLimitNumbers): ServerLimits;
+  /** Whether the store can decide now (Redis reachable); absent: always (in-process stores). */
+  health?(): { up: boolean; detail: string };
+  /** Lets go of the store's connections and timers (a drained server); absent: nothing to free. */
+  close?(): Promise<void>;
 }
