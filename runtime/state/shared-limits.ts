@@ -77,8 +77,11 @@ export interface SharedState {
    * the running counts).
    */
   server(name: string, limits: SharedLimitNumbers): ServerLimits;
-  /** Whether the store can decide now (Redis reachable); absent: always (in-process stores). */
-  health?(): { up: boolean; detail: string };
+  /**
+   * Whether the store can decide now (Redis reachable), and whether sessions are refused
+   * meanwhile (fail-closed); absent: always up (in-process stores).
+   */
+  health?(): { up: boolean; refusing: boolean; detail: string };
   /** Lets go of the store's connections and timers (a drained server); absent: nothing to free. */
   close?(): Promise<void>;
 }

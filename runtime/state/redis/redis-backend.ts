@@ -24,7 +24,8 @@ type Reply = string | number | null | Reply[];
 
 export class RedisBackend {
   private readonly client: RedisClientType;
-  private upNow = false;
+  /** undefined until the first connection attempt ends, so that its outcome is reported too. */
+  private upNow: boolean | undefined;
   private lastError = 'not connected yet';
   private closed = false;
   private readonly connecting: Promise<unknown>;
@@ -53,11 +54,11 @@ export class RedisBackend {
   /** Waits (at most `ms`) for the first connection; false when Redis did not answer. */
   async ready(ms: number): Promise<boolean> {
     await Promise.race([this.connecting, new Promise((r) => setTimeout(r, ms).unref())]);
-    return this.upNow;
+    return this.up;
   }
 
   get up(): boolean {
-    return this.upNow;
+    return this.upNow === true;
   }
 
   get error(): string {

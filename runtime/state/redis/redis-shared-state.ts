@@ -20,7 +20,7 @@ export type OnUnreachable = 'fail-closed' | 'local';
 export type FallbackDecision = 'admit' | 'auth' | 'rate';
 
 export interface RedisSharedStateOptions {
-  redis: ScriptRunner & { readonly up: boolean; readonly error: string; close(): Promise<void> };
+  redis: ScriptRunner & { readonly up: boolean; readonly error: string; ready(ms: number): Promise<boolean>; close(): Promise<void> };
   onUnreachable: OnUnreachable;
   /** This host's own limits, asked under `on-unreachable local`. */
   fallback: SharedState;
@@ -49,9 +49,16 @@ export class RedisSharedState implements SharedState {
     return new GuardedLimits(redis, this.config.fallback.server(name, limits), this.config);
   }
 
-  health(): { up: boolean; detail: string } {
-    if (this.config.redis.up) return { up: true, detail: 'state backend redis: up' };
-    return { up: false, detail: `state backend redis: unreachable (${this.config.onUnreachable}): ${this.config.redis.error}` };
+  /** Waits (at most `ms`) for Redis's first answer; false when it did not come. */
+  ready(ms: number): Promise<boolean> {
+    return this.config.redis.ready(ms);
+  }
+
+  health(): { up: boolean; refusing: boolean; detail: string } {
+    if (this.config.redis.up) return { up: true, refusing: false, detail: 'state backend redis: up' };
+    const refusing = this.config.onUnreachable === 'fail-closed';
+    const meaning = refusing ? 'sessions refused' : "this host's own limits";
+    return { up: false, refusing, detail: `state backend redis unreachable (on-unreachable ${this.config.onUnreachable}: ${meaning}): ${this.config.redis.error}` };
   }
 
   async close(): Promise<void> {

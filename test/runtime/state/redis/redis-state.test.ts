@@ -165,7 +165,8 @@ test('Redis shared state', async (t) => {
     await assert.rejects(() => limits.authAttempt('192.0.2.81', 'alice', async () => ({ user: 'alice' })), SharedStateUnavailableError);
     assert.deepEqual(h.fallbacks, ['admit/fail-closed', 'auth/fail-closed']);
     assert.equal(h.state.health().up, false);
-    assert.match(h.state.health().detail, /unreachable \(fail-closed\)/);
+    assert.match(h.state.health().detail, /unreachable \(on-unreachable fail-closed: sessions refused\)/);
+    assert.equal(h.state.health().refusing, true);
     await redis.start();
     await until('the host reconnects', () => h.state.health().up);
     assert.ok('slot' in await limits.admit('192.0.2.81'));
@@ -181,7 +182,8 @@ test('Redis shared state', async (t) => {
     assert.equal(results.filter((r) => 'slot' in r).length, 5);
     assert.equal(h.fallbacks.filter((f) => f === 'admit/local').length, 8);
     assert.deepEqual(await limits.authAttempt('192.0.2.90', 'alice', async () => ({ user: 'alice' })), { user: 'alice' });
-    assert.match(h.state.health().detail, /unreachable \(local\)/);
+    assert.match(h.state.health().detail, /unreachable \(on-unreachable local: this host's own limits\)/);
+    assert.equal(h.state.health().refusing, false);
     await redis.start();
     await until('the host reconnects', () => h.state.health().up);
     // Redis decides again, from its own (empty) counts
