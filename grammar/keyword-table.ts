@@ -249,13 +249,6 @@ export const ROWS: readonly KeywordRow[] = [
     reference: { syntax: '`password env NAME` or `password file "PATH"`' },
   },
   {
-    text: 'ca-file',
-    contexts: ['state'],
-    description: "The CA certificates (PEM) a `rediss://` Redis's certificate must chain to.",
-    defaultText: "the system's CA certificates",
-    setting: { value: 'path', expected: 'a quoted path like "redis-ca.pem"' },
-  },
-  {
     text: 'on-unreachable',
     contexts: ['state'],
     description:
@@ -317,9 +310,14 @@ export const ROWS: readonly KeywordRow[] = [
     reference: { syntax: '`filter "FILTER"`' },
   },
   {
+    // one row for both blocks: chevrotain builds one rule per setting keyword
     text: 'ca-file',
-    contexts: ['ldap'],
-    description: "The CA certificates (PEM) the directory's certificate must chain to.",
+    contexts: ['ldap', 'state'],
+    description: "The CA certificates (PEM) the other end's certificate must chain to: the directory's (`ldaps://`, `starttls`) or Redis's (`rediss://`).",
+    contextDescriptions: {
+      ldap: "The CA certificates (PEM) the directory's certificate must chain to.",
+      state: "The CA certificates (PEM) a `rediss://` Redis's certificate must chain to.",
+    },
     defaultText: "the system's CA certificates",
     setting: { value: 'path', expected: 'a quoted path like "ca.pem"' },
   },

@@ -21,7 +21,7 @@ import { startDeliveryWorker, type DeliveryWorker } from '../delivery/index.js';
 import { listenForQueueControl, serverOwnsSpool } from '../delivery/queue-control.js';
 import { loadTlsMaterial } from './tls-material.js';
 import { LocalSharedState, type SharedState } from '../state/index.js';
-import { openRedisState } from '../state/redis/open-redis-state.js';
+import { openRedisState } from './open-redis-state.js';
 import { PolicySmtpServer } from './policy-server.js';
 import type { ListenerRuntime, ServerRuntime } from './server-runtime.js';
 import { serverReplies } from './server-replies.js';

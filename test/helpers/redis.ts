@@ -34,6 +34,11 @@ async function freeTcpPort(): Promise<number> {
 export async function startRedis(t: TestContext, options: { requirePass?: string } = {}): Promise<RedisFixture | null> {
   const binary = requireTool(t, 'redis-server', 'redis-server');
   if (!binary) return null;
+  return launchRedis(binary, options);
+}
+
+/** Starts the redis-server at `binary` (the benchmarks' entry: no test context). */
+export async function launchRedis(binary: string, options: { requirePass?: string } = {}): Promise<RedisFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'smtppolicy-redis-'));
   const port = await freeTcpPort();
   let child: ChildProcess | undefined;

@@ -89,7 +89,7 @@ test('two hosts × two workers share their limits in one Redis', { timeout: 300_
     const first = await Promise.all(clients.map((c) => c.read(60_000)));
     const greeted = clients.filter((_, i) => first[i]?.code === 220);
     assert.equal(greeted.length, 5, `replies: ${first.map((r) => r?.text ?? 'closed').join(' | ')}`);
-    for (const reply of first.filter((r) => r?.code !== 220)) assert.match(reply?.text ?? 'closed', /^421 4\.7\.0 .*too many connections from 127\.0\.73\.10/);
+    for (const reply of first.filter((r) => r?.code !== 220)) assert.match(reply?.text ?? 'closed', /^421 4\.7\.0 .*too many connections from 127\.0\.74\.10/);
     // every process of both hosts took connections of the client (else nothing was shared)
     const workersOf = async (host: Host) => {
       await host.serve.waitForLog(() => host.serve.logs.filter((l) => l.client === client && (l.event === 'refused' || l.event === 'decision')).length >= 10, `host ${host.name}'s 10 lines`, 60_000);

@@ -2,14 +2,15 @@
 // server's log and metrics: the password read from its variable or file, the CA file for
 // `rediss://`, `state-unreachable` / `state-restored` logged once per change, the
 // `smtppolicy_state_backend_up` gauge and the count of decisions made without Redis.
+// (Here, not in runtime/state/: the state knows nothing of the server's log and metrics.)
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import type { StateConfig } from '../../config/types.js';
-import type { ServerMetrics } from '../../observe/metrics.js';
-import type { SharedState } from '../shared-limits.js';
-import { RedisBackend, readCaFile } from './redis-backend.js';
-import { RedisSharedState } from './redis-shared-state.js';
+import type { StateConfig } from '../config/types.js';
+import type { ServerMetrics } from '../observe/metrics.js';
+import type { SharedState } from '../state/index.js';
+import { RedisBackend, readCaFile } from '../state/redis/redis-backend.js';
+import { RedisSharedState } from '../state/redis/redis-shared-state.js';
 
 export interface OpenRedisStateOptions {
   baseDir: string;
