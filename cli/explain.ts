@@ -8,7 +8,7 @@
 // the SMTP reply it implies and the trace of what decided it.
 
 import { isIP } from 'node:net';
-import type { RuntimeConfig, ServerConfig } from '../runtime/config/index.js';
+import type { RuntimeConfig, ServerConfig, StateConfig } from '../runtime/config/index.js';
 import { type ArrivalFacts, compilePolicy, explainClient, explanationLines, type Explanation, formatReply, rateLimitName, type SessionFacts } from '../runtime/policy/index.js';
 import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import type { CliIo, Command } from './command.js';
@@ -115,7 +115,7 @@ export const run: Command = async (argv, io) => {
       decision = explain();
     }
     for (const failure of lookup?.failures() ?? []) io.stderr.write(`smtppolicy explain: note: ${failure.message}\n`);
-    writeDecision(io, decision, values.format);
+    writeDecision(io, decision, values.format, loaded.config.state ?? null);
   } finally {
     mailboxes.close();
   }
@@ -169,7 +169,18 @@ function ipOption(value: string | undefined, flag: string): string | undefined {
   return address;
 }
 
-function writeDecision(io: CliIo, decision: Explanation, format: string): void {
+/**
+ * Where the limits behind a refusal for too many connections or failed logins are counted,
+ * when not on this host alone; shown with the decision (the policy's `state` block).
+ */
+export function stateLine(state: StateConfig): string {
+  const fallback = state.onUnreachable === 'local'
+    ? "each host applies them alone (limits × hosts)"
+    : 'new sessions get 421 4.3.0, AUTH 454 4.7.0';
+  return `limits shared by every host in Redis ${state.url} (${state.source}); while it is unreachable (on-unreachable ${state.onUnreachable}): ${fallback}`;
+}
+
+function writeDecision(io: CliIo, decision: Explanation, format: string, state: StateConfig | null): void {
   if (format === 'json') {
     const reply = decision.reply === null ? null : formatReply(decision.reply);
     const rcpt = decision.stage === 'rcpt' ? decision : undefined;
@@ -180,8 +191,9 @@ function writeDecision(io: CliIo, decision: Explanation, format: string): void {
       ...(rcpt?.targets ? { targets: rcpt.targets } : {}),
       ...(rcpt?.aliasLoops ? { aliasLoops: rcpt.aliasLoops } : {}),
     };
-    io.stdout.write(`${JSON.stringify({ decision: outcome, stage, reply, ...delivery, trace }, null, 2)}\n`);
+    const shared = state ? { state: { backend: state.backend, url: state.url, onUnreachable: state.onUnreachable, source: state.source } } : {};
+    io.stdout.write(`${JSON.stringify({ decision: outcome, stage, reply, ...delivery, trace, ...shared }, null, 2)}\n`);
     return;
   }
-  io.stdout.write(`${explanationLines(decision).join('\n')}\n`);
+  io.stdout.write(`${[...explanationLines(decision), ...(state ? [`state: ${stateLine(state)}`] : [])].join('\n')}\n`);
 }

@@ -2,7 +2,7 @@
 // to syntax). Names are global across included files; each is declared once.
 
 import { dirname, resolve as resolvePath } from 'node:path';
-import type { AdminBlock, ListDecl, ResolverBlock, ServerDecl, StorageBlock, TopLevelItem, UserStoreDecl } from '../grammar/ast.js';
+import type { AdminBlock, ListDecl, ResolverBlock, ServerDecl, StateBlock, StorageBlock, TopLevelItem, UserStoreDecl } from '../grammar/ast.js';
 import type { Diagnostic } from '../grammar/diagnostic.js';
 import type { ResolverConfig, RuntimeConfig, StorageConfig } from '../runtime/config/types.js';
 import { RUNTIME_CONFIG_VERSION } from '../runtime/config/types.js';
@@ -14,6 +14,7 @@ import { ResolveContext, single } from './resolve-context.js';
 import { EntryResolver } from './resolve-entries.js';
 import { bindableEndpoint, resolveServer } from './resolve-server.js';
 import { resolveUserStore } from './resolve-user-store.js';
+import { resolveState } from './resolve-state.js';
 import type { SourceFile } from './source-set.js';
 
 export interface ResolveResult {
@@ -57,6 +58,9 @@ export function resolvePolicy(files: SourceFile[], baseDir: string, reuse?: Chec
     admin: resolveAdmin(ctx, onlyOne(ctx, all('Admin'), 'admin')),
     servers: servers.map((s) => s.config),
   };
+  // absent unless written: configs (and goldens) without a state block stay as they were
+  const state = resolveState(ctx, onlyOne(ctx, all('State'), 'state'));
+  if (state) config.state = state;
 
   const model: PolicyModel = {
     baseDir,
@@ -94,7 +98,7 @@ function declareNames<T extends ListDecl | UserStoreDecl | ServerDecl>(
 }
 
 /** Blocks that configure the whole process may appear once across all files. */
-function onlyOne<T extends ResolverBlock | StorageBlock | AdminBlock>(
+function onlyOne<T extends ResolverBlock | StorageBlock | AdminBlock | StateBlock>(
   ctx: ResolveContext,
   blocks: Located<T>[],
   what: string,

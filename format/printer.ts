@@ -219,6 +219,7 @@ function printNode(path: AnyPath, context: Context, print: Print): Doc {
     case 'Size':
     case 'Integer':
     case 'TlsVersion':
+    case 'UnreachableMode':
       return (node as { text: string }).text;
 
     case 'Include':
@@ -282,6 +283,7 @@ function printNode(path: AnyPath, context: Context, print: Print): Doc {
     }
     case 'SmarthostPassword':
     case 'LdapBindPassword':
+    case 'StatePassword':
       return spaced(kw(), part('source'));
     case 'Env':
       return spaced(kw(), part('variable', 'variable name'));

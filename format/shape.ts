@@ -19,7 +19,7 @@ export type Role = 'file' | 'block' | 'list' | 'unit';
 export type SmarthostTarget = Extract<NonNullable<Ast.RelayTo['target']>, { kind: 'Smarthost' }>;
 
 /** Nodes whose body is a `{ … }` of settings (printed one per line). */
-const SETTINGS_BLOCKS = new Set(['Resolver', 'ResolverCache', 'Storage', 'Admin', 'Server', 'Tls', 'TlsSni', 'Auth', 'Limits', 'Smarthost', 'LdapDirectory', 'Recipients']);
+const SETTINGS_BLOCKS = new Set(['Resolver', 'ResolverCache', 'Storage', 'State', 'Admin', 'Server', 'Tls', 'TlsSni', 'Auth', 'Limits', 'Smarthost', 'LdapDirectory', 'Recipients']);
 /** Nodes whose body is a `{ … }` of address entries or grants (kept on one line when short). */
 const ENTRY_BLOCKS = new Set(['List', 'Connections', 'Relay', 'ProxyProtocol', 'Gateways']);
 
@@ -60,6 +60,7 @@ export function bodyKey(node: object): string | undefined {
     case 'Resolver':
     case 'ResolverCache':
     case 'Storage':
+    case 'State':
     case 'Server':
     case 'Tls':
     case 'Auth':

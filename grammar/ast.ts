@@ -70,7 +70,8 @@ export type TopLevelItem =
   | ListDecl
   | ServerDecl
   | StorageBlock
-  | AdminBlock;
+  | AdminBlock
+  | StateBlock;
 
 // ───────────────────────────── top level ─────────────────────────────
 
@@ -196,6 +197,22 @@ export interface AdminBlock extends NodeBase {
   listen: Listen[];
 }
 
+/** `state { redis "rediss://…"  password env NAME  ca-file "…"  on-unreachable local }`: limits shared by several hosts. */
+export interface StateBlock extends NodeBase {
+  kind: 'State';
+  keyword: Keyword;
+  settings: StateSetting[];
+}
+
+export type StateSetting = Setting | StatePassword;
+
+/** `password env NAME` or `password file "PATH"` in a state block: Redis's password. */
+export interface StatePassword extends NodeBase {
+  kind: 'StatePassword';
+  keyword: Keyword;
+  source?: SecretSource;
+}
+
 // ───────────────────────────── servers ─────────────────────────────
 
 /** `server submission { … }`: one SMTP virtual server. */
@@ -252,7 +269,7 @@ export interface Setting extends NodeBase {
   value?: SettingValue | SettingValue[];
 }
 
-export type SettingValue = StringLiteral | DomainValue | HostPort | DurationValue | RateValue | SizeValue | IntegerValue | TlsVersionValue;
+export type SettingValue = StringLiteral | DomainValue | HostPort | DurationValue | RateValue | SizeValue | IntegerValue | TlsVersionValue | UnreachableModeValue;
 
 /** `hostname mail.contoso.example`: the FQDN the server greets with. */
 export interface Hostname extends NodeBase {
@@ -630,6 +647,13 @@ export interface TlsVersionValue extends NodeBase {
   value: '1.0' | '1.1' | '1.2' | '1.3' | null;
 }
 
+/** `on-unreachable fail-closed` or `local` (null when misspelt: reported). */
+export interface UnreachableModeValue extends NodeBase {
+  kind: 'UnreachableMode';
+  text: string;
+  value: 'fail-closed' | 'local' | null;
+}
+
 export type AnyNode =
   | PolicyFile
   | TopLevelItem
@@ -652,4 +676,6 @@ export type AnyNode =
   | RateValue
   | SizeValue
   | IntegerValue
-  | TlsVersionValue;
+  | TlsVersionValue
+  | UnreachableModeValue
+  | StateSetting;

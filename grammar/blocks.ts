@@ -9,6 +9,7 @@ export type BlockKind =
   | 'cache'
   | 'storage'
   | 'admin'
+  | 'state'
   | 'list'
   | 'server'
   | 'tls'
@@ -70,6 +71,7 @@ export const BLOCKS: Record<BlockKind, BlockInfo> = {
   cache: { noun: 'cache block', contexts: ['cache'], expectation: settings('a', 'cache setting', 'cache') },
   storage: { noun: 'storage block', contexts: ['storage'], expectation: settings('a', 'storage setting', 'storage') },
   admin: { noun: 'admin block', contexts: ['admin'], expectation: settings('an', 'admin setting', 'admin') },
+  state: { noun: 'state block', contexts: ['state'], expectation: settings('a', 'state setting', 'state') },
   list: { noun: 'list', contexts: ['entries'], expectation: `an entry (${ENTRY})` },
   server: { noun: 'server block', contexts: ['server'], expectation: settings('a', 'server setting', 'server') },
   tls: { noun: 'tls block', contexts: ['tls'], expectation: settings('a', 'tls setting', 'tls') },
@@ -95,6 +97,7 @@ export const BLOCK_OF_RULE: Record<string, BlockKind> = {
   resolverCache: 'cache',
   storageBlock: 'storage',
   adminBlock: 'admin',
+  stateBlock: 'state',
   listDecl: 'list',
   serverDecl: 'server',
   tlsBlock: 'tls',
@@ -116,6 +119,7 @@ export const CONTEXT_PLACE: Partial<Record<KeywordContext, string>> = {
   cache: 'a resolver cache block',
   storage: 'a storage block',
   admin: 'an admin block',
+  state: 'a state block',
   server: 'a server block',
   tls: 'a tls block',
   auth: 'an auth block',

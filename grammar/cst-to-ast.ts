@@ -32,6 +32,8 @@ const resolverBlock = keywordBlock('Resolver', 'Resolver', 'settings', 'resolver
 const storageBlock = keywordBlock('Storage', 'Storage', 'settings', 'storageSetting', tableSetting<Ast.StorageSetting>);
 const listenSetting = keywordBlock('Listen', 'Listen', 'endpoints', 'listenEndpoint', listenEndpoint);
 const adminBlock = keywordBlock('Admin', 'Admin', 'listen', 'listenSetting', listenSetting);
+const stateSetting = blockSetting<Ast.StateSetting>({ statePassword: keywordLed('Password', statePassword) });
+const stateBlock = keywordBlock('State', 'State', 'settings', 'stateSetting', stateSetting);
 
 const tlsSetting = blockSetting<Ast.TlsSetting>({ tlsSni: keywordLed('Sni', tlsSni) });
 const tlsBlock = keywordBlock('Tls', 'Tls', 'settings', 'tlsSetting', tlsSetting);
@@ -73,6 +75,7 @@ const TOP_LEVEL: Record<string, Convert<Ast.TopLevelItem>> = {
   resolverBlock,
   storageBlock,
   adminBlock,
+  stateBlock,
   userStoreDecl: keywordLed('Users', userStoreDecl),
   listDecl: keywordLed('List', listDecl),
   serverDecl: keywordLed('Server', serverDecl),
@@ -291,6 +294,13 @@ function smarthostTls(ctx: CstContext, node: CstNode, kw: IToken): Ast.Smarthost
 
 function smarthostPassword(ctx: CstContext, node: CstNode, kw: IToken): Ast.SmarthostPassword {
   const result: Ast.SmarthostPassword = { kind: 'SmarthostPassword', keyword: ctx.keyword(kw), range: ctx.nodeRange(node, kw) };
+  const source = secretSource(ctx, node, kw);
+  if (source) result.source = source;
+  return result;
+}
+
+function statePassword(ctx: CstContext, node: CstNode, kw: IToken): Ast.StatePassword {
+  const result: Ast.StatePassword = { kind: 'StatePassword', keyword: ctx.keyword(kw), range: ctx.nodeRange(node, kw) };
   const source = secretSource(ctx, node, kw);
   if (source) result.source = source;
   return result;

@@ -19,6 +19,7 @@ export type KeywordContext =
   | 'cache'
   | 'storage'
   | 'admin'
+  | 'state'
   | 'user-store'
   | 'server'
   | 'listen'
@@ -120,6 +121,14 @@ export const ROWS: readonly KeywordRow[] = [
   },
   { text: 'storage', contexts: ['top'], description: 'Where accepted mail is kept: the spool and the local maildir.' },
   { text: 'admin', contexts: ['top'], description: 'The metrics and health listener.' },
+  {
+    text: 'state',
+    contexts: ['top'],
+    description:
+      'Where the limits shared by several hosts are kept (connection counts, failed-login throttles, rate limits): `state { redis "URL" … }`. Without it each host counts alone (`serve --workers`: one count per host, through the primary).',
+    defaultText: 'none: this host only',
+    reference: { syntax: '`state { redis "URL"  password env NAME  ca-file "PATH"  on-unreachable fail-closed|local }`' },
+  },
   {
     text: 'users',
     contexts: ['top', 'auth-method', 'mailboxes'],
@@ -223,6 +232,32 @@ export const ROWS: readonly KeywordRow[] = [
     reference: { meaning: 'The root of the local maildirs.' },
   },
 
+  // state (the limits shared by several hosts)
+  {
+    text: 'redis',
+    contexts: ['state'],
+    description: 'The Redis that holds the shared limits: `redis://HOST:PORT/DB`, or `rediss://` for TLS. The password is never part of the URL (see `password`).',
+    defaultText: 'none (required)',
+    setting: { value: 'string', expected: 'a quoted URL like "rediss://redis.example.com:6380/0"' },
+    reference: { syntax: '`redis "URL"`' },
+  },
+  {
+    text: 'password',
+    contexts: ['state'],
+    description: "Where Redis's password comes from: `env NAME` or `file \"PATH\"`, never the secret itself.",
+    defaultText: 'none: Redis without a password',
+    reference: { syntax: '`password env NAME` or `password file "PATH"`' },
+  },
+  {
+    text: 'on-unreachable',
+    contexts: ['state'],
+    description:
+      'What a decision does while Redis cannot be asked: `fail-closed` refuses for now (421 at connect, 454 for AUTH), `local` lets each host apply the limits alone (a client may then get the limit once per host). Lint reports `local`.',
+    default: 'fail-closed',
+    setting: { value: 'unreachable-mode', expected: "'fail-closed' or 'local'", complete: ['fail-closed', 'local'] },
+    reference: { syntax: '`on-unreachable fail-closed` or `on-unreachable local`' },
+  },
+
   // user stores, password sources
   {
     text: 'file',
@@ -275,9 +310,14 @@ export const ROWS: readonly KeywordRow[] = [
     reference: { syntax: '`filter "FILTER"`' },
   },
   {
+    // one row for both blocks: chevrotain builds one rule per setting keyword
     text: 'ca-file',
-    contexts: ['ldap'],
-    description: "The CA certificates (PEM) the directory's certificate must chain to.",
+    contexts: ['ldap', 'state'],
+    description: "The CA certificates (PEM) the other end's certificate must chain to: the directory's (`ldaps://`, `starttls`) or Redis's (`rediss://`).",
+    contextDescriptions: {
+      ldap: "The CA certificates (PEM) the directory's certificate must chain to.",
+      state: "The CA certificates (PEM) a `rediss://` Redis's certificate must chain to.",
+    },
     defaultText: "the system's CA certificates",
     setting: { value: 'path', expected: 'a quoted path like "ca.pem"' },
   },

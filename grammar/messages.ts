@@ -89,6 +89,7 @@ function valueExpectation(ruleName: string, previous: string): string | undefine
     case 'routeSetting':
       return previous === 'route' ? 'a domain name like partner.example' : 'a host and port like smtp.partner.example:25';
     case 'smarthostPassword':
+    case 'statePassword':
       return previous === 'env' ? 'an environment variable name like RELAY_PASSWORD' : 'a quoted file path like "/run/secrets/relay"';
     default:
       return undefined;

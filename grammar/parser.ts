@@ -30,6 +30,7 @@ const Include = kw('include');
 const Resolver = kw('resolver');
 const Storage = kw('storage');
 const Admin = kw('admin');
+const State = kw('state');
 const Users = kw('users');
 const List = kw('list');
 const Server = kw('server');
@@ -268,6 +269,7 @@ export class PolicyParser extends CstParser {
         { ALT: () => this.SUBRULE(this.resolverBlock) },
         { ALT: () => this.SUBRULE(this.storageBlock) },
         { ALT: () => this.SUBRULE(this.adminBlock) },
+        { ALT: () => this.SUBRULE(this.stateBlock) },
         { ALT: () => this.SUBRULE(this.userStoreDecl) },
         { ALT: () => this.SUBRULE(this.listDecl) },
         { ALT: () => this.SUBRULE(this.serverDecl) },
@@ -287,6 +289,14 @@ export class PolicyParser extends CstParser {
   readonly storageBlock = this.keywordBlock('storageBlock', Storage, 'storage', () => this.only('storage'));
 
   readonly adminBlock = this.keywordBlock('adminBlock', Admin, 'admin', () => this.listenSetting);
+
+  readonly stateBlock = this.keywordBlock('stateBlock', State, 'state', () => this.stateSetting);
+  readonly stateSetting = this.blockSetting('stateSetting', 'state', () => ({ password: this.statePassword }));
+
+  readonly statePassword = this.RULE('statePassword', () => {
+    this.CONSUME(Password);
+    this.secretSource();
+  });
 
   // `users NAME file "PATH"` or `users NAME ldap "URL" { … }`
   readonly userStoreDecl = this.RULE('userStoreDecl', () => {

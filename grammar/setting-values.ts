@@ -7,7 +7,7 @@
 import type { IToken } from 'chevrotain';
 import type { AnyNode, StringLiteral } from './ast.js';
 import type { CstContext } from './cst-context.js';
-import { durationValue, domainValue, hostPortValue, integerValue, rateValue, reverseZoneValue, sizeValue, tlsVersionValue } from './value-nodes.js';
+import { durationValue, domainValue, hostPortValue, integerValue, rateValue, reverseZoneValue, sizeValue, tlsVersionValue, unreachableModeValue } from './value-nodes.js';
 
 /** What a value kind reads after the keyword. */
 export type ValueShape = 'none' | 'single' | 'list';
@@ -45,7 +45,8 @@ export type ValueKind =
   | 'directory'
   | 'string'
   | 'text'
-  | 'tls-version';
+  | 'tls-version'
+  | 'unreachable-mode';
 
 /** The longest greeting text a `text` value may hold: a 220 line stays well under SMTP's 512-octet reply line. */
 export const MAX_TEXT_LENGTH = 200;
@@ -105,4 +106,5 @@ export const VALUE_KINDS: Record<ValueKind, ValueKindInfo> = {
   string: { shape: 'single', token: 'StringLiteral', placeholder: '"NAME"', build: (ctx, t) => ctx.string(t) },
   text: { shape: 'single', token: 'StringLiteral', placeholder: '"TEXT"', build: (ctx, t) => textValue(ctx, t) },
   'tls-version': { shape: 'single', token: 'Word', placeholder: 'VERSION', build: (ctx, t) => tlsVersionValue(ctx, t) },
+  'unreachable-mode': { shape: 'single', token: 'Word', placeholder: 'fail-closed|local', build: (ctx, t) => unreachableModeValue(ctx, t) },
 };

@@ -16,6 +16,7 @@ import type {
   RateValue,
   SizeValue,
   TlsVersionValue,
+  UnreachableModeValue,
 } from './ast.js';
 import type { CstContext } from './cst-context.js';
 import { OffsetRange } from './positions.js';
@@ -110,6 +111,13 @@ export function tlsVersionValue(ctx: CstContext, token: IToken): TlsVersionValue
     value: report(ctx, parseTlsVersion(token.image), token),
     range: ctx.tokenRange(token),
   };
+}
+
+/** `fail-closed` or `local`: what the shared state does while its Redis cannot be asked. */
+export function unreachableModeValue(ctx: CstContext, token: IToken): UnreachableModeValue {
+  const known = token.image === 'fail-closed' || token.image === 'local';
+  if (!known) ctx.semantic(`expected 'fail-closed' or 'local', found ${quote(token.image)}`, ctx.tokenRange(token));
+  return { kind: 'UnreachableMode', text: token.image, value: known ? (token.image as 'fail-closed' | 'local') : null, range: ctx.tokenRange(token) };
 }
 
 const RELAY_GRANT = 'a relay grant (authenticated, anyone, an address, a CIDR range, ADDRESS mask NETMASK, domain NAME or @list)';

@@ -29,6 +29,7 @@ import relayGrantByDomain from './relay-grant-by-domain.js';
 import relayGrantCoversGateway from './relay-grant-covers-gateway.js';
 import shadowedEntry from './shadowed-entry.js';
 import smarthostWithoutTls from './smarthost-without-tls.js';
+import sharedStateRisk from './shared-state-risk.js';
 import submissionPortWithoutAuth from './submission-port-without-auth.js';
 import tlsMinVersionTooLow from './tls-min-version-too-low.js';
 import tlsRequiredOnPort25 from './tls-required-on-port-25.js';
@@ -66,6 +67,7 @@ export const RULES: readonly Rule[] = [
   ldapStoreForUnsupportedMechanism,
   ldapHostUnreachable,
   smarthostWithoutTls,
+  sharedStateRisk,
   localDomainWithoutRecipients,
   aliasLoop,
   aliasForwardsOutside,

@@ -9,7 +9,7 @@ import { VALUE_KINDS } from '../setting-values.js';
 export const REFERENCE_PATH = 'docs/language.md';
 
 /** The blocks whose settings the reference lists in a generated table. */
-export const REFERENCE_BLOCKS: readonly KeywordContext[] = ['resolver', 'storage', 'ldap', 'server', 'tls', 'limits'];
+export const REFERENCE_BLOCKS: readonly KeywordContext[] = ['resolver', 'storage', 'state', 'ldap', 'server', 'tls', 'limits'];
 
 const start = (context: KeywordContext) => `<!-- generated from grammar/keyword-table.ts: ${context} settings -->`;
 const END = '<!-- end of generated table -->';

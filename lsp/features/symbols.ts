@@ -44,6 +44,7 @@ function topLevelSymbol(item: TopLevelItem): DocumentSymbol | undefined {
       return symbol(item.path?.value ?? 'include', SymbolKind.File, item, item.path?.range ?? item.keyword.range, [], 'include');
     case 'Resolver':
     case 'Storage':
+    case 'State':
     case 'Admin':
       return symbol(item.keyword.text, SymbolKind.Namespace, item, item.keyword.range);
   }

@@ -72,13 +72,7 @@ export class AuthThrottle {
     const perNetwork = this.push(this.byNetwork, network, t);
     const perUserNetwork = this.push(this.byUserNetwork, key(user, network), t);
     const perUser = this.push(this.byUser, user.toLowerCase(), t);
-    const count = Math.max(perNetwork, perUserNetwork, perUser);
-    const base = this.options.baseDelayMs ?? 250;
-    const delayMs = Math.min(this.options.maxDelayMs ?? 8000, base * 2 ** (count - 1));
-    const limited = this.options.limit > 0;
-    const lockedOut = limited && (Math.max(perNetwork, perUserNetwork) >= this.options.limit
-      || (perUser >= this.options.limit && !this.isKnownNetwork(user, network)));
-    return { delayMs, lockedOut };
+    return failureVerdict({ perNetwork, perUserNetwork, perUser, knownNetwork: this.isKnownNetwork(user, network) }, this.options);
   }
 
   recordSuccess(address: string, user: string): void {
@@ -95,7 +89,7 @@ export class AuthThrottle {
 
   private isKnownNetwork(user: string, network: string): boolean {
     const at = this.knownNetworks.get(key(user, network));
-    return at !== undefined && this.now() - at < (this.options.knownNetworkMs ?? 7 * 24 * 3600_000);
+    return at !== undefined && this.now() - at < (this.options.knownNetworkMs ?? KNOWN_NETWORK_MS);
   }
 
   private recent(map: Map<string, number[]>, k: string): number[] {
@@ -123,6 +117,31 @@ export class AuthThrottle {
     while (map.size > max) map.delete(map.keys().next().value as string);
   }
 }
+
+/** The failures in the window after the one just recorded, and whether the network is the user's own. */
+export interface FailureCounts {
+  perNetwork: number;
+  perUserNetwork: number;
+  perUser: number;
+  knownNetwork: boolean;
+}
+
+/**
+ * What a failure ends in, from the counts after it: the one rule of the delay and the
+ * lockout, whichever store counted (this class in memory, or Redis: runtime/state/redis/).
+ */
+export function failureVerdict(counts: FailureCounts, options: Pick<AuthThrottleOptions, 'limit' | 'baseDelayMs' | 'maxDelayMs'>): ThrottleVerdict {
+  const count = Math.max(counts.perNetwork, counts.perUserNetwork, counts.perUser);
+  const base = options.baseDelayMs ?? 250;
+  const delayMs = Math.min(options.maxDelayMs ?? 8000, base * 2 ** (count - 1));
+  const limited = options.limit > 0;
+  const lockedOut = limited && (Math.max(counts.perNetwork, counts.perUserNetwork) >= options.limit
+    || (counts.perUser >= options.limit && !counts.knownNetwork));
+  return { delayMs, lockedOut };
+}
+
+/** How long a successful login keeps its network known as the user's own, unless configured. */
+export const KNOWN_NETWORK_MS = 7 * 24 * 3600_000;
 
 function key(user: string, network: string): string {
   return `${user.toLowerCase()}\u0000${network}`;

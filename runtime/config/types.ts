@@ -27,7 +27,26 @@ export interface RuntimeConfig {
   userStores: UserStoreConfig[];
   /** The metrics and health listener; null when not configured. */
   admin: AdminConfig | null;
+  /**
+   * Where the limits shared by several hosts are kept; absent or null: this host only (in
+   * memory, or through the primary of `serve --workers`).
+   */
+  state?: StateConfig | null;
   servers: ServerConfig[];
+}
+
+/** The shared state in Redis (runtime/state/redis/): every slot, throttle and rate decision is one script there. */
+export interface StateConfig {
+  backend: 'redis';
+  /** `redis://HOST[:PORT][/DB]` or `rediss://…` (TLS); never with a password in it. */
+  url: string;
+  /** Where Redis's password comes from at run time; never the secret itself. */
+  password: { env: string } | { file: string } | null;
+  /** CA certificates (PEM) a `rediss://` server's certificate must chain to; null: the system's. */
+  caFile: string | null;
+  /** While Redis cannot be asked: refuse for now (421 / 454), or let each host decide alone. */
+  onUnreachable: 'fail-closed' | 'local';
+  source: string;
 }
 
 export interface ResolverConfig {

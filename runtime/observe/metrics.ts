@@ -24,6 +24,10 @@ export interface ServerMetrics {
   deliveryAttemptSeconds: Histogram<'route'>;
   /** Delivery status notifications queued to senders of failed messages. */
   dsnQueued: Counter;
+  /** 1 while the shared state's store (Redis) answers, 0 while it does not; absent without a state block. */
+  stateBackendUp: Gauge<'backend'>;
+  /** Decisions made without the shared state's store: refused (`fail-closed`) or by this host alone (`local`). */
+  stateFallbackDecisions: Counter<'decision' | 'mode'>;
 }
 
 // Bucket bounds in seconds: a reverse lookup is answered in milliseconds or times out in a
@@ -53,6 +57,19 @@ export function createMetrics(options: { queueDepth?: () => Promise<number>; pro
     deliveries: counter({ name: 'smtppolicy_deliveries_total', help: 'Delivery outcomes per recipient, by route (local, relay) and outcome (delivered, deferred, failed, held)', labelNames: ['route', 'outcome'] }),
     deliveryAttemptSeconds: histogram({ name: 'smtppolicy_delivery_attempt_seconds', help: 'Duration of one delivery attempt: a Maildir write (local) or one smart-host transaction (relay)', labelNames: ['route'], buckets: DELIVERY_ATTEMPT_BUCKETS }),
     dsnQueued: counter({ name: 'smtppolicy_dsn_queued_total', help: 'Delivery status notifications (bounces) queued to the senders of failed messages' }),
+    stateBackendUp: new Gauge({
+      name: 'smtppolicy_state_backend_up',
+      help: 'Whether the shared state store (backend="redis") answers: 1 up, 0 unreachable',
+      labelNames: ['backend'],
+      registers: [registry],
+      // across `serve --workers`: down as soon as one worker cannot reach it
+      aggregator: 'min',
+    }),
+    stateFallbackDecisions: counter({
+      name: 'smtppolicy_state_fallback_decisions_total',
+      help: 'Decisions (admit, auth, rate) made while the shared state store was unreachable, by on-unreachable mode (fail-closed: refused, local: this host alone)',
+      labelNames: ['decision', 'mode'],
+    }),
     queueDepth: new Gauge({
       name: 'smtppolicy_queue_depth',
       help: 'Messages in the spool waiting for delivery',

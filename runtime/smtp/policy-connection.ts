@@ -27,6 +27,7 @@ import { formatReply } from '../policy/types.js';
 import { clean } from '../observe/logger.js';
 import { cipherBits, tlsErrorMessage, type TlsHandshakeError } from './tls-material.js';
 import { serverReplies } from './server-replies.js';
+import { SharedStateUnavailableError } from '../state/index.js';
 import { enhancedCodeForError } from './enhanced-status.js';
 import type { ListenerRuntime, ServerRuntime } from './server-runtime.js';
 import { idleTimeoutFor, slotRefusalReply, STRESS_IDLE_MS } from './connection-slots.js';
@@ -173,6 +174,8 @@ export class PolicyConnection extends SMTPConnection implements SessionContext {
   override init(): void {
     this._setListeners(() => {
       void this.admit().catch((error: Error) => {
+        // the shared state (Redis) cannot decide and the policy says fail-closed
+        if (error instanceof SharedStateUnavailableError) return this.refuseAtConnect(serverReplies.stateUnavailable(this.name), 'state-unavailable');
         this.log.event('error', { error: clean(error.message) }, 'warn');
         this.reply(serverReplies.idleTimeout(this.name));
       });

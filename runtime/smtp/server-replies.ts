@@ -19,6 +19,8 @@ export const serverReplies = {
   sessionTimeout: (host: string) => r(421, '4.4.2', `${host} Error: session time limit exceeded`),
   dataTimeout: (host: string) => r(421, '4.4.2', `${host} Error: timeout exceeded while receiving the message`),
   shuttingDown: (host: string) => r(421, '4.3.2', `${host} Service shutting down, try again later`),
+  /** The shared state (Redis) cannot be asked and the policy says `on-unreachable fail-closed`. */
+  stateUnavailable: (host: string) => r(421, '4.3.0', `${host} Error: limits cannot be checked now, try again later`),
   /** A local recipient whose address cannot name a Maildir folder (RFC 3463 5.1.3). */
   badMailbox: () => r(550, '5.1.3', 'Error: bad destination mailbox address'),
   /** RFC 6531 3.7.4.1: a non-ASCII address in a transaction without the SMTPUTF8 parameter. */

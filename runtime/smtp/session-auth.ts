@@ -10,7 +10,7 @@ import type { SMTPServerAuthentication } from 'smtp-server';
 import { decideAuth } from '../policy/index.js';
 import { clean } from '../observe/logger.js';
 import { DirectoryUnavailableError } from '../auth/user-store.js';
-import type { CheckOutcome } from '../state/index.js';
+import { SharedStateUnavailableError, type CheckOutcome } from '../state/index.js';
 import { serverReplies } from './server-replies.js';
 import { SmtpReplyError, type Answer } from './smtp-reply-error.js';
 import type { SessionContext } from './session-context.js';
@@ -27,7 +27,13 @@ export async function startAuth(session: SessionContext, mechanism: string, stat
   const { rt, log } = session;
   if (!state.greeted) return new SmtpReplyError(serverReplies.greetFirst());
   if (state.authenticated) return new SmtpReplyError(serverReplies.identityChange());
-  if (await rt.limits.authLockedOut(session.remoteAddress)) {
+  let lockedOut: boolean;
+  try {
+    lockedOut = await rt.limits.authLockedOut(session.remoteAddress);
+  } catch (error) {
+    return stateUnavailable(session, mechanism, error);
+  }
+  if (lockedOut) {
     log.event('auth-locked-out', { mechanism: clean(mechanism) }, 'warn');
     return new SmtpReplyError(serverReplies.authLockedOut(rt.config.hostname));
   }
@@ -50,7 +56,7 @@ export async function checkCredentials(session: SessionContext, auth: SMTPServer
   // across every process (runtime/state): the lockout test and the recorded outcome must
   // not interleave with other sessions' checks, or parallel sessions (from one address, or
   // from many at one user) would each get a guess.
-  const checked = await rt.limits.authAttempt(address, username, async (): Promise<CheckOutcome> => {
+  const attempt = rt.limits.authAttempt(address, username, async (): Promise<CheckOutcome> => {
     // each mechanism is checked against its own kind of secret (runtime/auth/password-file.ts);
     // a user without that secret fails like a wrong one
     let verified: string | null = null;
@@ -68,6 +74,12 @@ export async function checkCredentials(session: SessionContext, auth: SMTPServer
     }
     return verified ? { user: verified } : { failed: true };
   });
+  let checked: Awaited<typeof attempt>;
+  try {
+    checked = await attempt;
+  } catch (error) {
+    return stateUnavailable(session, auth.method, error);
+  }
   if (checked === 'locked-out') {
     log.event('auth-locked-out', { user: clean(username), mechanism: auth.method }, 'warn');
     return new SmtpReplyError(serverReplies.authLockedOut(rt.config.hostname));
@@ -90,4 +102,14 @@ export async function checkCredentials(session: SessionContext, auth: SMTPServer
   }, 'warn');
   await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
   return new SmtpReplyError(verdict.lockedOut ? serverReplies.authLockedOut(rt.config.hostname) : serverReplies.authFailed());
+}
+
+/**
+ * The shared state (Redis) cannot decide and the policy says fail-closed: no password is
+ * checked that the throttle does not count, and the client may try later (454).
+ */
+function stateUnavailable(session: SessionContext, mechanism: string, error: unknown): SmtpReplyError {
+  if (!(error instanceof SharedStateUnavailableError)) throw error;
+  session.log.event('auth-state-unavailable', { mechanism: clean(mechanism), error: error.message }, 'warn');
+  return new SmtpReplyError(serverReplies.authNotPossible());
 }

@@ -21,6 +21,7 @@ import { startDeliveryWorker, type DeliveryWorker } from '../delivery/index.js';
 import { listenForQueueControl, serverOwnsSpool } from '../delivery/queue-control.js';
 import { loadTlsMaterial } from './tls-material.js';
 import { LocalSharedState, type SharedState } from '../state/index.js';
+import { openRedisState } from './open-redis-state.js';
 import { PolicySmtpServer } from './policy-server.js';
 import type { ListenerRuntime, ServerRuntime } from './server-runtime.js';
 import { serverReplies } from './server-replies.js';
@@ -208,6 +209,46 @@ export async function claimSpool(spool: Spool): Promise<void> {
   }
 }
 
+/**
+ * The limits this process shares: Redis when the policy has a state block (each process
+ * connects itself; `options.sharedState`, the host's own, is then the fallback of
+ * `on-unreachable local`), else the one given (the primary's under `serve --workers`) or
+ * this process's own.
+ */
+async function openSharedState(config: RuntimeConfig, options: StartServerOptions, logger: Logger, metrics: ServerMetrics, env: NodeJS.ProcessEnv): Promise<SharedState> {
+  const own = options.sharedState ?? new LocalSharedState();
+  if (!config.state) return own;
+  let state;
+  try {
+    state = openRedisState(config.state, { baseDir: options.baseDir, env, logger, metrics, fallback: own });
+  } catch (error) {
+    throw new StartupError((error as Error).message);
+  }
+  // the first sessions are decided by Redis when it answers at once; when it does not, the
+  // server starts anyway (`state-unreachable` is logged) and on-unreachable decides
+  await state.ready(STATE_CONNECT_MS);
+  return state;
+}
+
+/** How long start-up waits for Redis's first answer. */
+const STATE_CONNECT_MS = 2000;
+
+/** What a reload may not change in the state block (its source line may move). */
+function stateIdentity(config: RuntimeConfig): unknown {
+  if (!config.state) return null;
+  const { source: _source, ...rest } = config.state;
+  return rest;
+}
+
+/** /healthz: draining, or the shared state down under fail-closed, is not healthy. */
+function health(draining: boolean, state: SharedState): { ok: boolean; text: string } {
+  if (draining) return { ok: false, text: 'draining' };
+  const backend = state.health?.();
+  if (!backend || backend.up) return { ok: true, text: 'ok' };
+  // under `local` the server serves on (with this host's limits) and says so
+  return { ok: !backend.refusing, text: backend.detail };
+}
+
 export async function startServer(config: RuntimeConfig, options: StartServerOptions): Promise<ServerHandle> {
   const logger = options.logger ?? silentLogger();
   let baseDir = options.baseDir;
@@ -218,14 +259,15 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
   if (!options.worker) await claimSpool(spool);
   // a worker's queue depth is the primary's to report (it would count the same spool again)
   const metrics = createMetrics({ queueDepth: options.worker ? undefined : () => spool.count(), processMetrics: false });
+  const env = options.env ?? process.env;
   const shared: Shared = {
     metrics,
     spool,
     logger,
-    state: options.sharedState ?? new LocalSharedState(),
+    state: await openSharedState(config, options, logger, metrics, env),
     draining: () => draining,
     onSpooled: options.worker ? options.worker.onSpooled : () => worker?.kick(),
-    env: options.env ?? process.env,
+    env,
   };
   let built = await buildRuntimes(config, baseDir, shared);
 
@@ -258,7 +300,7 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
   let queueControl: { close(): Promise<void> } | undefined;
   if (config.admin && !options.worker) {
     try {
-      admin = await startAdminServer(config.admin.listen, metrics.registry, () => !draining,
+      admin = await startAdminServer(config.admin.listen, metrics.registry, async () => health(draining, shared.state),
         options.portOverride ? (e) => options.portOverride!(e, 'admin') : undefined);
     } catch (error) {
       await closeAll();
@@ -315,6 +357,10 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
       }
       const nextSpool = isAbsolute(next.storage.spool) ? next.storage.spool : resolve(nextBaseDir, next.storage.spool);
       if (nextSpool !== spoolDir) throw new StartupError('reload refused: storage.spool changed; restart the server to apply it');
+      // the open connection, the leases it renews and the fallback are the running state's
+      if (JSON.stringify(stateIdentity(next)) !== JSON.stringify(stateIdentity(config))) {
+        throw new StartupError('reload refused: the state block changed; restart the server to apply it');
+      }
       const nextBuilt = await buildRuntimes(next, nextBaseDir, shared);
       for (const l of listeners) {
         const server = next.servers.find((s) => s.name === l.serverName)!;
@@ -353,6 +399,7 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
         await worker?.stop();
         await admin?.close();
         for (const store of built.stores) store.close();
+        await shared.state.close?.();
         logger.info({ event: 'stopped' }, 'stopped');
       })();
       return closed;

@@ -6,6 +6,7 @@
 // decision is made by the primary, which holds one local-limits store for all workers, so
 // the limits hold exactly). A Redis implementation (several hosts) fits the same interface:
 // each call is one atomic step, and nothing here assumes the store lives in this process.
+// The third, redis/redis-limits.ts (several hosts), is one: every decision is a Lua script.
 import type { LimitsConfig } from '../config/types.js';
 import type { ThrottleVerdict } from '../auth/auth-throttle.js';
 import type { SlotRefusal } from './slot-rules.js';
@@ -31,6 +32,8 @@ export interface RateVerdict {
 
 /** What a throttled credential check ended in. */
 export type AttemptResult = 'locked-out' | { user: string } | { verdict: ThrottleVerdict } | { unavailable: string };
+
+export interface RateVerdict { allowed: boolean; retryAfterMs: number }
 
 export interface ServerLimits {
   /**
@@ -60,6 +63,18 @@ export interface ServerLimits {
   rateHit(key: string, limit: number, periodMs: number): Promise<RateVerdict>;
 }
 
+/**
+ * The shared state cannot decide now (its Redis is unreachable) and the policy says
+ * `on-unreachable fail-closed`: the session is refused with a 4xx (421 at connect, 454 for
+ * AUTH), never given a slot or a password check that no one counts.
+ */
+export class SharedStateUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SharedStateUnavailableError';
+  }
+}
+
 export interface SharedState {
   /**
    * The limits of one virtual server with its configured numbers. Counts are kept per server
@@ -68,4 +83,11 @@ export interface SharedState {
    * the running counts).
    */
   server(name: string, limits: SharedLimitNumbers): ServerLimits;
+  /**
+   * Whether the store can decide now (Redis reachable), and whether sessions are refused
+   * meanwhile (fail-closed); absent: always up (in-process stores).
+   */
+  health?(): { up: boolean; refusing: boolean; detail: string };
+  /** Lets go of the store's connections and timers (a drained server); absent: nothing to free. */
+  close?(): Promise<void>;
 }

@@ -25,6 +25,7 @@ const SAMPLE: Record<ValueKind, string> = {
   string: '"relay"',
   text: '"authorised use only"',
   'tls-version': '1.3',
+  'unreachable-mode': 'local',
 };
 
 /** The setting written in its block, formatted as the formatter writes it. */
@@ -46,6 +47,7 @@ function inBlock(context: KeywordContext, setting: string): string | undefined {
       return nest(['server s', 'recipients example.com']);
     case 'resolver':
     case 'storage':
+    case 'state':
       return nest([context]);
     case 'cache':
       return nest(['resolver', 'cache']);

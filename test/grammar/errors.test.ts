@@ -147,7 +147,7 @@ const CASES: Array<[input: string, expected: Expected[]]> = [
       [1, 31, "expected a user store name after 'users', found '}'"],
     ]],
     ["listen 0.0.0.0:25\n", [
-      [1, 1, "expected a top-level declaration (include, resolver, storage, admin, users, list, server), found 'listen': 'listen' belongs in a server block or an admin block"],
+      [1, 1, "expected a top-level declaration (include, resolver, storage, admin, state, users, list, server), found 'listen': 'listen' belongs in a server block or an admin block"],
     ]],
     ["server a ; { }\n", [
       [1, 10, "unexpected character ';': settings need no terminator"],

@@ -49,7 +49,7 @@ describe('the keyword table', () => {
       'gateways',
       'allow-bare-newlines',
     ]);
-    assert.deepEqual(keywordsIn('top'), ['include', 'resolver', 'storage', 'admin', 'users', 'list', 'server']);
+    assert.deepEqual(keywordsIn('top'), ['include', 'resolver', 'storage', 'admin', 'state', 'users', 'list', 'server']);
     assert.equal(keywordsIn('limits').length, 18);
   });
 

@@ -1,0 +1,108 @@
+// The cost of the shared state across hosts (issue 22: Redis limits on vs off, ≤ 15%):
+// 1 KiB messages accepted per second from 20 parallel sessions over loopback, one
+// connection per message (each connection takes and frees a slot: the decisions the state
+// makes), against the same `serve` (one process, the shipped CLI bundle, the throughput
+// benchmark's policy with relayed mail held) without a state block, measured in the same
+// run, rounds alternating. With the block every connection costs one script in a local
+// redis-server (started here, no persistence) to take its slot and one to free it; the
+// reference keeps its counts in memory. Reusing connections (b) shows the floor: slots are
+// taken once per session.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileToRuntimeConfig, hasErrors } from '../compiler/index.js';
+import { launchRedis, type RedisFixture } from '../test/helpers/redis.js';
+import { toolPath } from '../test/helpers/tools.js';
+import { freePort } from './postfix/smtp-source.js';
+import { bundleShipped } from './shipped.js';
+import { median, printWhenRunDirectly, type BenchOptions, type BenchRow } from './bench-kit.js';
+import { benchPolicyText } from './server-throughput/bench-policy.js';
+import { sendMessages, Session } from './smtp-session.js';
+
+const SESSIONS = 20;
+
+interface Serve {
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function startServe(dir: string, redisUrl: string | null): Promise<Serve> {
+  const port = await freePort();
+  const policyPath = join(dir, 'bench.smtppolicy');
+  const state = redisUrl ? `state {\n  redis "${redisUrl}"\n}\n\n` : '';
+  await writeFile(policyPath, state + benchPolicyText('127.0.0.0/8').replace('listen 127.0.0.1:2525', `listen 127.0.0.1:${port}\n  relay-to hold`));
+  const compiled = await compileToRuntimeConfig(policyPath);
+  if (hasErrors(compiled.diagnostics)) throw new Error(`bench policy: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
+  const configPath = join(dir, 'bench.json');
+  await writeFile(configPath, JSON.stringify(compiled.config));
+  const cli = await bundleShipped('cli/main.ts');
+  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', configPath, '--workers', '1'], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stop = async () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await exited;
+  };
+  for (const deadline = Date.now() + 60_000; ;) {
+    if (child.exitCode !== null) throw new Error(`serve exited (${child.exitCode}) before it was ready`);
+    try {
+      const session = await Session.open(port, '127.0.0.1');
+      await session.expect(220);
+      session.close();
+      return { port, stop };
+    } catch (error) {
+      if (Date.now() > deadline) {
+        await stop();
+        throw error;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+export async function run(options: BenchOptions = { quick: false }): Promise<BenchRow[]> {
+  const binary = toolPath('redis-server');
+  if (!binary) throw new Error('redis-server is not installed (apt-get install -y redis-server)');
+  const dirs = await Promise.all([1, 2].map(() => mkdtemp(join(tmpdir(), 'smtppolicy-bench-state-'))));
+  const servers: Serve[] = [];
+  let redis: RedisFixture | undefined;
+  try {
+    redis = await launchRedis(binary);
+    const local = await startServe(dirs[0]!, null);
+    servers.push(local);
+    const shared = await startServe(dirs[1]!, redis.url);
+    servers.push(shared);
+    const figures = { local: { perMessage: [] as number[], reuse: [] as number[] }, shared: { perMessage: [] as number[], reuse: [] as number[] } };
+    const rounds = options.quick ? 3 : 5;
+    const count = options.quick ? 300 : 2000;
+    for (const server of [local, shared]) await sendMessages({ port: server.port, count: 100, reuse: false, sessions: SESSIONS }); // warm-up
+    // the machine is shared: both measured back to back each round, in alternating order
+    for (let round = 0; round < rounds; round++) {
+      const order: ['local' | 'shared', Serve][] = round % 2 === 0 ? [['local', local], ['shared', shared]] : [['shared', shared], ['local', local]];
+      for (const [name, server] of order) figures[name].perMessage.push(await sendMessages({ port: server.port, count: count / 2, reuse: false, sessions: SESSIONS }));
+      for (const [name, server] of order) figures[name].reuse.push(await sendMessages({ port: server.port, count, reuse: true, sessions: SESSIONS }));
+    }
+    const row = (name: string, value: number[], ref: number[], target?: string): BenchRow => {
+      const r: BenchRow = { name, value: median(value), unit: 'msg/s', reference: { name: 'serve without a state block', value: median(ref) } };
+      if (target) {
+        r.target = target;
+        r.met = median(value) >= 0.85 * median(ref);
+      }
+      return r;
+    };
+    return [
+      row('serve with Redis limits (state block), accepted, 1 KiB, 20 sessions, (a) one connection per message', figures.shared.perMessage, figures.local.perMessage, '≥ 0.85× (cost ≤ 15%)'),
+      row('serve with Redis limits (state block), accepted, 1 KiB, 20 sessions, (b) reusing connections', figures.shared.reuse, figures.local.reuse),
+    ];
+  } finally {
+    for (const server of servers) await server.stop();
+    await redis?.close();
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await printWhenRunDirectly(import.meta.url, run, 1);
