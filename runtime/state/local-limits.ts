@@ -59,11 +59,6 @@ export class LocalSharedState implements SharedState {
     return this.rates.hit(rateKey(server, key), limit, periodMs);
   }
 
-  /** Rate windows kept now, all servers together (bounded by RATE_WINDOWS). */
-  get rateWindows(): number {
-    return this.rates.size;
-  }
-
   /** Open sessions of a server, all addresses together (for tests and the primary's gauge). */
   openSessions(name: string): number {
     return this.counters.get(name)?.size ?? 0;
@@ -104,13 +99,8 @@ export class LocalServerLimits implements ServerLimits {
     return this.auth.throttle.isLockedOut(address, user);
   }
 
-  /** The synchronous form, for the primary (a worker's request is answered in one step). */
-  rateHitNow(key: string, limit: number, periodMs: number): RateVerdict {
-    return this.rates.hit(rateKey(this.serverName, key), limit, periodMs);
-  }
-
   async rateHit(key: string, limit: number, periodMs: number): Promise<RateVerdict> {
-    return this.rateHitNow(key, limit, periodMs);
+    return this.rates.hit(rateKey(this.serverName, key), limit, periodMs);
   }
 
   async authLockedOut(address: string): Promise<boolean> {

@@ -9,10 +9,10 @@
 // across a window boundary, which is acceptable for a limit against abuse (Postfix warns
 // that these limits are for abuse, not to regulate legitimate traffic).
 //
-// Memory is bounded: a window that ended is forgotten when its key is seen again or when
-// the store sweeps, and at most `maxEntries` windows are kept; past that the oldest window
-// (the one nearest its end) is dropped, so a flood of distinct addresses costs a bounded
-// amount of memory and at worst lets the oldest of them start afresh.
+// Memory is bounded: a window that ended is forgotten when its key is seen again or when a
+// new window makes room, and at most `maxEntries` windows are kept; past that the window
+// opened first is dropped, so a flood of distinct addresses costs a bounded amount of
+// memory and at worst lets the oldest of them start afresh.
 import type { RateVerdict } from './shared-limits.js';
 
 interface Window {
@@ -58,8 +58,8 @@ export class RateWindows {
     return { allowed: true, retryAfterMs: 0 };
   }
 
-  // Windows open in time order, so the first entries are the oldest: expired ones are
-  // dropped from the front; when none has expired and the store is full, the oldest goes.
+  // Windows are kept in the order they opened: ended ones are dropped from the front; when
+  // the first is still running and the store is full, it goes to make room.
   private makeRoom(now: number): void {
     for (const [key, window] of this.windows) {
       const live = now < window.endsAt;
