@@ -77,9 +77,11 @@ export class EntryResolver {
       const { line, column } = entry.range.start;
       switch (entry.kind) {
         case 'Cidr':
-        case 'Mask':
-          key += entry.value ? `\0${entry.value.network}/${entry.value.prefix}@${line}:${column}` : '\0-';
+        case 'Mask': {
+          const value = entry.value; // parsed on each read (value-nodes.ts)
+          key += value ? `\0${value.network}/${value.prefix}@${line}:${column}` : '\0-';
           break;
+        }
         case 'Domain':
           key += entry.domain?.value ? `\0domain ${entry.domain.value}@${line}:${column}` : '\0-';
           break;
@@ -116,16 +118,19 @@ export class EntryResolver {
     for (const entry of entries) {
       switch (entry.kind) {
         case 'Cidr':
-        case 'Mask':
-          if (entry.value) {
+        case 'Mask': {
+          // Read once: an address entry parses its text each time its value is read (value-nodes.ts).
+          const value = entry.value;
+          if (value) {
             // join, not a template: one flat string, where concatenation keeps a rope and its
             // parts alive for as long as the config lives (millions of items at 50 MB).
-            const cidr = [entry.value.network, entry.value.prefix].join('/');
+            const cidr = [value.network, value.prefix].join('/');
             const source = this.ctx.source(file, entry);
             // One object per entry, its keys always in this order (the config's JSON keeps it).
             items.push(listName === undefined ? { kind: 'cidr', cidr, source } : { kind: 'cidr', cidr, source, list: listName });
           }
           break;
+        }
         case 'Domain':
           if (!allowDomains) {
             this.ctx.error(file, entry.range, `${where} takes addresses and ranges only, not domain entries`);
