@@ -7,7 +7,7 @@
 // Up and down are logged once per change (`state-unreachable`, `state-restored`) and
 // shown by the `smtppolicy_state_backend_up` gauge, never per command.
 import { readFileSync } from 'node:fs';
-import { createClient, type RedisClientType } from 'redis';
+import { createClient, TimeoutError, type RedisClientType } from 'redis';
 import type { LuaScript } from './redis-scripts.js';
 
 export interface RedisBackendOptions {
@@ -73,7 +73,7 @@ export class RedisBackend {
       this.mark(true);
       return reply;
     } catch (error) {
-      this.mark(this.client.isReady, (error as Error).message);
+      this.markFailed(error);
       throw new StateBackendError(error);
     }
   }
@@ -85,7 +85,7 @@ export class RedisBackend {
       this.mark(true);
       return reply === 'OK';
     } catch (error) {
-      this.mark(this.client.isReady, (error as Error).message);
+      this.markFailed(error);
       throw new StateBackendError(error);
     }
   }
@@ -95,7 +95,7 @@ export class RedisBackend {
     try {
       await this.client.set(key, value, { expiration: { type: 'PX', value: ttlMs } });
     } catch (error) {
-      this.mark(this.client.isReady, (error as Error).message);
+      this.markFailed(error);
     }
   }
 
@@ -119,6 +119,17 @@ export class RedisBackend {
     }
   }
 
+  /**
+   * A command failed: Redis is down when the connection is, and also when it stopped
+   * answering on a connection that looks open (a network cut without a reset: the
+   * command's deadline passed). An error reply from a live Redis changes nothing.
+   */
+  private markFailed(error: unknown): void {
+    const timedOut = error instanceof TimeoutError;
+    const message = timedOut ? `no answer within ${this.options.commandTimeoutMs ?? 1000} ms` : ((error as Error)?.message ?? String(error));
+    this.mark(this.client.isReady && !timedOut, message);
+  }
+
   private mark(up: boolean, error?: string): void {
     if (this.closed) return;
     if (error) this.lastError = error;
@@ -131,7 +142,8 @@ export class RedisBackend {
 /** Redis did not decide (unreachable, too slow, or an error reply): the fallback decides. */
 export class StateBackendError extends Error {
   constructor(cause: unknown) {
-    super(`the shared state (Redis) did not answer: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    const why = cause instanceof TimeoutError ? 'no answer in time' : ((cause as Error)?.message ?? String(cause));
+    super(`the shared state (Redis) did not answer: ${why}`, { cause });
   }
 }
 
