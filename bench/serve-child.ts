@@ -1,7 +1,7 @@
 // `smtppolicy serve` as the benchmarks run it: the shipped CLI bundle in a process group of
 // its own, on a policy the benchmark writes (the throughput benchmark's, or a variant), ready
-// once it greets. Shared by server-workers (workers 1 against 2) and behind-haproxy (1 against
-// 2 instances behind a balancer).
+// once it greets. Shared by server-workers (workers 1 against 2), behind-haproxy (1 against
+// 2 instances behind a balancer) and shared-state (Redis limits on against off).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

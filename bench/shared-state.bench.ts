@@ -7,61 +7,25 @@
 // redis-server (started here, no persistence) to take its slot and one to free it; the
 // reference keeps its counts in memory. Reusing connections (b) shows the floor: slots are
 // taken once per session.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileToRuntimeConfig, hasErrors } from '../compiler/index.js';
 import { launchRedis, type RedisFixture } from '../test/helpers/redis.js';
 import { toolPath } from '../test/helpers/tools.js';
-import { freePort } from './postfix/smtp-source.js';
-import { bundleShipped } from './shipped.js';
 import { median, printWhenRunDirectly, type BenchOptions, type BenchRow } from './bench-kit.js';
+import { startServe as startServeChild, type Serve } from './serve-child.js';
 import { benchPolicyText } from './server-throughput/bench-policy.js';
-import { sendMessages, Session } from './smtp-session.js';
+import { sendMessages } from './smtp-session.js';
 
 const SESSIONS = 20;
 
-interface Serve {
-  port: number;
-  stop(): Promise<void>;
-}
-
-async function startServe(dir: string, redisUrl: string | null): Promise<Serve> {
-  const port = await freePort();
-  const policyPath = join(dir, 'bench.smtppolicy');
+/** One process on the throughput benchmark's policy, relayed mail held; with a state block when given a Redis. */
+function startServe(dir: string, redisUrl: string | null): Promise<Serve> {
   const state = redisUrl ? `state {\n  redis "${redisUrl}"\n}\n\n` : '';
-  await writeFile(policyPath, state + benchPolicyText('127.0.0.0/8').replace('listen 127.0.0.1:2525', `listen 127.0.0.1:${port}\n  relay-to hold`));
-  const compiled = await compileToRuntimeConfig(policyPath);
-  if (hasErrors(compiled.diagnostics)) throw new Error(`bench policy: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
-  const configPath = join(dir, 'bench.json');
-  await writeFile(configPath, JSON.stringify(compiled.config));
-  const cli = await bundleShipped('cli/main.ts');
-  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', configPath, '--workers', '1'], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stop = async () => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-    await exited;
-  };
-  for (const deadline = Date.now() + 60_000; ;) {
-    if (child.exitCode !== null) throw new Error(`serve exited (${child.exitCode}) before it was ready`);
-    try {
-      const session = await Session.open(port, '127.0.0.1');
-      await session.expect(220);
-      session.close();
-      return { port, stop };
-    } catch (error) {
-      if (Date.now() > deadline) {
-        await stop();
-        throw error;
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  return startServeChild(dir, {
+    workers: 1,
+    policy: (listen) => state + benchPolicyText('127.0.0.0/8').replace('listen 127.0.0.1:2525', `listen ${listen}\n  relay-to hold`),
+  });
 }
 
 export async function run(options: BenchOptions = { quick: false }): Promise<BenchRow[]> {
