@@ -18,14 +18,15 @@ interface Host {
   fallbacks: string[];
 }
 
-async function host(t: TestContext, redis: RedisFixture, onUnreachable: OnUnreachable = 'fail-closed', leaseMs = 30_000): Promise<Host> {
+/** One host of a deployment: its own connection to Redis, the deployment's key prefix. */
+async function host(t: TestContext, redis: RedisFixture, onUnreachable: OnUnreachable = 'fail-closed', leaseMs = 30_000, prefix = `t${Math.random().toString(36).slice(2)}:`): Promise<Host> {
   const changes: boolean[] = [];
   const fallbacks: string[] = [];
   const backend = new RedisBackend({ url: redis.url, commandTimeoutMs: 500, onChange: (up) => changes.push(up) });
   const state = new RedisSharedState({
     redis: backend, onUnreachable, fallback: new LocalSharedState(),
     onFallback: (decision: FallbackDecision, mode) => fallbacks.push(`${decision}/${mode}`),
-    limits: { leaseMs, prefix: `t${Math.random().toString(36).slice(2)}:` },
+    limits: { leaseMs, prefix },
   });
   t.after(() => state.close());
   assert.ok(await backend.ready(2000), 'the host connects to Redis');
@@ -36,19 +37,7 @@ async function host(t: TestContext, redis: RedisFixture, onUnreachable: OnUnreac
 async function hosts(t: TestContext, redis: RedisFixture, count: number, onUnreachable: OnUnreachable = 'fail-closed', leaseMs = 30_000): Promise<Host[]> {
   const prefix = `t${Math.random().toString(36).slice(2)}:`;
   const made: Host[] = [];
-  for (let i = 0; i < count; i++) {
-    const changes: boolean[] = [];
-    const fallbacks: string[] = [];
-    const backend = new RedisBackend({ url: redis.url, commandTimeoutMs: 500, onChange: (up) => changes.push(up) });
-    const state = new RedisSharedState({
-      redis: backend, onUnreachable, fallback: new LocalSharedState(),
-      onFallback: (decision: FallbackDecision, mode) => fallbacks.push(`${decision}/${mode}`),
-      limits: { leaseMs, prefix },
-    });
-    t.after(() => state.close());
-    assert.ok(await backend.ready(2000), 'the host connects to Redis');
-    made.push({ state, changes, fallbacks });
-  }
+  for (let i = 0; i < count; i++) made.push(await host(t, redis, onUnreachable, leaseMs, prefix));
   return made;
 }
 
