@@ -1,20 +1,25 @@
 // The TextMate grammar of the VS Code extension (editors/vscode/syntaxes/), derived from
 // the keyword table: every keyword is coloured by its row's `highlight` (declaration,
-// setting or constant), so a new keyword is highlighted without editing the grammar.
+// setting or constant), so a new keyword is highlighted without editing the grammar; a
+// setting's named values (its `complete` words) are constants too.
 // The rest (comments, strings, addresses, numbers, names) is the fixed part below.
 // `npm run generate` writes the file; test/grammar/derived-files.test.ts fails when the
 // committed file differs from what this returns.
 
-import { KEYWORDS, type Highlight } from '../keyword-table.js';
+import { KEYWORDS, ROWS, type Highlight } from '../keyword-table.js';
 
 /** Characters of a bare value (tokens.ts): a keyword is one only when none touches it. */
 const WORD = '[A-Za-z0-9_.:/\\-\\[\\]%*@]';
 
-/** Longest first, so `connections-per-address` is not taken as `connections` and a rest. */
+/**
+ * Words coloured as `highlight`: the keywords of that highlight and, as constants, the
+ * named values a setting offers (`on-unreachable fail-closed|local`, read as bare words).
+ * Longest first, so `connections-per-address` is not taken as `connections` and a rest.
+ */
 export function keywordPattern(highlight: Highlight): string {
-  const words = KEYWORDS.filter((k) => k.highlight === highlight)
-    .map((k) => k.text)
-    .sort((a, b) => b.length - a.length || a.localeCompare(b));
+  const keywords = KEYWORDS.filter((k) => k.highlight === highlight).map((k) => k.text);
+  const namedValues = highlight === 'constant' ? ROWS.flatMap((row) => row.setting?.complete ?? []).filter((word) => /^[a-z][a-z-]*$/.test(word)) : [];
+  const words = [...new Set([...keywords, ...namedValues])].sort((a, b) => b.length - a.length || a.localeCompare(b));
   // Keywords are lower-case letters and '-', which need no escaping in a pattern.
   return `(?<!${WORD})(?:${words.join('|')})(?!${WORD})`;
 }
