@@ -102,6 +102,16 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     },
   },
   {
+    setting: 'StateConfig.url',
+    policy: '`state { redis "URL" … }`',
+    scope: 'global',
+    inUse: (config) => config.state !== undefined,
+    targets: {
+      postfix: { fidelity: 'unsupported', mapping: 'none', note: 'Postfix’s anvil counts per host only (one anvil per Postfix instance); there is no shared store of connection counts, login failures or rates across hosts.' },
+      opensmtpd: { fidelity: 'unsupported', mapping: 'none', note: 'OpenSMTPD keeps its session limits per host and has no shared store.' },
+    },
+  },
+  {
     setting: 'AdminConfig.listen',
     policy: '`admin { listen … }`',
     scope: 'global',
@@ -743,6 +753,10 @@ export const NOT_SETTINGS: Readonly<Record<string, string>> = {
   'RuntimeConfig.storage': 'a block: its fields have rows',
   'RuntimeConfig.userStores': 'a list of stores: PasswordFileStoreConfig and DirectoryStoreConfig have rows',
   'RuntimeConfig.admin': 'a block: AdminConfig.listen has a row',
+  'RuntimeConfig.state': 'a block: StateConfig.url has the row',
+  ...Object.fromEntries(
+    ['backend', 'password', 'caFile', 'onUnreachable'].map((field) => [`StateConfig.${field}`, 'a part of the shared state: StateConfig.url has the row']),
+  ),
   'RuntimeConfig.servers': 'a list of servers: ServerConfig has rows',
   'PasswordFileStoreConfig.name': 'a name the mechanisms refer to (AuthMechanismConfig.userStore)',
   'DirectoryStoreConfig.name': 'a name the mechanisms refer to (AuthMechanismConfig.userStore)',

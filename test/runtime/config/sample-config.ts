@@ -82,6 +82,7 @@ const submission: ServerConfig = {
     greetingDelayMs: 0,
     authFailures: 5,
     authFailureWindowMs: 900_000,
+    rates: [{ event: 'message', per: 'user', count: 200, periodMs: 3_600_000, source: 'main.smtppolicy:51:5' }],
     source: 'main.smtppolicy:50:3',
   },
   proxyProtocol: [{ kind: 'cidr', cidr: '10.0.0.5/32', source: 'main.smtppolicy:60:3' }],
@@ -132,6 +133,7 @@ export function sampleConfig(): RuntimeConfig {
       },
     ],
     admin: { listen: [{ address: '127.0.0.1', port: 9187 }], source: 'main.smtppolicy:7:1' },
+    state: { backend: 'redis', url: 'rediss://redis.example.com:6380/0', password: { env: 'REDIS_PASSWORD' }, caFile: 'redis-ca.pem', onUnreachable: 'fail-closed', source: 'main.smtppolicy:8:1' },
     servers: [inbound, submission, smarthostWithFile],
   };
   // A fresh tree each time, with no object shared between servers (the spreads above share them).

@@ -219,7 +219,7 @@ describe('schema.json agrees with types.ts, by example', () => {
     }
   }
 
-  test('removing any property fails at its pointer, except the optional `list`, `banner`, `recipients` and `routes`', () => {
+  test('removing any property fails at its pointer, except the optional `list`, `banner`, `recipients`, `routes`, `rates` and `state`', () => {
     const sample = sampleConfig();
     for (const { pointer, object } of objects(sample)) {
       for (const key of Object.keys(object)) {
@@ -228,7 +228,7 @@ describe('schema.json agrees with types.ts, by example', () => {
         delete target[key];
         const problems = problemsOf(mutated);
         const optional = key === 'list' || (/\/(password|bindPassword)$/.test(pointer) && (key === 'env' || key === 'file'));
-        if (key === 'list' || key === 'banner' || key === 'recipients' || key === 'routes') assert.deepEqual(problems, [], `${pointer}/${key} is optional`);
+        if (['list', 'banner', 'recipients', 'routes', 'rates', 'state'].includes(key)) assert.deepEqual(problems, [], `${pointer}/${key} is optional`);
         // a user store without `ldap` is read as a password file, which lacks its file
         else if (key === 'ldap') assert.ok(problems.includes(`${pointer}/file: is required`), `${pointer}/${key}: ${problems.join('; ')}`);
         else if (optional) assert.ok(problems.some((p) => p.startsWith(`${pointer}: must have exactly one of env or file`)), `${pointer}/${key}: ${problems.join('; ')}`);
