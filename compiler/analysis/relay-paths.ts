@@ -93,13 +93,19 @@ function listenerPaths(server: ServerConfig, listen: ListenConfig): RelayPath[] 
   }
 
   // Forged PROXY headers: a trusted peer names any address; one that is admitted and
-  // granted (by address, or by a PTR name under a granted domain) is enough.
+  // granted (by address, or by a PTR name under a granted domain) is enough. A domain in
+  // an allow-list admits whatever address a real host under it has: a stranger cannot
+  // connect from that host, but a header can claim its address, and the server's reverse
+  // lookup of the claim then confirms the domain. So for a claim, such an allow-list admits
+  // every address (the partner's mail server at an address the relay grants cover is enough).
   if (!proxies.isEmpty()) {
-    const claims = claimCandidates(server, granted, connectable);
+    const claimable = allowListedDomains(server).length > 0 ? AddressSet.ALL : connectable;
+    const claimGranted = claimable.intersect(relayWithoutAuthSet(server));
+    const claims = claimCandidates(server, claimGranted, connectable);
     if (claims.length > 0) {
       const forgers = publicOnes(proxies).slice(0, 4);
       const witnesses = forgers.flatMap((proxyFrom) => claims.map((claim) => ({ ...claim, proxyFrom })));
-      paths.push(path('proxy', proxies, granted, witnesses));
+      paths.push(path('proxy', proxies, claimGranted, witnesses));
     }
   }
   return paths;
@@ -116,18 +122,28 @@ function gatewayCandidates(server: ServerConfig, gateways: AddressSet): string[]
 }
 
 function claimCandidates(server: ServerConfig, granted: AddressSet, connectable: AddressSet): Omit<RelayWitness, 'proxyFrom'>[] {
-  const byAddress = hostsOf(granted).map((client) => ({ client }));
+  const connectDomains = allowListedDomains(server);
+  // A granted address the connection list does not admit by address is claimed as a host
+  // under an allow-listed domain (that host's PTR name admits it).
+  const byAddress = hostsOf(granted).map((client) =>
+    connectable.has(client) || connectDomains[0] === undefined ? { client } : { client, ptr: `${PTR_LABEL}.${connectDomains[0]}` },
+  );
   const domains = server.relay.entries.flatMap((item) => (item.kind === 'domain' ? [item.domain] : []));
   // A domain grant is claimed with the address of a real host under it: any address the
   // connection list admits will do for the witness, with that host's PTR name.
   const admitted = [examplePublicAddress(connectable), ...hostsOf(connectable)].filter(defined);
-  const connectDomains = server.connections.mode === 'allow-list' ? server.connections.entries.flatMap((i) => (i.kind === 'domain' ? [i.domain] : [])) : [];
   const byName = domains.flatMap((domain) => {
     const ptr = `${PTR_LABEL}.${domain}`;
     const clients = admitted.length > 0 ? admitted : connectDomains.length > 0 ? ['192.0.2.1'] : [];
     return clients.slice(0, 2).map((client) => ({ client, ptr }));
   });
   return [...byAddress, ...byName].slice(0, CANDIDATES);
+}
+
+/** The domains an allow-list admits clients by (forward-confirmed PTR names under them). */
+function allowListedDomains(server: ServerConfig): string[] {
+  const { mode, entries } = server.connections;
+  return mode === 'allow-list' ? entries.flatMap((i) => (i.kind === 'domain' ? [i.domain] : [])) : [];
 }
 
 /** Public addresses of the set, a familiar one first: findings are about strangers, not the host's own processes. */

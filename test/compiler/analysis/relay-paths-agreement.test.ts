@@ -91,4 +91,25 @@ describe('relay paths agree with runtime/policy, session by session', () => {
       { numRuns: 400 },
     );
   });
+
+  it('a header claiming the address of a host under an allow-listed domain relays where the grants cover that address', () => {
+    // Found by the no-open-relay property test: the allow-list admits only partner.test's
+    // hosts (by confirmed PTR) and no address, the relay grant is 10.0.0.0/24. A stranger
+    // cannot connect from the partner's host, but a trusted PROXY source can claim its
+    // address, and the server's reverse lookup of the claim then confirms partner.test.
+    const config = makeServerConfig({
+      listen: [{ address: '0.0.0.0', port: 25, tlsMode: 'starttls', source: 'p:2:3' }],
+      connections: { mode: 'allow-list', entries: [{ kind: 'domain', domain: 'partner.test', source: 'p:3:3' }], source: null },
+      relay: { anyone: false, authenticated: true, entries: [cidrItem('10.0.0.0/24')], source: null },
+      auth: { mechanisms: [], anonymous: true, senderMustMatch: false, source: null },
+      proxyProtocol: [cidrItem('8.0.0.0/7')],
+      localDomains: [{ kind: 'domain', domain: 'example.test', source: 'p:1:1' }],
+    });
+    const compiled = compilePolicy(makeRuntimeConfig({ servers: [config] })).servers[0]!;
+    assert.ok(witnessRelays(compiled, { client: '10.0.0.1', ptr: 'mx.partner.test', proxyFrom: '8.8.8.8' }), 'runtime/policy lets the claim relay');
+    const proxy = relayPaths(config)[0]!.paths.find((p) => p.kind === 'proxy');
+    assert.ok(proxy?.clients.has('8.8.8.8'), 'the analysis lists the forged header as a way in');
+    assert.ok(proxy.granted.has('10.0.0.1'));
+    assert.ok(proxy.witnesses.some((w) => witnessRelays(compiled, w)), JSON.stringify(proxy.witnesses.slice(0, 2)));
+  });
 });
