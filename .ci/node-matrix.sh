@@ -62,15 +62,30 @@ for wanted in "${versions[@]}"; do
     # sizes; every CLI command on generated policies; the server against the policy) stay.
     core) tests="node scripts/run-tests.mjs --exclude test/ci/ --exclude test/action/ --exclude test/editors/ --exclude test/targets/postfix/ --exclude test/targets/opensmtpd/ --exclude test/playground/browser/ --exclude test/deployment/ --exclude test/runtime/state/redis-hosts/ \
 --exclude test/format/stability.test.ts --exclude test/net/cidr-trie.property --exclude test/runtime/auth/md5-state.property --exclude test/review/diff-agrees-with-policy.property --exclude test/hardening/compiler/pipeline.property" ;;
-    # quick: a build between two others that run core. It runs what the server does on the
+    # quick: a build between the full one and the floor. It runs what the server does on the
     # wire and the commands that run it (runtime/, verify/, net/, the protocol and fault
     # hardening, the quickstart, serve, queue and passwd), and leaves out what is pure
     # computation (grammar, compiler, formatter, language server, packaging, property
-    # fuzzing), whose one dependence on the Node, its V8, the builds either side prove, and
-    # the TLS scan (testssl.sh probes OpenSSL, whose 3.0 line Node 20 and 22 share).
+    # fuzzing), which the full build proves (see floor, below, for why that is enough), and
+    # the TLS scan (testssl.sh probes OpenSSL, whose 3.0 line the floor, Node 20, shares).
     quick) tests="node scripts/run-tests.mjs test/runtime/ test/verify/ test/net/ test/hardening/protocol/ \
 test/hardening/faults/ test/quickstart test/cli/serve- test/cli/queue test/cli/passwd \
 --exclude .property.test.ts --exclude test/hardening/protocol/testssl --exclude test/runtime/state/redis-hosts/" ;;
+    # floor: the oldest Node users may run (engines). It runs what depends on the Node that
+    # runs it: quick's wire and commands, every CLI command (in-process and as processes,
+    # with the fuzzers that reach V8's stack depth and string sizes: test/cli/, the grammar's
+    # robustness fuzzer), the server against the policy over real sockets
+    # (test/hardening/properties/), the language server's process and stdio, prettier
+    # loading the plugin, the TLS scan (Node 20's OpenSSL 3.0, not 24's) and the checks of
+    # the pinned builds. It leaves out the pure computation of the grammar, compiler, rules,
+    # formatter, language features, review and packaging, which the full build runs: the
+    # type check there uses lib ES2023 and @types/node 20, so a built-in or Node API newer
+    # than the floor fails it, and what is left to differ is V8's semantics of the same
+    # ECMAScript, which the CLI fuzzers here exercise end to end (about four minutes of CI).
+    floor) tests="node scripts/run-tests.mjs test/runtime/ test/verify/ test/net/ test/hardening/protocol/ \
+test/hardening/faults/ test/hardening/properties/ test/quickstart test/cli/ test/grammar/robustness test/lsp/lifecycle \
+test/lsp/stdio test/format/prettier-cli test/node-support \
+--exclude test/net/cidr-trie.property --exclude test/runtime/auth/md5-state.property --exclude test/runtime/state/redis-hosts/" ;;
     *) echo "node-matrix: unknown scope '$scope' for Node $version in scripts/node-builds.txt" >&2; exit 2 ;;
   esac
   # The build runs once, under the first Node: tsc, esbuild and the validator generator emit
