@@ -91,15 +91,7 @@ describe('pre-commit hooks', { timeout: 30 * 60_000 }, () => {
       if (!preCommitPath) return null;
       tools = { preCommit: preCommitPath };
     }
-    // npm_config_prefer_offline: the `language: node` install (npm install of the hook
-    // repository with its dev dependencies, then npm pack and a global install) takes the
-    // packages from npm's cache, which the project's own `npm ci` has just filled, without
-    // asking the registry whether each of its hundreds of cached packuments is still the
-    // newest (the install is the same, and the registry is still asked for anything the
-    // cache lacks): about two minutes of CI otherwise.
-    return run(tools.preCommit, ['run', '--config', config, hook, '--files', ...files], scratch, {
-      PRE_COMMIT_HOME: join(root, 'cache'), NO_COLOR: '1', npm_config_prefer_offline: 'true', ...env,
-    });
+    return run(tools.preCommit, ['run', '--config', config, hook, '--files', ...files], scratch, { PRE_COMMIT_HOME: join(root, 'cache'), NO_COLOR: '1', ...env });
   }
 
   it('smtppolicy-lint passes a clean policy and fails an insecure one with the finding', async (t) => {
