@@ -4,8 +4,9 @@
 // makes), against the same `serve` (one process, the shipped CLI bundle, the throughput
 // benchmark's policy with relayed mail held) without a state block, measured in the same
 // run, rounds alternating. With the block every connection costs one script in a local
-// redis-server (started here, no persistence) to take its slot and one to free it; the
-// reference keeps its counts in memory. Reusing connections (b) shows the floor: slots are
+// redis-server (started here, no persistence) that takes its slot and frees the slots of the
+// sessions that ended before it (runtime/state/redis/redis-lease.ts); the reference keeps
+// its counts in memory. Reusing connections (b) shows the floor: slots are
 // taken once per session.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

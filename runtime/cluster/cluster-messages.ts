@@ -17,11 +17,13 @@ export type ToWorker =
 export type FromWorker =
   /** The worker's message handler is installed: it can be sent its config. */
   | { channel: 'cluster'; type: 'hello' }
-  | { channel: 'cluster'; type: 'ready' }
+  /** Serving; `leases`: the prefix of its Redis leases (state block), which the primary drops when it dies. */
+  | { channel: 'cluster'; type: 'ready'; leases?: string }
   | { channel: 'cluster'; type: 'start-failed'; message: string }
   | { channel: 'cluster'; type: 'reloaded'; id: number; error?: string }
   | { channel: 'cluster'; type: 'metrics'; id: number; metrics: WorkerMetrics }
-  | { channel: 'cluster'; type: 'pong'; id: number }
+  /** Alive, and what its /healthz would say (the shared state's Redis reachable or not). */
+  | { channel: 'cluster'; type: 'pong'; id: number; health: { ok: boolean; text: string } }
   /** A message was spooled: the primary's delivery worker should look at the spool. */
   | { channel: 'cluster'; type: 'spooled' };
 

@@ -7,11 +7,14 @@
 //  - the shared state (runtime/state/state-service.ts): every connection slot and throttle
 //    decision of every worker, so that the policy's limits hold for the host exactly;
 //  - the admin listener: /metrics sums every worker's metrics with the primary's
-//    (prom-client's AggregatorRegistry), /healthz answers ok only while every worker answers;
+//    (prom-client's AggregatorRegistry), /healthz answers ok only while every worker answers
+//    and none would itself say unhealthy (its Redis away under `on-unreachable fail-closed`);
 //  - the config: it is loaded and validated once (by the CLI) and sent to the workers, on
 //    start, on SIGHUP and to a worker that replaces one that died.
 // A worker that dies is replaced; the other workers' sessions go on untouched (their
-// sockets are theirs), and the dead worker's slots and throttle turns are released.
+// sockets are theirs), and the dead worker's slots and throttle turns are released: in the
+// primary's own state, and with a `state { redis … }` block in Redis too (its leases are
+// dropped at once over the primary's own connection, instead of expiring a lease later).
 import cluster, { type Worker } from 'node:cluster';
 import { isAbsolute, resolve } from 'node:path';
 import { AggregatorRegistry, Registry } from 'prom-client';
@@ -24,6 +27,10 @@ import { createMetrics } from '../observe/metrics.js';
 import { startAdminServer, type AdminServer } from '../observe/admin-server.js';
 import { claimSpool, StartupError } from '../smtp/start-server.js';
 import { isStateMessage, StateService, type StateRequest } from '../state/index.js';
+import { RedisBackend } from '../state/redis/redis-backend.js';
+import { dropProcessLeases } from '../state/redis/redis-lease.js';
+import { REDIS_LIMITS_DEFAULTS } from '../state/redis/redis-limits.js';
+import { redisConnection } from '../smtp/open-redis-state.js';
 import { createClusterMetrics } from './cluster-metrics.js';
 import { isClusterMessage, type FromWorker, type ToWorker, type WorkerMetrics } from './cluster-messages.js';
 import { relayLines } from './line-relay.js';
@@ -63,6 +70,8 @@ interface Entry {
   /** Asked to drain because it refused a reload: its exit is expected and it is replaced. */
   replacing: boolean;
   startFailure?: string;
+  /** The prefix of its Redis leases, once it serves with a state block. */
+  leases?: string;
   pending: Map<number, { resolve: (message: FromWorker) => void; reject: (error: Error) => void }>;
 }
 
@@ -77,6 +86,23 @@ export async function startCluster(config: RuntimeConfig, options: ClusterOption
   const metrics = createMetrics({ queueDepth: () => spool.count(), processMetrics: false });
   const clusterMetrics = createClusterMetrics(metrics.registry);
   const entries = new Map<number, Entry>();
+  // the primary takes no decision in Redis: this connection only frees a dead worker's slots
+  // (its outages are the workers' to report, each on its own connection)
+  let redis: RedisBackend | undefined;
+  try {
+    redis = config.state ? new RedisBackend({ ...redisConnection(config.state, options.baseDir, process.env), onChange: () => {} }) : undefined;
+  } catch (error) {
+    throw new StartupError((error as Error).message);
+  }
+  // (a worker that drained freed its own: only one that died leaves slots behind)
+  const freeRedisSlots = (entry: Entry) => {
+    if (!redis || !entry.leases || draining) return;
+    const fields = { worker: entry.worker.id, pid: entry.worker.process.pid };
+    dropProcessLeases(redis, REDIS_LIMITS_DEFAULTS.prefix, entry.leases).then(
+      (slots) => slots > 0 && logger.info({ event: 'worker-slots-freed', ...fields, slots }, 'the exited worker\'s connection slots in Redis are free'),
+      (error: Error) => logger.warn({ event: 'worker-slots-not-freed', ...fields, error: error.message }, 'the exited worker\'s connection slots in Redis free themselves when its lease expires'),
+    );
+  };
   const service = new StateService((message) => {
     for (const entry of entries.values()) if (entry.worker.isConnected()) entry.worker.send(message);
   });
@@ -148,6 +174,7 @@ export async function startCluster(config: RuntimeConfig, options: ClusterOption
           return send(entry, { channel: 'cluster', type: 'start', config: current.config, baseDir: current.baseDir });
         case 'ready':
           entry.ready = true;
+          entry.leases = m.leases;
           clusterMetrics.workersReady.set(readyCount());
           logger.info({ event: 'worker-ready', worker: worker.id, pid: worker.process.pid }, 'worker serving');
           // a reload that happened while this worker started
@@ -174,6 +201,7 @@ export async function startCluster(config: RuntimeConfig, options: ClusterOption
     worker.on('exit', (code, signal) => {
       entries.delete(worker.id);
       service.workerGone(worker.id);
+      freeRedisSlots(entry);
       clusterMetrics.workersReady.set(readyCount());
       for (const waiter of entry.pending.values()) waiter.reject(new Error(`worker ${worker.id} exited`));
       entry.pending.clear();
@@ -207,6 +235,7 @@ export async function startCluster(config: RuntimeConfig, options: ClusterOption
     draining = true;
     for (const entry of entries.values()) entry.worker.process.kill('SIGKILL');
     if (unclosed.size > 0) await gone;
+    await redis?.close();
   };
   try {
     // the first alone: a port that cannot be bound (or a bad certificate) is reported once
@@ -250,12 +279,19 @@ export async function startCluster(config: RuntimeConfig, options: ClusterOption
       if (draining) return { ok: false, text: 'draining' };
       const serving = live();
       if (serving.length < options.workers) return { ok: false, text: `${serving.length} of ${options.workers} workers serving` };
+      let answers: { entry: Entry; health: { ok: boolean; text: string } }[];
       try {
-        await Promise.all(serving.map((entry) => ask(entry, (id) => ({ channel: 'cluster', type: 'ping', id }), WORKER_ANSWER_MS)));
+        answers = await Promise.all(serving.map(async (entry) => ({
+          entry, health: (await ask<Extract<FromWorker, { type: 'pong' }>>(entry, (id) => ({ channel: 'cluster', type: 'ping', id }), WORKER_ANSWER_MS)).health,
+        })));
       } catch (error) {
         return { ok: false, text: (error as Error).message };
       }
-      return { ok: true, text: 'ok' };
+      // each worker asks Redis on its own connection: the host is as healthy as its least
+      // healthy worker (under `on-unreachable local` a worker serves on and says why)
+      const worst = answers.find((a) => !a.health.ok) ?? answers.find((a) => a.health.text !== 'ok');
+      if (!worst) return { ok: true, text: 'ok' };
+      return { ok: worst.health.ok, text: `worker ${worst.entry.worker.id}: ${worst.health.text}` };
     };
     try {
       admin = await startAdminServer(config.admin.listen, aggregated, health);
@@ -298,6 +334,7 @@ export async function startCluster(config: RuntimeConfig, options: ClusterOption
         await queueControl.close();
         await running.stop();
         await admin?.close();
+        await redis?.close();
         logger.info({ event: 'stopped' }, 'stopped');
       })();
       return closed;

@@ -1,10 +1,12 @@
 // A worker of `serve --workers N`: the SMTP sessions of the connections the primary hands
 // it (node:cluster, round-robin). It runs the config the primary validated and sent, asks
 // the primary for every limit (ClusterSharedState), writes accepted mail to the spool the
-// primary owns and tells it so, and answers the primary's reload, drain, metrics and ping.
+// primary owns and tells it so, and answers the primary's reload, drain, metrics and ping
+// (with what its own /healthz would say: its connection to the shared state's Redis is its own).
 // It never delivers: one process (the primary) does, so no message is delivered twice.
 import type { Logger } from 'pino';
 import { ClusterSharedState } from '../state/index.js';
+import { PROCESS_LEASES } from '../state/redis/redis-lease.js';
 import { startServer, type ServerHandle } from '../smtp/start-server.js';
 import { isClusterMessage, type FromWorker, type ToWorker } from './cluster-messages.js';
 
@@ -69,7 +71,7 @@ export function runWorkerProcess(options: WorkerProcessOptions): Promise<number>
           baseDir: m.baseDir, logger, sharedState: state, pollIntervalMs: options.pollIntervalMs, worker: { onSpooled },
         }).then((started) => {
           server = started;
-          tell({ channel: 'cluster', type: 'ready' });
+          tell({ channel: 'cluster', type: 'ready', ...(m.config.state ? { leases: PROCESS_LEASES } : {}) });
         }, (error: Error) => {
           tell({ channel: 'cluster', type: 'start-failed', message: error.message });
           finish(2);
@@ -90,7 +92,7 @@ export function runWorkerProcess(options: WorkerProcessOptions): Promise<number>
         void server.metrics.registry.getMetricsAsJSON().then((metrics) => tell({ channel: 'cluster', type: 'metrics', id: m.id, metrics }));
         return;
       case 'ping':
-        tell({ channel: 'cluster', type: 'pong', id: m.id });
+        tell({ channel: 'cluster', type: 'pong', id: m.id, health: server ? server.health() : { ok: false, text: 'not serving yet' } });
         return;
     }
   });

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { StateConfig } from '../config/types.js';
 import type { ServerMetrics } from '../observe/metrics.js';
 import type { SharedState } from '../state/index.js';
-import { RedisBackend, readCaFile } from '../state/redis/redis-backend.js';
+import { RedisBackend, readCaFile, type RedisBackendOptions } from '../state/redis/redis-backend.js';
 import { RedisSharedState } from '../state/redis/redis-shared-state.js';
 
 export interface OpenRedisStateOptions {
@@ -21,18 +21,22 @@ export interface OpenRedisStateOptions {
   fallback: SharedState;
 }
 
+/** Where and how to connect (the password and CA file read); throws a clear message naming the setting. */
+export function redisConnection(config: StateConfig, baseDir: string, env: NodeJS.ProcessEnv): Pick<RedisBackendOptions, 'url' | 'password' | 'ca'> {
+  const at = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
+  const password = readPassword(config, env, at);
+  const ca = config.caFile ? readCaFile(at(config.caFile)) : undefined;
+  return { url: config.url, ...(password === undefined ? {} : { password }), ...(ca === undefined ? {} : { ca }) };
+}
+
 /** Throws (a clear message naming the setting) when the password or the CA file cannot be read. */
 export function openRedisState(config: StateConfig, options: OpenRedisStateOptions): RedisSharedState {
-  const at = (path: string) => (isAbsolute(path) ? path : resolve(options.baseDir, path));
-  const password = readPassword(config, options.env, at);
-  const ca = config.caFile ? readCaFile(at(config.caFile)) : undefined;
+  const connection = redisConnection(config, options.baseDir, options.env);
   const { logger, metrics } = options;
   const fields = { backend: 'redis', url: config.url, onUnreachable: config.onUnreachable, source: config.source };
   let reportedDown = false;
   const backend = new RedisBackend({
-    url: config.url,
-    ...(password === undefined ? {} : { password }),
-    ...(ca === undefined ? {} : { ca }),
+    ...connection,
     onChange: (up, error) => {
       metrics.stateBackendUp.set({ backend: 'redis' }, up ? 1 : 0);
       if (!up) {

@@ -73,6 +73,8 @@ export interface ServerHandle {
    */
   drain(deadlineMs: number): Promise<void>;
   close(): Promise<void>;
+  /** What /healthz says of this process: draining, or its shared state's Redis away (see health()). */
+  health(): { ok: boolean; text: string };
   readonly metrics: ServerMetrics;
   readonly spool: Spool;
 }
@@ -405,6 +407,7 @@ export async function startServer(config: RuntimeConfig, options: StartServerOpt
       return closed;
     },
     close: () => handle.drain(0),
+    health: () => health(draining, shared.state),
   };
   return handle;
 }

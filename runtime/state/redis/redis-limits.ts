@@ -2,23 +2,21 @@
 // in one Redis (redis-scripts.ts), so the policy's limits hold across every process of
 // every host that names the same Redis, exactly.
 //
-// Connection slots are leases: a slot is a member of sorted sets (the server's, the
-// address's, the network's) whose score is when it expires. This process renews the
-// leases it holds every third of the lease, and frees a slot when its session ends; the
-// slots of a process that crashed (or lost Redis) expire after one lease.
+// Connection slots are counted per process lease (redis-lease.ts, which says why the limits
+// stay exact): a connection costs one script, a session's end a few bytes added to the
+// next one, and the slots of a process that died go with its lease.
 //
 // When Redis cannot decide (unreachable, slow, an error), the policy's `on-unreachable`
 // says what happens (fallback-limits.ts): `fail-closed` refuses (421 / 454), `local` asks
 // this host's own store (`fallback`) until Redis answers again.
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { authThrottleKey, clientNetwork } from '../../../net/client-network.js';
 import { failureVerdict, KNOWN_NETWORK_MS } from '../../auth/auth-throttle.js';
 import { ConnectionCounter } from '../connection-counter.js';
 import { admitToSlot, perNetworkLimit, reservedSlots, SLOT_REFUSALS, type SlotRefusal } from '../slot-rules.js';
 import type { Admission, AttemptResult, CheckOutcome, RateVerdict, ServerLimits, SharedLimitNumbers, SlotGrant } from '../shared-limits.js';
 import { StateBackendError } from './redis-backend.js';
-import { ADMIT, LOCKED_OUT, RATE_HIT, RECORD_FAILURE, RECORD_SUCCESS, RELEASE, RENEW, UNLOCK, type LuaScript } from './redis-scripts.js';
+import { LOCKED_OUT, RATE_HIT, RECORD_FAILURE, RECORD_SUCCESS, UNLOCK, type LuaScript } from './redis-scripts.js';
+import type { ProcessLease, SlotFields } from './redis-lease.js';
 
 /** What the limits need of the Redis connection (redis-backend.ts). */
 export interface ScriptRunner {
@@ -41,22 +39,19 @@ export const REDIS_LIMITS_DEFAULTS: RedisLimitsOptions = { prefix: 'smtppolicy:'
 /** Clients that sent mail or logged in within a week keep the reserved slots (as local-limits.ts). */
 const GOOD_CLIENT_MS = 7 * 24 * 3600_000;
 
-interface HeldSlot {
-  addressKey: string;
-  networkKey: string;
-}
+/** How long a client this process told Redis is good is not told again (the flag lasts a week). */
+const GOOD_AGAIN_MS = 10 * 60_000;
+/** At most this many addresses remembered as told (a flood of new clients cannot grow it unbounded). */
+const GOOD_MEMO_MAX = 10_000;
 
-/** The slots this process holds on one server, renewed together. */
+/** What this process knows of one server's slots. */
 export class HeldSlots {
-  readonly slots = new Map<string, HeldSlot>();
+  /** This process's own slots (the precheck's lower bound of every host's). */
   readonly counter = new ConnectionCounter();
   /** Slots taken on the server by every host, as Redis last said. */
   taken = 0;
-}
-
-/** This process's prefix of slot ids and lock tokens: unique across hosts and restarts. */
-export function processId(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  /** Addresses told good, and when: a client sending many messages costs one write, not one each. */
+  readonly toldGood = new Map<string, number>();
 }
 
 export class RedisServerLimits implements ServerLimits {
@@ -67,11 +62,17 @@ export class RedisServerLimits implements ServerLimits {
     private readonly name: string,
     private readonly limits: SharedLimitNumbers,
     private readonly held: HeldSlots,
+    private readonly lease: ProcessLease,
     private readonly owner: string,
     private readonly options: RedisLimitsOptions,
     private readonly nextId: () => number,
   ) {
     this.keys = `${options.prefix}${name}:`;
+  }
+
+  /** The field that counts every slot of this server (renewal reports it). */
+  static totalField(name: string): string {
+    return `${name}|t`;
   }
 
   // As if the client were known good: Redis knows, this process does not, and a precheck
@@ -81,19 +82,16 @@ export class RedisServerLimits implements ServerLimits {
   }
 
   async admit(address: string): Promise<Admission> {
-    const id = `${this.owner}:${this.nextId()}`;
-    const slot = { addressKey: `${this.keys}slots:a:${address}`, networkKey: `${this.keys}slots:n:${clientNetwork(address)}` };
+    const fields: SlotFields = [RedisServerLimits.totalField(this.name), `${this.name}|a|${address}`, `${this.name}|n|${clientNetwork(address)}`];
     const max = this.limits.maxConnections;
-    const reply = (await this.redis.run(ADMIT, [`${this.keys}slots`, slot.addressKey, slot.networkKey, `${this.keys}good:${address}`], [
-      id, this.options.leaseMs, max, max - reservedSlots(this.limits), this.limits.maxConnectionsPerAddress, perNetworkLimit(this.limits),
-    ])) as [string, number];
-    const [verdict, taken] = reply;
+    const [verdict, taken] = await this.lease.admit(`${this.keys}good:${address}`, fields, [
+      max, max - reservedSlots(this.limits), this.limits.maxConnectionsPerAddress, perNetworkLimit(this.limits),
+    ]);
     this.held.taken = Number(taken);
     if (verdict !== 'ok') {
       if (!(SLOT_REFUSALS as readonly string[]).includes(verdict)) throw new StateBackendError(new Error(`unexpected admit reply ${verdict}`));
       return { refusal: verdict as SlotRefusal };
     }
-    this.held.slots.set(id, slot);
     const releaseLocal = this.held.counter.add(address);
     let released = false;
     const grant: SlotGrant = {
@@ -101,12 +99,7 @@ export class RedisServerLimits implements ServerLimits {
         if (released) return;
         released = true;
         releaseLocal();
-        this.held.slots.delete(id);
-        this.redis.run(RELEASE, [`${this.keys}slots`, slot.addressKey, slot.networkKey], [id]).then(
-          (left) => (this.held.taken = Number(left)),
-          // Redis is away: the lease, no longer renewed, frees the slot within leaseMs
-          () => {},
-        );
+        this.lease.free(fields);
       },
     };
     return { slot: grant };
@@ -117,6 +110,11 @@ export class RedisServerLimits implements ServerLimits {
   }
 
   rememberGood(address: string): void {
+    const now = Date.now();
+    const told = this.held.toldGood.get(address);
+    if (told !== undefined && now - told < GOOD_AGAIN_MS) return;
+    if (this.held.toldGood.size >= GOOD_MEMO_MAX) this.held.toldGood.clear();
+    this.held.toldGood.set(address, now);
     void this.redis.setWithTtl(`${this.keys}good:${address}`, '1', GOOD_CLIENT_MS);
   }
 
@@ -182,16 +180,5 @@ export class RedisServerLimits implements ServerLimits {
     const network = authThrottleKey(address);
     const u = user.toLowerCase();
     return [`${base}net:${network}`, `${base}un:${u}\u0000${network}`, `${base}u:${u}`, `${base}known:${u}\u0000${network}`];
-  }
-
-  /** Renews this process's leases on the server (called by the state's timer). */
-  static async renew(redis: ScriptRunner, prefix: string, name: string, held: HeldSlots, leaseMs: number): Promise<void> {
-    const keys = [`${prefix}${name}:slots`];
-    const args: (string | number)[] = [leaseMs];
-    for (const [id, slot] of held.slots) {
-      keys.push(slot.addressKey, slot.networkKey);
-      args.push(id);
-    }
-    held.taken = Number(await redis.run(RENEW, keys, args));
   }
 }

@@ -29,55 +29,141 @@ function script(body: string): LuaScript {
 }
 
 /**
- * Takes a connection slot, or names the limit that refuses it (the checks and their order
- * are slot-rules.ts' admitToSlot; the thresholds come from there as arguments).
- * KEYS: every slot of the server, the address's, the network's, the address's good-client flag.
- * ARGV: slot id, lease ms, open slots for known clients, for others, per address, per network.
- * Returns {verdict, slots taken after the call}.
+ * The connection slots, kept per process lease (redis-lease.ts says why this is exact):
+ *  - KEYS[1], a sorted set: every live lease (a process, or a process's epoch after it lost
+ *    one), scored by when it expires;
+ *  - KEYS[2], a hash: the slots taken, per field (`<server>|t` every slot of a server,
+ *    `<server>|a|<address>`, `<server>|n|<network>`), summed over every lease in KEYS[1];
+ *  - `<lease prefix><lease>`, a hash per lease: the same fields, this lease's share.
+ * Invariant, kept by every script below in one atomic step: KEYS[2][f] is the sum over the
+ * leases in KEYS[1] of their hash's f. A lease that expires is reaped (its share subtracted,
+ * its hash and member removed) by the next script that looks, so a dead process's slots
+ * disappear with its lease and no slot is ever counted twice or left behind.
  */
-export const ADMIT = script(`
-for i = 1, 3 do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now) end
-local total = redis.call('ZCARD', KEYS[1])
-local known = redis.call('EXISTS', KEYS[4]) == 1
-local open = known and tonumber(ARGV[3]) or tonumber(ARGV[4])
+const LEASES = `
+local leases, slots, leasePrefix = KEYS[1], KEYS[2], ARGV[1]
+local function subtract(field, n)
+  if redis.call('HINCRBY', slots, field, -n) <= 0 then redis.call('HDEL', slots, field) end
+end
+local function drop(id)
+  local held = redis.call('HGETALL', leasePrefix .. id)
+  local freed = 0
+  for i = 1, #held, 2 do
+    local n = tonumber(held[i + 1])
+    subtract(held[i], n)
+    if string.sub(held[i], -2) == '|t' then freed = freed + n end
+  end
+  redis.call('DEL', leasePrefix .. id)
+  redis.call('ZREM', leases, id)
+  return freed
+end
+local function reap()
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', leases, '-inf', now)) do drop(id) end
+end
+-- frees one slot of a lease: only what the lease's own hash holds (a slot of a lease that
+-- was reaped meanwhile is no longer counted anywhere)
+local function free(id, field)
+  local key = leasePrefix .. id
+  local n = tonumber(redis.call('HGET', key, field) or '0')
+  if n <= 0 then return end
+  if n == 1 then redis.call('HDEL', key, field) else redis.call('HINCRBY', key, field, -1) end
+  subtract(field, 1)
+end
+-- frees the lease's slots listed from ARGV[first]: (total field, address field, network field) each
+local function freeAll(id, first)
+  for i = first, #ARGV do free(id, ARGV[i]) end
+end
+`;
+
+/**
+ * Frees the slots given (queued by a process since its last script), then takes a slot, or
+ * names the limit that refuses it (the checks and their order are slot-rules.ts'
+ * admitToSlot; the thresholds come from there as arguments). Extends the lease.
+ * KEYS: leases, slots, the address's good-client flag.
+ * ARGV: lease prefix, lease, lease ms, '1' while the lease is new (created here when absent;
+ * otherwise an absent lease was reaped: 'lease-lost'), the total / address / network fields,
+ * open slots for known clients, for others, per address, per network, then the fields of the
+ * lease's slots to free (three a slot).
+ * Returns {verdict, slots of the server taken after the call}.
+ */
+export const ADMIT = script(`${LEASES}
+local me = ARGV[2]
+reap()
+freeAll(me, 12)
+local known = redis.call('EXISTS', KEYS[3]) == 1
+local counts = redis.call('HMGET', slots, ARGV[5], ARGV[6], ARGV[7])
+local total = tonumber(counts[1] or '0')
+if not redis.call('ZSCORE', leases, me) and ARGV[4] ~= '1' then return {'lease-lost', total} end
+redis.call('ZADD', leases, now + tonumber(ARGV[3]), me)
+local open = known and tonumber(ARGV[8]) or tonumber(ARGV[9])
 if total >= open then return {'max-connections', total} end
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return {'max-connections-per-address', total} end
-if not known and redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[6]) then return {'max-connections-per-network', total} end
-local expiry = now + tonumber(ARGV[2])
-for i = 1, 3 do
-  redis.call('ZADD', KEYS[i], expiry, ARGV[1])
-  redis.call('PEXPIRE', KEYS[i], ARGV[2])
+if tonumber(counts[2] or '0') >= tonumber(ARGV[10]) then return {'max-connections-per-address', total} end
+if not known and tonumber(counts[3] or '0') >= tonumber(ARGV[11]) then return {'max-connections-per-network', total} end
+for i = 5, 7 do
+  redis.call('HINCRBY', slots, ARGV[i], 1)
+  redis.call('HINCRBY', leasePrefix .. me, ARGV[i], 1)
 end
 return {'ok', total + 1}
 `);
 
-/**
- * Extends the leases of the slots this process holds on one server (a slot whose lease ran
- * out meanwhile is not brought back: XX).
- * KEYS: every slot of the server, then (address, network) key pairs; ARGV: lease ms, then
- * the slot id of each pair. Returns the slots taken (for the stress flag).
- */
-export const RENEW = script(`
-local expiry = now + tonumber(ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-for i = 2, #ARGV do
-  local id = ARGV[i]
-  local a = KEYS[2 * (i - 1)]
-  local n = KEYS[2 * (i - 1) + 1]
-  redis.call('ZADD', KEYS[1], 'XX', expiry, id)
-  redis.call('ZADD', a, 'XX', expiry, id)
-  redis.call('ZADD', n, 'XX', expiry, id)
-  redis.call('PEXPIRE', a, ARGV[1])
-  redis.call('PEXPIRE', n, ARGV[1])
-end
-if #ARGV > 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return redis.call('ZCARD', KEYS[1])
+/** Frees slots of a lease. KEYS: leases, slots; ARGV: lease prefix, lease, then the slots as ADMIT's. Returns 1. */
+export const RELEASE = script(`${LEASES}
+freeAll(ARGV[2], 3)
+return 1
 `);
 
-/** Frees one slot. KEYS: every slot, the address's, the network's; ARGV: slot id. */
-export const RELEASE = script(`
-for i = 1, 3 do redis.call('ZREM', KEYS[i], ARGV[1]) end
-return redis.call('ZCARD', KEYS[1])
+/**
+ * Extends a lease, after reaping the expired ones (so a dead process's slots come free
+ * within a lease even when no connection arrives). KEYS: leases, slots; ARGV: lease prefix,
+ * lease, lease ms, then total fields. Returns {1 extended / 0 reaped already, the slots
+ * taken of each total field}.
+ */
+export const RENEW = script(`${LEASES}
+reap()
+local alive = 0
+if redis.call('ZSCORE', leases, ARGV[2]) then
+  redis.call('ZADD', leases, now + tonumber(ARGV[3]), ARGV[2])
+  alive = 1
+end
+local reply = {alive}
+for i = 4, #ARGV do reply[#reply + 1] = tonumber(redis.call('HGET', slots, ARGV[i]) or '0') end
+return reply
+`);
+
+/**
+ * Drops every lease of one process (its slots come free at once): the primary of
+ * `serve --workers` when a worker died, a process that closes. KEYS: leases, slots;
+ * ARGV: lease prefix, the process's prefix of lease names. Returns the slots freed.
+ */
+export const DROP_PROCESS = script(`${LEASES}
+local owner = ARGV[2]
+local freed = 0
+for _, id in ipairs(redis.call('ZRANGE', leases, 0, -1)) do
+  if string.sub(id, 1, #owner) == owner then freed = freed + drop(id) end
+end
+return freed
+`);
+
+/**
+ * Replaces every lease of one process's state (all its epochs) by a new lease holding
+ * exactly the slots the process holds now: after a script whose outcome is unknown (a
+ * timeout, a cut connection), or a lease reaped while the process lived. KEYS: leases,
+ * slots; ARGV: lease prefix, the state's prefix of lease names, the new lease, lease ms,
+ * then (field, count) pairs. Returns the slots freed by the drop.
+ */
+export const RESYNC = script(`${LEASES}
+local owner = ARGV[2]
+local freed = 0
+for _, id in ipairs(redis.call('ZRANGE', leases, 0, -1)) do
+  if string.sub(id, 1, #owner) == owner then freed = freed + drop(id) end
+end
+redis.call('ZADD', leases, now + tonumber(ARGV[4]), ARGV[3])
+for i = 5, #ARGV, 2 do
+  local n = tonumber(ARGV[i + 1])
+  redis.call('HINCRBY', slots, ARGV[i], n)
+  redis.call('HINCRBY', leasePrefix .. ARGV[3], ARGV[i], n)
+end
+return freed
 `);
 
 /**

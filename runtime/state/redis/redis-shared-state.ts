@@ -13,7 +13,8 @@
 import type { Admission, AttemptResult, CheckOutcome, RateVerdict, ServerLimits, SharedLimitNumbers, SharedState } from '../shared-limits.js';
 import { SharedStateUnavailableError } from '../shared-limits.js';
 import type { SlotRefusal } from '../slot-rules.js';
-import { HeldSlots, processId, REDIS_LIMITS_DEFAULTS, RedisServerLimits, type RedisLimitsOptions, type ScriptRunner } from './redis-limits.js';
+import { HeldSlots, REDIS_LIMITS_DEFAULTS, RedisServerLimits, type RedisLimitsOptions, type ScriptRunner } from './redis-limits.js';
+import { ProcessLease } from './redis-lease.js';
 import { StateBackendError } from './redis-backend.js';
 
 export type OnUnreachable = 'fail-closed' | 'local';
@@ -32,12 +33,13 @@ export interface RedisSharedStateOptions {
 export class RedisSharedState implements SharedState {
   private readonly held = new Map<string, HeldSlots>();
   private readonly options: RedisLimitsOptions;
-  private readonly owner = processId();
   private seq = 0;
   private readonly renewTimer: NodeJS.Timeout;
+  private readonly lease: ProcessLease;
 
   constructor(private readonly config: RedisSharedStateOptions) {
     this.options = { ...REDIS_LIMITS_DEFAULTS, ...config.limits };
+    this.lease = new ProcessLease(config.redis, this.options.prefix, this.options.leaseMs);
     this.renewTimer = setInterval(() => void this.renewAll(), Math.max(100, Math.floor(this.options.leaseMs / 3)));
     this.renewTimer.unref();
   }
@@ -45,7 +47,7 @@ export class RedisSharedState implements SharedState {
   server(name: string, limits: SharedLimitNumbers): ServerLimits {
     let held = this.held.get(name);
     if (!held) this.held.set(name, (held = new HeldSlots()));
-    const redis = new RedisServerLimits(this.config.redis, name, limits, held, this.owner, this.options, () => ++this.seq);
+    const redis = new RedisServerLimits(this.config.redis, name, limits, held, this.lease, this.lease.owner, this.options, () => ++this.seq);
     return new GuardedLimits(redis, this.config.fallback.server(name, limits), this.config);
   }
 
@@ -61,16 +63,30 @@ export class RedisSharedState implements SharedState {
     return { up: false, refusing, detail: `state backend redis unreachable (on-unreachable ${this.config.onUnreachable}: ${meaning}): ${this.config.redis.error}` };
   }
 
+  /** The deployment's key prefix in Redis. */
+  get keyPrefix(): string {
+    return this.options.prefix;
+  }
+
+  /** The prefix of this state's lease names (dropProcessLeases frees them). */
+  get leaseOwner(): string {
+    return this.lease.owner;
+  }
+
   async close(): Promise<void> {
     clearInterval(this.renewTimer);
+    await this.lease.close();
     await this.config.redis.close();
     await this.config.fallback.close?.();
   }
 
   private async renewAll(): Promise<void> {
-    for (const [name, held] of this.held) {
-      // an outage is reported by the backend; the leases held are renewed once it is back
-      await RedisServerLimits.renew(this.config.redis, this.options.prefix, name, held, this.options.leaseMs).catch(() => {});
+    const names = [...this.held.keys()];
+    try {
+      const taken = await this.lease.renew(names.map((name) => RedisServerLimits.totalField(name)));
+      names.forEach((name, i) => (this.held.get(name)!.taken = taken?.[i] ?? this.held.get(name)!.taken));
+    } catch {
+      // an outage is reported by the backend; the lease is renewed (or resynced) once it is back
     }
   }
 }

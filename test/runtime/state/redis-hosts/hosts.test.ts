@@ -3,7 +3,9 @@
 // naming it in their `state` block. The limits hold across the 2 × 2 processes exactly, the
 // failed-login throttle is shared, and when Redis stops each host does what its
 // `on-unreachable` says (host A the default fail-closed: 421 4.3.0; host B `local`: serves
-// with its own limits), visible in its logs, metrics and /healthz, until Redis is back.
+// with its own limits), visible in its logs, metrics and /healthz (the primary's, which asks
+// every worker), until Redis is back. A worker killed with -9 leaves no slot behind: its
+// primary frees them in Redis at once.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -69,6 +71,13 @@ function adminGet(host: Host, path: string): Promise<{ status: number; body: str
   });
 }
 
+async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  for (const deadline = Date.now() + ms; !(await check());) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 function sample(metrics: string, series: string): number | undefined {
   const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : undefined;
@@ -120,6 +129,29 @@ test('two hosts × two workers share their limits in one Redis', { timeout: 300_
     }
   });
 
+  await t.test('a worker SIGKILLed while holding connections: its primary frees its slots in Redis at once (not a 30 s lease later)', async (t) => {
+    const client = '127.0.74.40';
+    const held = await Promise.all(Array.from({ length: 5 }, () => connect(t, a, client)));
+    assert.deepEqual((await Promise.all(held.map((c) => c.read(60_000)))).map((r) => r?.code), [220, 220, 220, 220, 220]);
+    const decisions = await a.serve.waitForLog(() => a.serve.logs.filter((l) => l.client === client && l.event === 'decision').length >= 5, 'the 5 decisions', 30_000)
+      .then(() => a.serve.logs.filter((l) => l.client === client && l.event === 'decision'));
+    const victim = Number(decisions[0]!.worker);
+    const victimHeld = decisions.filter((l) => Number(l.worker) === victim).length;
+    const pid = Number(a.serve.logs.find((l) => l.event === 'worker-ready' && Number(l.worker) === victim)!.pid);
+    const readyBefore = a.serve.logs.filter((l) => l.event === 'worker-ready').length;
+    const killedAt = Date.now();
+    process.kill(pid, 'SIGKILL');
+    const freed = await a.serve.waitForLog((l) => l.event === 'worker-slots-freed' && Number(l.pid) === pid, 'the dead worker\'s slots freed', 30_000);
+    assert.equal(freed.slots, victimHeld);
+    assert.ok(Date.now() - killedAt < 10_000, `freed ${Date.now() - killedAt} ms after the kill`);
+    // on the other host: exactly the dead worker's slots are free, the survivor's still count
+    const again = await Promise.all(Array.from({ length: 5 }, () => connect(t, b, client)));
+    const replies = await Promise.all(again.map((c) => c.read(60_000)));
+    assert.equal(replies.filter((r) => r?.code === 220).length, victimHeld, replies.map((r) => r?.text ?? 'closed').join(' | '));
+    for (const c of [...held, ...again]) c.close();
+    await a.serve.waitForLog(() => a.serve.logs.filter((l) => l.event === 'worker-ready').length > readyBefore, 'the replacement worker', 60_000);
+  });
+
   await t.test('Redis stops: host A (fail-closed) refuses with 421 4.3.0, host B (local) serves with its own limits; both say so; Redis back: restored', async (t) => {
     await redis.stop();
     await Promise.all([a, b].map((host) => host.serve.waitForLog((l) => l.event === 'state-unreachable', `host ${host.name}'s state-unreachable`, 30_000)));
@@ -129,6 +161,13 @@ test('two hosts × two workers share their limits in one Redis', { timeout: 300_
     const local = await Promise.all(Array.from({ length: 7 }, () => connect(t, b, '127.0.74.31')));
     const localReplies = await Promise.all(local.map((c) => c.read(60_000)));
     assert.equal(localReplies.filter((r) => r?.code === 220).length, 5, localReplies.map((r) => r?.text ?? 'closed').join(' | '));
+
+    // /healthz, answered by each primary from what its workers say: A refuses, B serves on its own limits
+    await until('host A\'s /healthz says 503', async () => (await adminGet(a, '/healthz')).status === 503);
+    assert.match((await adminGet(a, '/healthz')).body, /^worker \d+: state backend redis unreachable \(on-unreachable fail-closed: sessions refused\)/);
+    const healthB = await adminGet(b, '/healthz');
+    assert.equal(healthB.status, 200);
+    assert.match(healthB.body, /^worker \d+: state backend redis unreachable \(on-unreachable local: this host's own limits\)/);
 
     const [metricsA, metricsB] = [(await adminGet(a, '/metrics')).body, (await adminGet(b, '/metrics')).body];
     assert.equal(sample(metricsA, 'smtppolicy_state_backend_up{backend="redis"}'), 0);
@@ -141,5 +180,6 @@ test('two hosts × two workers share their limits in one Redis', { timeout: 300_
     const again = await connect(t, a, '127.0.74.30');
     assert.equal((await again.read(60_000))?.code, 220);
     assert.equal(sample((await adminGet(a, '/metrics')).body, 'smtppolicy_state_backend_up{backend="redis"}'), 1);
+    await until('both /healthz say ok again', async () => (await Promise.all([a, b].map((h) => adminGet(h, '/healthz')))).every((r) => r.status === 200 && r.body === 'ok\n'));
   });
 });

@@ -7,6 +7,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { LocalSharedState, SharedStateUnavailableError, type SharedLimitNumbers } from '../../../../runtime/state/index.js';
 import { RedisBackend } from '../../../../runtime/state/redis/redis-backend.js';
+import { dropProcessLeases } from '../../../../runtime/state/redis/redis-lease.js';
 import { RedisSharedState, type FallbackDecision, type OnUnreachable } from '../../../../runtime/state/redis/redis-shared-state.js';
 import { startRedis, type RedisFixture } from '../../../helpers/redis.js';
 
@@ -14,6 +15,7 @@ const LIMITS: SharedLimitNumbers = { maxConnections: 100, maxConnectionsPerAddre
 
 interface Host {
   state: RedisSharedState;
+  backend: RedisBackend;
   changes: boolean[];
   fallbacks: string[];
 }
@@ -30,7 +32,7 @@ async function host(t: TestContext, redis: RedisFixture, onUnreachable: OnUnreac
   });
   t.after(() => state.close());
   assert.ok(await backend.ready(2000), 'the host connects to Redis');
-  return { state, changes, fallbacks };
+  return { state, backend, changes, fallbacks };
 }
 
 /** Hosts that share one key prefix (one deployment). */
@@ -92,11 +94,37 @@ test('Redis shared state', async (t) => {
     for (let i = 0; i < 3; i++) assert.ok('slot' in await lc.admit('203.0.113.9'));
     for (let i = 0; i < 2; i++) assert.ok('slot' in await ll.admit('203.0.113.9'));
     assert.deepEqual(await ll.admit('203.0.113.9'), { refusal: 'max-connections-per-address' });
-    await crashed!.state.close(); // no release, no renewal: as a process killed with -9
+    await crashed!.backend.close(); // no release, no renewal: as a process killed with -9
     await new Promise((r) => setTimeout(r, 700));
     const after = await Promise.all([1, 2, 3, 4].map(() => ll.admit('203.0.113.9')));
     // the live host's 2 slots outlived two leases (renewed); the crashed host's 3 came free
     assert.equal(after.filter((r) => 'slot' in r).length, 3);
+  });
+
+  await t.test('a dead process\'s slots are free at once when its leases are dropped (the primary saw it die), and a closing one frees its own', async (t) => {
+    const [dead, closing, live] = await hosts(t, redis, 3);
+    const ld = dead!.state.server('mx', LIMITS);
+    const lc = closing!.state.server('mx', LIMITS);
+    const ll = live!.state.server('mx', LIMITS);
+    for (let i = 0; i < 3; i++) assert.ok('slot' in await ld.admit('203.0.113.20'));
+    for (let i = 0; i < 2; i++) assert.ok('slot' in await lc.admit('203.0.113.20'));
+    assert.deepEqual(await ll.admit('203.0.113.20'), { refusal: 'max-connections-per-address' });
+    await dead!.backend.close();
+    assert.equal(await dropProcessLeases(live!.backend, dead!.state.keyPrefix, dead!.state.leaseOwner), 3);
+    assert.equal((await Promise.all([1, 2, 3, 4].map(() => ll.admit('203.0.113.20')))).filter((r) => 'slot' in r).length, 3);
+    await closing!.state.close();
+    assert.equal((await Promise.all([1, 2, 3].map(() => ll.admit('203.0.113.20')))).filter((r) => 'slot' in r).length, 2);
+  });
+
+  await t.test('Redis restarted empty: the sessions still open are counted again before the next admission', async (t) => {
+    const h = await host(t, redis);
+    const limits = h.state.server('mx', LIMITS);
+    for (let i = 0; i < 3; i++) assert.ok('slot' in await limits.admit('203.0.113.30'));
+    await redis.stop();
+    await redis.start();
+    await until('the host saw Redis go and come back', () => h.changes.includes(false) && h.changes.at(-1) === true);
+    const after = await Promise.all([1, 2, 3, 4].map(() => limits.admit('203.0.113.30')));
+    assert.equal(after.filter((r) => 'slot' in r).length, 2, JSON.stringify(after));
   });
 
   await t.test('failed logins are counted across hosts: the third failure, on any host, locks the network out everywhere', async (t) => {
