@@ -165,6 +165,8 @@ test('two hosts × two workers share their limits in one Redis', { timeout: 300_
     // /healthz, answered by each primary from what its workers say: A refuses, B serves on its own limits
     await until('host A\'s /healthz says 503', async () => (await adminGet(a, '/healthz')).status === 503);
     assert.match((await adminGet(a, '/healthz')).body, /^worker \d+: state backend redis unreachable \(on-unreachable fail-closed: sessions refused\)/);
+    // each primary answers from its workers' last pings: wait for one that has seen Redis go
+    await until('host B\'s /healthz names the fallback', async () => /unreachable/.test((await adminGet(b, '/healthz')).body));
     const healthB = await adminGet(b, '/healthz');
     assert.equal(healthB.status, 200);
     assert.match(healthB.body, /^worker \d+: state backend redis unreachable \(on-unreachable local: this host's own limits\)/);
