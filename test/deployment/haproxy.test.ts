@@ -1,16 +1,19 @@
 // The deployment of docs/deployment.md, for real: HAProxy (the Debian package) in TCP mode
-// with send-proxy-v2 in front of two `serve` instances, each with its own spool, both run
-// from the page's own configuration and policy (test/deployment/helpers/deployment-doc.ts
-// gives them loopback addresses). (a) Connection control and relay are decided on the
-// client's address that the PROXY header carries, never HAProxy's; (b) one instance
-// SIGKILLed under load loses no acknowledged message, and the other keeps serving; the only
-// copies twice are the killed instance's deliveries in flight (at-least-once).
+// with send-proxy-v2 in front of two `serve` instances, each with its own spool, sharing one
+// redis-server, all run from the page's own configuration and policy
+// (test/deployment/helpers/deployment-doc.ts gives them loopback addresses). (a) Connection
+// control and relay are decided on the client's address that the PROXY header carries,
+// never HAProxy's; (b) the default per-address limit holds across both instances, counted
+// on that address in Redis; (c) one instance SIGKILLed under load loses no acknowledged
+// message, and the other keeps serving; the only copies twice are the killed instance's
+// deliveries in flight (at-least-once).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { startHaproxy } from '../helpers/haproxy.js';
+import { startRedis } from '../helpers/redis.js';
 import { freePort, spawnCli, type ServeProcess } from '../helpers/serve-process.js';
 import { tempDir } from '../helpers/server-fixture.js';
 import { RawSmtpClient } from '../helpers/smtp-client.js';
@@ -25,6 +28,7 @@ const RELAY_CLIENT = '127.0.0.7'; // stands for the page's relay network
 const OTHER_CLIENT = '127.0.0.8'; // neither refused nor granted relay
 const REFUSED_CLIENT = '127.0.0.9'; // stands for the page's refused network
 const LOAD_CLIENT = '127.0.0.31';
+const LIMIT_CLIENT = '127.0.0.32';
 const LOCAL_DOMAIN = 'example.com'; // the page's local-domains
 const MAILBOXES = ['box']; // the page's mailbox list, as the test fills it
 
@@ -80,6 +84,12 @@ async function reply(session: RawSmtpClient, command?: string): Promise<string> 
 
 test('behind HAProxy with send-proxy-v2: the documented deployment on two instances', { timeout: 240_000 }, async (t) => {
   if (!requireTool(t, 'haproxy', 'haproxy')) return;
+  const redisPassword = 'deployment-test-redis';
+  const redis = await startRedis(t, { requirePass: redisPassword });
+  if (!redis) return;
+  t.after(() => redis.close());
+  const redisPasswordFile = join(tempDir(t, 'smtppolicy-behind-haproxy-redis-'), 'redis.password');
+  await writeFile(redisPasswordFile, `${redisPassword}\n`, { mode: 0o600 });
   const instanceAddresses = ['127.0.0.21', '127.0.0.22'];
   const at: Loopback = {
     balancer: BALANCER,
@@ -89,6 +99,7 @@ test('behind HAProxy with send-proxy-v2: the documented deployment on two instan
     }))),
     refused: REFUSED_CLIENT,
     relay: RELAY_CLIENT,
+    redis: { url: redis.url, passwordFile: redisPasswordFile },
   };
   const instances = await Promise.all([0, 1].map((i) => startInstance(t, at, i)));
   const haproxy = (await startHaproxy(t, haproxyConfig(at)))!;
@@ -139,9 +150,24 @@ test('behind HAProxy with send-proxy-v2: the documented deployment on two instan
     assert.deepEqual(balancerDecisions, [], 'no mail decision was taken for HAProxy\'s address');
   });
 
-  await t.test('(b) one instance SIGKILLed under load: no acknowledged message lost, the other keeps serving, only deliveries in flight made twice', async (t) => {
+  await t.test("(b) the default connections-per-address 10 holds across both instances, counted on the client's own address in the one Redis", async (t) => {
+    const sessions = await Promise.all(Array.from({ length: 12 }, () => connectThroughHaproxy(t, at, LIMIT_CLIENT)));
+    const greetings = await Promise.all(sessions.map((session) => reply(session)));
+    const greeted = greetings.filter((g) => /^220 /.test(g)).length;
+    assert.equal(greeted, 10, greetings.join(' | '));
+    for (const refused of greetings.filter((g) => !/^220 /.test(g))) assert.match(refused, /^421 4\.7\.0 /);
+    // HAProxy spread them (leastconn): both instances admitted some, so the count was shared
+    const admittedBy = () => instances.map((serve) => serve.logs.filter((l) => l.event === 'decision' && l.stage === 'connect' && l.outcome === 'accept' && l.client === LIMIT_CLIENT).length);
+    await waitFor('the 10 admissions in the instances\' logs', async () => admittedBy().reduce((a, b) => a + b) === 10, 15_000);
+    assert.ok(admittedBy().every((n) => n > 0), `admitted per instance: ${admittedBy().join(', ')}`);
+    for (const session of sessions) session.close();
+  });
+
+  await t.test('(c) one instance SIGKILLed under load: no acknowledged message lost, the other keeps serving, only deliveries in flight made twice', async (t) => {
     const MESSAGES = 120;
-    const SESSIONS = 6; // under the policy's default connections-per-address (10), on one instance after the kill
+    // The killed instance's slots stay counted in Redis until its lease runs out (30 s), so
+    // twice the sessions must fit the default connections-per-address (10) on the survivor.
+    const SESSIONS = 5;
     const KILL_AFTER_ACKS = 30;
     const [victim, survivor] = instances as [ServeProcess, ServeProcess];
     const transport = nodemailer.createTransport({

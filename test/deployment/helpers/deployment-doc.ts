@@ -39,6 +39,8 @@ export interface Loopback {
   refused: string;
   /** Stands for the page's relay network. */
   relay: string;
+  /** Stands for the page's Redis: a loopback `redis://` URL (no TLS, so no CA file) and its password file. */
+  redis: { url: string; passwordFile: string };
 }
 
 /**
@@ -73,5 +75,8 @@ export function instancePolicy(at: Loopback, index: number): string {
   policy = swap(policy, `proxy-protocol { ${PAGE_ADDRESSES.balancer} }`, `proxy-protocol { ${at.balancer} }`, 'the proxy-protocol line');
   policy = swap(policy, PAGE_ADDRESSES.refusedNetwork, at.refused, 'the refused network');
   policy = swap(policy, `relay { ${PAGE_ADDRESSES.relayNetwork} }`, `relay { ${at.relay} }`, 'the relay grant');
+  policy = swap(policy, /redis "rediss:\/\/[^"]+"/, `redis "${at.redis.url}"`, 'the Redis URL');
+  policy = swap(policy, /password file "\/etc\/smtppolicy\/redis\.password"/, `password file "${at.redis.passwordFile}"`, "Redis's password file");
+  policy = swap(policy, /^[ \t]*ca-file .*\n/m, '', "Redis's CA file");
   return policy;
 }
