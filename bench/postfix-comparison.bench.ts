@@ -2,7 +2,8 @@
 // 1 KiB messages, 20 parallel sessions, (a) each session reusing its connection (`-d`) and
 // (b) one connection per message. smtppolicy runs its full stack (compiled policy with a
 // connection list and relay by address, STARTTLS off, no auth, decisions logged, the durable
-// spool) as a child process (bench/server-throughput/server-child.ts); Postfix runs from a
+// spool) as a child process (bench/server-throughput/server-child.ts), then as the shipped
+// `serve --workers 2` (bench/serve-child.ts, issue 22); Postfix runs from a
 // temp dir (bench/postfix/postfix.ts) with the same relay rule, fsyncing its queue files as
 // it always does, and a `discard` transport. Each figure is the median of several runs, and
 // every run is checked: the number of messages each server accepted must equal the number
@@ -11,7 +12,7 @@
 // Requires root and Debian's postfix package (bench/postfix/install.sh).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileToRuntimeConfig, hasErrors } from '../compiler/index.js';
@@ -20,6 +21,7 @@ import { median, printWhenRunDirectly, type BenchOptions, type BenchRow } from '
 import { benchPolicyText } from './server-throughput/bench-policy.js';
 import { postfixUnavailable, startPostfix } from './postfix/postfix.js';
 import { freePort, smtpSource } from './postfix/smtp-source.js';
+import { startServe } from './serve-child.js';
 
 const SESSIONS = 20;
 const MESSAGE_BYTES = 1024;
@@ -65,6 +67,25 @@ async function startSmtppolicy(dir: string): Promise<Target> {
       child.kill('SIGKILL');
       await exited;
     },
+  };
+}
+
+/**
+ * `smtppolicy serve --workers 2` (issue 22), the shipped CLI on the same policy: the primary
+ * hands connections to two workers and runs the one delivery worker, which holds the relayed
+ * mail (`relay-to hold`: read once and kept, as Postfix's `discard` transport reads and drops).
+ */
+async function startServeWorkers(dir: string): Promise<Target> {
+  const serve = await startServe(dir, {
+    workers: 2,
+    policy: (listen) => benchPolicyText(RELAY_NETWORKS).replace('listen 127.0.0.1:2525', `listen ${listen}\n  relay-to hold`),
+  });
+  const queue = join(dir, 'spool', 'queue');
+  return {
+    name: 'smtppolicy serve --workers 2',
+    port: serve.port,
+    accepted: async () => (await readdir(queue).catch(() => [] as string[])).filter((f) => f.endsWith('.msg')).length,
+    stop: () => serve.stop(),
   };
 }
 
@@ -125,6 +146,13 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
     const oursResult = await measure(ours, options);
     await ours.stop();
     targets.pop();
+    const workersDir = join(dir, 'workers');
+    await mkdir(workersDir);
+    const workers = await startServeWorkers(workersDir);
+    targets.push(workers);
+    const workersResult = await measure(workers, options);
+    await workers.stop();
+    targets.pop();
     const postfix = await startPostfixTarget();
     targets.push(postfix);
     const postfixResult = await measure(postfix, options);
@@ -145,6 +173,22 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
         reference: reference(postfixResult.perMessage),
         target: '≥ Postfix',
         met: oursResult.perMessage >= postfixResult.perMessage,
+      },
+      {
+        name: 'serve --workers 2, smtp-source, 1 KiB, 20 sessions, (a) reusing connections',
+        value: workersResult.reuse,
+        unit: 'msg/s',
+        reference: reference(postfixResult.reuse),
+        target: '≥ 3× Postfix',
+        met: workersResult.reuse >= 3 * postfixResult.reuse,
+      },
+      {
+        name: 'serve --workers 2, smtp-source, 1 KiB, 20 sessions, (b) one connection per message',
+        value: workersResult.perMessage,
+        unit: 'msg/s',
+        reference: reference(postfixResult.perMessage),
+        target: '≥ 1.5× Postfix',
+        met: workersResult.perMessage >= 1.5 * postfixResult.perMessage,
       },
     ];
   } finally {
