@@ -15,8 +15,8 @@
 
 import type { Comment, PolicyFile, Position, Range, TopLevelItem } from './ast.js';
 import { parse, parseCleanRegion, type ParseResult } from './parse.js';
-import { CidrEntryNode } from './cidr-entry-node.js';
 import { LineIndex, OffsetRange } from './positions.js';
+import { SpanNode } from './span-node.js';
 
 // Each top-level item copied with moved positions, to the item it was copied from: the
 // compiler keeps what depends on an item's values only (not its positions) across a move.
@@ -127,11 +127,11 @@ function isLineBreak(code: number): boolean {
  * keystroke that changes a line's length, so this is written for speed: primitives are not
  * visited, and a range made by the parser (an OffsetRange, the most common object by far)
  * is re-made from its offsets in the new text's line table, without reading its positions;
- * an address entry (a CidrEntryNode, the most common node) from its offsets in the new text.
+ * an address entry or a keyword (a SpanNode, the most common nodes) from its offsets in the new text.
  */
 function shifted<T>(value: T, delta: number, lineDelta: number, lines: LineIndex): T {
   if (value instanceof OffsetRange) return value.movedTo(lines.starts, delta) as T;
-  if (value instanceof CidrEntryNode) return value.movedTo(lines, delta) as T;
+  if (value instanceof SpanNode) return value.movedTo(lines, delta) as T;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
@@ -144,8 +144,8 @@ function shifted<T>(value: T, delta: number, lineDelta: number, lines: LineIndex
   }
   const object = value as Record<string, unknown>;
   if (isPosition(object)) return movedPosition(object, delta, lineDelta) as T;
-  // Syntax nodes are data: own enumerable keys only, kept in their order. The one kind of
-  // node that is not (an address entry, cidr-entry-node.ts) was moved above.
+  // Syntax nodes are data: own enumerable keys only, kept in their order. The nodes that are
+  // not (address entries and keywords, span-node.ts) were moved above.
   let copy: Record<string, unknown> | undefined;
   for (const key in object) {
     const child = object[key];
