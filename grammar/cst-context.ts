@@ -8,6 +8,7 @@
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type { Keyword, Name, Range, StringLiteral } from './ast.js';
 import { SEMANTIC, SYNTAX, type Diagnostic } from './diagnostic.js';
+import { KeywordNode } from './keyword-node.js';
 import { describeFound } from './messages.js';
 import { OffsetRange, type LineIndex } from './positions.js';
 import { quote } from './quote.js';
@@ -134,7 +135,7 @@ export class CstContext {
   // ───────────── small nodes ─────────────
 
   keyword(token: IToken): Keyword {
-    return { kind: 'Keyword', text: token.image, range: this.tokenRange(token) };
+    return new KeywordNode(this.lines, token.startOffset, token.startOffset + token.image.length);
   }
 
   /** A string token with escapes resolved; reports an unterminated string or an unknown escape. */

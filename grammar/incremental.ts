@@ -16,6 +16,7 @@
 import type { Comment, PolicyFile, Position, Range, TopLevelItem } from './ast.js';
 import { parse, parseCleanRegion, type ParseResult } from './parse.js';
 import { LineIndex, OffsetRange } from './positions.js';
+import { SpanNode } from './span-node.js';
 
 // Each top-level item copied with moved positions, to the item it was copied from: the
 // compiler keeps what depends on an item's values only (not its positions) across a move.
@@ -91,7 +92,7 @@ function reparseEdited(previous: ParsedText, text: string, file: string): ParseR
     const newStart = lines.position(oldStart.offset + delta);
     if (newStart.column !== oldStart.column) return undefined;
     const lineDelta = newStart.line - oldStart.line;
-    const move = delta === 0 && lineDelta === 0 ? <T>(node: T) => node : <T>(node: T) => shifted(node, delta, lineDelta, lines.starts);
+    const move = delta === 0 && lineDelta === 0 ? <T>(node: T) => node : <T>(node: T) => shifted(node, delta, lineDelta, lines);
     for (let i = last; i < items.length; i++) {
       const item = items[i]!;
       const copy = move(item);
@@ -125,43 +126,39 @@ function isLineBreak(code: number): boolean {
  * elsewhere (parsed values, which syntax nodes never change). Half of a policy moves on every
  * keystroke that changes a line's length, so this is written for speed: primitives are not
  * visited, and a range made by the parser (an OffsetRange, the most common object by far)
- * is re-made from its offsets in the new text's line table, without reading its positions.
+ * is re-made from its offsets in the new text's line table, without reading its positions;
+ * an address entry or a keyword (a SpanNode, the most common nodes) from its offsets in the new text.
  */
-function shifted<T>(value: T, delta: number, lineDelta: number, starts: Int32Array): T {
-  if (value instanceof OffsetRange) return value.movedTo(starts, delta) as T;
+function shifted<T>(value: T, delta: number, lineDelta: number, lines: LineIndex): T {
+  if (value instanceof OffsetRange) return value.movedTo(lines.starts, delta) as T;
+  if (value instanceof SpanNode) return value.movedTo(lines, delta) as T;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       if (typeof item !== 'object' || item === null) continue;
-      const moved = shifted(item, delta, lineDelta, starts);
+      const moved = shifted(item, delta, lineDelta, lines);
       if (moved !== item) (copy ??= value.slice())[i] = moved;
     }
     return (copy ?? value) as T;
   }
   const object = value as Record<string, unknown>;
   if (isPosition(object)) return movedPosition(object, delta, lineDelta) as T;
-  // Syntax nodes are data: own enumerable keys only, kept in their order (copyOf keeps the
-  // class of the one kind of node that computes a value from its text).
+  // Syntax nodes are data: own enumerable keys only, kept in their order. The nodes that are
+  // not (address entries and keywords, span-node.ts) were moved above.
   let copy: Record<string, unknown> | undefined;
   for (const key in object) {
     const child = object[key];
     if (typeof child !== 'object' || child === null) continue;
     const moved =
       child instanceof OffsetRange
-        ? child.movedTo(starts, delta)
+        ? child.movedTo(lines.starts, delta)
         : key === 'range' && isRange(child)
           ? { start: movedPosition(child.start, delta, lineDelta), end: movedPosition(child.end, delta, lineDelta) }
-          : shifted(child, delta, lineDelta, starts);
-    if (moved !== child) (copy ??= copyOf(object))[key] = moved;
+          : shifted(child, delta, lineDelta, lines);
+    if (moved !== child) (copy ??= { ...object })[key] = moved;
   }
   return (copy ?? object) as T;
-}
-
-/** A node's own keys in a new object; a node made by a class (value-nodes.ts' address entry) keeps its class. */
-function copyOf(object: Record<string, unknown>): Record<string, unknown> {
-  const prototype: unknown = Object.getPrototypeOf(object);
-  return prototype === Object.prototype ? { ...object } : Object.assign(Object.create(prototype as object) as Record<string, unknown>, object);
 }
 
 function movedPosition(p: Position, delta: number, lineDelta: number): Position {

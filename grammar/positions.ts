@@ -69,7 +69,10 @@ export class LineIndex {
   /** Offsets where each line starts, then the text's length (see LineStarts). */
   readonly starts: LineStarts;
 
-  /** Kept to tell \r\n from \n at a line's end, instead of storing every line's end. */
+  /**
+   * Kept to tell \r\n from \n at a line's end, instead of storing every line's end, and for
+   * the nodes that keep offsets instead of their text (cidr-entry-node.ts).
+   */
   private readonly text: string;
 
   constructor(text: string) {
@@ -126,6 +129,11 @@ export class LineIndex {
     const next = this.starts[index + 1] as number;
     const crlf = this.text.charCodeAt(next - 2) === 13 && this.text.charCodeAt(next - 1) === 10;
     return { start, end: next - (crlf ? 2 : 1) };
+  }
+
+  /** The text between two offsets. */
+  slice(start: number, end: number): string {
+    return this.text.slice(start, end);
   }
 
   lineOf(offset: number): number {

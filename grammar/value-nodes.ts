@@ -19,6 +19,7 @@ import type {
   UnreachableModeValue,
 } from './ast.js';
 import type { CstContext } from './cst-context.js';
+import { CidrEntryNode } from './cidr-entry-node.js';
 import { OffsetRange } from './positions.js';
 import { quote } from './quote.js';
 import {
@@ -129,30 +130,7 @@ export function cidrEntry(ctx: CstContext, token: IToken, inRelay = false): Cidr
     result = { ok: false, message: `expected ${RELAY_GRANT}, found ${quote(token.image)}` };
   }
   report(ctx, result, token);
-  return new CidrEntryNode(token.image, ctx.tokenRange(token));
-}
-
-/**
- * An address entry whose parsed value is read from its text when asked for, not stored: a
- * generated 50 MB policy has 2.5 million of them, and a stored value (an object of 64 bytes)
- * for each was a seventh of the syntax tree. The text never changes and was checked (and,
- * when invalid, reported) above, so every read gives the same value, or null. The common
- * single IPv4 address costs one pattern test and a small object per read (see parseCidr).
- * The value is a getter of the class, not an own property: the generic walks over a node's
- * own keys find nothing in it to descend into, as before, and the incremental parser copies
- * a moved node with its prototype (incremental.ts).
- */
-class CidrEntryNode implements CidrEntry {
-  readonly kind = 'Cidr';
-  constructor(
-    public text: string,
-    public range: Range,
-  ) {}
-
-  get value(): CidrValue | null {
-    const result = parseCidr(this.text);
-    return result.ok ? result.value : null;
-  }
+  return new CidrEntryNode(ctx.lines, token.startOffset, token.startOffset + token.image.length);
 }
 
 export function maskEntry(ctx: CstContext, address: IToken, keyword: IToken, mask: IToken | undefined): MaskEntry {

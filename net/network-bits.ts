@@ -51,6 +51,31 @@ function ipv4Key(address: number, prefix: number): number {
  * through the general parser. Host bits set (10.1.2.3/8) fall away, as parseCidr clears them.
  */
 function ipv4NetworkKey(text: string): number | undefined {
+  const quad = dottedQuadAt(text);
+  if (quad === undefined) return undefined;
+  let prefix = 32;
+  if (quad.end < text.length) {
+    if (text.charCodeAt(quad.end) !== 0x2f /* / */) return undefined;
+    const n = decimalAt(text, quad.end + 1, 2);
+    if (n === undefined || n.end !== text.length || n.value > 32) return undefined;
+    prefix = n.value;
+  }
+  return ipv4Key(quad.value, prefix);
+}
+
+/**
+ * The key of an IPv4 network written as a dotted quad alone (a parsed value's `network`) and
+ * its prefix length; undefined for anything else (an IPv6 network). Computed, never cached:
+ * a few character codes cost less than hashing the string to find a cached key.
+ */
+export function ipv4NetworkKeyOf(network: string, prefix: number): number | undefined {
+  const quad = dottedQuadAt(network);
+  if (quad === undefined || quad.end !== network.length || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) return undefined;
+  return ipv4Key(quad.value, prefix);
+}
+
+/** Four decimal octets separated by dots at the start of `text`: their value and where they end. */
+function dottedQuadAt(text: string): { value: number; end: number } | undefined {
   let value = 0;
   let i = 0;
   for (let octet = 0; octet < 4; octet++) {
@@ -63,14 +88,7 @@ function ipv4NetworkKey(text: string): number | undefined {
     value = value * 256 + n.value;
     i = n.end;
   }
-  let prefix = 32;
-  if (i < text.length) {
-    if (text.charCodeAt(i) !== 0x2f /* / */) return undefined;
-    const n = decimalAt(text, i + 1, 2);
-    if (n === undefined || n.end !== text.length || n.value > 32) return undefined;
-    prefix = n.value;
-  }
-  return ipv4Key(value, prefix);
+  return { value, end: i };
 }
 
 /** A decimal number of at most `maxDigits` digits without a leading zero, starting at `start`. */

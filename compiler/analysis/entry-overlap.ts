@@ -8,7 +8,7 @@
 // blocks whose network bits are a prefix of its own, a domain only by its parent domains.
 // One map from key to first index answers "who covers this?" with a few look-ups per entry.
 
-import { keyPrefixLength, networkKey, widerKey, type NetworkKey } from '../../net/network-bits.js';
+import { ipv4NetworkKeyOf, keyPrefixLength, networkKey, widerKey, type NetworkKey } from '../../net/network-bits.js';
 
 export type OverlapEntry<T> = { value: T } & (
   | { kind: 'cidr'; cidr: string }
@@ -82,7 +82,8 @@ export function findOverlaps<T>(entries: readonly OverlapEntry<T>[], keys: KeyCa
  * Network keys by entry text. The same entries are checked in their list and again in every
  * server that uses the list, and the editor checks the same entries again on every
  * keystroke: the process-wide cache (`sharedKeys`) parses each of them once, whatever the
- * number of checks. It holds one key (a number or a string) per entry: a 50 MB policy has millions.
+ * number of checks. It holds one key (a string) per IPv6 entry and per entry text asked
+ * for with ofCidr; IPv4 networks' keys are computed each time (ofNetwork).
  */
 export class KeyCache {
   private readonly cidrs = new Map<string, NetworkKey>();
@@ -90,12 +91,18 @@ export class KeyCache {
   /** Bounds memory in a long-lived process (a language server): starts over when full. */
   constructor(private readonly maxSize = Infinity) {}
 
-  // By network text, then prefix length: the network string of a parsed entry is the same
-  // object from one check to the next, so looking it up costs no new string and no hashing.
+  // IPv6 networks by prefix length, then network text.
   private readonly networks = new Map<number, Map<string, NetworkKey>>();
 
-  /** The key of `network/prefix` (a parsed CidrValue's fields). */
+  /**
+   * The key of `network/prefix` (a parsed CidrValue's fields). An IPv4 key is computed, not
+   * cached: an entry's parsed value, and so its network string, is made anew on each read
+   * (grammar/cidr-entry-node.ts), and a cache keyed by those strings held a copy of every
+   * entry's text (32 bytes each, up to a million of them) for nothing.
+   */
   ofNetwork(network: string, prefix: number): NetworkKey {
+    const v4 = ipv4NetworkKeyOf(network, prefix);
+    if (v4 !== undefined) return v4;
     let byNetwork = this.networks.get(prefix);
     if (byNetwork === undefined) {
       byNetwork = new Map();
