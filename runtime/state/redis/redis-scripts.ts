@@ -60,6 +60,14 @@ end
 local function reap()
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', leases, '-inf', now)) do drop(id) end
 end
+-- drops every lease whose name starts with owner (one process's, or one state's epochs)
+local function dropOwned(owner)
+  local freed = 0
+  for _, id in ipairs(redis.call('ZRANGE', leases, 0, -1)) do
+    if string.sub(id, 1, #owner) == owner then freed = freed + drop(id) end
+  end
+  return freed
+end
 -- frees one slot of a lease: only what the lease's own hash holds (a slot of a lease that
 -- was reaped meanwhile is no longer counted anywhere)
 local function free(id, field)
@@ -136,12 +144,7 @@ return reply
  * ARGV: lease prefix, the process's prefix of lease names. Returns the slots freed.
  */
 export const DROP_PROCESS = script(`${LEASES}
-local owner = ARGV[2]
-local freed = 0
-for _, id in ipairs(redis.call('ZRANGE', leases, 0, -1)) do
-  if string.sub(id, 1, #owner) == owner then freed = freed + drop(id) end
-end
-return freed
+return dropOwned(ARGV[2])
 `);
 
 /**
@@ -152,11 +155,7 @@ return freed
  * then (field, count) pairs. Returns the slots freed by the drop.
  */
 export const RESYNC = script(`${LEASES}
-local owner = ARGV[2]
-local freed = 0
-for _, id in ipairs(redis.call('ZRANGE', leases, 0, -1)) do
-  if string.sub(id, 1, #owner) == owner then freed = freed + drop(id) end
-end
+local freed = dropOwned(ARGV[2])
 redis.call('ZADD', leases, now + tonumber(ARGV[4]), ARGV[3])
 for i = 5, #ARGV, 2 do
   local n = tonumber(ARGV[i + 1])
