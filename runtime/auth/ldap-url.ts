@@ -2,8 +2,7 @@
 // whether it stays on this host (a loopback address literal). The compiler's lint rules and
 // the runtime's store read URLs here, so "is this a cleartext connection to another host"
 // has one answer.
-import { parseAddress } from '../../net/ip.js';
-import { addressKind } from '../../net/address-kind.js';
+import { parseServiceUrl } from '../../net/service-url.js';
 
 export interface LdapUrl {
   /** `ldaps://`: TLS from the first byte. */
@@ -17,27 +16,14 @@ export interface LdapUrl {
 
 /** The parts of `ldap://HOST[:PORT]` or `ldaps://HOST[:PORT]`, or what is wrong with it. */
 export function parseLdapUrl(text: string): LdapUrl | { error: string } {
-  const scheme = /^(ldaps?):\/\//i.exec(text);
-  if (!scheme) return { error: 'expected a URL starting with ldaps:// or ldap://' };
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return { error: 'expected a URL like ldaps://dc.example.com:636' };
-  }
-  if (url.hostname === '') return { error: 'the URL names no host' };
+  const parsed = parseServiceUrl(text, 'ldap', 'ldaps://dc.example.com:636');
+  if ('error' in parsed) return parsed;
+  const { url, tls, host, loopback } = parsed;
+  if (host === '') return { error: 'the URL names no host' };
   if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
     return { error: 'expected only a scheme, a host and a port: the base DN, filter and credentials are settings of their own' };
   }
-  const ldaps = scheme[1]!.toLowerCase() === 'ldaps';
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const address = parseAddress(host);
-  return {
-    ldaps,
-    host,
-    port: url.port === '' ? (ldaps ? 636 : 389) : Number(url.port),
-    loopback: address !== undefined && addressKind(address.bytes) === 'loopback',
-  };
+  return { ldaps: tls, host, port: url.port === '' ? (tls ? 636 : 389) : Number(url.port), loopback };
 }
 
 /** Why a directory connection would carry passwords in clear, or null when it would not. */

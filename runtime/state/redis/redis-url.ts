@@ -2,8 +2,7 @@
 // not, the host and database, and whether it stays on this host (a loopback address
 // literal). The compiler's checks, the lint rule and the runtime read URLs here, so "is
 // this a cleartext connection to another host" has one answer.
-import { parseAddress } from '../../../net/ip.js';
-import { addressKind } from '../../../net/address-kind.js';
+import { parseServiceUrl } from '../../../net/service-url.js';
 
 export interface RedisUrl {
   /** `rediss://`: TLS from the first byte. */
@@ -18,27 +17,13 @@ export interface RedisUrl {
 
 /** The parts of `redis[s]://HOST[:PORT][/DB]`, or what is wrong with it. */
 export function parseRedisUrl(text: string): RedisUrl | { error: string } {
-  const scheme = /^(rediss?):\/\//i.exec(text);
-  if (!scheme) return { error: 'expected a URL starting with redis:// or rediss://' };
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return { error: 'expected a URL like rediss://redis.example.com:6380/0' };
-  }
+  const parsed = parseServiceUrl(text, 'redis', 'rediss://redis.example.com:6380/0');
+  if ('error' in parsed) return parsed;
+  const { url, tls, host, loopback } = parsed;
   // the policy (and the compiled config) are read by more people than the secret should be
   if (url.password !== '' || url.username !== '') return { error: 'a password (or user) in the URL would be written in the policy: use password env NAME or password file "PATH"' };
-  if (url.hostname === '') return { error: 'the URL names no host' };
+  if (host === '') return { error: 'the URL names no host' };
   const db = /^\/?(\d*)$/.exec(url.pathname);
   if (!db || url.search !== '' || url.hash !== '') return { error: 'expected only a scheme, a host, a port and a database number like /0' };
-  const tls = scheme[1]!.toLowerCase() === 'rediss';
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const address = parseAddress(host);
-  return {
-    tls,
-    host,
-    port: url.port === '' ? 6379 : Number(url.port),
-    db: db[1] === '' ? 0 : Number(db[1]),
-    loopback: address !== undefined && addressKind(address.bytes) === 'loopback',
-  };
+  return { tls, host, port: url.port === '' ? 6379 : Number(url.port), db: db[1] === '' ? 0 : Number(db[1]), loopback };
 }
