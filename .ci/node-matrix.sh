@@ -29,6 +29,12 @@ fi
 test_command="${SMTPPOLICY_TEST_COMMAND:-npm test}"
 summary=()
 failed=0
+# Each build's output is kept so that what failed can be repeated after the last build:
+# CI logs are read from their tail, where a failure of the first build would be hundreds of
+# lines up.
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+failed_logs=()
 for wanted in "${versions[@]}"; do
   # Resolves a major to its pinned version (and fetches the build) before the banner.
   version="$(scripts/with-node.sh "$wanted" node -p 'process.versions.node')"
@@ -96,11 +102,13 @@ test/lsp/lifecycle test/lsp/stdio test/format/prettier-cli test/node-support \
   echo
   echo "== Node v$version ($scope): $run =="
   started=$SECONDS
-  if scripts/with-node.sh "$version" bash -c "$run"; then
+  log="$logs/$version.log"
+  if scripts/with-node.sh "$version" bash -c "$run" 2>&1 | tee "$log"; then
     outcome=passed
   else
     outcome=FAILED
     failed=1
+    failed_logs+=("$version")
   fi
   summary+=("$(printf 'Node v%-9s %-6s in %4d s' "$version" "$outcome" $((SECONDS - started)))")
   echo "== Node v$version: $outcome in $((SECONDS - started)) s =="
@@ -109,4 +117,16 @@ done
 echo
 echo "== Node matrix (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)) =="
 printf '%s\n' "${summary[@]}"
+for version in "${failed_logs[@]}"; do
+  echo
+  echo "== Node v$version: what failed =="
+  # scripts/run-tests.mjs ends a failed run with this marker and the spec reporter's list of
+  # failing tests; a build that failed before the tests (the type check, the validator) has
+  # no marker, and its log's tail says why.
+  if grep -q '^# ==== failing tests ====$' "$logs/$version.log"; then
+    sed -n '/^# ==== failing tests ====$/,$p' "$logs/$version.log" | head -n 150
+  else
+    tail -n 40 "$logs/$version.log"
+  fi
+done
 exit "$failed"

@@ -3,8 +3,9 @@
 // Node 20's `--test` does not expand globs or know .ts files, so we list them here.
 // Usage: node scripts/run-tests.mjs [filter…] [--exclude fragment…]
 // (a filter keeps files whose path contains it; --exclude drops files whose path contains it)
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 
@@ -40,9 +41,40 @@ if (files.length === 0) {
 }
 // Most tests wait on sockets and child processes, not the CPU: run more files than cores.
 const concurrency = Math.max(2, availableParallelism() * 2);
+// TAP on stdout, as always; the spec reporter's copy goes to a file only for its closing
+// "failing tests" section, printed last. Why: a run's failures are otherwise scattered among
+// hundreds of subtests, and CI logs are read from their tail.
+const specDir = mkdtempSync(join(tmpdir(), 'smtppolicy-tests-'));
+const specFile = join(specDir, 'spec.txt');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=tap',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=spec',
+    `--test-reporter-destination=${specFile}`,
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
+if (result.status !== 0) printFailures(specFile);
+rmSync(specDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);
+
+function printFailures(file) {
+  let spec = '';
+  try {
+    spec = readFileSync(file, 'utf8');
+  } catch {
+    return; // the runner died before writing its report: its own error is on stderr
+  }
+  const start = spec.lastIndexOf('failing tests:');
+  if (start === -1) return;
+  // The marker node-matrix.sh looks for, to repeat this section after every build has run.
+  console.log('\n# ==== failing tests ====');
+  console.log(spec.slice(start + 'failing tests:'.length).replace(/^\n+/, ''));
+}
