@@ -41,27 +41,23 @@ if (files.length === 0) {
 }
 // Most tests wait on sockets and child processes, not the CPU: run more files than cores.
 const concurrency = Math.max(2, availableParallelism() * 2);
-// TAP on stdout, as always; the spec reporter's copy goes to a file only for its closing
-// "failing tests" section, printed last. Why: a run's failures are otherwise scattered among
-// hundreds of subtests, and CI logs are read from their tail.
+// On a terminal, the spec reporter, which ends a failed run with its failing tests. Into a
+// pipe or file (CI), TAP on every Node (Node 20's default there, where 24's is spec), and a
+// spec report to a file only for its closing "failing tests" section, printed last: a run's
+// failures are otherwise scattered among hundreds of subtests, and CI logs are read from
+// their tail.
+const terminal = process.stdout.isTTY === true;
 const specDir = mkdtempSync(join(tmpdir(), 'smtppolicy-tests-'));
 const specFile = join(specDir, 'spec.txt');
+const reporters = terminal
+  ? ['--test-reporter=spec', '--test-reporter-destination=stdout']
+  : ['--test-reporter=tap', '--test-reporter-destination=stdout', '--test-reporter=spec', `--test-reporter-destination=${specFile}`];
 const result = spawnSync(
   process.execPath,
-  [
-    '--import',
-    'tsx',
-    '--test',
-    `--test-concurrency=${concurrency}`,
-    '--test-reporter=tap',
-    '--test-reporter-destination=stdout',
-    '--test-reporter=spec',
-    `--test-reporter-destination=${specFile}`,
-    ...files,
-  ],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...files],
   { stdio: 'inherit' },
 );
-if (result.status !== 0) printFailures(specFile);
+if (result.status !== 0 && !terminal) printFailures(specFile);
 rmSync(specDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);
 

@@ -46,26 +46,33 @@ export function silentLogger(): Logger {
 /** fd 1 through pino.destination with a buffer (pino flushes it synchronously on 'exit'). */
 function bufferedStdout(): pino.DestinationStream {
   const sonic = pino.destination({ dest: 1, sync: false, minLength: BUFFER_BYTES });
-  let unwritten = false;
+  // What is still buffered, in bytes: handed to sonic-boom minus what its 'write' events say
+  // reached fd 1. sonic-boom's flush() does nothing while a write is in progress, and what
+  // that write leaves below minLength waits for more lines, so the timer flushes for as long
+  // as anything is left. (A flag cleared when the timer flushed lost lines: a flush during a
+  // write to a full pipe did nothing, and the line waited for the next one, which a quiet
+  // worker of `serve --workers` might never log.)
+  let handedOver = 0;
+  let written = 0;
+  sonic.on('write', (bytes: number) => (written += bytes));
   const timer = setInterval(() => {
-    if (!unwritten) return;
-    unwritten = false;
-    sonic.flush();
+    if (written < handedOver) sonic.flush();
   }, FLUSH_INTERVAL_MS);
   timer.unref();
   return {
     write(line: string): void {
       sonic.write(line);
+      handedOver += Buffer.byteLength(line);
       // pino's lines start with {"level":NN: a warning or an error is not kept waiting
+      // (if a write is in progress, this does nothing and the timer writes it)
       if (levelOf(line) >= WARN) sonic.flush();
-      // sonic-boom's flush() does nothing while a write is in progress, and what it leaves
-      // below minLength would wait for more lines: the timer flushes it (a warning line that
-      // came during a write could otherwise wait until the next line, maybe for ever)
-      unwritten = true;
     },
     // logger.flush() and pino's fatal() (which writes synchronously) reach the buffer through these
     flush: (callback?: (error?: Error) => void) => sonic.flush(callback),
-    flushSync: () => flushNow(sonic),
+    flushSync: () => {
+      flushNow(sonic);
+      written = handedOver; // sonic-boom's synchronous flush emits no 'write' events
+    },
   } as pino.DestinationStream;
 }
 

@@ -44,3 +44,33 @@ test(`a running process's lines reach stdout without waiting for its exit (withi
   assert.equal(result.lines, 5);
   assert.ok(Date.now() - started < 9000, 'the lines arrived while the process was still running');
 });
+
+test('a line logged while the pipe is full reaches stdout once the reader catches up, without a later line to push it', { timeout: 30_000 }, async () => {
+  // The long line fills the pipe while this side does not read, so the child's write is
+  // still in progress when its warning comes and when its flush timer fires: a flush then
+  // does nothing, and the warning must still be written once the pipe drains (it waited for
+  // the next line, which a quiet server may never log: a worker's refusal went missing this
+  // way from `serve --workers`, whose workers write to a pipe the primary reads).
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, 'burst'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    child.stdout.pause();
+    // the child says when it has logged the warning; its flush timer then fires a few times
+    // (every FLUSH_INTERVAL_MS) while the long line's write is still waiting for this side
+    await new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => { if (d.toString().includes('warned')) resolve(); }));
+    await new Promise((resolve) => setTimeout(resolve, 3 * FLUSH_INTERVAL_MS));
+    let out = '';
+    const arrived = new Promise<number>((resolve) => {
+      const resumed = Date.now();
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('"event":"after-burst"')) resolve(Date.now() - resumed);
+      });
+    });
+    child.stdout.resume();
+    const waited = await Promise.race([arrived, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 8000))]);
+    assert.ok(waited !== undefined, `the warning never came while the process ran; the long line seen: ${out.includes('"event":"burst-line"')}`);
+    assert.equal(out.split('\n').filter((l) => l.includes('"event":"burst-line"')).length, 1, 'the long line, whole');
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
