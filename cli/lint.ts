@@ -5,7 +5,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import type { Diagnostic } from '../grammar/index.js';
-import { applyFixes, formatGithub, formatGitlab, formatJson, formatJunit, formatPretty, formatSarif, parseRuleSetting, RULES, type RuleSetting, summarize } from '../compiler/index.js';
+import { applyFixes, formatGithub, formatGitlabChunks, formatJsonChunks, formatJunitChunks, formatPretty, formatSarifChunks, parseRuleSetting, RULES, type RuleSetting, summarize } from '../compiler/index.js';
 import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import { checkEntries, type CheckedEntries } from './check-entries.js';
 import type { Command } from './command.js';
@@ -13,6 +13,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { packageVersion } from './package-root.js';
 import { expandPolicyPaths } from './policy-files.js';
 import { lintFrom } from './lint-from.js';
+import { writeChunksToStream } from './write-chunks.js';
 
 const FORMATS = ['pretty', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
 
@@ -93,11 +94,13 @@ export const run: Command = async (argv, io) => {
     }
   }
 
-  if (format === 'json') io.stdout.write(formatJson(report));
-  else if (format === 'sarif') io.stdout.write(formatSarif(report, { rules: RULES, toolVersion: packageVersion() }));
+  // The machine formats, whose size grows with the findings, are written a piece at a time
+  // (compiler/report/report-chunks.ts); pretty and github cap repeated findings.
+  if (format === 'json') await writeChunksToStream(io.stdout, formatJsonChunks(report));
+  else if (format === 'sarif') await writeChunksToStream(io.stdout, formatSarifChunks(report, { rules: RULES, toolVersion: packageVersion() }));
   else if (format === 'github') io.stdout.write(formatGithub(report));
-  else if (format === 'gitlab') io.stdout.write(formatGitlab(report));
-  else if (format === 'junit') io.stdout.write(formatJunit(report));
+  else if (format === 'gitlab') await writeChunksToStream(io.stdout, formatGitlabChunks(report));
+  else if (format === 'junit') await writeChunksToStream(io.stdout, formatJunitChunks(report));
   else io.stdout.write(formatPretty(report, { color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR }));
 
   const { errors, warnings } = summarize(report.diagnostics);

@@ -12,7 +12,7 @@ export type { LintOptions, RuleSetting } from './lint/engine.js';
 export { applyFixes } from './lint/fixes.js';
 export type { Rule, RuleMeta, RuleContext, RuleCategory } from './lint/rule.js';
 export { RULES, ruleById } from './rules/index.js';
-export { formatSarif } from './report/sarif.js';
+export { formatSarif, formatSarifChunks } from './report/sarif.js';
 export { formatGithub } from './report/github.js';
 // What the CLI and the language server need beyond checking and compiling.
 export { CheckReuse } from './check-reuse.js';
@@ -23,9 +23,9 @@ export { REASON_PLACEHOLDER } from './lint/suppressions.js';
 export { settingsOf } from './lint/locate.js';
 export { docsUrl, summarize, type Report } from './report/report.js';
 export { formatPretty } from './report/pretty.js';
-export { formatJson } from './report/json.js';
-export { formatJunit } from './report/junit.js';
-export { formatGitlab } from './report/gitlab.js';
+export { formatJson, formatJsonChunks } from './report/json.js';
+export { formatJunit, formatJunitChunks } from './report/junit.js';
+export { formatGitlab, formatGitlabChunks } from './report/gitlab.js';
 export { PUBLIC_ADDRESSES } from './analysis/public-addresses.js';
 export { connectableSet, unauthenticatedRelay } from './analysis/reach.js';
 // What review/ (diff and graph) needs of the analysis: the relay paths per listener, the

@@ -14,6 +14,7 @@ import type { Diagnostic } from '../../grammar/diagnostic.js';
 import { SEMANTIC, SYNTAX } from '../../grammar/diagnostic.js';
 import { findingFingerprints } from './fingerprint.js';
 import type { Report } from './report.js';
+import { joinChunks, jsonReportChunks, lazyElements } from './report-chunks.js';
 
 export type CodeQualitySeverity = 'info' | 'minor' | 'major' | 'critical' | 'blocker';
 
@@ -23,8 +24,13 @@ export function codeQualitySeverity(d: Pick<Diagnostic, 'ruleId' | 'severity'>):
 }
 
 export function formatGitlab(report: Report): string {
+  return joinChunks(formatGitlabChunks(report));
+}
+
+/** The same text in pieces, each issue's object made as it is written (report-chunks.ts). */
+export function formatGitlabChunks(report: Report): Iterable<string> {
   const fingerprints = findingFingerprints(report);
-  const issues = report.diagnostics.map((d, n) => ({
+  const issues = lazyElements(report.diagnostics, (d, n) => ({
     type: 'issue',
     check_name: d.ruleId,
     description: d.message,
@@ -34,5 +40,5 @@ export function formatGitlab(report: Report): string {
     fingerprint: fingerprints[n],
     location: { path: d.file, lines: { begin: d.range.start.line, end: d.range.end.line } },
   }));
-  return `${JSON.stringify(issues, null, 2)}\n`;
+  return jsonReportChunks(issues);
 }

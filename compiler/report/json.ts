@@ -6,11 +6,17 @@
 import type { Position } from '../../grammar/ast.js';
 import type { Report } from './report.js';
 import { summarize } from './report.js';
+import { joinChunks, jsonReportChunks, lazyElements } from './report-chunks.js';
 
 const point = (p: Position) => ({ line: p.line, column: p.column });
 
 export function formatJson(report: Report): string {
-  const diagnostics = report.diagnostics.map((d) => ({
+  return joinChunks(formatJsonChunks(report));
+}
+
+/** The same text in pieces, each finding's object made as it is written (report-chunks.ts). */
+export function formatJsonChunks(report: Report): Iterable<string> {
+  const diagnostics = lazyElements(report.diagnostics, (d) => ({
     file: d.file,
     ruleId: d.ruleId,
     severity: d.severity,
@@ -25,5 +31,5 @@ export function formatJson(report: Report): string {
         }
       : {}),
   }));
-  return `${JSON.stringify({ diagnostics, summary: summarize(report.diagnostics) }, null, 2)}\n`;
+  return jsonReportChunks({ diagnostics, summary: summarize(report.diagnostics) });
 }

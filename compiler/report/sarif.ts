@@ -9,6 +9,7 @@ import type { RuleMeta } from '../lint/rule.js';
 import { findingFingerprints } from './fingerprint.js';
 import type { Report } from './report.js';
 import { docsUrl } from './report.js';
+import { joinChunks, jsonReportChunks, lazyElements } from './report-chunks.js';
 
 /** What SARIF says about a rule: lint rules, and the findings of other tools of the package (`smtppolicy diff`). */
 export type SarifRuleMeta = Pick<RuleMeta, 'id' | 'description' | 'defaultSeverity'> & { category?: string };
@@ -30,10 +31,15 @@ const LANGUAGE_RULES: { meta: SarifRuleMeta }[] = [
 ];
 
 export function formatSarif(report: Report, options: SarifOptions): string {
+  return joinChunks(formatSarifChunks(report, options));
+}
+
+/** The same text in pieces, each result's object made as it is written (report-chunks.ts). */
+export function formatSarifChunks(report: Report, options: SarifOptions): Iterable<string> {
   const rules = [...LANGUAGE_RULES, ...options.rules];
   const index = new Map(rules.map((r, i) => [r.meta.id, i]));
   const fingerprints = findingFingerprints(report);
-  const results = report.diagnostics.map((d, n) => {
+  const results = lazyElements(report.diagnostics, (d, n) => {
     const ruleIndex = index.get(d.ruleId);
     return {
       ruleId: d.ruleId,
@@ -81,7 +87,7 @@ export function formatSarif(report: Report, options: SarifOptions): string {
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return jsonReportChunks(sarif);
 }
 
 function location(d: Pick<Diagnostic, 'file' | 'range'>) {
