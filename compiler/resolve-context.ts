@@ -57,6 +57,16 @@ export class ResolveContext {
     return location;
   }
 
+  /**
+   * Records `node` for nodeAt under the `source` its item spells when read (CidrEntryItem),
+   * without making that string unless this line already has a node (see record).
+   */
+  recordSource(file: SourceFile, node: AnyNode): void {
+    const path = this.configPathOf(file);
+    const { line, column } = node.range.start;
+    this.record(file, path, line, column, node, () => [path, line, column].join(':'));
+  }
+
   /** The config path `file` is spelt with in `source` strings. */
   configPathOf(file: SourceFile): string {
     let path = this.configPaths.get(file.path);
@@ -75,8 +85,13 @@ export class ResolveContext {
     this.record(file, path, line, column, node, source);
   }
 
-  /** Records `node` as the node of `source` (`path:line:column`) unless one already is. */
-  private record(file: SourceFile, path: string, line: number, column: number, node: AnyNode, source: string): void {
+  /**
+   * Records `node` as the node of `source` (`path:line:column`) unless one already is.
+   * `source` may be a function that spells it: the common case (the first node at its line)
+   * never needs the string.
+   */
+  private record(file: SourceFile, path: string, line: number, column: number, node: AnyNode, source: string | (() => string)): void {
+    const spelt = () => (typeof source === 'string' ? source : source());
     let byLine = this.nodesByLine.get(path);
     if (byLine === undefined) {
       byLine = { first: new Int32Array(file.ast.range.end.line + 1), nodes: [] };
@@ -84,13 +99,14 @@ export class ResolveContext {
     }
     const slot = line < byLine.first.length ? byLine.first[line]! : -1;
     const startsThere = node.range.start.line === line && node.range.start.column === column;
-    if (slot === 0 && startsThere && !this.otherNodes.has(source)) {
+    if (slot === 0 && startsThere && (this.otherNodes.size === 0 || !this.otherNodes.has(spelt()))) {
       byLine.nodes.push(node);
       byLine.first[line] = byLine.nodes.length;
       return;
     }
     if (slot > 0 && startsAt(byLine.nodes[slot - 1]!, line, column)) return; // recorded before
-    if (!this.otherNodes.has(source)) this.otherNodes.set(source, node);
+    const key = spelt();
+    if (!this.otherNodes.has(key)) this.otherNodes.set(key, node);
   }
 
   private recorded(path: string, line: number, column: number, source: string): AnyNode | undefined {

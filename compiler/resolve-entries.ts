@@ -2,8 +2,10 @@
 // runtime config's flat AddressItem lists, expanding named lists where they are used.
 
 import type { AddressEntry, ListDecl } from '../grammar/ast.js';
+import { CidrEntryNode } from '../grammar/cidr-entry-node.js';
 import type { AddressItem } from '../runtime/config/types.js';
 import type { CheckReuse } from './check-reuse.js';
+import { CidrEntryItem } from './cidr-entry-item.js';
 import type { Located } from './model.js';
 import type { ResolveContext } from './resolve-context.js';
 import type { SourceFile } from './source-set.js';
@@ -121,9 +123,13 @@ export class EntryResolver {
         case 'Mask': {
           // Read once: an address entry parses its text each time its value is read (value-nodes.ts).
           const value = entry.value;
-          if (value) {
+          if (value && entry instanceof CidrEntryNode) {
+            // the common entry: an item that spells its strings when read (cidr-entry-item.ts)
+            this.ctx.recordSource(file, entry);
+            items.push(new CidrEntryItem(entry, this.ctx.configPathOf(file), listName));
+          } else if (value) {
             // join, not a template: one flat string, where concatenation keeps a rope and its
-            // parts alive for as long as the config lives (millions of items at 50 MB).
+            // parts alive for as long as the config lives.
             const cidr = [value.network, value.prefix].join('/');
             const source = this.ctx.source(file, entry);
             // One object per entry, its keys always in this order (the config's JSON keeps it).

@@ -209,7 +209,12 @@ export interface ConnectionControl {
   source: string | null;
 }
 
-/** One entry of a connection list, relay grant or proxy list, already resolved from lists. */
+/**
+ * One entry of a connection list, relay grant or proxy list, already resolved from lists.
+ * Read its fields; do not copy it with structuredClone or a spread: the compiler's address
+ * items spell `cidr` and `source` when read (compiler/cidr-entry-item.ts). `plainCopy` makes
+ * a plain copy of a whole config.
+ */
 export type AddressItem = CidrItem | DomainItem;
 
 export interface CidrItem {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { importPostfix } from '../../import/index.js';
-import { isDirectoryStore, type RuntimeConfig } from '../../runtime/config/index.js';
+import { isDirectoryStore, plainCopy, type RuntimeConfig } from '../../runtime/config/index.js';
 import { NO_MAILBOXES, translateToPostfix, type MappingFinding } from '../../targets/index.js';
 import { configOf } from '../targets/policy-config.js';
 
@@ -23,7 +23,7 @@ function comparable(config: RuntimeConfig, directory: string): Json {
     if (value === null || typeof value !== 'object') return value;
     return Object.fromEntries(Object.entries(value as Json).filter(([k]) => k !== 'source' && k !== 'list').map(([k, v]) => [k, strip(v)]));
   };
-  const copy = strip(structuredClone(config)) as Json & RuntimeConfig;
+  const copy = strip(plainCopy(config)) as Json & RuntimeConfig;
   delete (copy as Partial<RuntimeConfig>).sources;
   for (const store of copy.userStores) if (!isDirectoryStore(store)) store.file = path(store.file);
   for (const server of copy.servers) {

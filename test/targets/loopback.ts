@@ -3,12 +3,12 @@
 // dir, no admin listener. The same moved config is what `smtppolicy verify` is run against,
 // so verify's expectations and the MTA's configuration come from one policy.
 import { join } from 'node:path';
-import type { RuntimeConfig } from '../../runtime/config/index.js';
+import { plainCopy, type RuntimeConfig } from '../../runtime/config/index.js';
 import type { TestCertificate } from '../helpers/certificates.js';
 import { freePort } from '../helpers/serve-process.js';
 
 export async function onLoopback(config: RuntimeConfig, certificate: TestCertificate, dir: string): Promise<RuntimeConfig> {
-  const moved = structuredClone(config);
+  const moved = plainCopy(config);
   moved.resolver.servers = [];
   moved.storage.maildir = join(dir, 'mail');
   moved.admin = null;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { plainCopy } from '../../runtime/config/index.js';
 import { runServer } from '../helpers/server-fixture.js';
 import type { VerifyReport } from '../../verify/index.js';
 import { runVerify } from './cli-harness.js';
@@ -12,7 +13,7 @@ import { DEMO_PASSWORD, DEMO_USER, portMapArgs, quickstartCopy } from './quickst
 
 test('repeated verify runs inside the auth-failure window report the throttle, never a false FAIL', { timeout: 120_000 }, async (t) => {
   const copy = await quickstartCopy(t);
-  const config = structuredClone(copy.config);
+  const config = plainCopy(copy.config);
   // two failed logins lock an address out: the second run's wrong-password probe reaches it
   for (const server of config.servers) server.limits.authFailures = 2;
   const running = await runServer(t, config, { baseDir: copy.baseDir, dir: copy.dir });
