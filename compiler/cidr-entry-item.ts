@@ -11,6 +11,9 @@
 // same keys in the same order. What it is not is plain data: `deepStrictEqual` against an
 // object literal sees another prototype (compare `toJSON()` or JSON), a spread copies only
 // `list`, and a structured clone would lose it (the config crosses to workers as JSON).
+// An item keeps its node, and through it the file's text, alive: in the editor, the items
+// of a list an edit did not touch are taken over from the last check (CheckReuse), so they
+// may hold the text of an earlier version of the document, as nodes an edit left in place do.
 
 import type { CidrEntryNode } from '../grammar/cidr-entry-node.js';
 import type { CidrItem } from '../runtime/config/types.js';
