@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { formatPretty, hasErrors, type Report } from '../compiler/index.js';
 import { checkEntries } from './check-entries.js';
-import { ConfigError, loadRuntimeConfig, type RuntimeConfig } from '../runtime/config/index.js';
+import { ConfigError, loadRuntimeConfig, plainCopy, type RuntimeConfig } from '../runtime/config/index.js';
 import { UsageError, type CliIo } from './command.js';
 import { SEMANTIC, SYNTAX } from '../grammar/index.js';
 
@@ -49,7 +49,11 @@ export async function loadPolicyOrConfig(path: string, cwd: string, options: Loa
   const blocking = options.allowRuleErrors ? report.diagnostics.filter((d) => d.ruleId === SYNTAX || d.ruleId === SEMANTIC) : report.diagnostics;
   if (hasErrors(blocking)) throw new PolicyHasErrors(report);
   const { model } = results[0]!;
-  return { config: model.config, baseDir: model.baseDir, report };
+  // As plain data, the same as a config JSON gives: the compiler's address items hold their
+  // syntax nodes and spell `cidr` and `source` on each read (compiler/cidr-entry-item.ts),
+  // which a server would do on every decision it logs, and would keep the policy's syntax
+  // tree alive for as long as it runs.
+  return { config: plainCopy(model.config), baseDir: model.baseDir, report };
 }
 
 /**

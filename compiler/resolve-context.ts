@@ -64,7 +64,7 @@ export class ResolveContext {
   recordSource(file: SourceFile, node: AnyNode): void {
     const path = this.configPathOf(file);
     const { line, column } = node.range.start;
-    this.record(file, path, line, column, node, () => [path, line, column].join(':'));
+    this.record(file, path, line, column, node, undefined);
   }
 
   /** The config path `file` is spelt with in `source` strings. */
@@ -87,11 +87,10 @@ export class ResolveContext {
 
   /**
    * Records `node` as the node of `source` (`path:line:column`) unless one already is.
-   * `source` may be a function that spells it: the common case (the first node at its line)
-   * never needs the string.
+   * `source` undefined: spelt from `path`, `line` and `column` only if needed; the common
+   * case (the first node at its line, no other source recorded off the lines) never is.
    */
-  private record(file: SourceFile, path: string, line: number, column: number, node: AnyNode, source: string | (() => string)): void {
-    const spelt = () => (typeof source === 'string' ? source : source());
+  private record(file: SourceFile, path: string, line: number, column: number, node: AnyNode, source: string | undefined): void {
     let byLine = this.nodesByLine.get(path);
     if (byLine === undefined) {
       byLine = { first: new Int32Array(file.ast.range.end.line + 1), nodes: [] };
@@ -99,14 +98,14 @@ export class ResolveContext {
     }
     const slot = line < byLine.first.length ? byLine.first[line]! : -1;
     const startsThere = node.range.start.line === line && node.range.start.column === column;
-    if (slot === 0 && startsThere && (this.otherNodes.size === 0 || !this.otherNodes.has(spelt()))) {
+    if (slot === 0 && startsThere && (this.otherNodes.size === 0 || !this.otherNodes.has((source ??= [path, line, column].join(':'))))) {
       byLine.nodes.push(node);
       byLine.first[line] = byLine.nodes.length;
       return;
     }
     if (slot > 0 && startsAt(byLine.nodes[slot - 1]!, line, column)) return; // recorded before
-    const key = spelt();
-    if (!this.otherNodes.has(key)) this.otherNodes.set(key, node);
+    source ??= [path, line, column].join(':');
+    if (!this.otherNodes.has(source)) this.otherNodes.set(source, node);
   }
 
   private recorded(path: string, line: number, column: number, source: string): AnyNode | undefined {

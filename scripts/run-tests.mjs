@@ -5,9 +5,8 @@
 // (a filter keeps files whose path contains it; --exclude drops files whose path contains it)
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 
 function collect(dir) {
   const found = [];
@@ -46,19 +45,20 @@ const concurrency = Math.max(2, availableParallelism() * 2);
 // spec report to a file only for its closing "failing tests" section, printed last: a run's
 // failures are otherwise scattered among hundreds of subtests, and CI logs are read from
 // their tail.
-const terminal = process.stdout.isTTY === true;
-const specDir = mkdtempSync(join(tmpdir(), 'smtppolicy-tests-'));
-const specFile = join(specDir, 'spec.txt');
-const reporters = terminal
-  ? ['--test-reporter=spec', '--test-reporter-destination=stdout']
-  : ['--test-reporter=tap', '--test-reporter-destination=stdout', '--test-reporter=spec', `--test-reporter-destination=${specFile}`];
+const specDir = process.stdout.isTTY ? undefined : mkdtempSync(join(tmpdir(), 'smtppolicy-tests-'));
+const specFile = specDir && join(specDir, 'spec.txt');
+const reporters = specFile
+  ? ['--test-reporter=tap', '--test-reporter-destination=stdout', '--test-reporter=spec', `--test-reporter-destination=${specFile}`]
+  : ['--test-reporter=spec', '--test-reporter-destination=stdout'];
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...files],
   { stdio: 'inherit' },
 );
-if (result.status !== 0 && !terminal) printFailures(specFile);
-rmSync(specDir, { recursive: true, force: true });
+if (specDir) {
+  if (result.status !== 0) printFailures(specFile);
+  rmSync(specDir, { recursive: true, force: true });
+}
 process.exit(result.status ?? 1);
 
 function printFailures(file) {
@@ -68,9 +68,11 @@ function printFailures(file) {
   } catch {
     return; // the runner died before writing its report: its own error is on stderr
   }
-  const start = spec.lastIndexOf('failing tests:');
+  // the spec reporter's own heading of the section, on a line of its own after the summary
+  const heading = '\n\u2716 failing tests:\n';
+  const start = spec.indexOf(heading);
   if (start === -1) return;
   // The marker node-matrix.sh looks for, to repeat this section after every build has run.
   console.log('\n# ==== failing tests ====');
-  console.log(spec.slice(start + 'failing tests:'.length).replace(/^\n+/, ''));
+  console.log(spec.slice(start + heading.length).replace(/^\n+/, ''));
 }

@@ -14,7 +14,8 @@ import type { Diagnostic } from '../../grammar/diagnostic.js';
 import { SEMANTIC, SYNTAX } from '../../grammar/diagnostic.js';
 import { findingFingerprints } from './fingerprint.js';
 import type { Report } from './report.js';
-import { joinChunks, jsonReportChunks, lazyElements } from './report-chunks.js';
+import { jsonChunks } from '../emit-chunks.js';
+import { joinChunks, lazyElements } from './report-chunks.js';
 
 export type CodeQualitySeverity = 'info' | 'minor' | 'major' | 'critical' | 'blocker';
 
@@ -40,5 +41,5 @@ export function formatGitlabChunks(report: Report): Iterable<string> {
     fingerprint: fingerprints[n],
     location: { path: d.file, lines: { begin: d.range.start.line, end: d.range.end.line } },
   }));
-  return jsonReportChunks(issues);
+  return jsonChunks(issues);
 }

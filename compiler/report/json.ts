@@ -6,7 +6,8 @@
 import type { Position } from '../../grammar/ast.js';
 import type { Report } from './report.js';
 import { summarize } from './report.js';
-import { joinChunks, jsonReportChunks, lazyElements } from './report-chunks.js';
+import { jsonChunks } from '../emit-chunks.js';
+import { joinChunks, lazyElements } from './report-chunks.js';
 
 const point = (p: Position) => ({ line: p.line, column: p.column });
 
@@ -31,5 +32,5 @@ export function formatJsonChunks(report: Report): Iterable<string> {
         }
       : {}),
   }));
-  return jsonReportChunks({ diagnostics, summary: summarize(report.diagnostics) });
+  return jsonChunks({ diagnostics, summary: summarize(report.diagnostics) });
 }

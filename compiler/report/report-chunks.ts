@@ -2,8 +2,9 @@
 // findings: made as one object tree and one JSON string (64 MB for `--format json`, 114 MB
 // for SARIF) the report added a few hundred megabytes to lint's peak memory. Here each
 // finding's object is made while its piece is written and is garbage right after, and the
-// pieces go to stdout as they come (cli/write-chunks.ts), never joined.
-import { CHUNK_CHARS, jsonChunks } from '../emit-chunks.js';
+// pieces go to stdout as they come (cli/write-chunks.ts), never joined. The JSON formats
+// are spelt by emit-chunks.ts's jsonChunks, as `compile`'s config is.
+import { CHUNK_CHARS } from '../emit-chunks.js';
 
 /** A value whose JSON is what `json` returns, made when it is written (JSON.stringify and jsonChunks call toJSON). */
 export interface LazyJson {
@@ -13,11 +14,6 @@ export interface LazyJson {
 /** `items` as JSON array elements, each made when it is written. */
 export function lazyElements<T>(items: readonly T[], json: (item: T, index: number) => unknown): LazyJson[] {
   return items.map((item, index) => ({ toJSON: () => json(item, index) }));
-}
-
-/** The text of `value` as `JSON.stringify(value, null, 2)` spells it, and a final line break, in pieces. */
-export function jsonReportChunks(value: unknown): Iterable<string> {
-  return jsonChunks(value);
 }
 
 /** The whole text of a report made in pieces, for callers that want one string (tests, small reports). */

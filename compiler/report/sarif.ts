@@ -9,7 +9,8 @@ import type { RuleMeta } from '../lint/rule.js';
 import { findingFingerprints } from './fingerprint.js';
 import type { Report } from './report.js';
 import { docsUrl } from './report.js';
-import { joinChunks, jsonReportChunks, lazyElements } from './report-chunks.js';
+import { jsonChunks } from '../emit-chunks.js';
+import { joinChunks, lazyElements } from './report-chunks.js';
 
 /** What SARIF says about a rule: lint rules, and the findings of other tools of the package (`smtppolicy diff`). */
 export type SarifRuleMeta = Pick<RuleMeta, 'id' | 'description' | 'defaultSeverity'> & { category?: string };
@@ -87,7 +88,7 @@ export function formatSarifChunks(report: Report, options: SarifOptions): Iterab
       },
     ],
   };
-  return jsonReportChunks(sarif);
+  return jsonChunks(sarif);
 }
 
 function location(d: Pick<Diagnostic, 'file' | 'range'>) {
