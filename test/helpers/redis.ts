@@ -4,10 +4,11 @@
 // started again on the same port (the "Redis down mid-test" tests).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, createConnection } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { freePort } from './free-port.js';
 import { requireTool } from './tools.js';
 
 export interface RedisFixture {
@@ -22,14 +23,6 @@ export interface RedisFixture {
   close(): Promise<void>;
 }
 
-async function freeTcpPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** Starts redis-server; returns null (test skipped) when it is missing outside CI. */
 export async function startRedis(t: TestContext, options: { requirePass?: string } = {}): Promise<RedisFixture | null> {
   const binary = requireTool(t, 'redis-server', 'redis-server');
@@ -40,7 +33,7 @@ export async function startRedis(t: TestContext, options: { requirePass?: string
 /** Starts the redis-server at `binary` (the benchmarks' entry: no test context). */
 export async function launchRedis(binary: string, options: { requirePass?: string } = {}): Promise<RedisFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'smtppolicy-redis-'));
-  const port = await freeTcpPort();
+  const port = await freePort();
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
 

@@ -3,7 +3,6 @@
 // Its JSON log lines are parsed as they arrive; the process is SIGKILLed when the test ends
 // if it is still running, whatever the test's outcome.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 
@@ -29,16 +28,8 @@ export interface ServeProcess {
 }
 
 /** A TCP port that was free a moment ago (configs need fixed ports: the schema forbids 0). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+// the ports tests give servers that cannot bind port 0 themselves (configs, Postfix)
+export { freePort } from './free-port.js';
 
 export interface SpawnOptions {
   cwd?: string;

@@ -9,12 +9,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { Client } from 'ldapts';
 import { makeCertificate, type TestCertificate } from './certificates.js';
 import { tempDir } from './server-fixture.js';
+import { freePort } from './free-port.js';
 import { requireTool } from './tools.js';
 
 export const SUFFIX = 'dc=example,dc=test';
@@ -171,14 +171,6 @@ function ssha(password: string): string {
   const salt = randomBytes(8);
   const digest = createHash('sha1').update(password).update(salt).digest();
   return `{SSHA}${Buffer.concat([digest, salt]).toString('base64')}`;
-}
-
-async function freePort(host: string): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Waits until slapd answers a search of the root DSE (it accepts connections before its database is open). */

@@ -1,23 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
 import { makeHarness, smarthostTarget } from './helpers/worker-harness.js';
 import { startSmarthost, waitFor, type Smarthost } from './helpers/smarthost-fixture.js';
 import { makeCertificate, type CertificateOptions } from '../../helpers/certificates.js';
 import { messageText } from './helpers/spool-fixtures.js';
 import { parseDsn } from './helpers/dsn-parse.js';
 import { HOLD_REASON } from '../../../runtime/delivery/worker.js';
+import { freePort } from '../../helpers/free-port.js';
 
 /** The smart host is reached by address: its certificate names 127.0.0.1 (and localhost). */
 const SMARTHOST_CERTIFICATE: CertificateOptions = { name: 'smarthost', commonName: '127.0.0.1', altNames: ['localhost'], ipAddresses: ['127.0.0.1'] };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 test('relayed mail reaches the smart host with the exact bytes and the original envelope', { timeout: 15_000 }, async () => {
   const smarthost = await startSmarthost();
