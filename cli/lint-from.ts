@@ -25,10 +25,11 @@ export async function lintFrom(from: string, positionals: string[], options: { c
   }
   const policyFile = importedPolicyName(directory);
   const entry = resolve(options.cwd, policyFile);
-  const { report } = await checkEntries([policyFile], {
-    ...options,
-    readText: async (path) => (path === entry ? imported.text : (await readDecodedFromDisk(path)).text),
-  });
+  const { report } = await checkEntries(
+    [policyFile],
+    { ...options, readText: async (path) => (path === entry ? imported.text : (await readDecodedFromDisk(path)).text) },
+    () => undefined,
+  );
   const sources = new Map([...report.sources, ...imported.sources]);
   return { diagnostics: mapToPostfix(report.diagnostics, policyFile, imported), sources };
 }

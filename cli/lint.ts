@@ -5,7 +5,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import type { Diagnostic } from '../grammar/index.js';
-import { applyFixes, formatGithub, formatGitlabChunks, formatJsonChunks, formatJunitChunks, formatPretty, formatSarifChunks, parseRuleSetting, RULES, type RuleSetting, summarize } from '../compiler/index.js';
+import { applyFixes, type CheckResult, formatGithub, formatGitlabChunks, formatJsonChunks, formatJunitChunks, formatPretty, formatSarifChunks, type OnlineFacts, parseRuleSetting, RULES, type RuleSetting, summarize } from '../compiler/index.js';
 import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import { checkEntries, type CheckedEntries } from './check-entries.js';
 import type { Command } from './command.js';
@@ -77,9 +77,9 @@ export const run: Command = async (argv, io) => {
     report = linted;
   } else {
     const entries = await expandPolicyPaths(positionals, io.cwd);
-    let checked = await checkEntries(entries, options);
+    let checked = await checkEntries(entries, options, reportedOf);
     if (values.fix) {
-      for (let pass = 0; pass < MAX_FIX_PASSES && (await fixOnce(checked)); pass++) checked = await checkEntries(entries, options);
+      for (let pass = 0; pass < MAX_FIX_PASSES && (await fixOnce(checked)); pass++) checked = await checkEntries(entries, options, reportedOf);
     }
     report = checked.report;
     // a resolver that did not answer is not a finding about the policy, but the user asked
@@ -120,8 +120,19 @@ function parseMaxWarnings(text: string | undefined): number | undefined {
   return Number(text);
 }
 
+/** What lint needs of an entry's check besides its findings: where its files are, what DNS said. */
+interface Reported {
+  files: { displayName: string; path: string }[];
+  online?: OnlineFacts;
+}
+
+/** Not the syntax tree and config, which a large policy needs most of its memory for. */
+function reportedOf({ files, online }: CheckResult): Reported {
+  return { files: files.map(({ displayName, path }) => ({ displayName, path })), ...(online ? { online } : {}) };
+}
+
 /** Applies every fix of one pass to the files on disk; true when something changed. */
-async function fixOnce({ report, results }: CheckedEntries): Promise<boolean> {
+async function fixOnce({ report, results }: CheckedEntries<Reported>): Promise<boolean> {
   const pathOf = new Map(results.flatMap((r) => r.files.map((f) => [f.displayName, f.path] as const)));
   const byFile = new Map<string, Diagnostic[]>();
   for (const d of report.diagnostics) {

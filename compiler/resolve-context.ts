@@ -58,7 +58,7 @@ export class ResolveContext {
   }
 
   /**
-   * Records `node` for nodeAt under the `source` its item spells when read (CidrEntryItem),
+   * Records `node` for nodeAt under the `source` its item spells when read (entry-item.ts),
    * without making that string unless this line already has a node (see record).
    */
   recordSource(file: SourceFile, node: AnyNode): void {

@@ -3,9 +3,11 @@
 
 import type { AddressEntry, ListDecl } from '../grammar/ast.js';
 import { CidrEntryNode } from '../grammar/cidr-entry-node.js';
+import { DomainEntryNode } from '../grammar/domain-entry-node.js';
 import type { AddressItem } from '../runtime/config/types.js';
 import type { CheckReuse } from './check-reuse.js';
 import { CidrEntryItem } from './cidr-entry-item.js';
+import { DomainEntryItem } from './domain-entry-item.js';
 import type { Located } from './model.js';
 import type { ResolveContext } from './resolve-context.js';
 import type { SourceFile } from './source-set.js';
@@ -124,7 +126,7 @@ export class EntryResolver {
           // Read once: an address entry parses its text each time its value is read (value-nodes.ts).
           const value = entry.value;
           if (value && entry instanceof CidrEntryNode) {
-            // the common entry: an item that spells its strings when read (cidr-entry-item.ts)
+            // the common entry: an item that spells its strings when read (entry-item.ts)
             this.ctx.recordSource(file, entry);
             items.push(new CidrEntryItem(entry, this.ctx.configPathOf(file), listName));
           } else if (value) {
@@ -140,6 +142,12 @@ export class EntryResolver {
         case 'Domain':
           if (!allowDomains) {
             this.ctx.error(file, entry.range, `${where} takes addresses and ranges only, not domain entries`);
+          } else if (entry instanceof DomainEntryNode) {
+            // the common entry, as for addresses: an item that spells its strings when read
+            if (entry.domain?.value) {
+              this.ctx.recordSource(file, entry);
+              items.push(new DomainEntryItem(entry, this.ctx.configPathOf(file), listName));
+            }
           } else if (entry.domain?.value) {
             const domain = entry.domain.value;
             const source = this.ctx.source(file, entry);

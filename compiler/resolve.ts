@@ -69,7 +69,9 @@ export function resolvePolicy(files: SourceFile[], baseDir: string, reuse?: Chec
     servers,
     lists,
     userStores,
-    nodeAt: (source) => ctx.nodeAt(source),
+    // bound, not an arrow: an arrow here would keep this function's whole scope alive with
+    // the model, and with it the entry resolver's expanded copy of every list
+    nodeAt: ctx.nodeAt.bind(ctx),
     ...(reuse ? { reuse } : {}),
   };
   return { model, diagnostics: ctx.diagnostics };

@@ -3,6 +3,7 @@
 // comment text must match, in order. Used to guard formatting and by its tests.
 
 import type { PolicyFile } from '../grammar/index.js';
+import { ownFields } from '../grammar/span-node.js';
 
 /** Keys that record where or how something was written, not what it says. */
 const LAYOUT_KEYS = new Set(['range', 'nameRange', 'raw', 'printed']);
@@ -13,7 +14,7 @@ const VALUE_KINDS = new Set(['Cidr', 'DomainValue', 'HostPort', 'Duration', 'Rat
 export function meaningOf(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(meaningOf);
   if (node === null || typeof node !== 'object') return node;
-  const source = node as Record<string, unknown>;
+  const source = ownFields(node) as Record<string, unknown>;
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(source)) {
     if (LAYOUT_KEYS.has(key)) continue;

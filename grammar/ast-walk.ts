@@ -3,6 +3,7 @@
 // text and on node shapes added later.
 
 import type { PolicyFile, Range } from './ast.js';
+import { ownFields } from './span-node.js';
 
 /** Anything in the tree that has a range: typed nodes, and the small `{ keyword, … }` parts. */
 export interface RangedNode {
@@ -20,7 +21,7 @@ function isRanged(value: unknown): value is RangedNode {
 /** The ranged parts directly inside a node, in field order, however deep in range-less parts. */
 export function childrenOf(node: object): RangedNode[] {
   const children: RangedNode[] = [];
-  for (const [field, value] of Object.entries(node)) {
+  for (const [field, value] of Object.entries(ownFields(node))) {
     if (field === 'range') continue;
     if (Array.isArray(value)) {
       for (const item of value) collect(item, children);

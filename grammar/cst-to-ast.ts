@@ -8,7 +8,8 @@
 import type { CstNode, IToken } from 'chevrotain';
 import type * as Ast from './ast.js';
 import type { CstContext } from './cst-context.js';
-import { cidrEntry, domainValue, hostPortValue, listRef, maskEntry } from './value-nodes.js';
+import { checkDomainName, cidrEntry, domainValue, hostPortValue, listRef, maskEntry } from './value-nodes.js';
+import { DomainEntryNode } from './domain-entry-node.js';
 import { isValidEnvName } from './values.js';
 import { quote } from './quote.js';
 import { recipientsBlock } from './recipients-nodes.js';
@@ -353,6 +354,25 @@ function listenEndpoint(ctx: CstContext, node: CstNode): Ast.ListenEndpoint | un
   return endpoint;
 }
 
+const DOMAIN_ENTRY = { expected: 'a domain name like partner.example' };
+
+function domainEntry(ctx: CstContext, node: CstNode, keyword: IToken, name: IToken | undefined): Ast.DomainEntry {
+  const range = ctx.nodeRange(node, keyword);
+  const start = range.start.offset;
+  const end = range.end.offset;
+  const keywordEnd = keyword.startOffset + keyword.image.length;
+  const nameEnd = name ? name.startOffset + name.image.length : keywordEnd;
+  // The common entry, as written: one node for the entry and its parts (domain-entry-node.ts).
+  if (keyword.startOffset === start && nameEnd === end && (!name || name.startOffset >= keywordEnd)) {
+    if (name) checkDomainName(ctx, name, DOMAIN_ENTRY);
+    return new DomainEntryNode(ctx.lines, start, end, keywordEnd, name ? name.startOffset : -1);
+  }
+  // What error recovery made of it, spans and all, as plain nodes.
+  const entry: Ast.DomainEntry = { kind: 'Domain', keyword: ctx.keyword(keyword), range };
+  if (name) entry.domain = domainValue(ctx, name, DOMAIN_ENTRY);
+  return entry;
+}
+
 function relayEntry(ctx: CstContext, node: CstNode): Ast.RelayEntry | undefined {
   const authenticated = ctx.token(node, 'Authenticated');
   const anyone = ctx.token(node, 'Anyone');
@@ -373,12 +393,7 @@ function addressEntry(ctx: CstContext, node: CstNode, inRelay = false): Ast.Addr
   const cidr = ctx.token(node, 'cidr');
   if (cidr) return cidrEntry(ctx, cidr, inRelay);
   const domain = ctx.token(node, 'Domain');
-  if (domain) {
-    const name = ctx.token(node, 'domain');
-    const entry: Ast.DomainEntry = { kind: 'Domain', keyword: ctx.keyword(domain), range: ctx.nodeRange(node, domain) };
-    if (name) entry.domain = domainValue(ctx, name, { expected: 'a domain name like partner.example' });
-    return entry;
-  }
+  if (domain) return domainEntry(ctx, node, domain, ctx.token(node, 'domain'));
   const ref = ctx.token(node, 'Ref');
   if (ref) return listRef(ctx, ref);
   return undefined;

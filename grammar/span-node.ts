@@ -5,9 +5,9 @@
 // 128 bytes each (the node, its OffsetRange, its text); one of these is a single object of
 // three fields (48 bytes). Its text and range are computed when read, from the text the
 // LineIndex holds. Everything a reader sees is as before: `kind`, `text` and `range` read as
-// they did, `JSON.stringify` writes the same fields, and the generic walks over a node's own
-// keys (ast-walk, lint's locate, the incremental shift) find nothing in it to descend into,
-// as before: it has no own keys.
+// they did, and `JSON.stringify` writes the same fields. It has no own keys: the generic walks
+// over a node's keys (ast-walk, lint's locate, the formatter's check) read its fields through
+// ownFields, and the incremental shift moves it with movedTo.
 
 import type { Range } from './ast.js';
 import { OffsetRange, type LineIndex } from './positions.js';
@@ -44,4 +44,32 @@ export abstract class SpanNode {
 
   /** A node of the same class at other offsets. */
   protected abstract madeAt(lines: LineIndex, start: number, end: number): SpanNode;
+
+  /**
+   * The fields a plain node would have (`kind`, `text`, `range`, its parts): what JSON
+   * writes, and what the generic walks read instead of the node's own keys, of which it has
+   * none (see ownFields).
+   */
+  abstract toJSON(): { kind: string; range: Range };
+
+  /** For subclasses whose parts are other spans of the same text (domain-entry-node.ts). */
+  protected get spanLines(): LineIndex {
+    return this.#lines;
+  }
+
+  protected get spanStart(): number {
+    return this.#start;
+  }
+
+  protected get spanEnd(): number {
+    return this.#end;
+  }
+}
+
+/**
+ * The fields of a syntax node, for walks that go through a node's keys: a plain node's own,
+ * a SpanNode's as its toJSON lists them (it computes them when read and keeps none).
+ */
+export function ownFields(node: object): object {
+  return node instanceof SpanNode ? node.toJSON() : node;
 }

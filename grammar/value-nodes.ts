@@ -49,6 +49,11 @@ function report<T>(ctx: CstContext, result: ValueResult<T>, token: IToken, textS
   return null;
 }
 
+/** Reports an invalid domain name at its range, for a node that parses its name when read (domain-value-node.ts). */
+export function checkDomainName(ctx: CstContext, token: IToken, options: DomainOptions = {}): void {
+  report(ctx, parseDomain(token.image, options), token);
+}
+
 export function domainValue(ctx: CstContext, token: IToken, options: DomainOptions = {}): DomainValue {
   return {
     kind: 'DomainValue',

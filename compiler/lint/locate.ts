@@ -2,6 +2,7 @@
 // the words a message needs ("line 12", "mail.pem").
 
 import type { AuthMethod, NodeBase, Range, ServerDecl, ServerSetting, TlsBlock } from '../../grammar/ast.js';
+import { ownFields } from '../../grammar/span-node.js';
 import type { Located, PolicyModel, ServerModel } from '../model.js';
 
 /** The syntax node a config `source` came from; rules skip items that have none. */
@@ -52,7 +53,7 @@ export function extentOf(node: NodeBase): Range {
     }
     const range = (value as Partial<NodeBase>).range;
     if (range && range.end.offset > end.offset) end = range.end;
-    for (const [key, child] of Object.entries(value)) if (key !== 'range') visit(child, depth + 1);
+    for (const [key, child] of Object.entries(ownFields(value))) if (key !== 'range') visit(child, depth + 1);
   };
   visit(node, 0);
   return { start: node.range.start, end };

@@ -11,6 +11,7 @@
 
 import type { Comment, Range } from '../../grammar/ast.js';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
+import { LineIndex } from '../../grammar/positions.js';
 import { SEMANTIC, SYNTAX } from '../../grammar/diagnostic.js';
 import type { SourceFile } from '../source-set.js';
 import { didYouMean } from '../suggest.js';
@@ -61,7 +62,9 @@ export interface SuppressionRules {
 }
 
 export function parseSuppressions(file: SourceFile): Suppression[] {
-  const lines = file.text.split('\n');
+  // The file's lines are indexed only once a comment is a directive: most files have none,
+  // and splitting a 50 MB policy into its lines cost millions of strings.
+  let lines: LineIndex | undefined;
   const found: Suppression[] = [];
   for (const comment of file.ast.comments) {
     const directive = DIRECTIVE.exec(comment.text);
@@ -76,17 +79,25 @@ export function parseSuppressions(file: SourceFile): Suppression[] {
       const start = comment.range.start.offset + directive[0].length + match.index;
       rules.push({ id: match[0], range: rangeOf(file.text, start, start + match[0].length) });
     }
+    lines ??= new LineIndex(file.text);
     found.push({ file, comment, rules, reason, line: targetLine(lines, comment) });
   }
   return found;
 }
 
-function targetLine(lines: string[], comment: Comment): number {
-  const own = lines[comment.range.start.line - 1] ?? '';
-  if (own.slice(0, comment.range.start.column - 1).trim() !== '') return comment.range.start.line;
-  for (let line = comment.range.start.line + 1; line <= lines.length; line++) {
-    const text = (lines[line - 1] ?? '').trim();
-    if (text !== '' && !text.startsWith('#')) return line;
+/**
+ * The line a directive speaks for: its own when code precedes it there, else the next line
+ * that holds code. Lines are the parser's (\n, \r\n or \r ends one), as in the findings'
+ * ranges the directive is matched against; 0 when no code follows.
+ */
+function targetLine(lines: LineIndex, comment: Comment): number {
+  const { line, offset } = comment.range.start;
+  const { starts } = lines;
+  if (lines.slice(starts[line - 1]!, offset).trim() !== '') return line;
+  const lineCount = starts.length - 1;
+  for (let next = line + 1; next <= lineCount; next++) {
+    const text = lines.slice(starts[next - 1]!, starts[next]!).trim();
+    if (text !== '' && !text.startsWith('#')) return next;
   }
   return 0;
 }

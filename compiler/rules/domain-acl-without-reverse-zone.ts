@@ -3,7 +3,7 @@
 // declared reverse zone nobody has said which resolver can answer, so the entry is likely
 // to match nobody (or to fail closed on every connection).
 
-import { writtenOnce } from './helpers/written-entries.js';
+import { isDomainItem, writtenOnce } from './helpers/written-entries.js';
 import { nodeAt } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
@@ -21,9 +21,8 @@ export default defineRule({
   },
   check(context) {
     if (context.model.config.resolver.reverseZones.length > 0) return;
-    const written = writtenOnce(context.model, (config) => ({ 'connection list': config.connections.entries, 'relay grants': config.relay.entries }));
+    const written = writtenOnce(context.model, (config) => ({ 'connection list': config.connections.entries, 'relay grants': config.relay.entries }), isDomainItem);
     for (const { server, collection, item } of written) {
-      if (item.kind !== 'domain') continue;
       const at = nodeAt(context.model, item.source);
       if (at) context.report({ at, messageId: 'noZone', data: { domain: item.domain, where: collection, server: server.config.name } });
     }

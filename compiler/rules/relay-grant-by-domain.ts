@@ -6,7 +6,7 @@
 // A grant at a public suffix (`com`) is public-suffix-domain-entry's error instead.
 
 import { publicSuffixOf } from '../analysis/public-suffix.js';
-import { writtenOnce } from './helpers/written-entries.js';
+import { isDomainItem, writtenOnce } from './helpers/written-entries.js';
 import { nodeAt } from '../lint/locate.js';
 import { defineRule } from '../lint/rule.js';
 
@@ -23,8 +23,7 @@ export default defineRule({
     fixable: false,
   },
   check(context) {
-    for (const { server, item } of writtenOnce(context.model, (config) => ({ relay: config.relay.entries }))) {
-      if (item.kind !== 'domain') continue;
+    for (const { server, item } of writtenOnce(context.model, (config) => ({ relay: config.relay.entries }), isDomainItem)) {
       // A public suffix is worse than this rule says: public-suffix-domain-entry reports it.
       if (publicSuffixOf(item.domain) !== undefined) continue;
       const at = nodeAt(context.model, item.source);

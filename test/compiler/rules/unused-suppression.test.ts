@@ -6,6 +6,10 @@ ruleTests('unused-suppression', {
   valid: [
     { name: 'used, on the line before (blank and comment lines skipped)', code: srv('  # smtppolicy-ignore duplicate-entry -- x\n\n  # other comment\n  connections only { 10.0.0.1  10.0.0.1 }') },
     { name: 'used, trailing', code: srv('  connections only { 10.0.0.1  10.0.0.1 }  # smtppolicy-ignore duplicate-entry -- x') },
+    {
+      name: 'lines ended by a lone CR: the next line is counted as the findings count it',
+      code: srv('  # smtppolicy-ignore duplicate-entry -- x\n  connections only { 10.0.0.1  10.0.0.1 }').replaceAll('\n', '\r'),
+    },
     { name: 'rules that read files are never called unused', code: srv('  # smtppolicy-ignore certificate-not-found -- on the mail host only\n  connections only { 10.0.0.1 }') },
   ],
   invalid: [
