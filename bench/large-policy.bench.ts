@@ -2,7 +2,7 @@
 // `compile`, each a fresh process of the published build (dist/bin/smtppolicy.js), on
 // generated policies of 5 MB and 50 MB (quick: 0.5 MB and 5 MB). For each: wall time, peak
 // RSS and output size. Goals (issue 14): the larger policy takes at most 12× the time of
-// the smaller (linear, with room for the garbage collector), peak RSS under 1 GiB, output
+// the smaller (linear, with room for the garbage collector), peak RSS under 1 GB, output
 // under 10× the input. The reference is the same command on the smaller policy.
 
 import { spawn } from 'node:child_process';
@@ -20,7 +20,8 @@ const CLI = join(root, 'dist', 'bin', 'smtppolicy.js');
 const PEAK_RSS_HOOK = join(import.meta.dirname, 'report-peak-rss.mjs');
 const MB = 1_000_000;
 const MAX_RATIO = 12;
-const MAX_RSS_MIB = 1024;
+/** 1 GB: 10^9 bytes, in MiB (the stricter reading of the goal). */
+const MAX_RSS_MIB = 1e9 / 2 ** 20;
 const MAX_OUTPUT_FACTOR = 10;
 
 const COMMANDS: { name: string; argv: (file: string) => string[] }[] = [
@@ -86,7 +87,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchRow[]> {
           target: `≤ ${MAX_RATIO}× the ${smaller.label} time (${(ratio).toFixed(1)}×)`,
           met: ratio <= MAX_RATIO,
         },
-        { name: `peak RSS, ${command.name}, ${larger.label}`, value: measured.peakRssMiB, unit: 'MiB', reference: { name: smaller.label, value: reference.peakRssMiB }, target: `< ${MAX_RSS_MIB} MiB`, met: measured.peakRssMiB < MAX_RSS_MIB },
+        { name: `peak RSS, ${command.name}, ${larger.label}`, value: measured.peakRssMiB, unit: 'MiB', reference: { name: smaller.label, value: reference.peakRssMiB }, target: `< 1 GB (${MAX_RSS_MIB.toFixed(0)} MiB)`, met: measured.peakRssMiB < MAX_RSS_MIB },
         {
           name: `output, ${command.name}, ${larger.label}`,
           value: measured.outputBytes / MB,

@@ -8,6 +8,7 @@ import { emitConfigChunks, formatPretty, hasErrors } from '../compiler/index.js'
 import { validateRuntimeConfig } from '../runtime/config/index.js';
 import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import { checkEntries } from './check-entries.js';
+import { collectGarbage } from './collect-garbage.js';
 import { compileToTarget, TARGETS, type Target } from './compile-target.js';
 import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
@@ -45,7 +46,7 @@ export const run: Command = async (argv, io) => {
   // written absolute there, since the MTA reads them from elsewhere).
   const baseDir = output === undefined ? io.cwd : target === 'runtime' ? dirname(output) : output;
 
-  const { report, results } = await checkEntries(positionals, { cwd: io.cwd, baseDir });
+  const { report, results } = await checkEntries(positionals, { cwd: io.cwd, baseDir, afterPhase: collectGarbage });
   const warnings = formatPretty(report, { color: Boolean(io.stderr.isTTY) && !io.env.NO_COLOR });
   if (warnings) io.stderr.write(warnings);
   if (hasErrors(report.diagnostics)) {
@@ -61,6 +62,8 @@ export const run: Command = async (argv, io) => {
   // The published schema is the contract: never emit a config that breaks it. A failure
   // here is a compiler bug, reported as an internal error (exit 70) by cli/main.ts.
   validateRuntimeConfig(config);
+  // validating read every item of a large config, and its garbage would ride under the output
+  collectGarbage();
   if (target !== 'runtime') {
     return compileToTarget(config, { target, directory: output!, format: values.format, allowApproximate: values['allow-approximate'] === true }, io);
   }

@@ -8,6 +8,7 @@ import type { Diagnostic } from '../grammar/index.js';
 import { applyFixes, type CheckResult, formatGithub, formatGitlabChunks, formatJsonChunks, formatJunitChunks, formatPretty, formatSarifChunks, type OnlineFacts, parseRuleSetting, RULES, type RuleSetting, summarize } from '../compiler/index.js';
 import { argsOrHelp, helpText, type OptionTable } from './args.js';
 import { checkEntries, type CheckedEntries } from './check-entries.js';
+import { collectGarbage } from './collect-garbage.js';
 import type { Command } from './command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js';
 import { packageVersion } from './package-root.js';
@@ -62,7 +63,7 @@ export const run: Command = async (argv, io) => {
   }
   if (positionals.length === 0) throw new UsageError('no files given: smtppolicy lint <file.smtppolicy | directory>…');
 
-  const options = { cwd: io.cwd, lint: { rules }, online: Boolean(values.online) };
+  const options = { cwd: io.cwd, lint: { rules }, online: Boolean(values.online), afterPhase: collectGarbage };
   let report;
   if (values.from !== undefined) {
     if (values.fix) throw new UsageError("--fix edits policy files; with --from there is none (use 'smtppolicy import' to write one)");
@@ -82,6 +83,8 @@ export const run: Command = async (argv, io) => {
       for (let pass = 0; pass < MAX_FIX_PASSES && (await fixOnce(checked)); pass++) checked = await checkEntries(entries, options, reportedOf);
     }
     report = checked.report;
+    // the syntax trees and configs are garbage now: return their memory before the report is written
+    collectGarbage();
     // a resolver that did not answer is not a finding about the policy, but the user asked
     // for the check: say that it could not be made
     for (const result of checked.results) {

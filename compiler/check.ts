@@ -40,6 +40,13 @@ export interface CheckOptions {
    * A function does the looking up instead (tests point it at their own DNS server).
    */
   online?: boolean | ((config: RuntimeConfig) => Promise<OnlineFacts>);
+  /**
+   * Called when a phase of the check (parsing, resolving, the rules) has ended: most of what
+   * it allocated besides its result is garbage then. The command line collects it there
+   * (cli/collect-garbage.ts), so that a large policy's peak memory is what one phase leaves
+   * rather than what the garbage collector's own schedule lets pile up.
+   */
+  afterPhase?: () => void;
 }
 
 export interface CheckResult {
@@ -56,7 +63,9 @@ export async function checkPolicy(entry: string, options: CheckOptions = {}): Pr
   const entryPath = resolve(cwd, entry);
   const baseDir = resolve(cwd, options.baseDir ?? dirname(entryPath));
   const sources = await loadSourceSet(entry, { cwd, ...(options.readText ? { readText: options.readText } : {}), ...(options.parseText ? { parseText: options.parseText } : {}) });
+  options.afterPhase?.();
   const { model, diagnostics } = resolvePolicy(sources.files, baseDir, options.reuse);
+  options.afterPhase?.();
   const found = [...sources.diagnostics, ...diagnostics];
   // Rules reason over the resolved policy; where the text or its values are wrong, that
   // policy is incomplete (an invalid entry is missing from its list, say) and its findings
@@ -65,6 +74,7 @@ export async function checkPolicy(entry: string, options: CheckOptions = {}): Pr
   if (options.lint !== false && !found.some((d) => d.ruleId === SYNTAX || d.ruleId === SEMANTIC)) {
     if (options.online) online = await (typeof options.online === 'function' ? options.online : lookUpHostnames)(model.config);
     found.push(...lintPolicy(model, { ...options.lint, ...(online ? { online } : {}) }, options.reuse));
+    options.afterPhase?.();
   }
   return { files: sources.files, model, diagnostics: sortDiagnostics(sources.files, found), ...(online ? { online } : {}) };
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from '../../grammar/index.js';
 import type * as Ast from '../../grammar/ast.js';
+import { childrenOf } from '../../grammar/ast-walk.js';
 
 const COMPLETE = readFileSync(new URL('./fixtures/complete.smtppolicy', import.meta.url), 'utf8');
 
@@ -117,6 +118,18 @@ describe('the complete example from the language reference', () => {
     assert.deepEqual(single.value, { family: 4, address: '198.51.100.7', network: '198.51.100.7', prefix: 32, single: true });
     assert.equal(domain.domain?.value, 'partner.example');
     assert.equal(textAt(COMPLETE, domain.range), 'domain partner.example');
+    // One node for the entry (grammar/domain-entry-node.ts): its parts are made when read,
+    // and the walks and JSON see them as the fields of a plain entry.
+    assert.equal(textAt(COMPLETE, domain.keyword.range), 'domain');
+    assert.equal(textAt(COMPLETE, domain.domain!.range), 'partner.example');
+    assert.deepEqual(
+      childrenOf(domain).map((child) => [child.kind, textAt(COMPLETE, child.range)]),
+      [
+        ['Keyword', 'domain'],
+        ['DomainValue', 'partner.example'],
+      ],
+    );
+    assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(domain))), ['kind', 'keyword', 'range', 'domain']);
     assert.deepEqual(mask.value, { family: 4, address: '192.168.1.0', network: '192.168.1.0', prefix: 24, single: false });
     assert.equal(textAt(COMPLETE, mask.range), '192.168.1.0 mask 255.255.255.0');
     assert.equal(mask.mask?.text, '255.255.255.0');
