@@ -2,8 +2,7 @@
 // values (when both parsed) and string escapes aside, every node, normalised value and
 // comment text must match, in order. Used to guard formatting and by its tests.
 
-import type { PolicyFile } from '../grammar/index.js';
-import { ownFields } from '../grammar/span-node.js';
+import { ownFields, type PolicyFile } from '../grammar/index.js';
 
 /** Keys that record where or how something was written, not what it says. */
 const LAYOUT_KEYS = new Set(['range', 'nameRange', 'raw', 'printed']);

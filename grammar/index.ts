@@ -13,4 +13,5 @@ export { describeKeyword, isKeyword, keywordInfo, keywordsIn, ROWS, settingRow, 
 export { settingRuleOf } from './setting-rules.js';
 export { VALUE_KINDS } from './setting-values.js';
 export { childrenOf, extentOf, forEachNode, nodesAt, type RangedNode } from './ast-walk.js';
+export { ownFields } from './span-node.js';
 export { tokenize, type SourceToken, type TokenKind, type TokenizeResult } from './tokenize.js';
