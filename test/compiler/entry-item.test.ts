@@ -1,6 +1,7 @@
-// The config's address items spell `cidr` and `source` when read (compiler/cidr-entry-item.ts).
-// What a reader of the config sees must be what the plain items gave: the same fields, the
-// same JSON with the keys in the same order, and a plain copy through plainCopy.
+// The config's address and domain items spell their value and `source` when read
+// (compiler/entry-item.ts). What a reader of the config sees must be what the plain items
+// gave: the same fields, the same JSON with the keys in the same order, and a plain copy
+// through plainCopy.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkPolicy } from '../../compiler/check.js';
@@ -49,6 +50,23 @@ test('address items read and serialise as plain items did: fields, key order, li
   assert.equal(item.source, 'policy.smtppolicy:2:3');
   assert.equal(item.list, 'office');
   assert.equal('list' in server!.connections.entries[0]!, false, 'an entry written in the server has no list name');
+  const domain = server!.connections.entries[4]!;
+  assert.equal(domain.kind, 'domain');
+  assert.equal(domain.kind === 'domain' && domain.domain, 'mail.example.com');
+  assert.equal(domain.source, 'policy.smtppolicy:5:3');
+  assert.equal(domain.list, 'office');
+});
+
+test('each phase of a check ends with afterPhase: parsing, resolving, then the rules when they run', async () => {
+  const files: Record<string, string> = { '/p/policy.smtppolicy': POLICY, '/p/broken.smtppolicy': 'list a { 10.0.0.1 ' };
+  const readText = async (path: string) => files[path] ?? Promise.reject(Object.assign(new Error(path), { code: 'ENOENT' }));
+  let phases = 0;
+  await checkPolicy('/p/policy.smtppolicy', { readText, afterPhase: () => phases++ });
+  assert.equal(phases, 3);
+  phases = 0;
+  // a syntax error: the rules do not run, so that phase does not end
+  await checkPolicy('/p/broken.smtppolicy', { readText, afterPhase: () => phases++ });
+  assert.equal(phases, 2);
 });
 
 test('plainCopy gives the config as plain data, equal to what compile writes', async () => {
